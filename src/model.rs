@@ -1,0 +1,146 @@
+//! Plain data shared by every stage of the pipeline: no I/O, no async, no clock.
+//!
+//! Dependencies point toward this module; it depends on nothing of the crate.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// One entry of a feed or of a scraped list page, as the source read it.
+/// All text fields are plain text (HTML stripped, entities decoded), never trusted markup.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    /// The feed (or list page) URL this item came from.
+    pub feed_url: String,
+    /// The entry's guid / Atom id / JSON Feed id, when it has one.
+    pub guid: Option<String>,
+    /// The entry's link, absolute.
+    pub url: Option<String>,
+    pub title: String,
+    /// Summary / description as plain text.
+    pub summary: Option<String>,
+    /// Full content (`content:encoded`, Atom content) as plain text.
+    pub content: Option<String>,
+    pub published: Option<DateTime<Utc>>,
+    pub author: Option<String>,
+    /// Language tag from the feed or entry (`en`, `fr-FR`, `ru`), when declared.
+    pub lang: Option<String>,
+}
+
+/// What a source read from one feed document or list page.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ParsedFeed {
+    pub title: Option<String>,
+    pub lang: Option<String>,
+    pub items: Vec<Item>,
+}
+
+/// The main article of an HTML page.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Article {
+    pub title: Option<String>,
+    pub byline: Option<String>,
+    /// As the page states it, normalised to RFC 3339 when it could be parsed.
+    pub published: Option<String>,
+    pub lang: Option<String>,
+    /// The article text: paragraphs separated by blank lines, no boilerplate.
+    pub body: String,
+}
+
+/// Where an entity was found in a text (byte offsets into the text given to the matcher).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntityMatch {
+    /// Watchlist id (file stem).
+    pub watchlist: String,
+    /// Entity id inside that watchlist.
+    pub entity: String,
+    /// The alias (as written in the watchlist) that matched.
+    pub alias: String,
+    /// The form found in the text (e.g. `Курской` for alias `Курск`).
+    pub found: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// How a number was qualified in the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Approx {
+    #[default]
+    Exact,
+    About,
+    Over,
+    AtLeast,
+    UpTo,
+    Under,
+}
+
+/// How a claim compares with what was stored before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimStatus {
+    #[default]
+    New,
+    Corroborates,
+    Contradicts,
+    Updates,
+}
+
+impl ClaimStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClaimStatus::New => "new",
+            ClaimStatus::Corroborates => "corroborates",
+            ClaimStatus::Contradicts => "contradicts",
+            ClaimStatus::Updates => "updates",
+        }
+    }
+}
+
+/// A factual assertion read from one sentence: "about 600 North Korean soldiers died".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Claim {
+    /// What the claim is about: an entity id (`dprk-troops`) or, failing that, a named group.
+    pub subject: String,
+    /// What is counted or stated: `deployed`, `killed`, `casualties`, `status:violates`…
+    pub measure: String,
+    /// The lower (or only) value.
+    pub value: f64,
+    /// The upper value of a range ("3,000–4,000"), else None.
+    pub value_max: Option<f64>,
+    pub approx: Approx,
+    /// `people`, `brigades`, `usd`, `percent`, `bool`, `date`…
+    pub unit: String,
+    /// True when the text marks it as an increment ("an additional 5,000").
+    #[serde(default)]
+    pub increment: bool,
+    /// True when the text marks it as a running total ("so far", "now", "as of").
+    #[serde(default)]
+    pub running_total: bool,
+    /// Who the text says made the claim ("South Korean intelligence"), if anyone.
+    pub attributed_to: Option<String>,
+    /// The sentence the claim was read from.
+    pub quote: String,
+    /// Byte offsets of the quote in the item text.
+    pub quote_start: usize,
+    pub quote_end: usize,
+}
+
+impl Claim {
+    /// The comparison key: claims are compared only with stored claims of the same key.
+    pub fn key(&self) -> String {
+        format!("{}|{}|{}", self.subject, self.measure, self.unit)
+    }
+}
+
+/// A claim with where and when it was read: what the store keeps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredClaim {
+    pub claim: Claim,
+    pub item_id: String,
+    pub item_url: String,
+    /// The outlet or feed name.
+    pub source: String,
+    pub published: Option<DateTime<Utc>>,
+    pub first_seen: DateTime<Utc>,
+    pub status: ClaimStatus,
+}

@@ -1,0 +1,1 @@
+//! Test support: servers on 127.0.0.1 and a command builder around the binary.
