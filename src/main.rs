@@ -1,1 +1,25 @@
-fn main() {}
+//! The newswatch binary: parse the command line, set up logging, run one command and map
+//! its outcome to the contract's exit codes (0 done, 2 bad usage/config/watchlist, 1 other).
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = match newswatch::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    newswatch::logging::init();
+    match newswatch::cmd::run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            let code = newswatch::cmd::exit_code_for(&e);
+            eprintln!("newswatch: {e:#}");
+            ExitCode::from(code)
+        }
+    }
+}

@@ -32,3 +32,11 @@ pub fn compare(claim: &Claim, source: &str, stored: &[StoredClaim]) -> Compariso
         related: Vec::new(),
     }
 }
+
+/// The value as a reader would say it: "about 600", "3,000–4,000".
+pub fn format_value(claim: &Claim) -> String {
+    match claim.value_max {
+        Some(max) => format!("{}–{}", claim.value, max),
+        None => format!("{:?} {}", claim.approx, claim.value),
+    }
+}

@@ -1,2 +1,164 @@
 //! Item identity: canonical URLs and stable ids, so an item seen once is never new again.
-//! Near-duplicate detection (fingerprints of the extracted body) belongs here too.
+//!
+//! Tiers, cheapest first: the canonical URL, the guid, then (a later issue) a fingerprint of
+//! the extracted body for syndicated copies under another URL. `fingerprint` is the place
+//! for that tier; the store keeps its index beside the URL and guid indexes.
+
+use sha2::{Digest, Sha256};
+use url::Url;
+
+/// Query parameters that only track the reader and never change the document.
+fn is_tracking_param(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n.starts_with("utm_")
+        || n.starts_with("mc_")
+        || n.starts_with("pk_")
+        || n.starts_with("piwik_")
+        || n.starts_with("hsa_")
+        || matches!(
+            n.as_str(),
+            "fbclid"
+                | "gclid"
+                | "dclid"
+                | "gbraid"
+                | "wbraid"
+                | "msclkid"
+                | "yclid"
+                | "igshid"
+                | "twclid"
+                | "ttclid"
+                | "_ga"
+                | "_gl"
+                | "_hsenc"
+                | "_hsmi"
+                | "mkt_tok"
+                | "oly_anon_id"
+                | "oly_enc_id"
+                | "rb_clickid"
+                | "s_cid"
+                | "vero_id"
+                | "wickedid"
+                | "ref_src"
+                | "cmpid"
+                | "at_medium"
+                | "at_campaign"
+                | "xtor"
+        )
+}
+
+/// The canonical form of a URL: lower-case scheme and host (the `url` crate does both),
+/// no fragment, no default port, no tracking parameters, remaining query pairs sorted.
+/// A string that is not an absolute URL is returned trimmed, unchanged.
+pub fn canonical_url(raw: &str) -> String {
+    let raw = raw.trim();
+    let Ok(mut url) = Url::parse(raw) else {
+        return raw.to_string();
+    };
+    url.set_fragment(None);
+    let mut pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| !is_tracking_param(k))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    pairs.sort();
+    if pairs.is_empty() {
+        url.set_query(None);
+    } else {
+        url.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    url.to_string()
+}
+
+/// A short stable id (hex) for any key text.
+pub fn stable_id(key: &str) -> String {
+    let digest = Sha256::digest(key.as_bytes());
+    digest[..10].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The keys under which an entry is known: its canonical URL and its guid (either may be
+/// missing, not both). Two entries sharing any key are the same story.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemKeys {
+    pub url: Option<String>,
+    pub guid: Option<String>,
+}
+
+impl ItemKeys {
+    pub fn new(url: Option<&str>, guid: Option<&str>) -> ItemKeys {
+        let url = url.map(canonical_url).filter(|u| !u.is_empty());
+        // A guid that is itself a URL is compared in canonical form too.
+        let guid = guid.map(str::trim).filter(|g| !g.is_empty()).map(|g| {
+            if g.starts_with("http://") || g.starts_with("https://") {
+                canonical_url(g)
+            } else {
+                g.to_string()
+            }
+        });
+        ItemKeys { url, guid }
+    }
+
+    /// The item's stable id: from the canonical URL when it has one, else from the guid.
+    pub fn id(&self) -> Option<String> {
+        match (&self.url, &self.guid) {
+            (Some(u), _) => Some(stable_id(&format!("url:{u}"))),
+            (None, Some(g)) => Some(stable_id(&format!("guid:{g}"))),
+            (None, None) => None,
+        }
+    }
+}
+
+/// A normalised title for the title tier of dedup: lower case, letters and digits only.
+pub fn title_key(title: &str) -> String {
+    title
+        .chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_url_drops_tracking_and_sorts() {
+        let cases = [
+            (
+                "HTTPS://Example.ORG/News/A?utm_source=x&b=2&a=1#top",
+                "https://example.org/News/A?a=1&b=2",
+            ),
+            (
+                "https://example.org/a?fbclid=1&gclid=2&mc_cid=3&mc_eid=4",
+                "https://example.org/a",
+            ),
+            ("http://example.org:80/a", "http://example.org/a"),
+            ("https://example.org/a?id=5", "https://example.org/a?id=5"),
+            ("not a url", "not a url"),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(canonical_url(raw), want, "{raw}");
+        }
+    }
+
+    #[test]
+    fn ids_are_stable_and_tracking_insensitive() {
+        let a = ItemKeys::new(Some("https://example.org/story?utm_medium=rss"), None);
+        let b = ItemKeys::new(Some("https://EXAMPLE.org/story#comments"), Some("x"));
+        assert_eq!(a.id(), b.id());
+        let c = ItemKeys::new(Some("https://example.org/other"), None);
+        assert_ne!(a.id(), c.id());
+        assert_eq!(ItemKeys::new(None, None).id(), None);
+        assert!(ItemKeys::new(None, Some("tag:x,2025:1")).id().is_some());
+    }
+
+    #[test]
+    fn title_key_ignores_case_and_punctuation() {
+        assert_eq!(
+            title_key("Shoigu in Pyongyang — again!"),
+            title_key("SHOIGU in  Pyongyang: again")
+        );
+    }
+}

@@ -1,0 +1,124 @@
+//! `once`, `poll` and `digest`: one cycle, run in the foreground.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Result;
+
+use super::{load_config, load_watchlists, open_store, print_json, runtime};
+use crate::pipeline::{self, Context, DigestMode};
+use crate::report::{CycleReport, DigestReport};
+
+fn setup(config_path: &Path) -> Result<(Arc<Context>, Arc<crate::watchlist::WatchSet>)> {
+    let config = load_config(config_path)?;
+    let watch = load_watchlists(&config.watchlists_dir)?;
+    let store = open_store(&config)?;
+    Ok((Arc::new(Context::new(config, store)?), Arc::new(watch)))
+}
+
+pub fn once(config_path: &Path, json: bool, no_send: bool) -> Result<ExitCode> {
+    let (ctx, watch) = setup(config_path)?;
+    let rt = runtime()?;
+    let report = rt.block_on(async {
+        let mut report = pipeline::poll(&ctx, watch.clone()).await?;
+        let mode = if no_send {
+            DigestMode::DryRun
+        } else {
+            DigestMode::Send
+        };
+        let (parts, built) = pipeline::digest(&ctx, &watch, mode).await?;
+        if no_send && !json {
+            for b in &built {
+                println!(
+                    "Subject: {}\nTo: {}\n\n{}",
+                    b.subject,
+                    b.recipients.join(", "),
+                    b.text
+                );
+            }
+        }
+        report.digest = Some(DigestReport::combine(&parts));
+        if parts.len() > 1 {
+            report.digests = parts;
+        }
+        report.finished_at = chrono::Utc::now().to_rfc3339();
+        anyhow::Ok(report)
+    })?;
+    ctx.store.flush()?;
+    finish(&report, json)
+}
+
+pub fn poll(config_path: &Path, json: bool) -> Result<ExitCode> {
+    let (ctx, watch) = setup(config_path)?;
+    let report = runtime()?.block_on(pipeline::poll(&ctx, watch))?;
+    finish(&report, json)
+}
+
+pub fn digest(config_path: &Path, dry_run: bool, json: bool) -> Result<ExitCode> {
+    let (ctx, watch) = setup(config_path)?;
+    let mode = if dry_run {
+        DigestMode::DryRun
+    } else {
+        DigestMode::Send
+    };
+    let (parts, built) = runtime()?.block_on(pipeline::digest(&ctx, &watch, mode))?;
+    let combined = DigestReport::combine(&parts);
+    if json {
+        print_json(&serde_json::json!({ "digest": combined, "digests": parts }))?;
+    } else if dry_run {
+        if built.is_empty() {
+            eprintln!("nothing pending: no digest");
+        }
+        for b in &built {
+            println!(
+                "Subject: {}\nTo: {}\n\n{}",
+                b.subject,
+                b.recipients.join(", "),
+                b.text
+            );
+        }
+    } else {
+        eprintln!(
+            "digest: {} ({} stories, {} claims){}",
+            combined.status,
+            combined.items,
+            combined.claims,
+            combined
+                .error
+                .as_deref()
+                .map(|e| format!(": {e}"))
+                .unwrap_or_default()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn finish(report: &CycleReport, json: bool) -> Result<ExitCode> {
+    if json {
+        print_json(report)?;
+    } else {
+        for f in &report.feeds {
+            match &f.error {
+                Some(e) => eprintln!("feed {}: error: {e}", f.name),
+                None => eprintln!(
+                    "feed {}: {} ({} items, {} new)",
+                    f.name, f.status, f.items_total, f.items_new
+                ),
+            }
+        }
+        for i in &report.items {
+            match &i.duplicate_of {
+                Some(d) => eprintln!("  copy of {d}: {}", i.title),
+                None => eprintln!("  [{}] {} <{}>", i.watchlists.join(","), i.title, i.url),
+            }
+        }
+        if let Some(d) = &report.digest {
+            eprintln!(
+                "digest: {} ({} stories, {} claims)",
+                d.status, d.items, d.claims
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,127 @@
+//! One function per command; glue between the CLI, the config, the store and the pipeline.
+//! Errors carry context; `exit_code_for` maps them to the contract's exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result};
+
+use crate::cli::{Cli, Command};
+use crate::config::{Config, ConfigError};
+use crate::store::{OpenError, Store};
+use crate::watchlist::{Diagnostic, WatchSet};
+
+mod cycle;
+mod query;
+mod seed;
+mod tools;
+
+pub use query::{render_claims, render_feeds};
+
+/// Bad usage, an invalid config or an invalid watchlist: exit 2, nothing done.
+#[derive(Debug, thiserror::Error)]
+pub enum UsageError {
+    #[error("{0}")]
+    Usage(String),
+    #[error("{} problem(s) in the watchlists", .0.len())]
+    Watchlists(Vec<Diagnostic>),
+}
+
+/// The contract's exit code for an error: 2 for usage/config/watchlist, else 1.
+pub fn exit_code_for(e: &anyhow::Error) -> u8 {
+    if e.downcast_ref::<UsageError>().is_some() || e.downcast_ref::<ConfigError>().is_some() {
+        2
+    } else {
+        1
+    }
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let config_path = crate::config::default_config_path(cli.config.as_deref());
+    match cli.command {
+        Command::Extract { format, inputs } => tools::extract(format, &inputs),
+        Command::Check => tools::check(&config_path),
+        Command::Match { json, file } => {
+            let config = load_config(&config_path)?;
+            let watch = load_watchlists(&config.watchlists_dir)?;
+            tools::match_file(&watch, &file, json)
+        }
+        Command::Claims { entity, json } => {
+            let config = load_config(&config_path)?;
+            query::claims(&config, entity.as_deref(), json)
+        }
+        Command::Feeds { json } => {
+            let config = load_config(&config_path)?;
+            query::feeds(&config, json)
+        }
+        Command::Seed { dir, json, export } => {
+            let config = load_config(&config_path)?;
+            seed::seed(&config, dir.as_deref(), json, export.as_deref())
+        }
+        Command::Once { json, no_send } => cycle::once(&config_path, json, no_send),
+        Command::Poll { json } => cycle::poll(&config_path, json),
+        Command::Digest { dry_run, json } => cycle::digest(&config_path, dry_run, json),
+        Command::Run => {
+            let config = load_config(&config_path)?;
+            let watch = load_watchlists(&config.watchlists_dir)?;
+            let store = open_store(&config)?;
+            runtime()?.block_on(crate::daemon::run(config, store, watch))?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Load and validate the config; each problem is printed on its own line by the caller.
+pub fn load_config(path: &Path) -> Result<Config> {
+    Config::load(path).map_err(anyhow::Error::from)
+}
+
+/// Load the watchlists; on problems print each `path:line:col: message` and fail with exit 2.
+pub fn load_watchlists(dir: &Path) -> Result<WatchSet> {
+    match WatchSet::load_dir(dir) {
+        Ok(w) => Ok(w),
+        Err(diags) => {
+            for d in &diags {
+                eprintln!("{d}");
+            }
+            Err(UsageError::Watchlists(diags).into())
+        }
+    }
+}
+
+/// Open the store; a store held by another process is a one-line refusal (exit 1).
+pub fn open_store(config: &Config) -> Result<Store> {
+    match Store::open(&config.state_dir) {
+        Ok(s) => Ok(s),
+        Err(OpenError::Locked(p)) => Err(anyhow::anyhow!(
+            "another newswatch process (the service?) is using the store at {}; stop it first \
+             (`newswatch feeds` and `newswatch claims` still answer while it runs)",
+            p.display()
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("newswatch")
+        .build()
+        .context("starting the async runtime")
+}
+
+pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
+    let s = serde_json::to_string_pretty(value).context("encoding JSON")?;
+    println!("{s}");
+    Ok(())
+}
+
+/// The project's seeds/ folder: beside the config folder (`<config dir>/../seeds`).
+pub fn project_seeds_dir(config: &Config) -> PathBuf {
+    let dir = config
+        .path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    dir.join("..").join("seeds")
+}

@@ -1,0 +1,202 @@
+//! `claims` and `feeds`: read the store, or ask the running daemon when it holds the store.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::control::{self, Request};
+use crate::store::{ClaimRecord, OpenError, Store};
+
+/// Run `f` on the store, or forward `req` to the daemon that holds it.
+fn with_store_or_daemon(
+    config: &Config,
+    req: Request,
+    f: impl FnOnce(&Store) -> Result<String>,
+) -> Result<ExitCode> {
+    let out = match Store::open(&config.state_dir) {
+        Ok(store) => f(&store)?,
+        Err(OpenError::Locked(p)) => control::ask(&config.state_dir, &req).map_err(|e| {
+            anyhow::anyhow!(
+                "the store at {} is held by another newswatch process and its control socket did not answer: {e:#}",
+                p.display()
+            )
+        })?,
+        Err(e) => return Err(e.into()),
+    };
+    print!("{out}");
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn claims(config: &Config, entity: Option<&str>, json: bool) -> Result<ExitCode> {
+    let req = Request::Claims {
+        entity: entity.map(str::to_string),
+        json,
+    };
+    with_store_or_daemon(config, req, |s| render_claims(s, entity, json))
+}
+
+pub fn feeds(config: &Config, json: bool) -> Result<ExitCode> {
+    with_store_or_daemon(config, Request::Feeds { json }, |s| {
+        render_feeds(s, config, json)
+    })
+}
+
+#[derive(Serialize)]
+struct ClaimGroup {
+    subject: String,
+    measure: String,
+    unit: String,
+    /// True when a claim of this group contradicts another.
+    conflict: bool,
+    claims: Vec<ClaimOut>,
+}
+
+#[derive(Serialize)]
+struct ClaimOut {
+    status: crate::model::ClaimStatus,
+    value: f64,
+    value_max: Option<f64>,
+    approx: crate::model::Approx,
+    display: String,
+    attributed_to: Option<String>,
+    source: String,
+    item_url: String,
+    published: Option<String>,
+    first_seen: String,
+    quote: String,
+    entities: Vec<String>,
+    increment: bool,
+}
+
+/// Stored claims grouped by what they are about (subject, measure, unit).
+pub fn render_claims(store: &Store, entity: Option<&str>, json: bool) -> Result<String> {
+    let records = store.claims_list(entity)?;
+    let mut groups: BTreeMap<String, ClaimGroup> = BTreeMap::new();
+    for (_, rec) in records {
+        let ClaimRecord {
+            stored, entities, ..
+        } = rec;
+        let c = &stored.claim;
+        let g = groups.entry(c.key()).or_insert_with(|| ClaimGroup {
+            subject: c.subject.clone(),
+            measure: c.measure.clone(),
+            unit: c.unit.clone(),
+            conflict: false,
+            claims: Vec::new(),
+        });
+        g.conflict |= stored.status == crate::model::ClaimStatus::Contradicts;
+        g.claims.push(ClaimOut {
+            status: stored.status,
+            value: c.value,
+            value_max: c.value_max,
+            approx: c.approx,
+            display: crate::transforms::claims::format_value(c),
+            attributed_to: c.attributed_to.clone(),
+            source: stored.source.clone(),
+            item_url: stored.item_url.clone(),
+            published: stored.published.map(|p| p.to_rfc3339()),
+            first_seen: stored.first_seen.to_rfc3339(),
+            quote: c.quote.clone(),
+            entities,
+            increment: c.increment,
+        });
+    }
+    let groups: Vec<ClaimGroup> = groups.into_values().collect();
+    if json {
+        return Ok(serde_json::to_string_pretty(&groups)? + "\n");
+    }
+    let mut out = String::new();
+    if groups.is_empty() {
+        out.push_str("no claims stored\n");
+    }
+    for g in &groups {
+        let _ = writeln!(
+            out,
+            "{} — {} ({}){}",
+            g.subject,
+            g.measure,
+            g.unit,
+            if g.conflict { "  [CONFLICT]" } else { "" }
+        );
+        for c in &g.claims {
+            let date = c.published.as_deref().unwrap_or(&c.first_seen);
+            let _ = writeln!(
+                out,
+                "  {:<12} {:<18} {} ({}){}",
+                c.status.as_str().to_uppercase(),
+                c.display,
+                c.source,
+                date.get(..10).unwrap_or(date),
+                c.attributed_to
+                    .as_deref()
+                    .map(|a| format!(", according to {a}"))
+                    .unwrap_or_default()
+            );
+            let _ = writeln!(out, "               “{}”", c.quote.trim());
+        }
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+#[derive(Serialize)]
+struct FeedOut {
+    url: String,
+    name: Option<String>,
+    last_attempt: Option<String>,
+    last_success: Option<String>,
+    consecutive_failures: u32,
+    failing_since: Option<String>,
+    last_error: Option<String>,
+    items_seen: u64,
+    discovered_url: Option<String>,
+}
+
+/// Every configured feed (and any feed the store still knows) with its state.
+pub fn render_feeds(store: &Store, config: &Config, json: bool) -> Result<String> {
+    let mut out_rows = Vec::new();
+    let mut known: BTreeMap<String, crate::store::FeedState> = store
+        .all_feed_states()?
+        .into_iter()
+        .map(|s| (s.url.clone(), s))
+        .collect();
+    let ts = |d: Option<chrono::DateTime<chrono::Utc>>| d.map(|d| d.to_rfc3339());
+    for f in &config.feeds {
+        let s = known.remove(&f.url).unwrap_or_default();
+        out_rows.push(FeedOut {
+            url: f.url.clone(),
+            name: f.name.clone().or(s.name),
+            last_attempt: ts(s.last_attempt),
+            last_success: ts(s.last_success),
+            consecutive_failures: s.consecutive_failures,
+            failing_since: ts(s.failing_since),
+            last_error: s.last_error,
+            items_seen: s.items_seen,
+            discovered_url: s.discovered_url,
+        });
+    }
+    if json {
+        return Ok(serde_json::to_string_pretty(&out_rows)? + "\n");
+    }
+    let mut out = String::new();
+    for r in &out_rows {
+        let state = match (&r.last_error, r.consecutive_failures) {
+            (Some(e), n) if n > 0 => format!("FAILING ×{n}: {e}"),
+            _ if r.last_attempt.is_none() => "never polled".to_string(),
+            _ => "ok".to_string(),
+        };
+        let _ = writeln!(out, "{}\n  {}", r.name.as_deref().unwrap_or(&r.url), r.url);
+        let _ = writeln!(
+            out,
+            "  {state}; last attempt {}, last success {}, {} items seen\n",
+            r.last_attempt.as_deref().unwrap_or("never"),
+            r.last_success.as_deref().unwrap_or("never"),
+            r.items_seen
+        );
+    }
+    Ok(out)
+}

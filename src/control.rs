@@ -1,0 +1,96 @@
+//! The daemon's control socket (`<state_dir>/control.sock`): sled lets one process open the
+//! store, so `newswatch claims` / `feeds` typed while the service runs ask the daemon.
+//!
+//! Protocol: one JSON request line in, the command's output text back, then close.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context as _, Result};
+use serde::{Deserialize, Serialize};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+
+use crate::config::Config;
+use crate::store::Store;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "command", rename_all = "snake_case")]
+pub enum Request {
+    Claims { entity: Option<String>, json: bool },
+    Feeds { json: bool },
+}
+
+pub fn socket_path(state_dir: &Path) -> PathBuf {
+    state_dir.join("control.sock")
+}
+
+/// Ask the daemon (client side, blocking).
+pub fn ask(state_dir: &Path, req: &Request) -> Result<String> {
+    let path = socket_path(state_dir);
+    let mut stream =
+        UnixStream::connect(&path).with_context(|| format!("connecting to {}", path.display()))?;
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    let mut line = serde_json::to_string(req)?;
+    line.push('\n');
+    stream.write_all(line.as_bytes())?;
+    stream.flush()?;
+    let mut reader = BufReader::new(stream);
+    let mut status = String::new();
+    reader.read_line(&mut status)?;
+    let mut body = String::new();
+    reader.read_to_string(&mut body)?;
+    match status.trim() {
+        "ok" => Ok(body),
+        _ => anyhow::bail!("the daemon answered: {}", body.trim()),
+    }
+}
+
+/// Serve requests until the task is dropped.
+pub async fn serve(listener: tokio::net::UnixListener, store: Arc<Store>, config: Arc<Config>) {
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
+        let (store, config) = (store.clone(), config.clone());
+        tokio::spawn(async move {
+            let (read, mut write) = stream.into_split();
+            let mut lines = tokio::io::BufReader::new(read).lines();
+            let Ok(Some(line)) = lines.next_line().await else {
+                return;
+            };
+            let answer = tokio::task::spawn_blocking(move || answer(&store, &config, &line))
+                .await
+                .unwrap_or_else(|e| Err(anyhow::anyhow!("{e}")));
+            let text = match answer {
+                Ok(body) => format!("ok\n{body}"),
+                Err(e) => format!("error\n{e:#}\n"),
+            };
+            let _ = write.write_all(text.as_bytes()).await;
+            let _ = write.shutdown().await;
+        });
+    }
+}
+
+fn answer(store: &Store, config: &Config, line: &str) -> Result<String> {
+    let req: Request = serde_json::from_str(line).context("bad request")?;
+    match req {
+        Request::Claims { entity, json } => {
+            crate::cmd::render_claims(store, entity.as_deref(), json)
+        }
+        Request::Feeds { json } => crate::cmd::render_feeds(store, config, json),
+    }
+}
+
+/// Bind the socket, replacing a stale one left by a crash (we hold the store lock, so no
+/// other daemon can be using it).
+pub fn bind(state_dir: &Path) -> Result<tokio::net::UnixListener> {
+    let path = socket_path(state_dir);
+    if path.exists() {
+        std::fs::remove_file(&path)
+            .with_context(|| format!("removing stale {}", path.display()))?;
+    }
+    tokio::net::UnixListener::bind(&path).with_context(|| format!("binding {}", path.display()))
+}

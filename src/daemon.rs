@@ -1,0 +1,214 @@
+//! `run`: the daemon. Polls on `schedule.poll`, sends the digest on `schedule.digest`,
+//! reloads the watchlists on SIGHUP or any change in their folder (keeping the last good
+//! set when an edit is invalid), answers `claims`/`feeds` over the control socket, speaks
+//! the systemd notify protocol, and stops within 10 s of SIGTERM/SIGINT with the store
+//! flushed.
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use anyhow::{Context as _, Result};
+use chrono::Utc;
+use notify_debouncer_full::{new_debouncer, notify::RecursiveMode};
+use sd_notify::NotifyState;
+use tokio::signal::unix::{signal, SignalKind};
+use tokio::task::JoinHandle;
+use tracing::{error, info, warn};
+
+use crate::config::Config;
+use crate::pipeline::{self, Context, DigestMode};
+use crate::store::Store;
+use crate::watchlist::WatchSet;
+
+/// How long a running cycle may take to finish after SIGTERM before it is abandoned
+/// (each feed's results are stored atomically, so an abandoned cycle loses no stored data).
+const STOP_GRACE: Duration = Duration::from_secs(7);
+
+fn notify(states: &[NotifyState]) {
+    if std::env::var_os("NOTIFY_SOCKET").is_some() {
+        if let Err(e) = sd_notify::notify(states) {
+            warn!(error = %e, "systemd notify failed");
+        }
+    }
+}
+
+/// The watchlists in force; replaced whole on a valid reload.
+type SharedWatch = Arc<RwLock<Arc<WatchSet>>>;
+
+fn current(watch: &SharedWatch) -> Arc<WatchSet> {
+    match watch.read() {
+        Ok(g) => g.clone(),
+        Err(poisoned) => poisoned.into_inner().clone(),
+    }
+}
+
+/// Reload the watchlists; on problems log each `path:line:col` and keep the last good set.
+fn reload(config: &Config, watch: &SharedWatch, why: &str) {
+    match WatchSet::load_dir(&config.watchlists_dir) {
+        Ok(new) => {
+            let n = new.lists.len();
+            match watch.write() {
+                Ok(mut g) => *g = Arc::new(new),
+                Err(poisoned) => *poisoned.into_inner() = Arc::new(new),
+            }
+            info!(watchlists = n, reason = why, "watchlists reloaded");
+        }
+        Err(diags) => {
+            for d in &diags {
+                error!(diagnostic = %d, "invalid watchlist edit");
+            }
+            warn!(
+                problems = diags.len(),
+                reason = why,
+                "watchlists NOT reloaded: the last good watchlists stay in force"
+            );
+        }
+    }
+}
+
+enum Job {
+    Poll,
+    Digest,
+}
+
+async fn run_job(ctx: Arc<Context>, watch: Arc<WatchSet>, job: Job) {
+    match job {
+        Job::Poll => match pipeline::poll(&ctx, watch).await {
+            Ok(r) => {
+                let failing = r.feeds.iter().filter(|f| f.status == "error").count();
+                notify(&[NotifyState::Status(&format!(
+                    "last poll {}: {} feeds ({} failing), {} new stories",
+                    Utc::now().format("%H:%M:%S"),
+                    r.feeds.len(),
+                    failing,
+                    r.items.iter().filter(|i| i.duplicate_of.is_none()).count()
+                ))]);
+            }
+            Err(e) => error!(error = %format!("{e:#}"), "poll cycle failed"),
+        },
+        Job::Digest => match pipeline::digest(&ctx, &watch, DigestMode::Send).await {
+            Ok((parts, _)) => {
+                for p in parts {
+                    info!(status = %p.status, items = p.items, claims = p.claims, "digest");
+                }
+            }
+            Err(e) => error!(error = %format!("{e:#}"), "digest failed"),
+        },
+    }
+}
+
+pub async fn run(config: Config, store: Store, watch: WatchSet) -> Result<()> {
+    let config_arc = Arc::new(config.clone());
+    let ctx = Arc::new(Context::new(config, store)?);
+    let watch: SharedWatch = Arc::new(RwLock::new(Arc::new(watch)));
+    let tz = ctx.config.schedule.timezone;
+
+    let listener = crate::control::bind(&ctx.config.state_dir)?;
+    let control = tokio::spawn(crate::control::serve(
+        listener,
+        ctx.store.clone(),
+        config_arc,
+    ));
+
+    // Any change in the watchlists folder (editors save by rename) → a debounced reload.
+    let (reload_tx, mut reload_rx) = tokio::sync::mpsc::channel::<()>(4);
+    let mut debouncer = new_debouncer(Duration::from_millis(400), None, move |res| {
+        if let Ok(events) = res {
+            let events: Vec<notify_debouncer_full::DebouncedEvent> = events;
+            if events.iter().any(|e| !e.kind.is_access()) {
+                let _ = reload_tx.try_send(());
+            }
+        }
+    })
+    .context("starting the watchlists folder watcher")?;
+    debouncer
+        .watch(&ctx.config.watchlists_dir, RecursiveMode::NonRecursive)
+        .with_context(|| format!("watching {}", ctx.config.watchlists_dir.display()))?;
+
+    let mut term = signal(SignalKind::terminate()).context("installing the SIGTERM handler")?;
+    let mut int = signal(SignalKind::interrupt()).context("installing the SIGINT handler")?;
+    let mut hup = signal(SignalKind::hangup()).context("installing the SIGHUP handler")?;
+
+    let watchdog = sd_notify::watchdog_enabled().map(|d| d / 2);
+    let mut watchdog_tick = tokio::time::interval(watchdog.unwrap_or(Duration::from_secs(3600)));
+
+    notify(&[
+        NotifyState::Ready,
+        NotifyState::Status("started; first poll running"),
+    ]);
+    info!(
+        feeds = ctx.config.feeds.len(),
+        poll = %ctx.config.schedule.poll.expr,
+        digest = %ctx.config.schedule.digest.expr,
+        timezone = %tz,
+        "newswatch running"
+    );
+
+    let mut job: Option<JoinHandle<()>> = Some(tokio::spawn(run_job(
+        ctx.clone(),
+        current(&watch),
+        Job::Poll,
+    )));
+    let mut digest_due = false;
+    let sleep_until = |at: Option<chrono::DateTime<Utc>>| {
+        let secs = at
+            .map(|t| (t - Utc::now()).num_milliseconds().max(0) as u64)
+            .unwrap_or(u64::MAX / 4);
+        tokio::time::Instant::now() + Duration::from_millis(secs.min(86_400_000 * 366))
+    };
+    let mut next_poll = ctx.config.schedule.poll.next_after(Utc::now(), tz);
+    let mut next_digest = ctx.config.schedule.digest.next_after(Utc::now(), tz);
+
+    loop {
+        let job_running = job.as_ref().is_some_and(|j| !j.is_finished());
+        if !job_running && digest_due {
+            digest_due = false;
+            job = Some(tokio::spawn(run_job(
+                ctx.clone(),
+                current(&watch),
+                Job::Digest,
+            )));
+        }
+        tokio::select! {
+            _ = tokio::time::sleep_until(sleep_until(next_poll)) => {
+                next_poll = ctx.config.schedule.poll.next_after(Utc::now(), tz);
+                if job.as_ref().is_some_and(|j| !j.is_finished()) {
+                    warn!("poll time reached while the previous cycle still runs; skipped");
+                } else {
+                    job = Some(tokio::spawn(run_job(ctx.clone(), current(&watch), Job::Poll)));
+                }
+            }
+            _ = tokio::time::sleep_until(sleep_until(next_digest)) => {
+                next_digest = ctx.config.schedule.digest.next_after(Utc::now(), tz);
+                digest_due = true;
+            }
+            _ = hup.recv() => reload(&ctx.config, &watch, "SIGHUP"),
+            Some(()) = reload_rx.recv() => reload(&ctx.config, &watch, "watchlists folder changed"),
+            _ = watchdog_tick.tick(), if watchdog.is_some() => notify(&[NotifyState::Watchdog]),
+            _ = term.recv() => { info!("SIGTERM: stopping"); break; }
+            _ = int.recv() => { info!("SIGINT: stopping"); break; }
+            // Wake up when a job ends so a due digest starts.
+            _ = async { if let Some(j) = job.as_mut() { let _ = j.await; } }, if job_running => { job = None; }
+        }
+    }
+
+    notify(&[NotifyState::Stopping]);
+    if let Some(j) = job.take() {
+        if !j.is_finished() {
+            info!("waiting for the running cycle to finish");
+            let abort = j.abort_handle();
+            if tokio::time::timeout(STOP_GRACE, j).await.is_err() {
+                warn!(
+                    "the running cycle did not finish in time; abandoned (stored data is intact)"
+                );
+                abort.abort();
+            }
+        }
+    }
+    control.abort();
+    drop(debouncer);
+    let _ = std::fs::remove_file(crate::control::socket_path(&ctx.config.state_dir));
+    ctx.store.flush()?;
+    info!("stopped; store flushed");
+    Ok(())
+}

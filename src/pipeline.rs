@@ -1,0 +1,998 @@
+//! One poll cycle: fetch → sources → transforms → store → cycle report; and the digest:
+//! pending stories → rendered digest → written to the store → sent.
+//!
+//! Feeds are processed concurrently (bounded by the fetcher); each feed task does its own
+//! fetching, parsing, extraction, matching and claim reading, then hands small results to
+//! one consumer that does dedup and store writes in order, so "earlier in this cycle" is
+//! well defined. No task keeps a page after it has been read.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+
+use anyhow::{Context as _, Result};
+use chrono::{DateTime, Duration, Utc};
+use tracing::{debug, info, warn};
+
+use crate::config::{Config, FeedConfig, FeedKind, FullText};
+use crate::fetch::{FetchOutcome, Fetcher};
+use crate::model::{Claim, ClaimStatus, EntityMatch, Item, ParsedFeed, StoredClaim};
+use crate::report::{
+    ClaimReport, CycleReport, DigestReport, FeedReport, ItemReport, RelatedReport,
+};
+use crate::sinks::digest::{self as digest_sink, Digest, DigestClaim, DigestGroup, DigestStory};
+use crate::sinks::mail::{Envelope, Mailer};
+use crate::sources::html::ListSelectors;
+use crate::store::{ClaimRecord, DigestRecord, DigestState, FeedState, Store, StoredItem};
+use crate::transforms::{claims, dedup::ItemKeys};
+use crate::watchlist::WatchSet;
+
+/// Below this many characters of summary/content, `full_text = auto` fetches the article.
+const ARTICLE_LENGTH: usize = 600;
+
+/// What a cycle needs from the outside world.
+pub struct Context {
+    pub config: Config,
+    pub store: Arc<Store>,
+    pub fetcher: Arc<Fetcher>,
+}
+
+impl Context {
+    pub fn new(config: Config, store: Store) -> Result<Context> {
+        let fetcher = Fetcher::new(&config.fetch.settings).context("building the HTTP client")?;
+        Ok(Context {
+            config,
+            store: Arc::new(store),
+            fetcher: Arc::new(fetcher),
+        })
+    }
+}
+
+/// One new entry of a feed, read and matched by its feed task.
+struct Entry {
+    /// The key under which its feed knows it (guid, else canonical URL, else title).
+    entry_key: String,
+    keys: ItemKeys,
+    item: Item,
+    matches: Vec<EntityMatch>,
+    watchlists: Vec<String>,
+    claims: Vec<Claim>,
+    /// Older than the backfill window on the feed's first poll: mark seen only.
+    backfill_only: bool,
+}
+
+/// What one feed task hands to the consumer.
+struct FeedOutcome {
+    config_name: Option<String>,
+    url: String,
+    feed_title: Option<String>,
+    result: Result<Option<Vec<Entry>>, String>,
+    items_total: usize,
+    validators: Option<crate::fetch::Validators>,
+}
+
+fn source_name(name: Option<&str>, feed_title: Option<&str>, url: &str) -> String {
+    name.or(feed_title)
+        .map(str::to_string)
+        .or_else(|| {
+            url::Url::parse(url)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_string))
+        })
+        .unwrap_or_else(|| url.to_string())
+}
+
+/// The entry key a feed knows an item by.
+fn entry_key(item: &Item, keys: &ItemKeys) -> String {
+    if let Some(g) = &keys.guid {
+        format!("g:{g}")
+    } else if let Some(u) = &keys.url {
+        format!("u:{u}")
+    } else {
+        format!("t:{}", crate::transforms::dedup::title_key(&item.title))
+    }
+}
+
+/// The text the watchlists are run over: title, summary or content, and the article.
+pub fn item_text(item: &Item, article: Option<&str>) -> String {
+    let mut text = item.title.clone();
+    let body = match (&item.content, &item.summary) {
+        (Some(c), Some(s)) if s.len() > c.len() => s,
+        (Some(c), _) => c,
+        (None, Some(s)) => s,
+        (None, None) => "",
+    };
+    for part in [body, article.unwrap_or("")] {
+        if !part.trim().is_empty() && !text.contains(part.trim()) {
+            text.push_str("\n\n");
+            text.push_str(part.trim());
+        }
+    }
+    text
+}
+
+/// Match and read one item's text (pure).
+pub fn analyse(
+    watch: &WatchSet,
+    item: &Item,
+    text: &str,
+) -> (Vec<EntityMatch>, Vec<String>, Vec<Claim>) {
+    let matches = watch.find(text);
+    let watchlists = watch.alerting(&matches);
+    let claims = if watchlists.is_empty() {
+        Vec::new()
+    } else {
+        claims::extract_claims(text, &matches, item.lang.as_deref(), item.published)
+    };
+    (matches, watchlists, claims)
+}
+
+fn parse_source(
+    feed: &FeedConfig,
+    body: &[u8],
+    content_type: Option<&str>,
+    url: &str,
+) -> Result<ParsedFeed, String> {
+    match feed.kind {
+        FeedKind::Feed => {
+            crate::sources::feed::parse_feed(body, content_type, url).map_err(|e| e.to_string())
+        }
+        FeedKind::Html => {
+            let selectors = ListSelectors {
+                item: feed.item_selector.clone(),
+                link: feed.link_selector.clone(),
+                title: feed.title_selector.clone(),
+                summary: feed.summary_selector.clone(),
+                date: feed.date_selector.clone(),
+            };
+            crate::sources::html::parse_list_page(body, content_type, url, &selectors)
+                .map_err(|e| e.to_string())
+        }
+    }
+}
+
+/// Fetch an article page and extract its text; None (logged) when anything fails.
+async fn fetch_article(fetcher: &Fetcher, url: &str) -> Option<String> {
+    match fetcher.fetch(url, None).await {
+        Ok(FetchOutcome::Fetched(page)) => {
+            let body = tokio::task::spawn_blocking(move || {
+                let html =
+                    crate::sources::charset::decode_html(&page.body, page.content_type.as_deref());
+                crate::transforms::extract::extract_article(&html, Some(&page.final_url)).body
+            })
+            .await
+            .ok()?;
+            (!body.trim().is_empty()).then_some(body)
+        }
+        Ok(FetchOutcome::NotModified) => None,
+        Err(e) => {
+            debug!(url, error = %e, "article fetch failed");
+            None
+        }
+    }
+}
+
+async fn process_feed(
+    ctx: Arc<Context>,
+    watch: Arc<WatchSet>,
+    feed: FeedConfig,
+    state: Option<FeedState>,
+    now: DateTime<Utc>,
+) -> FeedOutcome {
+    let mut out = FeedOutcome {
+        config_name: feed.name.clone(),
+        url: feed.url.clone(),
+        feed_title: None,
+        result: Ok(None),
+        items_total: 0,
+        validators: None,
+    };
+    let validators = state.as_ref().map(|s| s.validators.clone());
+    let fetched = match ctx.fetcher.fetch(&feed.url, validators.as_ref()).await {
+        Ok(FetchOutcome::NotModified) => return out,
+        Ok(FetchOutcome::Fetched(f)) => f,
+        Err(e) => {
+            out.result = Err(e.to_string());
+            return out;
+        }
+    };
+    out.validators = Some(fetched.validators.clone());
+    let feed_for_parse = feed.clone();
+    let parsed = tokio::task::spawn_blocking(move || {
+        // A panic inside a parser is this feed's error, never the cycle's.
+        std::panic::catch_unwind(|| {
+            parse_source(
+                &feed_for_parse,
+                &fetched.body,
+                fetched.content_type.as_deref(),
+                &fetched.final_url,
+            )
+        })
+        .unwrap_or_else(|_| Err("the parser failed on this document".to_string()))
+    })
+    .await
+    .unwrap_or_else(|e| Err(format!("parser task failed: {e}")));
+    let parsed = match parsed {
+        Ok(p) => p,
+        Err(e) => {
+            out.result = Err(e);
+            return out;
+        }
+    };
+    out.feed_title = parsed.title.clone();
+    out.items_total = parsed.items.len();
+    let first_poll = state.as_ref().is_none_or(|s| s.last_success.is_none());
+    let backfill_cutoff = now - Duration::days(i64::from(ctx.config.fetch.backfill_days));
+    let full_text = feed.full_text.unwrap_or(ctx.config.fetch.full_text);
+
+    let mut entries = Vec::new();
+    for mut item in parsed.items {
+        if item.feed_url.is_empty() {
+            item.feed_url = feed.url.clone();
+        }
+        if item.lang.is_none() {
+            item.lang = parsed.lang.clone();
+        }
+        let keys = ItemKeys::new(item.url.as_deref(), item.guid.as_deref());
+        let key = entry_key(&item, &keys);
+        match ctx.store.feed_has_seen(&feed.url, &key) {
+            Ok(true) => continue,
+            Ok(false) => {}
+            Err(e) => {
+                warn!(feed = %feed.url, error = %format!("{e:#}"), "store read failed");
+                continue;
+            }
+        }
+        let backfill_only = first_poll && item.published.is_some_and(|p| p < backfill_cutoff);
+        let mut entry = Entry {
+            entry_key: key,
+            keys,
+            item,
+            matches: Vec::new(),
+            watchlists: Vec::new(),
+            claims: Vec::new(),
+            backfill_only,
+        };
+        if !backfill_only {
+            let have = entry
+                .item
+                .content
+                .as_deref()
+                .map_or(0, str::len)
+                .max(entry.item.summary.as_deref().map_or(0, str::len));
+            let want_article = match full_text {
+                FullText::Always => true,
+                FullText::Never => false,
+                FullText::Auto => have < ARTICLE_LENGTH,
+            };
+            let article = match (&entry.item.url, want_article) {
+                (Some(u), true) if u.starts_with("http") || u.starts_with("file:") => {
+                    fetch_article(&ctx.fetcher, u).await
+                }
+                _ => None,
+            };
+            let text = item_text(&entry.item, article.as_deref());
+            let (m, w, c) = analyse(&watch, &entry.item, &text);
+            entry.matches = m;
+            entry.watchlists = w;
+            entry.claims = c;
+        }
+        entries.push(entry);
+    }
+    out.result = Ok(Some(entries));
+    out
+}
+
+/// Run one poll cycle over every configured feed.
+pub async fn poll(ctx: &Arc<Context>, watch: Arc<WatchSet>) -> Result<CycleReport> {
+    let started = Utc::now();
+    let mut report = CycleReport {
+        started_at: started.to_rfc3339(),
+        ..Default::default()
+    };
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<FeedOutcome>(64);
+    let mut tasks = tokio::task::JoinSet::new();
+    for feed in ctx.config.feeds.clone() {
+        let state = ctx.store.feed_state(&feed.url).unwrap_or_else(|e| {
+            warn!(feed = %feed.url, error = %format!("{e:#}"), "feed state unreadable; polling as new");
+            None
+        });
+        let (ctx, watch, tx) = (ctx.clone(), watch.clone(), tx.clone());
+        tasks.spawn(async move {
+            let outcome = process_feed(ctx, watch, feed, state, started).await;
+            let _ = tx.send(outcome).await;
+        });
+    }
+    drop(tx);
+    let mut feed_reports = BTreeMap::new();
+    let mut seen_this_cycle = HashSet::new();
+    while let Some(outcome) = rx.recv().await {
+        let url = outcome.url.clone();
+        match consume(ctx, &watch, outcome, &mut report, &mut seen_this_cycle) {
+            Ok(fr) => {
+                feed_reports.insert(url, fr);
+            }
+            Err(e) => {
+                warn!(feed = %url, error = %format!("{e:#}"), "storing the feed's items failed");
+                feed_reports.insert(
+                    url.clone(),
+                    FeedReport {
+                        url,
+                        status: "error".into(),
+                        error: Some(format!("store: {e:#}")),
+                        ..Default::default()
+                    },
+                );
+            }
+        }
+    }
+    while let Some(joined) = tasks.join_next().await {
+        if let Err(e) = joined {
+            warn!(error = %e, "a feed task failed");
+        }
+    }
+    // Report feeds in config order.
+    for feed in &ctx.config.feeds {
+        if let Some(fr) = feed_reports.remove(&feed.url) {
+            report.feeds.push(fr);
+        }
+    }
+    ctx.store.flush()?;
+    report.finished_at = Utc::now().to_rfc3339();
+    let failing = report.feeds.iter().filter(|f| f.status == "error").count();
+    info!(
+        feeds = report.feeds.len(),
+        failing,
+        items = report.items.len(),
+        claims = report.claims.len(),
+        "poll cycle done"
+    );
+    Ok(report)
+}
+
+/// Store one feed's outcome (sequential: dedup sees every earlier entry of the cycle).
+fn consume(
+    ctx: &Context,
+    watch: &WatchSet,
+    outcome: FeedOutcome,
+    report: &mut CycleReport,
+    _seen: &mut HashSet<String>,
+) -> Result<FeedReport> {
+    let store = &ctx.store;
+    let now = Utc::now();
+    let mut state = store
+        .feed_state(&outcome.url)?
+        .unwrap_or_else(|| FeedState {
+            url: outcome.url.clone(),
+            ..Default::default()
+        });
+    let source = source_name(
+        outcome.config_name.as_deref(),
+        outcome.feed_title.as_deref().or(state.name.as_deref()),
+        &outcome.url,
+    );
+    state.name = Some(source.clone());
+    state.last_attempt = Some(now);
+    let mut fr = FeedReport {
+        url: outcome.url.clone(),
+        name: source.clone(),
+        items_total: outcome.items_total,
+        ..Default::default()
+    };
+    let entries = match outcome.result {
+        Err(e) => {
+            warn!(feed = %outcome.url, error = %e, "feed failed");
+            state.consecutive_failures += 1;
+            if state.failing_since.is_none() {
+                state.failing_since = Some(now);
+            }
+            state.last_error = Some(e.clone());
+            store.put_feed_state(&state)?;
+            fr.status = "error".into();
+            fr.error = Some(e);
+            return Ok(fr);
+        }
+        Ok(None) => {
+            fr.status = "not_modified".into();
+            state.last_success = Some(now);
+            state.consecutive_failures = 0;
+            state.failing_since = None;
+            state.last_error = None;
+            store.put_feed_state(&state)?;
+            return Ok(fr);
+        }
+        Ok(Some(entries)) => entries,
+    };
+    fr.status = "ok".into();
+    if let Some(v) = outcome.validators {
+        state.validators = v;
+    }
+    for entry in entries {
+        state.items_seen += 1;
+        let (feed_url, key) = (outcome.url.clone(), entry.entry_key.clone());
+        if entry.backfill_only {
+            fr.items_backfilled += 1;
+            // Known from now on, so a later copy elsewhere is a duplicate, not news.
+            if let Some(id) = entry.keys.id() {
+                store.index_story(&index_keys(&entry.keys), &id)?;
+            }
+        } else {
+            fr.items_new += 1;
+            store_entry(ctx, watch, &source, entry, now, report)?;
+        }
+        // Marked seen only once stored: a stop between the two re-reads it, never loses it.
+        store.mark_feed_seen(&feed_url, &key, now)?;
+    }
+    state.last_success = Some(now);
+    state.consecutive_failures = 0;
+    state.failing_since = None;
+    state.last_error = None;
+    store.put_feed_state(&state)?;
+    Ok(fr)
+}
+
+fn index_keys(keys: &ItemKeys) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(u) = &keys.url {
+        out.push(format!("u:{u}"));
+    }
+    if let Some(g) = &keys.guid {
+        out.push(format!("g:{g}"));
+    }
+    out
+}
+
+/// Dedup one new entry against every story known, store it if it matched, read its claims.
+fn store_entry(
+    ctx: &Context,
+    watch: &WatchSet,
+    source: &str,
+    entry: Entry,
+    now: DateTime<Utc>,
+    report: &mut CycleReport,
+) -> Result<()> {
+    let store = &ctx.store;
+    let ikeys = index_keys(&entry.keys);
+    let Some(id) = entry.keys.id().or_else(|| {
+        Some(crate::transforms::dedup::stable_id(&format!(
+            "{}|{}",
+            entry.item.feed_url, entry.entry_key
+        )))
+    }) else {
+        return Ok(());
+    };
+    let url = entry.item.url.clone().unwrap_or_default();
+    let mut entities: Vec<String> = entry.matches.iter().map(|m| m.entity.clone()).collect();
+    entities.sort();
+    entities.dedup();
+
+    if let Some(first_id) = store.story_for(&ikeys)? {
+        // Another copy of a story already known.
+        if let Some(mut first) = store.item(&first_id)? {
+            if first.url != url && !first.also_reported_by.iter().any(|(_, u)| u == &url) {
+                first
+                    .also_reported_by
+                    .push((source.to_string(), url.clone()));
+                store.put_item(&first)?;
+            }
+            report.items.push(ItemReport {
+                id,
+                url,
+                title: entry.item.title.clone(),
+                feed: entry.item.feed_url.clone(),
+                published: entry.item.published.map(|p| p.to_rfc3339()),
+                watchlists: entry.watchlists.clone(),
+                entities,
+                duplicate_of: Some(first.url.clone()),
+            });
+        }
+        store.index_story(&ikeys, &first_id)?;
+        return Ok(());
+    }
+    store.index_story(&ikeys, &id)?;
+    if entry.watchlists.is_empty() {
+        return Ok(());
+    }
+
+    let mut stored = StoredItem {
+        id: id.clone(),
+        url: url.clone(),
+        title: entry.item.title.clone(),
+        feed_url: entry.item.feed_url.clone(),
+        source: source.to_string(),
+        published: entry.item.published,
+        first_seen: now,
+        watchlists: entry.watchlists.clone(),
+        entities: entities.clone(),
+        claim_keys: Vec::new(),
+        also_reported_by: Vec::new(),
+    };
+    for claim in entry.claims {
+        let (key, rec) = record_claim(store, claim, &stored, &entities, now)?;
+        report.claims.push(claim_report(store, &rec, &stored.url)?);
+        stored.claim_keys.push(key);
+    }
+    store.put_item(&stored)?;
+    store.add_pending(&id)?;
+    let _ = watch;
+    report.items.push(ItemReport {
+        id,
+        url,
+        title: stored.title.clone(),
+        feed: stored.feed_url.clone(),
+        published: stored.published.map(|p| p.to_rfc3339()),
+        watchlists: stored.watchlists.clone(),
+        entities,
+        duplicate_of: None,
+    });
+    Ok(())
+}
+
+/// Compare a new claim with the stored ones of its key and store it with its status.
+pub fn record_claim(
+    store: &Store,
+    claim: Claim,
+    item: &StoredItem,
+    entities: &[String],
+    now: DateTime<Utc>,
+) -> Result<(Vec<u8>, ClaimRecord)> {
+    let existing = store.claims_for_key(&claim.key())?;
+    let stored_claims: Vec<StoredClaim> = existing.iter().map(|(_, r)| r.stored.clone()).collect();
+    let cmp = claims::compare(&claim, &item.source, &stored_claims);
+    let related: Vec<Vec<u8>> = cmp
+        .related
+        .iter()
+        .filter_map(|&i| existing.get(i).map(|(k, _)| k.clone()))
+        .collect();
+    let record = ClaimRecord {
+        stored: StoredClaim {
+            claim,
+            item_id: item.id.clone(),
+            item_url: item.url.clone(),
+            source: item.source.clone(),
+            published: item.published,
+            first_seen: now,
+            status: cmp.status,
+        },
+        entities: entities.to_vec(),
+        related,
+    };
+    let key = store.put_claim(&record)?;
+    Ok((key, record))
+}
+
+pub fn claim_report(store: &Store, rec: &ClaimRecord, item_url: &str) -> Result<ClaimReport> {
+    let c = &rec.stored.claim;
+    let mut related = Vec::new();
+    for k in &rec.related {
+        if let Some(r) = store.claim(k)? {
+            related.push(RelatedReport {
+                item_url: r.stored.item_url.clone(),
+                source: r.stored.source.clone(),
+                value: r.stored.claim.value,
+                value_max: r.stored.claim.value_max,
+                quote: r.stored.claim.quote.clone(),
+                first_seen: r.stored.first_seen.to_rfc3339(),
+                attributed_to: r.stored.claim.attributed_to.clone(),
+            });
+        }
+    }
+    Ok(ClaimReport {
+        item_url: item_url.to_string(),
+        quote: c.quote.clone(),
+        subject: c.subject.clone(),
+        measure: c.measure.clone(),
+        value: c.value,
+        value_max: c.value_max,
+        approx: c.approx,
+        unit: c.unit.clone(),
+        attributed_to: c.attributed_to.clone(),
+        status: rec.stored.status,
+        related,
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// The digest.
+
+/// How a digest run should end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DigestMode {
+    /// Write to the store, send, and clear the pending items once accepted.
+    Send,
+    /// Render only: print, keep everything pending, write nothing.
+    DryRun,
+}
+
+/// A rendered digest for one recipient set, before it is stored or sent.
+pub struct BuiltDigest {
+    pub recipients: Vec<String>,
+    pub item_ids: Vec<String>,
+    pub claims: usize,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+fn display_status(s: ClaimStatus) -> String {
+    s.as_str().to_uppercase()
+}
+
+fn date_str(d: Option<DateTime<Utc>>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string())
+}
+
+/// Build the digests of the pending items that no queued digest holds yet.
+pub fn build_digests(
+    ctx: &Context,
+    watch: &WatchSet,
+    now: DateTime<Utc>,
+) -> Result<Vec<BuiltDigest>> {
+    let store = &ctx.store;
+    let held: HashSet<String> = store
+        .queued_digests()?
+        .into_iter()
+        .flat_map(|d| d.item_ids)
+        .collect();
+    let mut items = Vec::new();
+    for id in store.pending_ids()? {
+        if held.contains(&id) {
+            continue;
+        }
+        match store.item(&id)? {
+            Some(item) => items.push(item),
+            None => warn!(item = %id, "pending item missing from the store; skipped"),
+        }
+    }
+    if items.is_empty() {
+        return Ok(Vec::new());
+    }
+    items.sort_by_key(|i| std::cmp::Reverse(i.published.unwrap_or(i.first_seen)));
+
+    // Recipient sets: a watchlist's own recipients, else email.to.
+    let recipients_of = |wl: &str| -> Vec<String> {
+        let mut r = watch
+            .lists
+            .iter()
+            .find(|l| l.id == wl)
+            .and_then(|l| l.recipients.clone())
+            .unwrap_or_else(|| ctx.config.email.to.clone());
+        r.sort();
+        r.dedup();
+        r
+    };
+    let mut sets: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();
+    let mut all_lists: Vec<String> = items.iter().flat_map(|i| i.watchlists.clone()).collect();
+    all_lists.sort();
+    all_lists.dedup();
+    for wl in all_lists {
+        sets.entry(recipients_of(&wl)).or_default().push(wl);
+    }
+
+    let failing_feeds: Vec<digest_sink::FailingFeed> = store
+        .all_feed_states()?
+        .into_iter()
+        .filter(|s| s.consecutive_failures > 0)
+        .map(|s| digest_sink::FailingFeed {
+            name: s.name.clone().unwrap_or_else(|| s.url.clone()),
+            url: s.url.clone(),
+            error: s.last_error.clone().unwrap_or_default(),
+            consecutive_failures: s.consecutive_failures,
+            since: date_str(s.failing_since),
+        })
+        .collect();
+
+    let mut out = Vec::new();
+    for (recipients, lists) in sets {
+        let mut digest = Digest {
+            generated_at: now.to_rfc3339(),
+            failing_feeds: failing_feeds.clone(),
+            ..Default::default()
+        };
+        let mut item_ids = Vec::new();
+        let mut claim_count = 0;
+        for wl in &lists {
+            let name = watch
+                .lists
+                .iter()
+                .find(|l| &l.id == wl)
+                .map(|l| l.name.clone())
+                .unwrap_or_else(|| wl.clone());
+            let mut group = DigestGroup {
+                watchlist_id: wl.clone(),
+                watchlist_name: name,
+                stories: Vec::new(),
+            };
+            for item in items.iter().filter(|i| i.watchlists.contains(wl)) {
+                // A story in two watchlists of one digest appears under the first only.
+                if item_ids.contains(&item.id) {
+                    continue;
+                }
+                item_ids.push(item.id.clone());
+                let story = digest_story(store, watch, item)?;
+                claim_count += story.claims.len();
+                group.stories.push(story);
+            }
+            if !group.stories.is_empty() {
+                digest.groups.push(group);
+            }
+        }
+        let stories: usize = digest.groups.iter().map(|g| g.stories.len()).sum();
+        let contradictions = digest
+            .groups
+            .iter()
+            .flat_map(|g| g.stories.iter().flat_map(|s| s.claims.iter()))
+            .filter(|c| c.status == "CONTRADICTS")
+            .count();
+        let names: Vec<&str> = digest
+            .groups
+            .iter()
+            .map(|g| g.watchlist_name.as_str())
+            .collect();
+        digest.subject = format!(
+            "{} {} {}{} — {}",
+            ctx.config.email.subject_prefix,
+            stories,
+            if stories == 1 { "story" } else { "stories" },
+            match contradictions {
+                0 => String::new(),
+                1 => ", 1 contradiction".to_string(),
+                n => format!(", {n} contradictions"),
+            },
+            names.join(", ")
+        )
+        .trim()
+        .to_string();
+        let rendered = digest_sink::render(&digest)?;
+        out.push(BuiltDigest {
+            recipients,
+            item_ids,
+            claims: claim_count,
+            subject: digest.subject.clone(),
+            text: rendered.text,
+            html: rendered.html,
+        });
+    }
+    Ok(out)
+}
+
+fn digest_story(store: &Store, watch: &WatchSet, item: &StoredItem) -> Result<DigestStory> {
+    let mut entities = Vec::new();
+    for e in &item.entities {
+        let label = item
+            .watchlists
+            .iter()
+            .find_map(|wl| watch.entity(wl, e))
+            .or_else(|| {
+                watch
+                    .lists
+                    .iter()
+                    .find_map(|l| l.entities.iter().find(|x| &x.id == e))
+            })
+            .map(|x| x.label.clone())
+            .unwrap_or_else(|| e.clone());
+        entities.push(label);
+    }
+    let mut claims_out = Vec::new();
+    for key in &item.claim_keys {
+        let Some(rec) = store.claim(key)? else {
+            continue;
+        };
+        let mut related = Vec::new();
+        for rk in &rec.related {
+            if let Some(r) = store.claim(rk)? {
+                related.push(digest_sink::RelatedClaim {
+                    value: claims::format_value(&r.stored.claim),
+                    source: r.stored.source.clone(),
+                    url: r.stored.item_url.clone(),
+                    date: date_str(r.stored.published.or(Some(r.stored.first_seen))),
+                    quote: r.stored.claim.quote.clone(),
+                    attributed_to: r.stored.claim.attributed_to.clone(),
+                });
+            }
+        }
+        let c = &rec.stored.claim;
+        claims_out.push(DigestClaim {
+            status: display_status(rec.stored.status),
+            subject: c.subject.clone(),
+            measure: c.measure.clone(),
+            value: claims::format_value(c),
+            attributed_to: c.attributed_to.clone(),
+            quote: c.quote.clone(),
+            related,
+        });
+    }
+    Ok(DigestStory {
+        title: item.title.clone(),
+        url: item.url.clone(),
+        source: item.source.clone(),
+        published: date_str(item.published),
+        entities,
+        also_reported_by: item
+            .also_reported_by
+            .iter()
+            .map(|(s, u)| digest_sink::AlsoReported {
+                source: s.clone(),
+                url: u.clone(),
+            })
+            .collect(),
+        claims: claims_out,
+    })
+}
+
+fn from_domain(from: &str) -> String {
+    from.rsplit('@')
+        .next()
+        .map(|d| d.trim_end_matches('>').trim().to_string())
+        .filter(|d| !d.is_empty())
+        .unwrap_or_else(|| "newswatch.local".to_string())
+}
+
+/// Send queued digests again, then build, store and send the new ones.
+pub async fn digest(
+    ctx: &Arc<Context>,
+    watch: &WatchSet,
+    mode: DigestMode,
+) -> Result<(Vec<DigestReport>, Vec<BuiltDigest>)> {
+    let now = Utc::now();
+    let built = build_digests(ctx, watch, now)?;
+    if mode == DigestMode::DryRun {
+        let reports = built
+            .iter()
+            .map(|b| DigestReport {
+                status: "not_sent".into(),
+                recipients: b.recipients.clone(),
+                message_id: None,
+                items: b.item_ids.len(),
+                claims: b.claims,
+                error: None,
+            })
+            .collect();
+        return Ok((reports, built));
+    }
+    let mailer = Mailer::from_config(&ctx.config.email)?;
+    let mut reports = Vec::new();
+    // Retries first: a digest keeps its Message-ID and content across attempts.
+    let mut queue = ctx.store.queued_digests()?;
+    for (n, b) in built.iter().enumerate() {
+        let id = format!("{}-{}", now.format("%Y%m%dT%H%M%SZ"), n + 1);
+        let hash = crate::transforms::dedup::stable_id(&format!("{id}|{}", b.item_ids.join(",")));
+        let record = DigestRecord {
+            message_id: format!(
+                "<digest-{id}-{}@{}>",
+                &hash[..8],
+                from_domain(&ctx.config.email.from)
+            ),
+            id,
+            created_at: now,
+            recipients: b.recipients.clone(),
+            subject: b.subject.clone(),
+            text: b.text.clone(),
+            html: b.html.clone(),
+            item_ids: b.item_ids.clone(),
+            claims: b.claims,
+            state: DigestState::Queued,
+            attempts: 0,
+            last_error: None,
+            sent_at: None,
+        };
+        // Written before it is sent: a crash mid-send resends it, never loses it.
+        ctx.store.put_digest(&record)?;
+        queue.push(record);
+    }
+    ctx.store.flush()?;
+    for mut record in queue {
+        let envelope = Envelope {
+            from: ctx.config.email.from.clone(),
+            to: record.recipients.clone(),
+            subject: record.subject.clone(),
+            message_id: record.message_id.clone(),
+            date: record.created_at,
+            text: record.text.clone(),
+            html: record.html.clone(),
+        };
+        record.attempts += 1;
+        let result = mailer.send(&envelope).await;
+        let mut rep = DigestReport {
+            status: String::new(),
+            recipients: record.recipients.clone(),
+            message_id: Some(record.message_id.clone()),
+            items: record.item_ids.len(),
+            claims: record.claims,
+            error: None,
+        };
+        match result {
+            Ok(()) => {
+                record.state = DigestState::Sent;
+                record.sent_at = Some(Utc::now());
+                record.last_error = None;
+                ctx.store.put_digest(&record)?;
+                ctx.store.remove_pending(&record.item_ids)?;
+                info!(message_id = %record.message_id, items = record.item_ids.len(), "digest sent");
+                rep.status = "sent".into();
+            }
+            Err(e) => {
+                let msg = format!("{e:#}");
+                warn!(message_id = %record.message_id, error = %msg, "digest not sent; it stays queued for the next digest time");
+                record.last_error = Some(msg.clone());
+                ctx.store.put_digest(&record)?;
+                rep.status = "queued".into();
+                rep.error = Some(msg);
+            }
+        }
+        reports.push(rep);
+    }
+    ctx.store.flush()?;
+    Ok((reports, built))
+}
+
+/// Record a corpus document as baseline: its claims stored, nothing pending, nothing sent.
+pub fn seed_document(
+    store: &Store,
+    watch: &WatchSet,
+    doc: &SeedDoc,
+    now: DateTime<Utc>,
+) -> Result<Option<Vec<ClaimReport>>> {
+    let key = format!("seed:{}", crate::transforms::dedup::stable_id(&doc.text));
+    if store.seed_doc_recorded(&key)? {
+        return Ok(None);
+    }
+    let item = Item {
+        feed_url: "seed".into(),
+        url: doc.url.clone(),
+        title: doc.title.clone(),
+        content: Some(doc.text.clone()),
+        published: doc.published,
+        lang: doc.lang.clone(),
+        ..Default::default()
+    };
+    let matches = watch.find(&doc.text);
+    let mut entities: Vec<String> = matches.iter().map(|m| m.entity.clone()).collect();
+    entities.sort();
+    entities.dedup();
+    let claims_read =
+        claims::extract_claims(&doc.text, &matches, doc.lang.as_deref(), doc.published);
+    let url = doc
+        .url
+        .clone()
+        .unwrap_or_else(|| format!("seed:{}", doc.name));
+    let keys = ItemKeys::new(doc.url.as_deref(), Some(&key));
+    let id = keys
+        .id()
+        .unwrap_or_else(|| crate::transforms::dedup::stable_id(&key));
+    store.index_story(&index_keys(&keys), &id)?;
+    let mut stored = StoredItem {
+        id,
+        url: url.clone(),
+        title: item.title.clone(),
+        feed_url: "seed".into(),
+        source: doc.source.clone(),
+        published: doc.published,
+        first_seen: now,
+        watchlists: watch.alerting(&matches),
+        entities: entities.clone(),
+        claim_keys: Vec::new(),
+        also_reported_by: Vec::new(),
+    };
+    let mut reports = Vec::new();
+    for c in claims_read {
+        let (k, rec) = record_claim(store, c, &stored, &entities, now)?;
+        reports.push(claim_report(store, &rec, &url)?);
+        stored.claim_keys.push(k);
+    }
+    store.put_item(&stored)?;
+    store.mark_seed_doc(&key)?;
+    Ok(Some(reports))
+}
+
+/// A document of a seed corpus, with what its manifest says of it.
+#[derive(Debug, Clone)]
+pub struct SeedDoc {
+    pub name: String,
+    pub source: String,
+    pub title: String,
+    pub url: Option<String>,
+    pub published: Option<DateTime<Utc>>,
+    pub lang: Option<String>,
+    pub author: Option<String>,
+    pub text: String,
+}

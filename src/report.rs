@@ -1,0 +1,121 @@
+//! The `--json` cycle report: a contract boundary (../shared/INTERFACE.md). Fields are
+//! only ever added, never renamed or dropped.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct CycleReport {
+    pub started_at: String,
+    pub finished_at: String,
+    pub feeds: Vec<FeedReport>,
+    pub items: Vec<ItemReport>,
+    pub claims: Vec<ClaimReport>,
+    /// The digest of this run (`once`); null for `poll`. When watchlists have different
+    /// recipients there is one digest per recipient set: this is their sum, and `digests`
+    /// lists each.
+    pub digest: Option<DigestReport>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub digests: Vec<DigestReport>,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct FeedReport {
+    pub url: String,
+    pub name: String,
+    /// ok | not_modified | error
+    pub status: String,
+    pub items_total: usize,
+    pub items_new: usize,
+    pub error: Option<String>,
+    /// Items older than the backfill window on a feed's first poll: marked seen only.
+    pub items_backfilled: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct ItemReport {
+    pub id: String,
+    pub url: String,
+    pub title: String,
+    pub feed: String,
+    pub published: Option<String>,
+    pub watchlists: Vec<String>,
+    pub entities: Vec<String>,
+    pub duplicate_of: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct ClaimReport {
+    pub item_url: String,
+    pub quote: String,
+    pub subject: String,
+    pub measure: String,
+    pub value: f64,
+    pub value_max: Option<f64>,
+    pub approx: crate::model::Approx,
+    pub unit: String,
+    pub attributed_to: Option<String>,
+    pub status: crate::model::ClaimStatus,
+    pub related: Vec<RelatedReport>,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct RelatedReport {
+    pub item_url: String,
+    pub source: String,
+    pub value: f64,
+    pub value_max: Option<f64>,
+    pub quote: String,
+    pub first_seen: String,
+    pub attributed_to: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct DigestReport {
+    /// sent | queued | empty | not_sent
+    pub status: String,
+    pub recipients: Vec<String>,
+    pub message_id: Option<String>,
+    pub items: usize,
+    pub claims: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl DigestReport {
+    pub fn empty() -> DigestReport {
+        DigestReport {
+            status: "empty".into(),
+            ..Default::default()
+        }
+    }
+
+    /// The sum of several digests (one per recipient set) for the contract's single object.
+    pub fn combine(parts: &[DigestReport]) -> DigestReport {
+        if parts.is_empty() {
+            return DigestReport::empty();
+        }
+        let status = if parts.iter().any(|p| p.status == "queued") {
+            "queued"
+        } else if parts.iter().all(|p| p.status == "empty") {
+            "empty"
+        } else if parts.iter().any(|p| p.status == "not_sent") {
+            "not_sent"
+        } else {
+            "sent"
+        };
+        let mut recipients: Vec<String> = parts
+            .iter()
+            .flat_map(|p| p.recipients.iter().cloned())
+            .collect();
+        recipients.sort();
+        recipients.dedup();
+        DigestReport {
+            status: status.into(),
+            recipients,
+            message_id: parts.iter().find_map(|p| p.message_id.clone()),
+            items: parts.iter().map(|p| p.items).sum(),
+            claims: parts.iter().map(|p| p.claims).sum(),
+            error: parts.iter().find_map(|p| p.error.clone()),
+        }
+    }
+}

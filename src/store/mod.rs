@@ -1,0 +1,455 @@
+//! The only sled user: typed trees, key encoding, the schema version, the process lock.
+//!
+//! Everything is read by key or by key prefix; nothing scans a whole tree per item.
+//! Trees:
+//! - `meta`: `schema_version`.
+//! - `feeds`: feed URL → [`FeedState`].
+//! - `feed_seen`: `feed-id \0 entry-key` → first-seen time; "did this feed carry it before".
+//! - `story_index`: `u:<canonical url>` / `g:<guid>` → item id of the first copy.
+//! - `items`: item id → [`StoredItem`] (stories that matched a watchlist).
+//! - `pending`: item id → () (stories waiting for a digest).
+//! - `claims`: `claim key \0 seq` → [`ClaimRecord`] (prefix = comparison key).
+//! - `claims_by_entity`: `entity \0 claim tree key` → ().
+//! - `digests`: digest id → [`DigestRecord`] (written before it is sent).
+//! - `seed_docs`: document key → () (what `seed` already recorded).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+
+use crate::fetch::Validators;
+use crate::model::{ClaimStatus, StoredClaim};
+
+/// Bumped when a stored type changes incompatibly; older stores are migrated at open.
+pub const SCHEMA_VERSION: u64 = 1;
+
+/// Per-feed state, kept across cycles: what `feeds` shows.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct FeedState {
+    pub url: String,
+    pub name: Option<String>,
+    pub last_attempt: Option<DateTime<Utc>>,
+    pub last_success: Option<DateTime<Utc>>,
+    pub consecutive_failures: u32,
+    pub failing_since: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    pub items_seen: u64,
+    pub validators: Validators,
+    /// The feed URL discovered from an HTML page, when the configured URL was a page.
+    #[serde(default)]
+    pub discovered_url: Option<String>,
+}
+
+/// A story that matched a watchlist.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct StoredItem {
+    pub id: String,
+    pub url: String,
+    pub title: String,
+    pub feed_url: String,
+    pub source: String,
+    pub published: Option<DateTime<Utc>>,
+    pub first_seen: DateTime<Utc>,
+    pub watchlists: Vec<String>,
+    pub entities: Vec<String>,
+    /// Tree keys of the claims read from it (in the `claims` tree).
+    pub claim_keys: Vec<Vec<u8>>,
+    /// Syndicated copies seen after it: (source, url).
+    pub also_reported_by: Vec<(String, String)>,
+}
+
+/// A stored claim with what it was compared with.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ClaimRecord {
+    pub stored: StoredClaim,
+    /// Entities the claim's sentence or story named.
+    pub entities: Vec<String>,
+    /// Tree keys of the stored claims it was compared with at the time.
+    pub related: Vec<Vec<u8>>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum DigestState {
+    /// Written, not yet accepted by the transport.
+    Queued,
+    Sent,
+}
+
+/// A digest as written before sending: resending it sends exactly this.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DigestRecord {
+    pub id: String,
+    pub message_id: String,
+    pub created_at: DateTime<Utc>,
+    pub recipients: Vec<String>,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub item_ids: Vec<String>,
+    pub claims: usize,
+    pub state: DigestState,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// Why the store could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// Another process (the daemon, usually) holds the store.
+    #[error("the store at {0} is in use by another newswatch process")]
+    Locked(PathBuf),
+    #[error("cannot open the store at {path}: {message}")]
+    Other { path: PathBuf, message: String },
+}
+
+pub struct Store {
+    db: sled::Db,
+    path: PathBuf,
+    feeds: sled::Tree,
+    feed_seen: sled::Tree,
+    story_index: sled::Tree,
+    items: sled::Tree,
+    pending: sled::Tree,
+    claims: sled::Tree,
+    claims_by_entity: sled::Tree,
+    digests: sled::Tree,
+    seed_docs: sled::Tree,
+}
+
+fn enc<T: Serialize>(v: &T) -> Result<Vec<u8>> {
+    serde_json::to_vec(v).context("encoding a stored value")
+}
+
+fn dec<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
+    serde_json::from_slice(bytes).context("decoding a stored value (is the store damaged?)")
+}
+
+/// A fixed-width key part for a URL-like string: keys stay short whatever the URL.
+fn hkey(s: &str) -> String {
+    crate::transforms::dedup::stable_id(s)
+}
+
+impl Store {
+    /// Open (or create) the store in `dir`. sled allows one process: a second gets `Locked`.
+    pub fn open(dir: &Path) -> Result<Store, OpenError> {
+        let other = |message: String| OpenError::Other {
+            path: dir.to_path_buf(),
+            message,
+        };
+        std::fs::create_dir_all(dir).map_err(|e| other(e.to_string()))?;
+        let db = sled::Config::new()
+            .path(dir.join("db"))
+            // sled's default cache is 1 GiB; the daemon must stay small.
+            .cache_capacity(32 * 1024 * 1024)
+            .flush_every_ms(Some(2000))
+            .open()
+            .map_err(|e| match e {
+                sled::Error::Io(ref io) if io.kind() == std::io::ErrorKind::WouldBlock => {
+                    OpenError::Locked(dir.to_path_buf())
+                }
+                sled::Error::Io(ref io)
+                    if io.to_string().contains("lock") || io.raw_os_error() == Some(11) =>
+                {
+                    OpenError::Locked(dir.to_path_buf())
+                }
+                other_err => other(other_err.to_string()),
+            })?;
+        let tree = |name: &str| db.open_tree(name).map_err(|e| other(e.to_string()));
+        let store = Store {
+            feeds: tree("feeds")?,
+            feed_seen: tree("feed_seen")?,
+            story_index: tree("story_index")?,
+            items: tree("items")?,
+            pending: tree("pending")?,
+            claims: tree("claims")?,
+            claims_by_entity: tree("claims_by_entity")?,
+            digests: tree("digests")?,
+            seed_docs: tree("seed_docs")?,
+            path: dir.to_path_buf(),
+            db,
+        };
+        store.check_schema().map_err(|e| other(format!("{e:#}")))?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn check_schema(&self) -> Result<()> {
+        let meta = self.db.open_tree("meta")?;
+        match meta.get("schema_version")? {
+            None => {
+                meta.insert("schema_version", &SCHEMA_VERSION.to_be_bytes())?;
+            }
+            Some(v) => {
+                let bytes: [u8; 8] = v.as_ref().try_into().context("schema_version is damaged")?;
+                let found = u64::from_be_bytes(bytes);
+                anyhow::ensure!(
+                    found <= SCHEMA_VERSION,
+                    "the store was written by a newer newswatch (schema {found}, this one \
+                     reads up to {SCHEMA_VERSION})"
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// Write everything to disk; called after each cycle and on shutdown.
+    pub fn flush(&self) -> Result<()> {
+        self.db.flush().context("flushing the store")?;
+        Ok(())
+    }
+
+    // ---- feeds ----
+
+    pub fn feed_state(&self, url: &str) -> Result<Option<FeedState>> {
+        self.feeds.get(url)?.map(|v| dec(&v)).transpose()
+    }
+
+    pub fn put_feed_state(&self, state: &FeedState) -> Result<()> {
+        self.feeds.insert(state.url.as_bytes(), enc(state)?)?;
+        Ok(())
+    }
+
+    /// Every feed state (for `feeds` and the digest footer: one read per feed, not per item).
+    pub fn all_feed_states(&self) -> Result<Vec<FeedState>> {
+        self.feeds.iter().map(|r| dec(&r?.1)).collect()
+    }
+
+    // ---- seen entries and the story index ----
+
+    fn seen_key(feed_url: &str, entry_key: &str) -> Vec<u8> {
+        let mut k = hkey(feed_url).into_bytes();
+        k.push(0);
+        k.extend_from_slice(hkey(entry_key).as_bytes());
+        k
+    }
+
+    /// Did this feed carry this entry before?
+    pub fn feed_has_seen(&self, feed_url: &str, entry_key: &str) -> Result<bool> {
+        Ok(self
+            .feed_seen
+            .contains_key(Self::seen_key(feed_url, entry_key))?)
+    }
+
+    pub fn mark_feed_seen(&self, feed_url: &str, entry_key: &str, at: DateTime<Utc>) -> Result<()> {
+        self.feed_seen.insert(
+            Self::seen_key(feed_url, entry_key),
+            at.timestamp().to_be_bytes().to_vec(),
+        )?;
+        Ok(())
+    }
+
+    /// The id of the first copy known under any of these keys (`u:…`, `g:…`).
+    pub fn story_for(&self, keys: &[String]) -> Result<Option<String>> {
+        for k in keys {
+            if let Some(v) = self.story_index.get(k.as_bytes())? {
+                return Ok(Some(String::from_utf8_lossy(&v).into_owned()));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Index a story under its keys (a key already taken keeps its first owner).
+    pub fn index_story(&self, keys: &[String], id: &str) -> Result<()> {
+        for k in keys {
+            let _ = self.story_index.compare_and_swap(
+                k.as_bytes(),
+                None as Option<&[u8]>,
+                Some(id.as_bytes()),
+            )?;
+        }
+        Ok(())
+    }
+
+    // ---- items ----
+
+    pub fn item(&self, id: &str) -> Result<Option<StoredItem>> {
+        self.items.get(id)?.map(|v| dec(&v)).transpose()
+    }
+
+    pub fn put_item(&self, item: &StoredItem) -> Result<()> {
+        self.items.insert(item.id.as_bytes(), enc(item)?)?;
+        Ok(())
+    }
+
+    pub fn add_pending(&self, id: &str) -> Result<()> {
+        self.pending.insert(id.as_bytes(), &[])?;
+        Ok(())
+    }
+
+    pub fn pending_ids(&self) -> Result<Vec<String>> {
+        self.pending
+            .iter()
+            .keys()
+            .map(|k| Ok(String::from_utf8_lossy(&k?).into_owned()))
+            .collect()
+    }
+
+    pub fn remove_pending(&self, ids: &[String]) -> Result<()> {
+        let mut batch = sled::Batch::default();
+        for id in ids {
+            batch.remove(id.as_bytes());
+        }
+        self.pending.apply_batch(batch)?;
+        Ok(())
+    }
+
+    // ---- claims ----
+
+    fn claim_prefix(key: &str) -> Vec<u8> {
+        let mut p = key.as_bytes().to_vec();
+        p.push(0);
+        p
+    }
+
+    /// Stored claims under one comparison key, oldest first, with their tree keys.
+    pub fn claims_for_key(&self, key: &str) -> Result<Vec<(Vec<u8>, ClaimRecord)>> {
+        self.claims
+            .scan_prefix(Self::claim_prefix(key))
+            .map(|r| {
+                let (k, v) = r?;
+                Ok((k.to_vec(), dec(&v)?))
+            })
+            .collect()
+    }
+
+    pub fn claim(&self, tree_key: &[u8]) -> Result<Option<ClaimRecord>> {
+        self.claims.get(tree_key)?.map(|v| dec(&v)).transpose()
+    }
+
+    /// Store a claim; returns its tree key.
+    pub fn put_claim(&self, record: &ClaimRecord) -> Result<Vec<u8>> {
+        let seq = self.db.generate_id()?;
+        let mut key = Self::claim_prefix(&record.stored.claim.key());
+        key.extend_from_slice(&seq.to_be_bytes());
+        self.claims.insert(key.as_slice(), enc(record)?)?;
+        let mut entities = record.entities.clone();
+        entities.push(record.stored.claim.subject.clone());
+        entities.sort();
+        entities.dedup();
+        for e in entities {
+            let mut ek = e.into_bytes();
+            ek.push(0);
+            ek.extend_from_slice(&key);
+            self.claims_by_entity.insert(ek, &[])?;
+        }
+        Ok(key)
+    }
+
+    /// Update the status / related links of a stored claim in place.
+    pub fn update_claim(&self, tree_key: &[u8], record: &ClaimRecord) -> Result<()> {
+        self.claims.insert(tree_key, enc(record)?)?;
+        Ok(())
+    }
+
+    /// Claims about one entity (by the entity index), or every claim.
+    pub fn claims_list(&self, entity: Option<&str>) -> Result<Vec<(Vec<u8>, ClaimRecord)>> {
+        match entity {
+            None => self
+                .claims
+                .iter()
+                .map(|r| {
+                    let (k, v) = r?;
+                    Ok((k.to_vec(), dec(&v)?))
+                })
+                .collect(),
+            Some(e) => {
+                let mut prefix = e.as_bytes().to_vec();
+                prefix.push(0);
+                let mut out = Vec::new();
+                for r in self.claims_by_entity.scan_prefix(&prefix).keys() {
+                    let k = r?;
+                    let tree_key = &k[prefix.len()..];
+                    if let Some(rec) = self.claim(tree_key)? {
+                        out.push((tree_key.to_vec(), rec));
+                    }
+                }
+                Ok(out)
+            }
+        }
+    }
+
+    // ---- digests ----
+
+    pub fn put_digest(&self, d: &DigestRecord) -> Result<()> {
+        self.digests.insert(d.id.as_bytes(), enc(d)?)?;
+        Ok(())
+    }
+
+    /// Digests written but not yet accepted by the transport, oldest first.
+    pub fn queued_digests(&self) -> Result<Vec<DigestRecord>> {
+        let mut out = Vec::new();
+        for r in self.digests.iter().values() {
+            let d: DigestRecord = dec(&r?)?;
+            if d.state == DigestState::Queued {
+                out.push(d);
+            }
+        }
+        Ok(out)
+    }
+
+    // ---- seed documents ----
+
+    pub fn seed_doc_recorded(&self, key: &str) -> Result<bool> {
+        Ok(self.seed_docs.contains_key(key.as_bytes())?)
+    }
+
+    pub fn mark_seed_doc(&self, key: &str) -> Result<()> {
+        self.seed_docs.insert(key.as_bytes(), &[])?;
+        Ok(())
+    }
+}
+
+/// The counts of stored claims per status, for summaries.
+pub fn status_counts(records: &[(Vec<u8>, ClaimRecord)]) -> [(ClaimStatus, usize); 4] {
+    let count = |s| records.iter().filter(|(_, r)| r.stored.status == s).count();
+    [
+        (ClaimStatus::New, count(ClaimStatus::New)),
+        (ClaimStatus::Corroborates, count(ClaimStatus::Corroborates)),
+        (ClaimStatus::Contradicts, count(ClaimStatus::Contradicts)),
+        (ClaimStatus::Updates, count(ClaimStatus::Updates)),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn second_open_is_refused_as_locked() {
+        let dir = tempfile::tempdir().unwrap();
+        let _a = Store::open(dir.path()).unwrap();
+        match Store::open(dir.path()) {
+            Err(OpenError::Locked(_)) => {}
+            Err(e) => panic!("expected Locked, got {e}"),
+            Ok(_) => panic!("expected Locked, got a second store"),
+        }
+    }
+
+    #[test]
+    fn seen_entries_and_story_index_survive_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = Utc::now();
+        {
+            let s = Store::open(dir.path()).unwrap();
+            s.mark_feed_seen("https://a/rss", "u:https://a/1", now)
+                .unwrap();
+            s.index_story(&["u:https://a/1".into()], "id1").unwrap();
+            s.index_story(&["u:https://a/1".into()], "id2").unwrap();
+            s.flush().unwrap();
+        }
+        let s = Store::open(dir.path()).unwrap();
+        assert!(s.feed_has_seen("https://a/rss", "u:https://a/1").unwrap());
+        assert!(!s.feed_has_seen("https://b/rss", "u:https://a/1").unwrap());
+        assert_eq!(
+            s.story_for(&["u:https://a/1".into()]).unwrap().as_deref(),
+            Some("id1")
+        );
+    }
+}
