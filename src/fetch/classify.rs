@@ -91,7 +91,8 @@ pub(crate) fn classify(
         return if err.is_connect() {
             FetchError::ConnectTimeout(timeouts.connect)
         } else {
-            FetchError::Timeout(timeouts.read_idle)
+            // The only other timeout reqwest enforces here is the read-idle one.
+            FetchError::Stalled(timeouts.read_idle)
         };
     }
     if let Some(tls) = find::<rustls::Error>(&links) {

@@ -101,9 +101,12 @@ pub enum FetchError {
     UnsupportedScheme(String),
     #[error("http status {0}")]
     Status(u16),
-    /// The whole request, or a silence in the middle of it, took longer than this.
+    /// The whole request, body included, took longer than `timeout`.
     #[error("timed out after {0:?}")]
     Timeout(Duration),
+    /// The server sent nothing for this long (before the headers or in mid-body).
+    #[error("timed out: nothing received for {0:?}")]
+    Stalled(Duration),
     #[error("connect: timed out after {0:?}")]
     ConnectTimeout(Duration),
     #[error("body larger than {0} bytes, cut off")]
@@ -131,12 +134,21 @@ pub enum FetchError {
 }
 
 impl FetchError {
+    /// Any of the timeouts: the total one, the read-idle one or the connect one.
+    pub fn is_timeout(&self) -> bool {
+        matches!(
+            self,
+            FetchError::Timeout(_) | FetchError::Stalled(_) | FetchError::ConnectTimeout(_)
+        )
+    }
+
     /// Whether trying again later might succeed (network trouble, 5xx, 429), as opposed
     /// to a problem that needs someone to change the config or the server.
     pub fn is_transient(&self) -> bool {
         match self {
             FetchError::Status(code) => *code == 429 || *code >= 500,
             FetchError::Timeout(_)
+            | FetchError::Stalled(_)
             | FetchError::ConnectTimeout(_)
             | FetchError::Dns(_)
             | FetchError::Refused(_)
@@ -361,7 +373,7 @@ impl Fetcher {
         loop {
             let chunk = tokio::time::timeout(idle, response.chunk())
                 .await
-                .map_err(|_| FetchError::Timeout(idle))?
+                .map_err(|_| FetchError::Stalled(idle))?
                 .map_err(|e| classify(&e, host_key, self.timeouts()))?;
             let Some(chunk) = chunk else {
                 return Ok(body);
