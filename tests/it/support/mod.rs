@@ -1,1 +1,2 @@
 //! Test support: servers on 127.0.0.1 and a command builder around the binary.
+pub mod smtp;
