@@ -180,6 +180,9 @@ pub fn build_message(envelope: &Envelope) -> anyhow::Result<Message> {
         .subject(envelope.subject.as_str())
         .date(std::time::SystemTime::from(envelope.date))
         .user_agent(format!("newswatch/{}", env!("CARGO_PKG_VERSION")));
+    if envelope.message_id.chars().any(char::is_control) {
+        bail!("invalid Message-ID {:?}", envelope.message_id);
+    }
     if !envelope.message_id.trim().is_empty() {
         builder = builder.header(header::MessageId::from(
             envelope.message_id.trim().to_string(),
@@ -233,8 +236,11 @@ fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> anyhow::Result<()> 
     std::fs::create_dir_all(dir)
         .with_context(|| format!("creating the outbox {}", dir.display()))?;
     let target = dir.join(name);
-    // A dot name so a reader listing *.eml never picks up a half-written file.
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    // A dot name so a reader listing *.eml never picks up a half-written file; unique per
+    // write so two sends of the same digest at once cannot interleave in one temp file.
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".{name}.{}-{n}.tmp", std::process::id()));
     let result = (|| -> std::io::Result<()> {
         let mut file = std::fs::File::create(&tmp)?;
         file.write_all(bytes)?;
@@ -345,5 +351,6 @@ mod tests {
         let mut e = envelope("<x@y>");
         e.from = "nobody".into();
         assert!(build_message(&e).is_err());
+        assert!(build_message(&envelope("<x@y>\r\nBcc: z@example.org")).is_err());
     }
 }

@@ -228,6 +228,21 @@ async fn nothing_listening_is_an_error_not_a_hang() {
 }
 
 #[tokio::test]
+async fn a_server_that_never_answers_is_an_error_not_a_hang() {
+    let server = SmtpServer::start();
+    server.stall();
+    let mut config = email_config(Transport::Smtp, server.port(), PathBuf::new());
+    config.smtp.timeout_secs = 1;
+    let mailer = Mailer::from_config(&config).expect("mailer");
+    let err = mailer
+        .send(&envelope(&config, &hostile_digest()))
+        .await
+        .expect_err("a silent server");
+    assert!(format!("{err:#}").contains("smtp 127.0.0.1:"), "{err:#}");
+    assert!(server.messages().is_empty());
+}
+
+#[tokio::test]
 async fn the_file_transport_writes_one_eml_per_digest() {
     let dir = tempfile::tempdir().expect("tempdir");
     // The outbox does not exist yet: the first send creates it.
@@ -277,4 +292,44 @@ fn tls_settings_build_without_touching_the_network() {
         config.smtp.security = security;
         assert!(Mailer::from_config(&config).is_ok(), "{security:?}");
     }
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_sendmail_transport_pipes_the_message_to_the_command() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = dir.path().join("fake-sendmail");
+    // Records its arguments and the message it was given on stdin.
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\necho \"$@\" > '{0}/args'\ncat > '{0}/message.eml'\n",
+            dir.path().display()
+        ),
+    )
+    .expect("write script");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let mut config = email_config(Transport::Sendmail, 0, PathBuf::new());
+    config.sendmail_command = script.display().to_string();
+    let mailer = Mailer::from_config(&config).expect("mailer");
+    let env = envelope(&config, &hostile_digest());
+    mailer.send(&env).await.expect("sendmail");
+
+    let args = std::fs::read_to_string(dir.path().join("args")).expect("args");
+    assert!(args.contains("analyst@example.org") && args.contains("desk@example.org"));
+    let raw = std::fs::read(dir.path().join("message.eml")).expect("message");
+    let mail = crate::support::smtp::ReceivedMail {
+        from: String::new(),
+        to: vec![],
+        data: raw,
+    }
+    .parse();
+    assert_eq!(mail.header("Message-ID"), Some(env.message_id.as_str()));
+    assert!(mail.html.is_some() && mail.text.is_some());
+
+    // A command that fails is an error.
+    config.sendmail_command = "/bin/false".into();
+    let mailer = Mailer::from_config(&config).expect("mailer");
+    assert!(mailer.send(&env).await.is_err());
 }

@@ -39,6 +39,8 @@ struct State {
     /// Reply code for the end of DATA instead of 250 (4xx or 5xx).
     reject_data: Option<u16>,
     rejected: usize,
+    /// Accept connections but never say a word (a hung server).
+    stall: bool,
 }
 
 pub struct SmtpServer {
@@ -87,6 +89,11 @@ impl SmtpServer {
 
     pub fn accept(&self) {
         self.lock().reject_data = None;
+    }
+
+    /// From now on, accept connections and then say nothing at all.
+    pub fn stall(&self) {
+        self.lock().stall = true;
     }
 
     pub fn messages(&self) -> Vec<ReceivedMail> {
@@ -160,6 +167,13 @@ fn b64(s: &str) -> String {
 }
 
 async fn session(stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result<()> {
+    if lock(&state).stall {
+        // Hold the connection open, silent, until the client or the server gives up.
+        let mut sink = Vec::new();
+        let mut stream = stream;
+        let _ = tokio::io::AsyncReadExt::read_to_end(&mut stream, &mut sink).await;
+        return Ok(());
+    }
     let (read, mut write) = stream.into_split();
     let mut reader = BufReader::new(read);
     write
