@@ -788,6 +788,23 @@ mod tests {
     }
 
     #[test]
+    fn safe_href_is_the_first_line_of_defence() {
+        // Checked without ammonia behind it: only absolute http(s) URLs with a host.
+        let table = [
+            ("https://a.example/x y", Some("https://a.example/x%20y")),
+            (" http://a.example/ ", Some("http://a.example/")),
+            ("javascript:alert(1)", None),
+            ("data:text/html,hi", None),
+            ("http:/", None),
+            ("//a.example/x", None),
+            ("", None),
+        ];
+        for (url, expected) in table {
+            assert_eq!(safe_href(url).as_deref(), expected, "{url}");
+        }
+    }
+
+    #[test]
     fn control_characters_are_removed_from_text() {
         let r = render_one(story(
             "Red\u{1b}[31m alert\u{202E}txt.exe",
