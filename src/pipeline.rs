@@ -716,32 +716,7 @@ pub fn build_digests(
                 digest.groups.push(group);
             }
         }
-        let stories: usize = digest.groups.iter().map(|g| g.stories.len()).sum();
-        let contradictions = digest
-            .groups
-            .iter()
-            .flat_map(|g| g.stories.iter().flat_map(|s| s.claims.iter()))
-            .filter(|c| c.status == "CONTRADICTS")
-            .count();
-        let names: Vec<&str> = digest
-            .groups
-            .iter()
-            .map(|g| g.watchlist_name.as_str())
-            .collect();
-        digest.subject = format!(
-            "{} {} {}{} — {}",
-            ctx.config.email.subject_prefix,
-            stories,
-            if stories == 1 { "story" } else { "stories" },
-            match contradictions {
-                0 => String::new(),
-                1 => ", 1 contradiction".to_string(),
-                n => format!(", {n} contradictions"),
-            },
-            names.join(", ")
-        )
-        .trim()
-        .to_string();
+        digest.subject = digest_sink::subject_line(&ctx.config.email.subject_prefix, &digest);
         let rendered = digest_sink::render(&digest)?;
         out.push(BuiltDigest {
             recipients,
@@ -817,14 +792,6 @@ fn digest_story(store: &Store, watch: &WatchSet, item: &StoredItem) -> Result<Di
             .collect(),
         claims: claims_out,
     })
-}
-
-fn from_domain(from: &str) -> String {
-    from.rsplit('@')
-        .next()
-        .map(|d| d.trim_end_matches('>').trim().to_string())
-        .filter(|d| !d.is_empty())
-        .unwrap_or_else(|| "newswatch.local".to_string())
 }
 
 /// Send queued digests again, then build, store and send the new ones.

@@ -1,6 +1,19 @@
 //! The digest as an email: lettre message building and the file / smtp / sendmail transports.
 //! OWNER: sinks helper. Interface (keep): `Envelope`, `Mailer::{from_config, send}`.
-use crate::config::EmailConfig;
+//!
+//! A digest is sent with a Message-ID the caller chose and stored, so a retry after a
+//! failure is recognisably the same message (and, for the file transport, the same file).
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{anyhow, bail, Context as _};
+use lettre::message::{header, Mailbox, MultiPart};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::{AsyncSendmailTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use sha2::{Digest as _, Sha256};
+
+use crate::config::{EmailConfig, SmtpSecurity, Transport};
 
 /// Everything one digest email needs.
 #[derive(Debug, Clone)]
@@ -17,18 +30,327 @@ pub struct Envelope {
 
 pub struct Mailer {
     config: EmailConfig,
+    transport: Sender,
+}
+
+/// The configured transport, built once (TLS parameters are checked at start-up).
+enum Sender {
+    File(PathBuf),
+    Smtp {
+        transport: AsyncSmtpTransport<Tokio1Executor>,
+        timeout: Duration,
+    },
+    Sendmail(AsyncSendmailTransport<Tokio1Executor>),
 }
 
 impl Mailer {
     pub fn from_config(config: &EmailConfig) -> anyhow::Result<Mailer> {
+        let transport = match config.transport {
+            Transport::File => Sender::File(config.outbox_dir.clone()),
+            Transport::Smtp => {
+                let smtp = &config.smtp;
+                // lettre's own timeout covers connecting and each command; `send` also
+                // bounds the whole exchange.
+                let timeout = Duration::from_secs(smtp.timeout_secs.max(1));
+                let mut builder = match smtp.security {
+                    SmtpSecurity::None => {
+                        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host)
+                    }
+                    SmtpSecurity::Starttls => {
+                        let tls = TlsParameters::new(smtp.host.clone())
+                            .with_context(|| format!("TLS settings for {}", smtp.host))?;
+                        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host)
+                            .tls(Tls::Required(tls))
+                    }
+                    SmtpSecurity::Tls => {
+                        let tls = TlsParameters::new(smtp.host.clone())
+                            .with_context(|| format!("TLS settings for {}", smtp.host))?;
+                        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host)
+                            .tls(Tls::Wrapper(tls))
+                    }
+                }
+                .port(smtp.port)
+                .timeout(Some(timeout));
+                if !smtp.username.is_empty() {
+                    let password = smtp.password.clone().unwrap_or_default();
+                    builder =
+                        builder.credentials(Credentials::new(smtp.username.clone(), password));
+                }
+                Sender::Smtp {
+                    transport: builder.build(),
+                    timeout,
+                }
+            }
+            Transport::Sendmail => {
+                let command = if config.sendmail_command.trim().is_empty() {
+                    "sendmail"
+                } else {
+                    config.sendmail_command.trim()
+                };
+                Sender::Sendmail(AsyncSendmailTransport::<Tokio1Executor>::new_with_command(
+                    command,
+                ))
+            }
+        };
         Ok(Mailer {
             config: config.clone(),
+            transport,
         })
     }
 
     /// Send (or write to the outbox); Ok only once the transport accepted the message.
     pub async fn send(&self, envelope: &Envelope) -> anyhow::Result<()> {
-        let _ = (envelope, &self.config);
-        anyhow::bail!("mail sending not written yet")
+        let message = build_message(envelope)?;
+        match &self.transport {
+            Sender::File(dir) => {
+                let dir = dir.clone();
+                let name = outbox_file_name(envelope);
+                let bytes = message.formatted();
+                tokio::task::spawn_blocking(move || write_atomically(&dir, &name, &bytes))
+                    .await
+                    .context("outbox writer stopped")?
+            }
+            Sender::Smtp { transport, timeout } => {
+                let smtp = &self.config.smtp;
+                let server = format!("{}:{}", smtp.host, smtp.port);
+                match tokio::time::timeout(*timeout, transport.send(message)).await {
+                    Err(_) => bail!(
+                        "smtp {server}: no answer within {} s; the digest was not sent",
+                        timeout.as_secs()
+                    ),
+                    // lettre's Display carries the server's code and reply text.
+                    Ok(Err(e)) => Err(anyhow!("smtp {server}: {e}")),
+                    Ok(Ok(_)) => Ok(()),
+                }
+            }
+            Sender::Sendmail(transport) => transport
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(|e| anyhow!("sendmail ({}): {e}", self.config.sendmail_command)),
+        }
+    }
+}
+
+/// A Message-ID for a digest, stable for the same key: `<digest-20261129T070000Z-ab12cd@newswatch>`.
+/// The key is what identifies the digest to the caller (its time, its recipient set); a
+/// short hash of the whole key keeps two keys distinct after unsafe characters are dropped.
+pub fn message_id_for(digest_key: &str, from_domain: &str) -> String {
+    let safe: String = digest_key
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'))
+        .take(64)
+        .collect();
+    let hash = Sha256::digest(digest_key.as_bytes());
+    let short: String = hash.iter().take(3).map(|b| format!("{b:02x}")).collect();
+    let domain: String = from_domain
+        .trim()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.'))
+        .collect();
+    let domain = if domain.is_empty() {
+        "newswatch".to_string()
+    } else {
+        domain
+    };
+    if safe.is_empty() {
+        format!("<digest-{short}@{domain}>")
+    } else {
+        format!("<digest-{safe}-{short}@{domain}>")
+    }
+}
+
+/// The domain of a From value such as `newswatch <newswatch@example.org>`, if it has one.
+pub fn domain_of(from: &str) -> Option<String> {
+    let mailbox: Mailbox = from.parse().ok()?;
+    Some(mailbox.email.domain().to_string())
+}
+
+/// The lettre message: multipart/alternative with text/plain and text/html in UTF-8.
+pub fn build_message(envelope: &Envelope) -> anyhow::Result<Message> {
+    if envelope.to.is_empty() {
+        bail!("the digest has no recipients");
+    }
+    let from: Mailbox = envelope
+        .from
+        .parse()
+        .with_context(|| format!("invalid From address {:?}", envelope.from))?;
+    let mut builder = Message::builder()
+        .from(from)
+        .subject(envelope.subject.as_str())
+        .date(std::time::SystemTime::from(envelope.date))
+        .user_agent(format!("newswatch/{}", env!("CARGO_PKG_VERSION")));
+    if envelope.message_id.chars().any(char::is_control) {
+        bail!("invalid Message-ID {:?}", envelope.message_id);
+    }
+    if !envelope.message_id.trim().is_empty() {
+        builder = builder.header(header::MessageId::from(
+            envelope.message_id.trim().to_string(),
+        ));
+    }
+    for to in &envelope.to {
+        let mailbox: Mailbox = to
+            .parse()
+            .with_context(|| format!("invalid recipient address {to:?}"))?;
+        builder = builder.to(mailbox);
+    }
+    builder
+        .multipart(MultiPart::alternative_plain_html(
+            envelope.text.clone(),
+            envelope.html.clone(),
+        ))
+        .context("building the digest email")
+}
+
+/// `20261129T070000Z-digest-20261129T070000Z-ab12cd_newswatch.eml`: sortable by the
+/// envelope's date, and the same for a retry of the same digest.
+pub fn outbox_file_name(envelope: &Envelope) -> String {
+    let stamp = envelope.date.format("%Y%m%dT%H%M%SZ");
+    let id: String = envelope
+        .message_id
+        .trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(120)
+        .collect();
+    let id = id.trim_start_matches('.');
+    if id.is_empty() {
+        format!("{stamp}.eml")
+    } else {
+        format!("{stamp}-{id}.eml")
+    }
+}
+
+/// Write `dir/name` so that a reader sees the old file or the whole new one, never half:
+/// a temporary file in the same directory, synced, then renamed over the name.
+fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("creating the outbox {}", dir.display()))?;
+    let target = dir.join(name);
+    // A dot name so a reader listing *.eml never picks up a half-written file; unique per
+    // write so two sends of the same digest at once cannot interleave in one temp file.
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".{name}.{}-{n}.tmp", std::process::id()));
+    let result = (|| -> std::io::Result<()> {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, &target)?;
+        // Make the rename itself durable; not every platform lets a directory be synced.
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.with_context(|| format!("writing {}", target.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn envelope(id: &str) -> Envelope {
+        Envelope {
+            from: "newswatch <newswatch@example.org>".into(),
+            to: vec!["a@example.org".into(), "Desk <desk@example.org>".into()],
+            subject: "[newswatch] 1 story — Test".into(),
+            message_id: id.into(),
+            date: chrono::DateTime::parse_from_rfc3339("2026-11-29T07:00:00Z")
+                .map(|d| d.with_timezone(&chrono::Utc))
+                .unwrap_or_default(),
+            text: "plain body".into(),
+            html: "<p>html body</p>".into(),
+        }
+    }
+
+    #[test]
+    fn message_ids_are_stable_and_distinct() {
+        let a = message_id_for("20261129T070000Z", "example.org");
+        assert!(a.starts_with("<digest-20261129T070000Z-"), "{a}");
+        assert!(a.ends_with("@example.org>"), "{a}");
+        assert_eq!(a, message_id_for("20261129T070000Z", "example.org"));
+        assert_ne!(a, message_id_for("20261129T070001Z", "example.org"));
+        // Characters dropped from the readable part still change the hash.
+        assert_ne!(
+            message_id_for("a b", "example.org"),
+            message_id_for("a/b", "example.org")
+        );
+        assert!(message_id_for("x", "").ends_with("@newswatch>"));
+        assert!(message_id_for("x", "evil>\r\nBcc: y").ends_with("@evilBccy>"));
+    }
+
+    #[test]
+    fn domain_of_from_values() {
+        let table = [
+            ("newswatch <newswatch@example.org>", Some("example.org")),
+            ("bot@news.example", Some("news.example")),
+            ("not an address", None),
+        ];
+        for (from, expected) in table {
+            assert_eq!(domain_of(from).as_deref(), expected, "{from}");
+        }
+    }
+
+    #[test]
+    fn outbox_names_sort_by_date_and_follow_the_message_id() {
+        let e = envelope("<digest-20261129T070000Z-ab12cd@newswatch>");
+        assert_eq!(
+            outbox_file_name(&e),
+            "20261129T070000Z-digest-20261129T070000Z-ab12cd_newswatch.eml"
+        );
+        let sneaky = envelope("<../../etc/passwd>");
+        let name = outbox_file_name(&sneaky);
+        assert!(!name.contains('/'), "{name}");
+        assert_eq!(outbox_file_name(&envelope("")), "20261129T070000Z.eml");
+    }
+
+    #[test]
+    fn message_has_both_parts_and_the_given_id() {
+        let e = envelope("<digest-x@example.org>");
+        let msg = match build_message(&e) {
+            Ok(m) => m,
+            Err(err) => panic!("{err:#}"),
+        };
+        let raw = String::from_utf8_lossy(&msg.formatted()).to_string();
+        assert!(raw.contains("Message-ID: <digest-x@example.org>"), "{raw}");
+        assert!(raw.contains("multipart/alternative"));
+        assert!(raw.contains("text/plain; charset=utf-8"));
+        assert!(raw.contains("text/html; charset=utf-8"));
+        assert!(
+            raw.contains("To: a@example.org, Desk <desk@example.org>"),
+            "{raw}"
+        );
+        assert!(
+            raw.contains("Date: Sun, 29 Nov 2026 07:00:00 +0000"),
+            "{raw}"
+        );
+        assert_eq!(msg.envelope().to().len(), 2);
+    }
+
+    #[test]
+    fn bad_addresses_are_errors() {
+        let mut e = envelope("<x@y>");
+        e.to = vec![];
+        assert!(build_message(&e).is_err());
+        e.to = vec!["not an address".into()];
+        let err = build_message(&e).err().map(|e| format!("{e:#}"));
+        assert!(err.is_some_and(|e| e.contains("not an address")));
+        let mut e = envelope("<x@y>");
+        e.from = "nobody".into();
+        assert!(build_message(&e).is_err());
+        assert!(build_message(&envelope("<x@y>\r\nBcc: z@example.org")).is_err());
     }
 }

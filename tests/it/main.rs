@@ -1,3 +1,4 @@
 //! End-to-end tests: the newswatch binary against real servers on 127.0.0.1.
 mod fetch;
+mod mail;
 mod support;
