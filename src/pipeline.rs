@@ -824,10 +824,9 @@ pub async fn digest(
         let id = format!("{}-{}", now.format("%Y%m%dT%H%M%SZ"), n + 1);
         let hash = crate::transforms::dedup::stable_id(&format!("{id}|{}", b.item_ids.join(",")));
         let record = DigestRecord {
-            message_id: format!(
-                "<digest-{id}-{}@{}>",
-                &hash[..8],
-                from_domain(&ctx.config.email.from)
+            message_id: crate::sinks::mail::message_id_for(
+                &format!("digest-{id}-{}", &hash[..8]),
+                &crate::sinks::mail::domain_of(&ctx.config.email.from).unwrap_or_default(),
             ),
             id,
             created_at: now,
