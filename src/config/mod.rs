@@ -1192,7 +1192,17 @@ fn feed_url(raw: &str, base: &Path) -> Result<String, String> {
         Ok(u) => match u.scheme() {
             "http" | "https" if u.host_str().is_some_and(|h| !h.is_empty()) => Ok(u.to_string()),
             "http" | "https" => Err(format!("invalid URL {raw:?}: no host")),
-            "file" => Ok(u.to_string()),
+            "file"
+                if u.host_str()
+                    .is_none_or(|h| h.is_empty() || h == "localhost") =>
+            {
+                Ok(u.to_string())
+            }
+            // `file://feeds/x.xml` reads as host `feeds`: almost surely meant as a path.
+            "file" => Err(format!(
+                "invalid URL {raw:?}: a file URL takes an absolute path (file:///...); \
+                 for a file beside the config write its relative path without file://"
+            )),
             other => Err(format!(
                 "invalid URL {raw:?}: scheme {other:?} is not http, https or file"
             )),

@@ -209,6 +209,11 @@ const INVALID: &[(&str, &str, &str)] = &[
         ":2:7: feeds[0].url: invalid URL \"https://\": empty host",
     ),
     (
+        "relative file URL",
+        "[[feeds]]\nurl = \"file://feeds/local.xml\"\n",
+        ":2:7: feeds[0].url: invalid URL \"file://feeds/local.xml\": a file URL takes an absolute path",
+    ),
+    (
         "feed without url",
         "[[feeds]]\nname = \"Nameless\"\n",
         ":1:1: feeds[0]: missing key `url`",
