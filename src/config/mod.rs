@@ -149,7 +149,11 @@ impl Config {
     /// Read, override from the environment (`NEWSWATCH__SECTION__KEY`), resolve relative
     /// paths against the file's directory, and validate everything.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        Config::load_with_env(path, std::env::vars())
+        // `vars()` would panic on a variable that is not UTF-8; such a variable cannot be
+        // one of ours anyway, so it is skipped.
+        let env = std::env::vars_os()
+            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)));
+        Config::load_with_env(path, env)
     }
 
     /// `load` with the environment given explicitly (tests, or a caller that filters it).
@@ -599,9 +603,8 @@ impl<'a> Loader<'a> {
                         self.diags.push(Diag {
                             pos: None,
                             text: format!(
-                                "{}: {key}: is a section; set one of its keys, e.g. {var}__{} (set by {var})",
-                                self.shown,
-                                "KEY"
+                                "{}: {key}: is a section, not a value; set one of its keys as {var}__<KEY> (set by {var})",
+                                self.shown
                             ),
                         });
                         break;
@@ -805,7 +808,7 @@ impl<'a> Loader<'a> {
         let path = self.path.to_path_buf();
         let warnings = self.finish()?;
         let Some(schedule) = schedule else {
-            // Unreachable in practice: a missing part always comes with an error above.
+            // Not reached: a schedule is missing only after an error, and errors returned above.
             return Err(ConfigError::Invalid(vec![format!(
                 "{}: config is incomplete",
                 path.display()

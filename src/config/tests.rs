@@ -146,11 +146,13 @@ fn bad_environment_values_name_their_variable() {
         ("NEWSWATCH__FETCH__TIMEOUT_SECS", "soon"),
         ("NEWSWATCH__FETCH__TIMEOUT", "5"),
         ("NEWSWATCH__EMAIL__TO", "a@example.org,not an address"),
+        ("NEWSWATCH__EMAIL__SMTP", "mail.example.org"),
     ]);
     let want = [
         "<dir>/config/newswatch.toml: email.to[1]: invalid email address \"not an address\"",
         "<dir>/config/newswatch.toml: fetch.timeout: unknown key (did you mean `timeout_secs`?) (set by NEWSWATCH__FETCH__TIMEOUT)",
         "<dir>/config/newswatch.toml: fetch.timeout_secs: expected a whole number, found \"soon\" (set by NEWSWATCH__FETCH__TIMEOUT_SECS)",
+        "<dir>/config/newswatch.toml: email.smtp: is a section, not a value",
     ];
     for w in want {
         assert!(
@@ -158,7 +160,7 @@ fn bad_environment_values_name_their_variable() {
             "missing {w:?} in {lines:#?}"
         );
     }
-    assert_eq!(lines.len(), 3, "{lines:#?}");
+    assert_eq!(lines.len(), 4, "{lines:#?}");
 }
 
 /// (what is wrong, the file, the one line expected after `<dir>/config/newswatch.toml`)
@@ -380,6 +382,9 @@ name = "Example"
 full_text = "never"
 
 [[feeds]]
+url = "file:///srv/feeds/local.xml"
+
+[[feeds]]
 url = "https://example.org/news/"
 kind = "html"
 item_selector = "article"
@@ -390,10 +395,12 @@ title_selector = "h2"
     let c = p.load(&[]).unwrap();
     assert_eq!(c.feed_name("https://example.org/rss.xml"), Some("Example"));
     assert_eq!(c.feeds[0].full_text_or(FullText::Auto), FullText::Never);
-    assert_eq!(c.feeds[1].kind, FeedKind::Html);
-    assert_eq!(c.feeds[1].item_selector.as_deref(), Some("article"));
-    assert_eq!(c.feeds[1].title_selector.as_deref(), Some("h2"));
-    assert_eq!(c.feeds[1].full_text_or(FullText::Always), FullText::Always);
+    assert_eq!(c.feeds[1].url, "file:///srv/feeds/local.xml");
+    assert_eq!(c.feeds[1].kind, FeedKind::Feed);
+    assert_eq!(c.feeds[2].kind, FeedKind::Html);
+    assert_eq!(c.feeds[2].item_selector.as_deref(), Some("article"));
+    assert_eq!(c.feeds[2].title_selector.as_deref(), Some("h2"));
+    assert_eq!(c.feeds[2].full_text_or(FullText::Always), FullText::Always);
 }
 
 #[test]
