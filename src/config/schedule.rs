@@ -489,6 +489,13 @@ mod tests {
             "2026-01-01T00:00:00Z",
             "2028-02-29T00:00:00Z",
         ),
+        // Spring change in Paris (29 March 2026): 02:30 local does not exist that day.
+        (
+            "30 2 * * *",
+            "Europe/Paris",
+            "2026-03-28T12:00:00Z",
+            "2026-03-30T00:30:00Z",
+        ),
         // Autumn change in Paris (25 October 2026): 02:30 local happens twice; a fixed-hour
         // job fires once (00:30Z), a wildcard-hour one in both copies.
         (
