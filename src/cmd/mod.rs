@@ -73,7 +73,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 
 /// Load and validate the config; each problem is printed on its own line by the caller.
 pub fn load_config(path: &Path) -> Result<Config> {
-    Config::load(path).map_err(anyhow::Error::from)
+    let config = Config::load(path).map_err(anyhow::Error::from)?;
+    for w in &config.warnings {
+        tracing::warn!("{w}");
+    }
+    Ok(config)
 }
 
 /// Load the watchlists; on problems print each `path:line:col: message` and fail with exit 2.

@@ -30,7 +30,8 @@ fn rss(base: &str, items: &[(&str, &str, &str)]) -> String {
     s
 }
 
-const LONG_TAIL: &str = " Officials gave no further detail on the schedule, and the report could not be \
+const LONG_TAIL: &str =
+    " Officials gave no further detail on the schedule, and the report could not be \
 independently verified. Analysts said the move fits a pattern of closer ties that began with \
 the treaty signed the previous year, and that further announcements were likely in the \
 coming weeks as both governments prepare new agreements on transport, trade and labour.";
@@ -114,8 +115,14 @@ fn world() -> World {
         )
         .etag("\"rss-v1\""),
     );
-    http.route("/atom.xml", Response::ok("application/atom+xml", atom(base)));
-    http.route("/feed.json", Response::ok("application/feed+json", json_feed(base)));
+    http.route(
+        "/atom.xml",
+        Response::ok("application/atom+xml", atom(base)),
+    );
+    http.route(
+        "/feed.json",
+        Response::ok("application/feed+json", json_feed(base)),
+    );
     http.route("/list/", Response::html(list_page(base)));
     http.route(
         "/pages/shoigu-rail",
@@ -126,7 +133,10 @@ fn world() -> World {
     );
     http.route(
         "/pages/harvest",
-        Response::html(article_page("Harvest festival opens", "Farmers brought pumpkins to the square.")),
+        Response::html(article_page(
+            "Harvest festival opens",
+            "Farmers brought pumpkins to the square.",
+        )),
     );
     let s = Session::new();
     let mut cfg = smtp_email(smtp.port());
@@ -145,7 +155,11 @@ fn world() -> World {
 fn titles(report: &serde_json::Value) -> Vec<String> {
     report["items"]
         .as_array()
-        .map(|a| a.iter().map(|i| i["title"].as_str().unwrap_or_default().to_string()).collect())
+        .map(|a| {
+            a.iter()
+                .map(|i| i["title"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -160,75 +174,173 @@ fn once_matches_items_of_every_format_and_mails_one_digest() {
         assert_eq!(f["status"], "ok", "{f:#}\nstderr:\n{}", run.stderr);
     }
     let t = titles(&report);
-    assert!(t.iter().any(|t| t.contains("Shoigu arrives")), "RSS item: {t:?}");
+    assert!(
+        t.iter().any(|t| t.contains("Shoigu arrives")),
+        "RSS item: {t:?}"
+    );
     assert!(t.iter().any(|t| t.contains("Choïgou")), "Atom item: {t:?}");
-    assert!(t.iter().any(|t| t.contains("Саперы из КНДР")), "JSON Feed item: {t:?}");
-    assert!(t.iter().any(|t| t.contains("rail link")), "HTML list page item: {t:?}");
+    assert!(
+        t.iter().any(|t| t.contains("Саперы из КНДР")),
+        "JSON Feed item: {t:?}"
+    );
+    assert!(
+        t.iter().any(|t| t.contains("rail link")),
+        "HTML list page item: {t:?}"
+    );
     for unrelated in ["Markets", "Météo", "Футбольный", "Harvest"] {
-        assert!(!t.iter().any(|t| t.contains(unrelated)), "{unrelated} must not match: {t:?}");
+        assert!(
+            !t.iter().any(|t| t.contains(unrelated)),
+            "{unrelated} must not match: {t:?}"
+        );
     }
     // The tracking parameter is gone from the item id but the item is there once.
-    let shoigu: Vec<_> = report["items"].as_array().unwrap().iter().filter(|i| i["title"].as_str().unwrap().contains("Shoigu arrives")).collect();
+    let shoigu: Vec<_> = report["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["title"].as_str().unwrap().contains("Shoigu arrives"))
+        .collect();
     assert_eq!(shoigu.len(), 1);
-    assert!(shoigu[0]["entities"].as_array().unwrap().iter().any(|e| e == "shoigu"));
+    assert!(shoigu[0]["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e == "shoigu"));
 
     assert_eq!(report["digest"]["status"], "sent", "{:#}", report["digest"]);
     let mails = w.smtp.wait_for_messages(1, Duration::from_secs(5));
     assert_eq!(mails.len(), 1);
     let m = mails[0].parse();
-    assert!(m.content_type.starts_with("multipart/alternative"), "{}", m.content_type);
+    assert!(
+        m.content_type.starts_with("multipart/alternative"),
+        "{}",
+        m.content_type
+    );
     let html = m.html.clone().expect("an HTML part");
     let text = m.text.clone().expect("a text part");
     assert!(text.contains("Shoigu arrives in Pyongyang"), "{text}");
-    assert!(html.contains("&lt;script&gt;"), "the script title must arrive escaped");
-    assert!(!html.contains("<script>"), "no live script in the HTML part");
-    assert_eq!(m.header("Message-ID").map(str::to_string), report["digest"]["message_id"].as_str().map(str::to_string));
+    assert!(
+        html.contains("&lt;script&gt;"),
+        "the script title must arrive escaped"
+    );
+    assert!(
+        !html.contains("<script>"),
+        "no live script in the HTML part"
+    );
+    assert_eq!(
+        m.header("Message-ID").map(str::to_string),
+        report["digest"]["message_id"].as_str().map(str::to_string)
+    );
 
     // A second cycle: nothing new, no mail.
     let again = w.s.run(&["once", "--json"]).success().json();
-    assert_eq!(again["items"].as_array().map(Vec::len), Some(0), "{again:#}");
+    assert_eq!(
+        again["items"].as_array().map(Vec::len),
+        Some(0),
+        "{again:#}"
+    );
     assert_eq!(again["digest"]["status"], "empty");
-    let rss = again["feeds"].as_array().unwrap().iter().find(|f| f["name"] == "Peninsula Wire").cloned().unwrap();
+    let rss = again["feeds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "Peninsula Wire")
+        .cloned()
+        .unwrap();
     assert_eq!(rss["status"], "not_modified", "ETag honoured: {rss:#}");
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(w.smtp.messages().len(), 1, "an empty cycle sends no mail");
-    assert!(w.http.last_request("/rss.xml").and_then(|r| r.header("if-none-match").map(str::to_string)).is_some());
+    assert!(w
+        .http
+        .last_request("/rss.xml")
+        .and_then(|r| r.header("if-none-match").map(str::to_string))
+        .is_some());
 }
 
 #[test]
 fn failing_feeds_are_reported_and_the_others_still_arrive() {
     let w = world();
-    w.http.route("/broken.xml", Response::ok("application/rss+xml", "<rss version=\"2.0\"><channel><title>x</title><item><title>Kursk</item></channel>"));
+    w.http.route(
+        "/broken.xml",
+        Response::ok(
+            "application/rss+xml",
+            "<rss version=\"2.0\"><channel><title>x</title><item><title>Kursk</item></channel>",
+        ),
+    );
     w.http.route("/error.xml", Response::status(500));
-    w.http.route("/stall.xml", Response::ok("application/rss+xml", rss("http://x", &[("a", "Kursk stalled", "body")])).stall_after(60));
-    w.http.route("/huge.xml", Response::endless("application/rss+xml"));
+    w.http.route(
+        "/stall.xml",
+        Response::ok(
+            "application/rss+xml",
+            rss("http://x", &[("a", "Kursk stalled", "body")]),
+        )
+        .stall_after(60),
+    );
+    w.http
+        .route("/huge.xml", Response::endless("application/rss+xml"));
     let mut cfg = std::fs::read_to_string(w.s.path("config/newswatch.toml")).unwrap();
-    for (p, n) in [("/broken.xml", "Broken"), ("/error.xml", "Error"), ("/stall.xml", "Stall"), ("/huge.xml", "Huge")] {
+    for (p, n) in [
+        ("/broken.xml", "Broken"),
+        ("/error.xml", "Error"),
+        ("/stall.xml", "Stall"),
+        ("/huge.xml", "Huge"),
+    ] {
         cfg.push_str(&feed(&w.http.url(p), n));
     }
     w.s.write("config/newswatch.toml", &cfg);
     let run = w.s.run(&["once", "--json"]).success();
     let report = run.json();
-    let by_name = |n: &str| report["feeds"].as_array().unwrap().iter().find(|f| f["name"] == n).cloned().unwrap_or_else(|| panic!("no feed {n}: {report:#}"));
+    let by_name = |n: &str| {
+        report["feeds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == n)
+            .cloned()
+            .unwrap_or_else(|| panic!("no feed {n}: {report:#}"))
+    };
     for n in ["Broken", "Error", "Stall", "Huge"] {
         let f = by_name(n);
         assert_eq!(f["status"], "error", "{f:#}");
         assert!(f["error"].as_str().is_some_and(|e| !e.is_empty()), "{f:#}");
     }
     assert!(by_name("Error")["error"].as_str().unwrap().contains("500"));
-    assert!(by_name("Huge")["error"].as_str().unwrap().contains("larger"), "{:#}", by_name("Huge"));
+    assert!(
+        by_name("Huge")["error"]
+            .as_str()
+            .unwrap()
+            .contains("larger"),
+        "{:#}",
+        by_name("Huge")
+    );
     let stall = by_name("Stall")["error"].as_str().unwrap().to_lowercase();
-    assert!(stall.contains("timed out") || stall.contains("nothing received"), "{stall}");
+    assert!(
+        stall.contains("timed out") || stall.contains("nothing received"),
+        "{stall}"
+    );
     assert_eq!(by_name("Peninsula Wire")["status"], "ok");
     assert!(titles(&report).iter().any(|t| t.contains("Shoigu arrives")));
     // The failures show in `feeds` and in the log too.
     let feeds = w.s.run(&["feeds", "--json"]).success().json();
-    let error_feed = feeds.as_array().unwrap().iter().find(|f| f["name"] == "Error").cloned().unwrap();
+    let error_feed = feeds
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "Error")
+        .cloned()
+        .unwrap();
     assert_eq!(error_feed["consecutive_failures"], 1);
-    assert!(run.stderr.contains("500"), "the log names the failure:\n{}", run.stderr);
+    assert!(
+        run.stderr.contains("500"),
+        "the log names the failure:\n{}",
+        run.stderr
+    );
     // And in the digest's footer.
     let mail = w.smtp.wait_for_messages(1, Duration::from_secs(5))[0].parse();
-    assert!(mail.text.unwrap_or_default().contains("Error"), "failing feeds footer");
+    assert!(
+        mail.text.unwrap_or_default().contains("Error"),
+        "failing feeds footer"
+    );
 }
 
 #[test]
@@ -241,22 +353,49 @@ fn a_copy_under_another_url_is_a_duplicate_not_a_second_story() {
         "/mirror.xml",
         Response::ok(
             "application/rss+xml",
-            rss(base, &[("shoigu-visit", "Shoigu arrives in Pyongyang for talks (wire)", &format!("Russia's Security Council secretary met Kim Jong Un.{LONG_TAIL}"))]).replace("utm_source=rss", "utm_medium=social&amp;fbclid=abc"),
+            rss(
+                base,
+                &[(
+                    "shoigu-visit",
+                    "Shoigu arrives in Pyongyang for talks (wire)",
+                    &format!("Russia's Security Council secretary met Kim Jong Un.{LONG_TAIL}"),
+                )],
+            )
+            .replace("utm_source=rss", "utm_medium=social&amp;fbclid=abc"),
         ),
     );
     let mut cfg = std::fs::read_to_string(w.s.path("config/newswatch.toml")).unwrap();
     cfg.push_str(&feed(&w.http.url("/mirror.xml"), "Mirror"));
     w.s.write("config/newswatch.toml", &cfg);
     let report = w.s.run(&["once", "--json"]).success().json();
-    let copies: Vec<_> = report["items"].as_array().unwrap().iter().filter(|i| i["title"].as_str().unwrap().starts_with("Shoigu arrives")).cloned().collect();
+    let copies: Vec<_> = report["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["title"].as_str().unwrap().starts_with("Shoigu arrives"))
+        .cloned()
+        .collect();
     assert_eq!(copies.len(), 2, "{report:#}");
-    let originals = copies.iter().filter(|c| c["duplicate_of"].is_null()).count();
+    let originals = copies
+        .iter()
+        .filter(|c| c["duplicate_of"].is_null())
+        .count();
     assert_eq!(originals, 1, "exactly one first copy: {copies:#?}");
-    let dup = copies.iter().find(|c| !c["duplicate_of"].is_null()).unwrap();
+    let dup = copies
+        .iter()
+        .find(|c| !c["duplicate_of"].is_null())
+        .unwrap();
     let orig = copies.iter().find(|c| c["duplicate_of"].is_null()).unwrap();
     assert_eq!(dup["duplicate_of"], orig["url"]);
-    let text = w.smtp.wait_for_messages(1, Duration::from_secs(5))[0].parse().text.unwrap_or_default();
-    assert_eq!(text.matches("Shoigu arrives in Pyongyang").count(), 1, "the story once in the digest:\n{text}");
+    let text = w.smtp.wait_for_messages(1, Duration::from_secs(5))[0]
+        .parse()
+        .text
+        .unwrap_or_default();
+    assert_eq!(
+        text.matches("Shoigu arrives in Pyongyang").count(),
+        1,
+        "the story once in the digest:\n{text}"
+    );
 }
 
 #[test]
@@ -266,7 +405,11 @@ fn no_send_keeps_items_pending_and_prints_the_digest() {
     assert!(run.stdout.contains("Shoigu arrives"), "{}", run.stdout);
     assert!(w.smtp.messages().is_empty());
     let dry = w.s.run(&["digest", "--dry-run"]).success();
-    assert!(dry.stdout.contains("Shoigu arrives"), "still pending: {}", dry.stdout);
+    assert!(
+        dry.stdout.contains("Shoigu arrives"),
+        "still pending: {}",
+        dry.stdout
+    );
     w.s.run(&["digest"]).success();
     assert_eq!(w.smtp.wait_for_messages(1, Duration::from_secs(5)).len(), 1);
     let after = w.s.run(&["digest", "--json"]).success().json();
@@ -295,9 +438,26 @@ fn a_refused_digest_stays_queued_and_is_resent_with_the_same_message_id() {
 fn file_transport_writes_one_eml_and_an_empty_cycle_writes_none() {
     let http = HttpServer::start();
     let base = http.base_url();
-    http.route("/rss.xml", Response::ok("application/rss+xml", rss(base.trim_end_matches('/'), &[("k", "Kursk reconstruction begins", &format!("North Korean builders arrive.{LONG_TAIL}"))])));
+    http.route(
+        "/rss.xml",
+        Response::ok(
+            "application/rss+xml",
+            rss(
+                base.trim_end_matches('/'),
+                &[(
+                    "k",
+                    "Kursk reconstruction begins",
+                    &format!("North Korean builders arrive.{LONG_TAIL}"),
+                )],
+            ),
+        ),
+    );
     let s = Session::new();
-    s.config(&format!("{}\n{}", file_email(), feed(&http.url("/rss.xml"), "Wire")));
+    s.config(&format!(
+        "{}\n{}",
+        file_email(),
+        feed(&http.url("/rss.xml"), "Wire")
+    ));
     let r = s.run(&["once", "--json"]).success().json();
     assert_eq!(r["digest"]["status"], "sent");
     assert_eq!(s.outbox().len(), 1);
@@ -312,11 +472,22 @@ fn file_transport_writes_one_eml_and_an_empty_cycle_writes_none() {
 fn old_items_of_a_new_feed_are_marked_seen_not_reported() {
     let http = HttpServer::start();
     let base = http.base_url();
-    let old = rss(base.trim_end_matches('/'), &[("old", "Kursk archive story", &format!("Old news.{LONG_TAIL}"))])
-        .replace(&rfc2822(2), &rfc2822(24 * 60));
+    let old = rss(
+        base.trim_end_matches('/'),
+        &[(
+            "old",
+            "Kursk archive story",
+            &format!("Old news.{LONG_TAIL}"),
+        )],
+    )
+    .replace(&rfc2822(2), &rfc2822(24 * 60));
     http.route("/rss.xml", Response::ok("application/rss+xml", old));
     let s = Session::new();
-    s.config(&format!("{}\n[fetch]\nbackfill_days = 3\n\n{}", file_email(), feed(&http.url("/rss.xml"), "Wire")));
+    s.config(&format!(
+        "{}\n[fetch]\nbackfill_days = 3\n\n{}",
+        file_email(),
+        feed(&http.url("/rss.xml"), "Wire")
+    ));
     let r = s.run(&["once", "--json"]).success().json();
     assert_eq!(r["items"].as_array().map(Vec::len), Some(0), "{r:#}");
     assert_eq!(r["digest"]["status"], "empty");
@@ -326,7 +497,12 @@ fn old_items_of_a_new_feed_are_marked_seen_not_reported() {
 fn offline_every_feed_fails_with_its_reason_and_no_mail_is_written() {
     let s = Session::new();
     let dead = crate::support::http::refused_url("/rss.xml");
-    s.config(&format!("{}\n[fetch]\ntimeout_secs = 2\n\n{}{}", file_email(), feed(&dead, "Dead"), feed("http://newswatch-test.invalid/rss", "Nowhere")));
+    s.config(&format!(
+        "{}\n[fetch]\ntimeout_secs = 2\n\n{}{}",
+        file_email(),
+        feed(&dead, "Dead"),
+        feed("http://newswatch-test.invalid/rss", "Nowhere")
+    ));
     let run = s.run(&["once", "--json"]).success();
     let r = run.json();
     for f in r["feeds"].as_array().unwrap() {
@@ -334,5 +510,9 @@ fn offline_every_feed_fails_with_its_reason_and_no_mail_is_written() {
     }
     assert_eq!(r["digest"]["status"], "empty");
     assert!(s.outbox().is_empty());
-    assert!(run.stderr.contains("Dead") || run.stderr.contains("refused"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("Dead") || run.stderr.contains("refused"),
+        "{}",
+        run.stderr
+    );
 }

@@ -1,5 +1,6 @@
 //! End-to-end tests: the newswatch binary against real servers on 127.0.0.1.
-mod fetch;
 mod cycle;
+mod daemon;
+mod fetch;
 mod mail;
 mod support;

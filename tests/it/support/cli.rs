@@ -1,7 +1,7 @@
 //! A user's session with the binary: a temp folder holding config/, watchlists/ and var/,
 //! and a command builder around `CARGO_BIN_EXE_newswatch`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 
 pub struct Session {
@@ -18,12 +18,19 @@ pub struct Run {
 impl Run {
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
-            panic!("stdout is not one JSON document ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr)
+            panic!(
+                "stdout is not one JSON document ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
         })
     }
 
     pub fn success(self) -> Run {
-        assert_eq!(self.code, 0, "exit {}\nstdout:\n{}\nstderr:\n{}", self.code, self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 0,
+            "exit {}\nstdout:\n{}\nstderr:\n{}",
+            self.code, self.stdout, self.stderr
+        );
         self
     }
 }
@@ -108,7 +115,14 @@ timezone = "UTC"
         c.env_remove("NEWSWATCH_CONFIG");
         c.env("NEWSWATCH_LOG", "info");
         // Never a proxy between the binary and the loopback servers.
-        for v in ["HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"] {
+        for v in [
+            "HTTP_PROXY",
+            "HTTPS_PROXY",
+            "http_proxy",
+            "https_proxy",
+            "ALL_PROXY",
+            "all_proxy",
+        ] {
             c.env_remove(v);
         }
         c
@@ -166,8 +180,4 @@ outbox_dir = "../var/outbox"
 
 pub fn feed(url: &str, name: &str) -> String {
     format!("[[feeds]]\nurl = \"{url}\"\nname = \"{name}\"\n\n")
-}
-
-pub fn exists(p: &Path) -> bool {
-    p.exists()
 }

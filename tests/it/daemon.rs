@@ -1,0 +1,131 @@
+//! The daemon: one process per store, queries answered while it runs, reloads, stopping.
+
+use std::io::Read;
+use std::process::Child;
+use std::time::{Duration, Instant};
+
+use crate::support::cli::{feed, file_email, Session};
+use crate::support::http::{HttpServer, Response};
+
+fn wait_for(limit: Duration, mut f: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if f() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    false
+}
+
+fn signal(child: &Child, sig: &str) {
+    let ok = std::process::Command::new("kill")
+        .args([&format!("-{sig}"), &child.id().to_string()])
+        .status()
+        .expect("kill")
+        .success();
+    assert!(ok, "kill -{sig}");
+}
+
+fn stop(mut child: Child) -> (String, Duration) {
+    let start = Instant::now();
+    signal(&child, "TERM");
+    let limit = Duration::from_secs(10);
+    while start.elapsed() < limit {
+        if child.try_wait().expect("wait").is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let elapsed = start.elapsed();
+    let _ = child.kill();
+    let _ = child.wait();
+    let mut err = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        let _ = e.read_to_string(&mut err);
+    }
+    (err, elapsed)
+}
+
+fn daemon_session() -> (HttpServer, Session) {
+    let http = HttpServer::start();
+    http.route("/rss.xml", Response::ok("application/rss+xml", "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Quiet</title><link>http://x/</link><description>d</description></channel></rss>"));
+    let s = Session::new();
+    s.config(&format!(
+        "{}\n{}",
+        file_email(),
+        feed(&http.url("/rss.xml"), "Quiet")
+    ));
+    (http, s)
+}
+
+#[test]
+fn while_the_daemon_runs_queries_are_answered_and_a_second_cycle_is_refused() {
+    let (_http, s) = daemon_session();
+    let child = s.spawn(&["run"]);
+    assert!(
+        wait_for(Duration::from_secs(10), || s
+            .path("var/state/control.sock")
+            .exists()),
+        "control socket appears"
+    );
+    // The first poll runs at start; wait for it to be recorded.
+    let answered = wait_for(Duration::from_secs(10), || {
+        let r = s.run(&["feeds", "--json"]);
+        r.code == 0
+            && r.stdout.contains("last_success")
+            && !r.stdout.contains("\"last_success\": null")
+    });
+    let feeds = s.run(&["feeds", "--json"]);
+    assert!(
+        answered,
+        "feeds answered by the daemon: {} {}",
+        feeds.stdout, feeds.stderr
+    );
+    let claims = s.run(&["claims"]);
+    assert_eq!(claims.code, 0, "{}", claims.stderr);
+
+    let once = s.run(&["once"]);
+    assert_eq!(once.code, 1, "a second cycle is refused: {}", once.stderr);
+    let lines: Vec<&str> = once
+        .stderr
+        .lines()
+        .filter(|l| l.contains("newswatch:"))
+        .collect();
+    assert_eq!(lines.len(), 1, "one clear line: {}", once.stderr);
+    assert!(lines[0].contains("store"), "{}", lines[0]);
+
+    let (log, elapsed) = stop(child);
+    assert!(
+        elapsed < Duration::from_secs(10),
+        "stopped within 10 s (took {elapsed:?})\n{log}"
+    );
+    assert!(log.contains("stopped"), "{log}");
+    // The store is free again and intact.
+    let feeds = s.run(&["feeds", "--json"]).success().json();
+    assert!(feeds[0]["last_success"].is_string(), "{feeds:#}");
+}
+
+#[test]
+fn watchlist_edits_are_applied_and_invalid_ones_kept_out() {
+    let (_http, s) = daemon_session();
+    let child = s.spawn(&["run"]);
+    assert!(wait_for(Duration::from_secs(10), || s
+        .path("var/state/control.sock")
+        .exists()));
+    // An invalid edit: logged with its line, the last good set stays.
+    s.write("watchlists/extra.toml", "name = \"Extra\"\n[[entity]]\nid = \"x\"\nlabel = \"X\"\nkind = \"person\"\naliasses = [\"Xavier\"]\n");
+    std::thread::sleep(Duration::from_secs(2));
+    signal(&child, "HUP");
+    std::thread::sleep(Duration::from_millis(800));
+    // A valid edit is applied.
+    s.write("watchlists/extra.toml", "name = \"Extra\"\n[[entity]]\nid = \"x\"\nlabel = \"X\"\nkind = \"person\"\naliases = [\"Xavier\"]\n");
+    std::thread::sleep(Duration::from_secs(2));
+    let (log, _) = stop(child);
+    assert!(
+        log.contains("extra.toml:6:"),
+        "diagnostic with its line logged:\n{log}"
+    );
+    assert!(log.contains("NOT reloaded"), "{log}");
+    assert!(log.contains("watchlists reloaded"), "{log}");
+}
