@@ -109,6 +109,18 @@ impl Phrase {
                 words.push(compile_word(w, inflect && !acronym));
             }
         }
+        // Russian declines the last part of a name however short it is (Ким Чен Ына).
+        if let [_, .., last] = words.as_mut_slice() {
+            let n = last.text.chars().count();
+            if inflect
+                && last.rule == Rule::Exact
+                && (2..MIN_INFLECTED_LEN).contains(&n)
+                && last.text.chars().all(is_cyrillic)
+                && !written_last_is_acronym(written)
+            {
+                last.rule = Rule::RussianStem(last.text.clone());
+            }
+        }
         if words.is_empty() {
             None
         } else {
@@ -188,6 +200,15 @@ fn suffix_after(text: &str, pos: usize, last: &Word, norm: &Normalized, original
         }
     }
     0
+}
+
+fn written_last_is_acronym(written: &str) -> bool {
+    let last = written
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .rfind(|t| !t.is_empty())
+        .unwrap_or("");
+    let letters: Vec<char> = last.chars().filter(|c| c.is_alphabetic()).collect();
+    letters.len() >= 2 && letters.iter().all(|c| !c.is_lowercase())
 }
 
 fn alnum_run(s: &str) -> usize {
@@ -429,6 +450,9 @@ mod tests {
             ("ONU", "l’ONU", Some("ONU")),
             ("Putin", "Putinism", None),
             ("NIS", "NISs", None),
+            ("Ким Чен Ын", "с Ким Чен Ыном", Some("Ким Чен Ыном")),
+            ("Ким Чен Ын", "Ким Чен Ынчхоль", None),
+            ("Ким", "Кима", None),
         ];
         for (alias, text, want) in cases {
             assert_eq!(

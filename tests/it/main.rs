@@ -1,2 +1,3 @@
 //! End-to-end tests: the newswatch binary against real servers on 127.0.0.1.
 mod support;
+mod watchlist;
