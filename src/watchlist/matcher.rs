@@ -16,11 +16,10 @@ use crate::transforms::normalize::{normalize_phrase, Normalized};
 
 /// Russian noun and adjective case endings (after the stem; `ё` already folded to `е`).
 const RU_ENDINGS: &[&str] = &[
-    "", "а", "я", "о", "е", "и", "ы", "у", "ю", "ь", "й", "ой", "ей", "ий", "ый", "ая", "яя",
-    "ое", "ее", "ые", "ие", "ую", "юю", "ою", "ею", "ью", "ого", "его", "ому", "ему", "ом", "ем",
-    "ам", "ям", "ах", "ях", "ов", "ев", "ым", "им", "ых", "их", "ами", "ями", "ыми", "ими", "ия",
-    "ии", "ию", "ией", "ием", "иям", "иями", "иях", "ья", "ьи", "ье", "ьем", "ьей", "ьям", "ьями",
-    "ьях",
+    "", "а", "я", "о", "е", "и", "ы", "у", "ю", "ь", "й", "ой", "ей", "ий", "ый", "ая", "яя", "ое",
+    "ее", "ые", "ие", "ую", "юю", "ою", "ею", "ью", "ого", "его", "ому", "ему", "ом", "ем", "ам",
+    "ям", "ах", "ях", "ов", "ев", "ым", "им", "ых", "их", "ами", "ями", "ыми", "ими", "ия", "ии",
+    "ию", "ией", "ием", "иям", "иями", "иях", "ья", "ьи", "ье", "ьем", "ьей", "ьям", "ьями", "ьях",
 ];
 /// Two-letter nominative adjective endings, stripped to find an adjective's stem.
 const RU_ADJ_NOMINATIVE: &[&str] = &["ая", "яя", "ый", "ий", "ой", "ое", "ее", "ые", "ие"];
@@ -165,7 +164,10 @@ impl Phrase {
                 }
                 pos += w.text.len();
                 if w.text.chars().last().is_some_and(char::is_alphanumeric)
-                    && text[pos..].chars().next().is_some_and(char::is_alphanumeric)
+                    && text[pos..]
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_alphanumeric)
                 {
                     return None;
                 }
@@ -438,7 +440,11 @@ mod tests {
     fn inflected_and_exact_forms() {
         let cases: &[(&str, &str, Option<&str>)] = &[
             ("Курск", "в Курске", Some("Курске")),
-            ("Курская область", "Курской  области", Some("Курской  области")),
+            (
+                "Курская область",
+                "Курской  области",
+                Some("Курской  области"),
+            ),
             ("сапёр", "саперами", Some("саперами")),
             ("sapper", "two sapphires", None),
             ("sapper", "Sappers", Some("Sappers")),
@@ -446,7 +452,11 @@ mod tests {
             ("ООН", "в ООН-е", Some("ООН-е")),
             ("ООН", "ООНовский", None),
             ("Resolution 2397", "resolution 23970", None),
-            ("Resolution 2397", "Resolutions 2397", Some("Resolutions 2397")),
+            (
+                "Resolution 2397",
+                "Resolutions 2397",
+                Some("Resolutions 2397"),
+            ),
             ("ONU", "l’ONU", Some("ONU")),
             ("Putin", "Putinism", None),
             ("NIS", "NISs", None),

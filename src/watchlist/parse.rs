@@ -93,11 +93,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn strings(
-        &mut self,
-        key: &str,
-        value: &Spanned<DeValue<'_>>,
-    ) -> Option<Vec<Spanned<String>>> {
+    fn strings(&mut self, key: &str, value: &Spanned<DeValue<'_>>) -> Option<Vec<Spanned<String>>> {
         let DeValue::Array(items) = value.get_ref() else {
             self.at(
                 value.span(),
@@ -193,8 +189,7 @@ pub fn parse_watchlist(path: &Path, id: &str, src: &str) -> (Option<Watchlist>, 
                             }
                         }
                     }
-                    if let Some(entity) = parse_entity(&mut cx, item.span(), table, &mut claimed)
-                    {
+                    if let Some(entity) = parse_entity(&mut cx, item.span(), table, &mut claimed) {
                         if !list.entities.iter().any(|e| e.id == entity.id) {
                             list.entities.push(entity);
                         }
@@ -250,7 +245,10 @@ pub fn parse_watchlist(path: &Path, id: &str, src: &str) -> (Option<Watchlist>, 
     }
     list.alert = rule;
     if list.entities.is_empty() && cx.diags.is_empty() {
-        cx.at(0..0, "watchlist has no entities; add at least one `[[entity]]`");
+        cx.at(
+            0..0,
+            "watchlist has no entities; add at least one `[[entity]]`",
+        );
     }
     let diags = finish(cx.diags);
     if diags.is_empty() {
@@ -261,7 +259,7 @@ pub fn parse_watchlist(path: &Path, id: &str, src: &str) -> (Option<Watchlist>, 
 }
 
 fn finish(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    diags.sort_by(|a, b| (a.line, a.col).cmp(&(b.line, b.col)));
+    diags.sort_by_key(|d| (d.line, d.col));
     diags
 }
 
@@ -286,7 +284,9 @@ fn parse_entity(
                     if !valid_id(&id) {
                         cx.at(
                             value.span(),
-                            format!("entity id `{id}` must be lower-case letters, digits, `-` or `_`"),
+                            format!(
+                                "entity id `{id}` must be lower-case letters, digits, `-` or `_`"
+                            ),
                         );
                     }
                     entity.id = id;
@@ -312,7 +312,10 @@ fn parse_entity(
                 DeValue::Boolean(b) => entity.transliterate = *b,
                 other => cx.at(
                     value.span(),
-                    format!("`transliterate` must be true or false, not {}", other.type_str()),
+                    format!(
+                        "`transliterate` must be true or false, not {}",
+                        other.type_str()
+                    ),
                 ),
             },
             "near" => {
@@ -330,11 +333,17 @@ fn parse_entity(
             "near_words" => match value.get_ref() {
                 DeValue::Integer(i) => match i.as_str().parse::<usize>() {
                     Ok(n) if i.radix() == 10 && (1..=1000).contains(&n) => entity.near_words = n,
-                    _ => cx.at(value.span(), "`near_words` must be a whole number from 1 to 1000"),
+                    _ => cx.at(
+                        value.span(),
+                        "`near_words` must be a whole number from 1 to 1000",
+                    ),
                 },
                 other => cx.at(
                     value.span(),
-                    format!("`near_words` must be a whole number, not {}", other.type_str()),
+                    format!(
+                        "`near_words` must be a whole number, not {}",
+                        other.type_str()
+                    ),
                 ),
             },
             _ => cx.unknown_key(key, ENTITY_KEYS, " in [[entity]]"),
@@ -360,7 +369,10 @@ fn parse_entity(
     if aliases.is_empty() {
         cx.at(
             table.get("aliases").map_or(header, |v| v.span()),
-            format!("entity `{}` has no aliases; it could never match", entity.id),
+            format!(
+                "entity `{}` has no aliases; it could never match",
+                entity.id
+            ),
         );
     }
     for alias in &aliases {

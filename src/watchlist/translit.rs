@@ -195,7 +195,10 @@ mod tests {
             ("шойгу", &["shoygu", "shoigu", "choigou"]),
             ("курск", &["kursk", "koursk"]),
             ("сергей лавров", &["sergey lavrov", "sergei lavrov"]),
-            ("валерий герасимов", &["valery gerasimov", "valeri gerasimov"]),
+            (
+                "валерий герасимов",
+                &["valery gerasimov", "valeri gerasimov"],
+            ),
             ("юрий ушаков", &["yury ushakov", "iouri ouchakov"]),
         ];
         for (cyr, wanted) in cases {

@@ -124,14 +124,20 @@ fn a_folder_without_watchlists_is_a_diagnostic_on_the_folder() {
     };
     assert_eq!(diags.len(), 1);
     assert_eq!(diags[0].path, dir.path());
-    assert!(diags[0].message.contains("no watchlist files"), "{}", diags[0]);
+    assert!(
+        diags[0].message.contains("no watchlist files"),
+        "{}",
+        diags[0]
+    );
 
     let missing = dir.path().join("nowhere");
     let Err(diags) = WatchSet::load_dir(&missing) else {
         panic!("a missing folder must not load");
     };
     assert_eq!(diags[0].path, missing);
-    assert!(diags[0].message.contains("cannot read the watchlists folder"));
+    assert!(diags[0]
+        .message
+        .contains("cannot read the watchlists folder"));
 }
 
 #[test]
@@ -236,7 +242,10 @@ fn matching_table() {
 fn match_offsets_slice_the_original_text() {
     let set = shipped();
     let mut texts: Vec<String> = cases().into_iter().map(|c| c.text).collect();
-    texts.push("Bref : Choïgou—à Pyongyang ; «КНДР»\u{00AD} et Sho\u{00AD}igu’s\r\nvisit to Ku\u{0301}rsk".to_string());
+    texts.push(
+        "Bref : Choïgou—à Pyongyang ; «КНДР»\u{00AD} et Sho\u{00AD}igu’s\r\nvisit to Ku\u{0301}rsk"
+            .to_string(),
+    );
     for text in &texts {
         for m in set.find(text) {
             assert_eq!(&text[m.start..m.end], m.found, "in {text:?}");
@@ -255,33 +264,49 @@ fn explain_says_why_an_occurrence_did_not_count() {
     let report = set.explain("Sappers cleared the road near the river.\nNothing else happened.");
     assert!(report.matches.is_empty());
     let miss = &report.near_misses[0];
-    assert_eq!((miss.entity.as_str(), miss.line, miss.col), ("sappers", 1, 1));
+    assert_eq!(
+        (miss.entity.as_str(), miss.line, miss.col),
+        ("sappers", 1, 1)
+    );
     assert!(
-        miss.reason.starts_with("Sappers: found, but no context word (North Korea, North Korean, DPRK"),
+        miss.reason
+            .starts_with("Sappers: found, but no context word (North Korea, North Korean, DPRK"),
         "{}",
         miss.reason
     );
     assert!(miss.reason.ends_with("within 12 words"), "{}", miss.reason);
 
     let report = set.explain("New sanctions were announced.");
-    let sanctions = report.watchlists.iter().find(|l| l.id == "sanctions").unwrap();
+    let sanctions = report
+        .watchlists
+        .iter()
+        .find(|l| l.id == "sanctions")
+        .unwrap();
     assert!(!sanctions.alerts);
     assert_eq!(sanctions.reason, "rule `all` is not met: dprk not found");
 
     let report = set.explain("The Battle of Kursk began in July.");
-    assert!(report.near_misses[0].reason.contains("excluded phrase \"Battle of Kursk\""));
+    assert!(report.near_misses[0]
+        .reason
+        .contains("excluded phrase \"Battle of Kursk\""));
 }
 
 #[test]
 fn explain_reports_positions_and_transliterations() {
     let set = shipped();
     let report = set.explain("First line.\nThen Ouchakov spoke.");
-    let m = report.matches.iter().find(|m| m.entity == "ushakov").unwrap();
+    let m = report
+        .matches
+        .iter()
+        .find(|m| m.entity == "ushakov")
+        .unwrap();
     assert_eq!((m.line, m.col), (2, 6));
     assert_eq!(m.found, "Ouchakov");
     assert_eq!(m.alias, "Ушаков");
     assert!(m.transliterated);
     let json = serde_json::to_value(&report).unwrap();
     assert_eq!(json["matches"][0]["entity"], "ushakov");
-    assert!(report.to_string().contains("2:6  dprk-russia/ushakov  \"Ouchakov\""));
+    assert!(report
+        .to_string()
+        .contains("2:6  dprk-russia/ushakov  \"Ouchakov\""));
 }
