@@ -606,3 +606,108 @@ fn rule_outcome(list: &Watchlist, matches: &[EntityMatch]) -> (bool, String) {
         (true, format!("found {}", found.join(", ")))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(files: &[(&str, &str)]) -> WatchSet {
+        let sources: Vec<(PathBuf, String)> = files
+            .iter()
+            .map(|(name, text)| (PathBuf::from(format!("{name}.toml")), text.to_string()))
+            .collect();
+        let (set, diags) = WatchSet::from_sources(&sources);
+        assert!(diags.is_empty(), "{diags:?}");
+        set.unwrap_or_default()
+    }
+
+    const ENTITIES: &str = r#"
+[[entity]]
+id = "a"
+aliases = ["alpha"]
+[[entity]]
+id = "b"
+aliases = ["bravo"]
+[[entity]]
+id = "c"
+aliases = ["charlie"]
+"#;
+
+    #[test]
+    fn alert_rules() {
+        let rule = |alert: &str| format!("name = \"x\"\n{ENTITIES}\n[alert]\n{alert}\n");
+        let cases: &[(&str, &str, bool)] = &[
+            ("", "nothing here", false),
+            ("", "charlie only", true),
+            ("any = [\"a\", \"b\"]", "charlie only", false),
+            ("any = [\"a\", \"b\"]", "bravo and charlie", true),
+            ("all = [\"a\", \"b\"]", "alpha alone", false),
+            ("all = [\"a\", \"b\"]", "alpha with bravo", true),
+            ("any = [\"c\"]\nall = [\"a\"]", "charlie alone", false),
+            ("any = [\"c\"]\nall = [\"a\"]", "charlie and alpha", true),
+            ("none = [\"c\"]", "alpha", true),
+            ("none = [\"c\"]", "alpha and charlie", false),
+            ("none = [\"c\"]", "nothing", false),
+        ];
+        for (alert, text, want) in cases {
+            let s = set(&[("x", &rule(alert))]);
+            let got = s.alerting(&s.find(text)).contains(&"x".to_string());
+            assert_eq!(got, *want, "rule {alert:?} on {text:?}");
+        }
+    }
+
+    #[test]
+    fn two_watchlists_may_claim_the_same_words() {
+        let s = set(&[
+            ("one", &format!("name = \"1\"\n{ENTITIES}")),
+            ("two", &format!("name = \"2\"\n{ENTITIES}")),
+        ]);
+        let found = s.find("alpha");
+        let lists: Vec<&str> = found.iter().map(|m| m.watchlist.as_str()).collect();
+        assert_eq!(lists, ["one", "two"]);
+    }
+
+    #[test]
+    fn the_longest_alias_wins_within_a_watchlist() {
+        let s = set(&[(
+            "x",
+            "[[entity]]\nid = \"country\"\naliases = [\"North Korea\"]\n[[entity]]\nid = \"army\"\naliases = [\"North Korean army\"]\n",
+        )]);
+        let found: Vec<(String, String)> = s
+            .find("the North Korean army and North Korea")
+            .into_iter()
+            .map(|m| (m.entity, m.found))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("army".to_string(), "North Korean army".to_string()),
+                ("country".to_string(), "North Korea".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn near_counts_words_between() {
+        let s = set(&[(
+            "x",
+            "[[entity]]\nid = \"s\"\naliases = [\"sapper\"]\nnear = [\"Korea\"]\nnear_words = 2\n",
+        )]);
+        assert_eq!(s.find("sappers from Korea").len(), 1);
+        // At most `near_words` words between the two.
+        assert_eq!(s.find("Korea sent two sappers").len(), 1);
+        assert_eq!(s.find("Korea sent one two sappers").len(), 0);
+        assert_eq!(s.find("sappers and then, later, Korea").len(), 0);
+    }
+
+    #[test]
+    fn label_and_kind_default() {
+        let s = set(&[("x", "[[entity]]\nid = \"k\"\naliases = [\"Kursk\"]\n")]);
+        let e = s.entity("x", "k").cloned().unwrap_or_default();
+        assert_eq!(
+            (e.label.as_str(), e.kind.as_str(), e.near_words),
+            ("k", "topic", DEFAULT_NEAR_WORDS)
+        );
+        assert_eq!(s.list("x").map(|l| l.name.as_str()), Some("x"));
+    }
+}
