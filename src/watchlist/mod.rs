@@ -465,7 +465,20 @@ impl WatchSet {
             }
             kept.push(f);
         }
+        let mut longest_exclusion: HashMap<(usize, usize), usize> = HashMap::new();
+        for (key, xs) in excluded.iter_mut() {
+            xs.sort_by_key(|x| x.nstart);
+            let longest = xs.iter().map(|x| x.nend - x.nstart).max().unwrap_or(0);
+            longest_exclusion.insert(*key, longest);
+        }
         let words = WordIndex::new(&norm.text);
+        let near_spans: HashMap<(usize, usize), ContextSpans> = context
+            .iter()
+            .map(|(key, cs)| {
+                let spans = cs.iter().map(|c| words.span(c.nstart, c.nend)).collect();
+                (*key, ContextSpans::new(spans))
+            })
+            .collect();
         let mut eval = Evaluation {
             counted: Vec::new(),
             missed: Vec::new(),
@@ -474,9 +487,10 @@ impl WatchSet {
             let key = (f.target.list, f.target.entity);
             let entity = &self.lists[f.target.list].entities[f.target.entity];
             let found_text = &text[f.start..f.end];
+            let longest = longest_exclusion.get(&key).copied().unwrap_or(0);
             if let Some(x) = excluded
                 .get(&key)
-                .and_then(|xs| xs.iter().find(|x| x.nstart < f.nend && f.nstart < x.nend))
+                .and_then(|xs| overlapping(xs, longest, &f))
             {
                 let reason = format!(
                     "{found_text}: found, but inside the excluded phrase \"{}\"",
@@ -486,10 +500,9 @@ impl WatchSet {
                 continue;
             }
             if !entity.near.is_empty() {
-                let close = context.get(&key).is_some_and(|cs| {
-                    cs.iter()
-                        .any(|c| words.gap(f.nstart, f.nend, c.nstart, c.nend) <= entity.near_words)
-                });
+                let close = near_spans
+                    .get(&key)
+                    .is_some_and(|c| c.any_within(words.span(f.nstart, f.nend), entity.near_words));
                 if !close {
                     let reason = format!(
                         "{found_text}: found, but no context word ({}) within {} words",
@@ -506,6 +519,21 @@ impl WatchSet {
         eval.missed.sort_by_key(|(f, _)| (f.start, f.target.list));
         eval
     }
+}
+
+/// An exclusion (sorted by start) that overlaps `f`: only those starting in a window
+/// before `f` are looked at, so many exclusions in a long text stay cheap.
+fn overlapping<'x, 'a>(
+    xs: &'x [Found<'a>],
+    longest: usize,
+    f: &Found<'_>,
+) -> Option<&'x Found<'a>> {
+    let end = xs.partition_point(|x| x.nstart < f.nend);
+    xs[..end]
+        .iter()
+        .rev()
+        .take_while(|x| x.nstart + longest >= f.nstart)
+        .find(|x| f.nstart < x.nend)
 }
 
 /// Word positions of a normalised text, to measure how far apart two spans are.
@@ -532,17 +560,45 @@ impl WordIndex {
         self.starts.partition_point(|&s| s <= pos).saturating_sub(1)
     }
 
-    /// How many words lie strictly between two spans (0 when they touch or overlap).
-    fn gap(&self, a_start: usize, a_end: usize, b_start: usize, b_end: usize) -> usize {
-        let (a0, a1) = (self.word_at(a_start), self.word_at(a_end.saturating_sub(1)));
-        let (b0, b1) = (self.word_at(b_start), self.word_at(b_end.saturating_sub(1)));
-        if b0 > a1 {
-            b0 - a1 - 1
-        } else if a0 > b1 {
-            a0 - b1 - 1
-        } else {
-            0
-        }
+    /// The first and last word index of a byte span.
+    fn span(&self, start: usize, end: usize) -> (usize, usize) {
+        (self.word_at(start), self.word_at(end.saturating_sub(1)))
+    }
+}
+
+/// The word spans of one entity's context terms, sorted, so that "is one within N words"
+/// looks only at the terms in a window instead of at every term of the text.
+struct ContextSpans {
+    spans: Vec<(usize, usize)>,
+    longest: usize,
+}
+
+impl ContextSpans {
+    fn new(mut spans: Vec<(usize, usize)>) -> Self {
+        spans.sort_unstable();
+        let longest = spans.iter().map(|(a, b)| b - a).max().unwrap_or(0);
+        ContextSpans { spans, longest }
+    }
+
+    /// Whether a term lies at most `n` words away from `(a0, a1)` (0 when they overlap).
+    fn any_within(&self, (a0, a1): (usize, usize), n: usize) -> bool {
+        let lo = a0.saturating_sub(n + 1 + self.longest);
+        let first = self.spans.partition_point(|&(b0, _)| b0 < lo);
+        self.spans[first..]
+            .iter()
+            .take_while(|&&(b0, _)| b0 <= a1 + n + 1)
+            .any(|&(b0, b1)| gap((a0, a1), (b0, b1)) <= n)
+    }
+}
+
+/// How many words lie strictly between two word spans (0 when they touch or overlap).
+fn gap((a0, a1): (usize, usize), (b0, b1): (usize, usize)) -> usize {
+    if b0 > a1 {
+        b0 - a1 - 1
+    } else if a0 > b1 {
+        a0 - b1 - 1
+    } else {
+        0
     }
 }
 
