@@ -220,6 +220,12 @@ impl WatchSet {
             .filter_map(Result::ok)
             .map(|e| e.path())
             .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
+            // Editors keep hidden temporary copies (`.name.toml~`, `.#name.toml`) beside
+            // the file being edited: they are not watchlists.
+            .filter(|p| {
+                p.file_name()
+                    .is_some_and(|n| !n.to_string_lossy().starts_with('.'))
+            })
             .collect();
         paths.sort();
         if paths.is_empty() {

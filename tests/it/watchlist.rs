@@ -119,6 +119,7 @@ fn diagnostics_print_as_path_line_col_message() {
 fn a_folder_without_watchlists_is_a_diagnostic_on_the_folder() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("notes.txt"), "not a watchlist").unwrap();
+    std::fs::write(dir.path().join(".hidden.toml"), "name = \"editor backup\"").unwrap();
     let Err(diags) = WatchSet::load_dir(dir.path()) else {
         panic!("an empty folder must not load");
     };
