@@ -3,3 +3,4 @@
 pub mod claims;
 pub mod dedup;
 pub mod extract;
+pub mod normalize;

@@ -4,3 +4,4 @@ mod daemon;
 mod fetch;
 mod mail;
 mod support;
+mod watchlist;
