@@ -20,13 +20,15 @@ pub fn check(config_path: &Path) -> Result<ExitCode> {
             for l in &lines {
                 eprintln!("{l}");
             }
-            // The watchlists folder may still be checkable: report its problems too.
             return Err(
                 UsageError::Usage(format!("{} problem(s) in the config", lines.len())).into(),
             );
         }
         Err(e) => return Err(e.into()),
     };
+    for w in &config.warnings {
+        eprintln!("{}: warning: {w}", config.path.display());
+    }
     let watch = load_watchlists(&config.watchlists_dir)?;
     let entities: usize = watch.lists.iter().map(|l| l.entities.len()).sum();
     eprintln!(
@@ -153,25 +155,11 @@ pub fn match_file(watch: &WatchSet, file: &str, json: bool) -> Result<ExitCode> 
         let bytes = std::fs::read(file).with_context(|| format!("reading {file}"))?;
         String::from_utf8_lossy(&bytes).into_owned()
     };
-    let matches = watch.find(&text);
-    let alerting = watch.alerting(&matches);
+    let report = watch.explain(&text);
     if json {
-        super::print_json(&serde_json::json!({ "matches": matches, "alerting": alerting }))?;
+        super::print_json(&report)?;
     } else {
-        for m in &matches {
-            println!(
-                "{}/{}: \"{}\" (alias \"{}\") at byte {}",
-                m.watchlist, m.entity, m.found, m.alias, m.start
-            );
-        }
-        println!(
-            "alerting watchlists: {}",
-            if alerting.is_empty() {
-                "none".into()
-            } else {
-                alerting.join(", ")
-            }
-        );
+        print!("{report}");
     }
     Ok(ExitCode::SUCCESS)
 }
