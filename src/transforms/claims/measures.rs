@@ -148,7 +148,7 @@ pub struct Counted {
 
 /// The counted noun of a mention: after it ("1,000 North Korean sappers", "5,000 of its
 /// soldiers"), else just before it ("casualties at 4,700").
-pub fn counted_noun(toks: &[Tok], m: &Mention) -> Option<Counted> {
+pub fn counted_noun(toks: &[Tok], m: &Mention) -> Search {
     let mut weak: Option<Counted> = None;
     let mut words = 0;
     let mut k = m.next_tok;
@@ -167,11 +167,11 @@ pub fn counted_noun(toks: &[Tok], m: &Mention) -> Option<Counted> {
                     if n == Noun::Weak {
                         weak.get_or_insert(c);
                     } else {
-                        return Some(c);
+                        return Search::Found(c);
                     }
                 } else if other_noun(w) {
                     // "three months": the number counts something that is not people.
-                    return weak;
+                    return weak.map_or(Search::Other, Search::Found);
                 } else if weak.is_some() {
                     break;
                 }
@@ -181,8 +181,8 @@ pub fn counted_noun(toks: &[Tok], m: &Mention) -> Option<Counted> {
         }
         k += 1;
     }
-    if weak.is_some() {
-        return weak;
+    if let Some(w) = weak {
+        return Search::Found(w);
     }
     // Backward: the noun before the number, in the same clause.
     let mut k = m.first_tok;
@@ -194,7 +194,7 @@ pub fn counted_noun(toks: &[Tok], m: &Mention) -> Option<Counted> {
                 words += 1;
                 if let Some(n) = noun_of(w) {
                     if n != Noun::Weak && n != Noun::Brigades {
-                        return Some(Counted {
+                        return Search::Found(Counted {
                             noun: n,
                             phrase_start: k,
                             phrase_end: k + 1,
@@ -206,7 +206,17 @@ pub fn counted_noun(toks: &[Tok], m: &Mention) -> Option<Counted> {
             _ => break,
         }
     }
-    None
+    Search::Nothing
+}
+
+/// What the search for a counted noun found.
+#[derive(Debug, Clone, Copy)]
+pub enum Search {
+    Found(Counted),
+    /// The number counts something else ("three months", "a 5,000-ton ship").
+    Other,
+    /// No noun near it: maybe elided ("with an additional 5,000 expected").
+    Nothing,
 }
 
 /// Which group of people a noun names, given the sentence (lower-cased).

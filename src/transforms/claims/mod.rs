@@ -16,7 +16,7 @@ pub mod numbers;
 pub mod sentences;
 
 pub use compare::{cross_check, interval, related_keys};
-use measures::Noun;
+use measures::{Noun, Search};
 use numbers::{Lang, Mention, NumUnit, Tok};
 
 /// The measure of a yes/no claim that UN sanctions on the DPRK are violated.
@@ -102,7 +102,7 @@ impl SentenceReader<'_> {
         // The counted noun of the previous figure, for elided ones ("5,000 troops, with an
         // additional 2,000 expected").
         let mut last_noun: Option<measures::Counted> = None;
-        for m in numbers::mentions(&toks) {
+        for m in numbers::mentions(&toks, self.lang) {
             let claim = match m.unit {
                 NumUnit::Count => {
                     self.count_claim(&toks, &m, &lower, context_nat, &mut last_noun, &base)
@@ -134,20 +134,25 @@ impl SentenceReader<'_> {
         base: &Claim,
     ) -> Option<Claim> {
         let found = measures::counted_noun(toks, m);
-        if m.year_like && !found.is_some_and(|c| c.adjacent) {
+        if m.year_like && !matches!(found, Search::Found(c) if c.adjacent) {
             return None;
         }
-        let counted = match found {
-            Some(c) => {
-                *last_noun = Some(c);
-                c
-            }
-            // An elided noun: only a bare figure right after a counted one.
-            None if m.value_max.is_none() => (*last_noun)?,
-            None => return None,
-        };
         let s = &self.text[self.start..self.end];
-        let phrase = phrase_text(s, toks, m, &counted).to_lowercase();
+        let (counted, phrase) = match found {
+            Search::Found(c) => {
+                *last_noun = Some(c);
+                (c, phrase_text(s, toks, m, &c).to_lowercase())
+            }
+            // An elided noun: a bare figure after a counted one shares its noun, but
+            // not the words around that one.
+            Search::Nothing if m.value_max.is_none() => {
+                let c = (*last_noun)?;
+                let first = m.first_tok.saturating_sub(1);
+                let last = m.next_tok.min(toks.len()).max(first + 1);
+                (c, s[toks[first].start..toks[last - 1].end].to_lowercase())
+            }
+            _ => return None,
+        };
         let group = measures::group_of(counted.noun, &phrase, lower);
         let nat = measures::nationality(&phrase).or(context_nat);
         let subject = match nat {

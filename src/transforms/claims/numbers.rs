@@ -356,9 +356,20 @@ fn number_words_value(words: &[&str]) -> Option<f64> {
     any.then_some(total + current)
 }
 
+/// French number words that are other words in English ("UN sanctions", "Sept.").
+fn french_only(w: &str) -> bool {
+    matches!(w, "un" | "une" | "sept" | "cent" | "cents" | "neuf" | "dix" | "six" | "mille")
+}
+
 /// A number written in words from token `i`: value and the token after it.
-fn read_number_words(toks: &[Tok], i: usize) -> Option<(f64, usize)> {
+fn read_number_words(toks: &[Tok], i: usize, lang: Lang) -> Option<(f64, usize)> {
     let first = toks.get(i)?.word()?;
+    if lang != Lang::Fr && french_only(first) && first != "six" {
+        return None;
+    }
+    if lang == Lang::Fr && first == "a" {
+        return None;
+    }
     let mut j = i;
     let mut words: Vec<&str> = Vec::new();
     // "a thousand", "a hundred", "a dozen": the article stands for one.
@@ -513,14 +524,14 @@ fn is_month(w: &str) -> bool {
 
 /// The number (digits or words) at token `i`, without scale: value, next token, whether
 /// it is a plain integer of `int_digits` digits.
-fn read_core(toks: &[Tok], i: usize) -> Option<(f64, usize, bool, usize)> {
+fn read_core(toks: &[Tok], i: usize, lang: Lang) -> Option<(f64, usize, bool, usize)> {
     match &toks[i].kind {
         TokKind::Num {
             value,
             grouped,
             int_digits,
         } => Some((*value, i + 1, *grouped, *int_digits)),
-        TokKind::Word(_) => read_number_words(toks, i).map(|(v, j)| (v, j, true, 0)),
+        TokKind::Word(_) => read_number_words(toks, i, lang).map(|(v, j)| (v, j, true, 0)),
         TokKind::Sym(_) => None,
     }
 }
@@ -554,11 +565,11 @@ fn read_scale(toks: &[Tok], j: usize) -> (f64, usize) {
 }
 
 /// Read every number mention of a tokenised sentence.
-pub fn mentions(toks: &[Tok]) -> Vec<Mention> {
+pub fn mentions(toks: &[Tok], lang: Lang) -> Vec<Mention> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < toks.len() {
-        match read_mention(toks, i) {
+        match read_mention(toks, i, lang) {
             Step::Mention(m) => {
                 i = m.next_tok.max(i + 1);
                 out.push(m);
@@ -574,7 +585,7 @@ enum Step {
     Skip(usize),
 }
 
-fn read_mention(toks: &[Tok], i: usize) -> Step {
+fn read_mention(toks: &[Tok], i: usize, lang: Lang) -> Step {
     let t = &toks[i];
     // Vague plurals: "thousands of", "des milliers", "тысячи" (not after a number).
     if let Some(w) = t.word() {
@@ -601,7 +612,7 @@ fn read_mention(toks: &[Tok], i: usize) -> Step {
             });
         }
     }
-    let Some((mut value, mut j, grouped, int_digits)) = read_core(toks, i) else {
+    let Some((mut value, mut j, grouped, int_digits)) = read_core(toks, i, lang) else {
         return Step::Skip(i + 1);
     };
     let is_digits = matches!(t.kind, TokKind::Num { .. });
@@ -721,7 +732,7 @@ fn read_mention(toks: &[Tok], i: usize) -> Step {
             if unit == NumUnit::Usd && toks[n2].is_sym('$') {
                 n2 += 1;
             }
-            if let Some((v2, j2, grouped2, digits2)) = read_core(toks, n2) {
+            if let Some((v2, j2, grouped2, digits2)) = read_core(toks, n2, lang) {
                 let (scale2, k2) = read_scale(toks, j2);
                 let phone = is_dash && !grouped && !grouped2 && int_digits >= 3 && digits2 >= 4;
                 let years = year_like && digits2 == 4 && (1800.0..=2100.0).contains(&v2);
@@ -813,7 +824,7 @@ mod tests {
 
     fn read(s: &str, lang: Lang) -> Vec<(f64, Option<f64>, Approx, NumUnit)> {
         let toks = tokenize(s, lang);
-        mentions(&toks)
+        mentions(&toks, lang)
             .into_iter()
             .map(|m| (m.value, m.value_max, m.approx, m.unit))
             .collect()
