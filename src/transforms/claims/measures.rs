@@ -37,6 +37,7 @@ const NOUNS: &[(&str, bool, Noun)] = &[
     ("officers", false, Noun::Troops),
     ("servicemembers", false, Noun::Troops),
     ("forces", false, Noun::Troops),
+    ("contingent", false, Noun::Troops),
     ("солдат", true, Noun::Troops),
     ("военнослужащ", true, Noun::Troops),
     ("бойц", true, Noun::Troops),
@@ -75,6 +76,7 @@ const NOUNS: &[(&str, bool, Noun)] = &[
     ("individuals", false, Noun::Generic),
     ("specialists", false, Noun::Generic),
     ("человек", false, Noun::Generic),
+    ("граждан", false, Noun::Generic),
     ("специалист", true, Noun::Generic),
     ("personnes", false, Noun::Generic),
     ("hommes", false, Noun::Generic),
@@ -169,9 +171,11 @@ pub fn counted_noun(toks: &[Tok], m: &Mention) -> Search {
                     } else {
                         return Search::Found(c);
                     }
-                } else if other_noun(w) {
+                } else if other_noun(w) && words <= 2 {
                     // "three months": the number counts something that is not people.
                     return weak.map_or(Search::Other, Search::Found);
+                } else if other_noun(w) {
+                    break;
                 } else if weak.is_some() {
                     break;
                 }
@@ -312,6 +316,12 @@ const MEASURE_WORDS: &[(&str, bool, &str)] = &[
     ("stationed", false, "deployed"),
     ("transferred", false, "deployed"),
     ("arrived", false, "deployed"),
+    ("arrive", false, "deployed"),
+    ("bring", false, "deployed"),
+    ("moved", false, "deployed"),
+    ("прибуд", true, "deployed"),
+    ("enverr", true, "deployed"),
+    ("envoi", true, "deployed"),
     ("направ", true, "deployed"),
     ("отправ", true, "deployed"),
     ("развер", true, "deployed"),
@@ -330,8 +340,8 @@ const MEASURE_WORDS: &[(&str, bool, &str)] = &[
     ("находят", true, "present"),
     ("travaill", true, "present"),
     ("présents", false, "present"),
-    ("front", false, "present"),
-    ("фронт", true, "present"),
+    ("фронте", false, "present"),
+    ("находи", true, "present"),
 ];
 
 const EXPECT_WORDS: &[&str] = &["expected", "follow", "ожида", "attendu", "devraient"];
@@ -360,7 +370,13 @@ pub fn nearest_measure(toks: &[Tok], m: &Mention, skip: (usize, usize)) -> Optio
             continue;
         }
         let Some(w) = toks[k].word() else { continue };
-        if let Some(meas) = measure_word(w) {
+        // "at the front" is where troops are; "to the front" is where they are sent.
+        let at_front = w == "front"
+            && k >= 2
+            && toks[k - 1].word() == Some("the")
+            && toks[k - 2].word() == Some("at");
+        let found = if at_front { Some("present") } else { measure_word(w) };
+        if let Some(meas) = found {
             let d = k.abs_diff(m.num_tok);
             if best.is_none_or(|(bd, _)| d < bd) {
                 best = Some((d, meas));
@@ -371,9 +387,10 @@ pub fn nearest_measure(toks: &[Tok], m: &Mention, skip: (usize, usize)) -> Optio
 }
 
 /// Whether an expectation word ("expected to follow") sits near the mention.
-pub fn expected_near(toks: &[Tok], m: &Mention) -> bool {
-    let end = (m.next_tok + 4).min(toks.len());
-    toks[m.next_tok..end]
+pub fn expected_near(toks: &[Tok], m: &Mention, phrase_end: usize) -> bool {
+    let from = phrase_end.max(m.next_tok).min(toks.len());
+    let end = (from + 3).min(toks.len());
+    toks[from..end]
         .iter()
         .filter_map(Tok::word)
         .any(|w| EXPECT_WORDS.iter().any(|p| w.starts_with(p)))
@@ -386,7 +403,8 @@ pub fn is_increment(toks: &[Tok], m: &Mention, phrase_end: usize) -> bool {
         matches!(w, "additional" | "another" | "further" | "extra" | "ещё" | "еще" | "encore")
             || w.starts_with("дополнительн")
     });
-    let after_end = phrase_end.max(m.next_tok + 1).min(toks.len());
+    // One word past the noun: "3 000 soldats supplémentaires".
+    let after_end = (phrase_end + 1).max(m.next_tok + 1).min(toks.len());
     let inc_after = (m.next_tok..after_end).filter_map(|k| toks[k].word()).enumerate().any(|(n, w)| {
         let more = w == "more" && n == 0 && toks.get(m.next_tok + 1).and_then(Tok::word) != Some("than");
         more || matches!(w, "additional" | "supplémentaires" | "supplementaires")
@@ -492,7 +510,7 @@ const SOURCE_WORDS: &[&str] = &[
     "the", "of", "intelligence", "agency", "ministry", "officials", "official", "lawmaker",
     "media", "sources", "service", "government", "military", "correspondents", "analysts",
     "representative", "spy", "spokesman", "spokesperson", "de", "du", "des", "la", "le", "l'",
-    "state", "defence", "defense", "korean", "разведка", "минобороны", "министерство",
+    "state", "for", "on", "defence", "defense", "korean", "разведка", "минобороны", "министерство",
     "обороны", "renseignement", "ministère", "services", "sud-coréens", "британское",
 ];
 
@@ -531,6 +549,7 @@ pub fn attribution(s: &str, toks: &[Tok]) -> Option<String> {
         while k > 0 && toks[k - 1].word().is_some_and(|p| matches!(p, "has" | "have" | "had" | "also" | "later")) {
             k -= 1;
         }
+        let name_end = toks[k].start;
         let mut first: Option<usize> = None;
         let mut depth = 0;
         let mut n = 0;
@@ -556,11 +575,19 @@ pub fn attribution(s: &str, toks: &[Tok]) -> Option<String> {
             }
         }
         let Some(f) = first else { continue };
-        let end = toks[vi].start;
-        let name = s[toks[f].start..end].trim();
+        let mut name = s[toks[f].start..name_end].trim();
+        // "The Institute for the Study of War (ISW)": the name without its abbreviation.
+        if name.ends_with(')') {
+            if let Some(p) = name.rfind('(') {
+                name = name[..p].trim();
+            }
+        }
         let name = strip_article(name);
-        let has_cap = name.chars().next().is_some_and(char::is_uppercase)
-            || name.split_whitespace().any(|w| w.chars().next().is_some_and(char::is_uppercase));
+        // A named source, or a common noun that names one ("the agency said").
+        let has_cap = name.split_whitespace().any(|w| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                || (SOURCE_WORDS.contains(&w) && !matches!(w, "the" | "of" | "for" | "on" | "de" | "du" | "des" | "la" | "le" | "l'"))
+        });
         // A lone capitalised sentence opener ("Sources", "The") says nothing.
         if has_cap && !name.is_empty() && !["it", "he", "she", "they", "this"].contains(&name.to_lowercase().as_str()) {
             return Some(name);

@@ -138,10 +138,11 @@ impl SentenceReader<'_> {
             return None;
         }
         let s = &self.text[self.start..self.end];
-        let (counted, phrase) = match found {
+        let (counted, phrase, np) = match found {
             Search::Found(c) => {
                 *last_noun = Some(c);
-                (c, phrase_text(s, toks, m, &c).to_lowercase())
+                let np = phrase_text(s, toks, m, &c, 0).to_lowercase();
+                (c, phrase_text(s, toks, m, &c, 2).to_lowercase(), np)
             }
             // An elided noun: a bare figure after a counted one shares its noun, but
             // not the words around that one.
@@ -149,12 +150,13 @@ impl SentenceReader<'_> {
                 let c = (*last_noun)?;
                 let first = m.first_tok.saturating_sub(1);
                 let last = m.next_tok.min(toks.len()).max(first + 1);
-                (c, s[toks[first].start..toks[last - 1].end].to_lowercase())
+                let p = s[toks[first].start..toks[last - 1].end].to_lowercase();
+                (c, p.clone(), p)
             }
             _ => return None,
         };
         let group = measures::group_of(counted.noun, &phrase, lower);
-        let nat = measures::nationality(&phrase).or(context_nat);
+        let nat = measures::nationality(&np).or(context_nat);
         let subject = match nat {
             Some(n) => format!("{n}-{group}"),
             None => self.nearest_entity(toks[m.num_tok].start),
@@ -162,7 +164,9 @@ impl SentenceReader<'_> {
         let increment = measures::is_increment(toks, m, counted.phrase_end);
         let measure = match counted.noun {
             Noun::Casualty(meas) => meas,
-            _ if increment && measures::expected_near(toks, m) => "expected",
+            _ if increment && measures::expected_near(toks, m, counted.phrase_end) => "expected",
+            // "5,000 workers are expected in Russia": an arrival announced.
+            _ if measures::expected_near(toks, m, counted.phrase_end) => "deployed",
             _ => measures::nearest_measure(toks, m, (counted.phrase_start, counted.phrase_end))
                 .unwrap_or(if group == "workers" { "present" } else { "deployed" }),
         };
@@ -250,10 +254,17 @@ fn words_line(toks: &[Tok]) -> String {
 }
 
 /// The text from the number to its counted noun (or the noun alone when it came before),
-/// plus the word just before the number: where "North Korean" or "construction" sits.
-fn phrase_text<'s>(s: &'s str, toks: &[Tok], m: &Mention, c: &measures::Counted) -> &'s str {
+/// plus the word just before the number and `extra` words after the noun: where "North
+/// Korean" or "construction" sits ("ouvriers du bâtiment", "бригады военных строителей").
+fn phrase_text<'s>(
+    s: &'s str,
+    toks: &[Tok],
+    m: &Mention,
+    c: &measures::Counted,
+    extra: usize,
+) -> &'s str {
     let first = m.first_tok.saturating_sub(1).min(c.phrase_start);
-    let last = c.phrase_end.max(m.next_tok).min(toks.len());
+    let last = (c.phrase_end + extra).max(m.next_tok).min(toks.len());
     if last == 0 || first >= toks.len() {
         return "";
     }

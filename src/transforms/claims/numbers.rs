@@ -305,7 +305,8 @@ fn small_number_word(w: &str) -> Option<f64> {
 /// Scale words: "thousand", "тыс", "млн", "billion", "mille"…
 fn scale_word(w: &str) -> Option<f64> {
     let v = match w {
-        "thousand" | "thousands" | "k" | "тыс" | "тысяча" | "тысячи" | "тысяч" | "mille" => 1e3,
+        "thousand" | "thousands" | "k" | "тыс" | "тысяча" | "тысячу" | "тысячи" | "тысяч"
+        | "mille" => 1e3,
         "million" | "millions" | "mln" | "mn" | "m" | "млн" | "миллион" | "миллиона"
         | "миллионов" => 1e6,
         "billion" | "billions" | "bn" | "bln" | "b" | "млрд" | "миллиард" | "миллиарда"
@@ -390,7 +391,7 @@ fn read_number_words(toks: &[Tok], i: usize, lang: Lang) -> Option<(f64, usize)>
         if !is_num || (words.is_empty() && is_abbrev) {
             break;
         }
-        if words.is_empty() && scale_word(w).is_some() && w != "тысяча" && w != "mille" {
+        if words.is_empty() && scale_word(w).is_some() && !matches!(w, "тысяча" | "тысячу" | "mille") {
             // "thousands of" is vague; a bare "thousand" needs its article.
             break;
         }
@@ -511,6 +512,17 @@ fn approx_before(toks: &[Tok], i: usize) -> (Approx, usize) {
     ];
     for (phrase, a) in PHRASES {
         let p: Vec<&str> = phrase.split(' ').collect();
+        // Russian "до" after a change ("вырос в девять раз, до 34 млн") gives the new
+        // level, not a ceiling.
+        if *phrase == "до" && i >= 2 {
+            let before = &toks[i - 2];
+            let change = before.word().is_some_and(|w| {
+                ["вырос", "увелич", "сократ", "снизил", "упал", "поднял", "раз"].iter().any(|p| w.starts_with(p))
+            });
+            if change || before.is_sym(',') {
+                continue;
+            }
+        }
         if words.len() >= p.len() && words[words.len() - p.len()..] == p[..] {
             return (*a, i - p.len());
         }
