@@ -111,7 +111,11 @@ pub fn compare(claim: &Claim, source: &str, stored: &[StoredClaim]) -> Compariso
 
 /// Measures that are parts of another measure of the same subject: a part can never
 /// exceed its whole (the dead are among the casualties).
-const PARTS: &[(&str, &str)] = &[("killed", "casualties"), ("wounded", "casualties"), ("captured", "casualties")];
+const PARTS: &[(&str, &str)] = &[
+    ("killed", "casualties"),
+    ("wounded", "casualties"),
+    ("captured", "casualties"),
+];
 
 /// Keys of stored claims of other measures that [`cross_check`] wants to see.
 pub fn related_keys(claim: &Claim) -> Vec<String> {

@@ -117,12 +117,64 @@ const NOUNS: &[(&str, bool, Noun)] = &[
 /// Nouns that are counted but are not people: a number before them is no claim of ours,
 /// and the search for a counted noun stops there.
 const OTHER_NOUNS: &[&str] = &[
-    "year", "month", "week", "day", "hour", "minute", "time", "km", "kilomet", "mile", "ton",
-    "kg", "visit", "countr", "nation", "reason", "home", "house", "aircraft", "platform",
-    "ship", "tank", "shell", "round", "missile", "drone", "village", "district", "region",
-    "metre", "meter", "point", "step", "лет", "год", "месяц", "недел", "дн", "час", "тонн",
-    "км", "снаряд", "ракет", "an", "ans", "mois", "jour", "semaine", "heure", "obus",
-    "division", "corps", "регион", "област", "percent", "процент", "pour", "kilo",
+    "year",
+    "month",
+    "week",
+    "day",
+    "hour",
+    "minute",
+    "time",
+    "km",
+    "kilomet",
+    "mile",
+    "ton",
+    "kg",
+    "visit",
+    "countr",
+    "nation",
+    "reason",
+    "home",
+    "house",
+    "aircraft",
+    "platform",
+    "ship",
+    "tank",
+    "shell",
+    "round",
+    "missile",
+    "drone",
+    "village",
+    "district",
+    "region",
+    "metre",
+    "meter",
+    "point",
+    "step",
+    "лет",
+    "год",
+    "месяц",
+    "недел",
+    "дн",
+    "час",
+    "тонн",
+    "км",
+    "снаряд",
+    "ракет",
+    "an",
+    "ans",
+    "mois",
+    "jour",
+    "semaine",
+    "heure",
+    "obus",
+    "division",
+    "corps",
+    "регион",
+    "област",
+    "percent",
+    "процент",
+    "pour",
+    "kilo",
 ];
 
 pub fn noun_of(w: &str) -> Option<Noun> {
@@ -133,9 +185,13 @@ pub fn noun_of(w: &str) -> Option<Noun> {
 }
 
 fn other_noun(w: &str) -> bool {
-    OTHER_NOUNS
-        .iter()
-        .any(|p| if p.len() <= 3 { w == *p || w == format!("{p}s") } else { w.starts_with(p) })
+    OTHER_NOUNS.iter().any(|p| {
+        if p.len() <= 3 {
+            w == *p || w == format!("{p}s")
+        } else {
+            w.starts_with(p)
+        }
+    })
 }
 
 /// A counted noun found for a mention: the noun and the token range of its noun phrase.
@@ -174,9 +230,8 @@ pub fn counted_noun(toks: &[Tok], m: &Mention) -> Search {
                 } else if other_noun(w) && words <= 2 {
                     // "three months": the number counts something that is not people.
                     return weak.map_or(Search::Other, Search::Found);
-                } else if other_noun(w) {
-                    break;
-                } else if weak.is_some() {
+                } else if other_noun(w) || weak.is_some() {
+                    // Past another noun, or past the word after a weak one: stop looking.
                     break;
                 }
             }
@@ -225,18 +280,52 @@ pub enum Search {
 
 /// Which group of people a noun names, given the sentence (lower-cased).
 pub fn group_of(noun: Noun, phrase: &str, sentence: &str) -> &'static str {
-    let demining = ["demin", "de-min", "mine-clear", "mine clear", "разминир", "démin", "sapper", "сапер"]
-        .iter()
-        .any(|w| sentence.contains(w));
+    // Demining as an activity colours every group of the sentence; a sapper noun only
+    // its own phrase ("5,000 people and 1,000 deminers": the 5,000 are not sappers).
+    let activity = [
+        "demining",
+        "de-mining",
+        "mine-clear",
+        "mine clear",
+        "clear mines",
+        "разминир",
+        "déminage",
+    ]
+    .iter()
+    .any(|w| sentence.contains(w));
+    let sapper_noun = |t: &str| {
+        ["deminer", "sapper", "сапер", "démineur", "sapeur"]
+            .iter()
+            .any(|w| t.contains(w))
+    };
+    let demining =
+        activity || (noun == Noun::Engineers && sapper_noun(sentence)) || sapper_noun(phrase);
     let building = [
-        "construct", "build", "rebuild", "reconstruct", "строит", "стройк", "восстанов",
-        "reconstru", "bâti", "chantier",
+        "construct",
+        "build",
+        "rebuild",
+        "reconstruct",
+        "строит",
+        "стройк",
+        "восстанов",
+        "reconstru",
+        "bâti",
+        "chantier",
     ];
     let building_phrase = building.iter().any(|w| phrase.contains(w));
     let building_sentence = building.iter().any(|w| sentence.contains(w));
-    let working = ["working", "work in", " work ", "labour", "labor", "работа", "работн", "travaill"]
-        .iter()
-        .any(|w| sentence.contains(w));
+    let working = [
+        "working",
+        "work in",
+        " work ",
+        "labour",
+        "labor",
+        "работа",
+        "работн",
+        "travaill",
+    ]
+    .iter()
+    .any(|w| sentence.contains(w));
     match noun {
         Noun::Troops | Noun::Casualty(_) => "troops",
         Noun::Sappers => "sappers",
@@ -261,21 +350,42 @@ pub fn group_of(noun: Noun, phrase: &str, sentence: &str) -> &'static str {
 
 /// The nationality a noun phrase or a sentence names, as a subject prefix.
 pub fn nationality(s: &str) -> Option<&'static str> {
-    let dprk_direct = ["north korea", "north-korea", "dprk", "pyongyang", "kim jong", "кндр",
-        "северокоре", "пхеньян", "corée du nord", "nord-coré", "rpdc"];
+    let dprk_direct = [
+        "north korea",
+        "north-korea",
+        "dprk",
+        "pyongyang",
+        "kim jong",
+        "кндр",
+        "северокоре",
+        "пхеньян",
+        "corée du nord",
+        "nord-coré",
+        "rpdc",
+    ];
     if dprk_direct.iter().any(|w| s.contains(w)) {
         return Some("dprk");
     }
     // "Korean" alone means the North here unless the South is named next to it.
-    for (korean, south) in [("korean", "south korean"), ("корейск", "южнокорейск"), ("coréen", "sud-coréen")] {
+    for (korean, south) in [
+        ("korean", "south korean"),
+        ("корейск", "южнокорейск"),
+        ("coréen", "sud-coréen"),
+    ] {
         if s.contains(korean) && s.matches(korean).count() > s.matches(south).count() {
             return Some("dprk");
         }
     }
-    if ["russian", "российск", "русск", "russe"].iter().any(|w| s.contains(w)) {
+    if ["russian", "российск", "русск", "russe"]
+        .iter()
+        .any(|w| s.contains(w))
+    {
         return Some("russia");
     }
-    if ["ukrainian", "украинск", "ukrainien"].iter().any(|w| s.contains(w)) {
+    if ["ukrainian", "украинск", "ukrainien"]
+        .iter()
+        .any(|w| s.contains(w))
+    {
         return Some("ukraine");
     }
     None
@@ -356,8 +466,13 @@ fn measure_word(w: &str) -> Option<&'static str> {
 /// Clause bounds around token `i`: ';' and ':' split clauses.
 fn clause(toks: &[Tok], i: usize) -> (usize, usize) {
     let is_bound = |t: &Tok| t.is_sym(';');
-    let start = (0..i).rev().find(|&k| is_bound(&toks[k])).map_or(0, |k| k + 1);
-    let end = (i..toks.len()).find(|&k| is_bound(&toks[k])).unwrap_or(toks.len());
+    let start = (0..i)
+        .rev()
+        .find(|&k| is_bound(&toks[k]))
+        .map_or(0, |k| k + 1);
+    let end = (i..toks.len())
+        .find(|&k| is_bound(&toks[k]))
+        .unwrap_or(toks.len());
     (start, end)
 }
 
@@ -375,7 +490,11 @@ pub fn nearest_measure(toks: &[Tok], m: &Mention, skip: (usize, usize)) -> Optio
             && k >= 2
             && toks[k - 1].word() == Some("the")
             && toks[k - 2].word() == Some("at");
-        let found = if at_front { Some("present") } else { measure_word(w) };
+        let found = if at_front {
+            Some("present")
+        } else {
+            measure_word(w)
+        };
         if let Some(meas) = found {
             let d = k.abs_diff(m.num_tok);
             if best.is_none_or(|(bd, _)| d < bd) {
@@ -400,26 +519,52 @@ pub fn expected_near(toks: &[Tok], m: &Mention, phrase_end: usize) -> bool {
 pub fn is_increment(toks: &[Tok], m: &Mention, phrase_end: usize) -> bool {
     let before = m.first_tok.saturating_sub(2)..m.first_tok;
     let inc_before = before.into_iter().filter_map(|k| toks[k].word()).any(|w| {
-        matches!(w, "additional" | "another" | "further" | "extra" | "ещё" | "еще" | "encore")
-            || w.starts_with("дополнительн")
+        matches!(
+            w,
+            "additional" | "another" | "further" | "extra" | "ещё" | "еще" | "encore"
+        ) || w.starts_with("дополнительн")
     });
     // One word past the noun: "3 000 soldats supplémentaires".
     let after_end = (phrase_end + 1).max(m.next_tok + 1).min(toks.len());
-    let inc_after = (m.next_tok..after_end).filter_map(|k| toks[k].word()).enumerate().any(|(n, w)| {
-        let more = w == "more" && n == 0 && toks.get(m.next_tok + 1).and_then(Tok::word) != Some("than");
-        more || matches!(w, "additional" | "supplémentaires" | "supplementaires")
-            || w.starts_with("дополнительн")
-    });
+    let inc_after = (m.next_tok..after_end)
+        .filter_map(|k| toks[k].word())
+        .enumerate()
+        .any(|(n, w)| {
+            let more = w == "more"
+                && n == 0
+                && toks.get(m.next_tok + 1).and_then(Tok::word) != Some("than");
+            more || matches!(w, "additional" | "supplémentaires" | "supplementaires")
+                || w.starts_with("дополнительн")
+        });
     inc_before || inc_after
 }
 
 /// Running-total markers: "so far", "now", "already", "as of", "to date".
 pub fn is_running_total(sentence_words: &str) -> bool {
     const MARKS: &[&str] = &[
-        " so far ", " to date ", " as of ", " already ", " now ", " in total ", " a total of ",
-        " total ", " until now ", " уже ", " в общей сложности ", " к настоящему времени ",
-        " на данный момент ", " всего ", " déjà ", " au total ", " jusqu'à présent ",
-        " à ce jour ", " en tout ",
+        " so far ",
+        " to date ",
+        " as of ",
+        " already ",
+        " now ",
+        " in total ",
+        " a total of ",
+        " total ",
+        " until now ",
+        " уже ",
+        " в общей сложности ",
+        " к настоящему времени ",
+        " на данный момент ",
+        " всего ",
+        " déjà ",
+        " au total ",
+        " jusqu'à présent ",
+        " à ce jour ",
+        " en tout ",
+        " at present ",
+        " currently ",
+        " в настоящее время ",
+        " actuellement ",
     ];
     MARKS.iter().any(|m| sentence_words.contains(m))
 }
@@ -427,14 +572,49 @@ pub fn is_running_total(sentence_words: &str) -> bool {
 /// How firmly the sentence asserts its figures.
 pub fn modality(sentence_words: &str) -> Modality {
     const POSSIBLE: &[&str] = &[
-        " may ", " might ", " could ", " possibly ", " likely ", " perhaps ", " возможно ",
-        " может ", " могли ", " peut-être ", " pourrait ", " auraient ", " aurait ",
+        " may ",
+        " might ",
+        " could ",
+        " possibly ",
+        " likely ",
+        " perhaps ",
+        " возможно ",
+        " может ",
+        " могли ",
+        " peut-être ",
+        " pourrait ",
+        " auraient ",
+        " aurait ",
     ];
-    const EXPECTED: &[&str] = &[" expected ", " ожидается ", " ожидают ", " attendus ", " devraient ", " devrait "];
+    const EXPECTED: &[&str] = &[
+        " expected ",
+        " ожидается ",
+        " ожидают ",
+        " attendus ",
+        " devraient ",
+        " devrait ",
+    ];
     const PLANNED: &[&str] = &[
-        " will ", " shall ", " would ", " plans ", " plan to ", " planned ", " set to ",
-        " intends ", " is to ", " are to ", " будут ", " будет ", " планирует ", " планируется ",
-        " намерен ", " va ", " vont ", " sera ", " seront ", " prévoit ",
+        " will ",
+        " shall ",
+        " would ",
+        " plans ",
+        " plan to ",
+        " planned ",
+        " set to ",
+        " intends ",
+        " is to ",
+        " are to ",
+        " будут ",
+        " будет ",
+        " планирует ",
+        " планируется ",
+        " намерен ",
+        " va ",
+        " vont ",
+        " sera ",
+        " seront ",
+        " prévoit ",
     ];
     if POSSIBLE.iter().any(|w| sentence_words.contains(w)) {
         Modality::Possible
@@ -485,51 +665,154 @@ pub fn money_measure(toks: &[Tok], m: &Mention) -> Option<&'static str> {
 
 /// Whether the sentence says the quantity fell ("plummeted fiftyfold").
 pub fn says_decline(sentence: &str) -> bool {
-    ["plummet", "fell", "fall", "drop", "decreas", "declin", "shrank", "сократ", "упал", "снизил",
-        "chut", "baiss", "diminu"]
-        .iter()
-        .any(|w| sentence.contains(w))
+    [
+        "plummet",
+        "fell",
+        "fall",
+        "drop",
+        "decreas",
+        "declin",
+        "shrank",
+        "сократ",
+        "упал",
+        "снизил",
+        "chut",
+        "baiss",
+        "diminu",
+    ]
+    .iter()
+    .any(|w| sentence.contains(w))
 }
 
 /// Verbs and phrases that attribute a statement to someone.
 const SAY_VERBS: &[&str] = &[
-    "said", "says", "say", "stated", "states", "reported", "reports", "estimated", "estimates",
-    "claimed", "claims", "believes", "believe", "assessed", "assesses", "announced", "told",
-    "noted", "confirmed", "wrote", "added", "сообщил", "сообщила", "сообщили", "заявил",
-    "заявила", "заявили", "считает", "оценивает", "a", "estime", "affirme", "rapporte",
-    "annonce", "indique",
+    "said",
+    "says",
+    "say",
+    "stated",
+    "states",
+    "reported",
+    "reports",
+    "estimated",
+    "estimates",
+    "claimed",
+    "claims",
+    "believes",
+    "believe",
+    "assessed",
+    "assesses",
+    "announced",
+    "told",
+    "noted",
+    "confirmed",
+    "wrote",
+    "added",
+    "estimating",
+    "saying",
+    "сообщил",
+    "сообщила",
+    "сообщили",
+    "заявил",
+    "заявила",
+    "заявили",
+    "считает",
+    "оценивает",
+    "a",
+    "estime",
+    "affirme",
+    "rapporte",
+    "annonce",
+    "indique",
 ];
 
 const LEAD_INS: &[&str] = &[
-    "according to", "по данным", "по словам", "по оценкам", "по информации", "по сведениям",
-    "selon", "d'après",
+    "according to",
+    "по данным",
+    "по словам",
+    "по оценкам",
+    "по информации",
+    "по сведениям",
+    "selon",
+    "d'après",
 ];
 
 /// Lower-case words that may belong to the name of a source ("the agency", "intelligence").
 const SOURCE_WORDS: &[&str] = &[
-    "the", "of", "intelligence", "agency", "ministry", "officials", "official", "lawmaker",
-    "media", "sources", "service", "government", "military", "correspondents", "analysts",
-    "representative", "spy", "spokesman", "spokesperson", "de", "du", "des", "la", "le", "l'",
-    "state", "for", "on", "defence", "defense", "korean", "разведка", "минобороны", "министерство",
-    "обороны", "renseignement", "ministère", "services", "sud-coréens", "британское",
+    "the",
+    "of",
+    "intelligence",
+    "agency",
+    "ministry",
+    "officials",
+    "official",
+    "lawmaker",
+    "media",
+    "sources",
+    "service",
+    "government",
+    "military",
+    "correspondents",
+    "analysts",
+    "representative",
+    "spy",
+    "spokesman",
+    "spokesperson",
+    "de",
+    "du",
+    "des",
+    "la",
+    "le",
+    "l'",
+    "state",
+    "for",
+    "on",
+    "defence",
+    "defense",
+    "korean",
+    "разведка",
+    "минобороны",
+    "министерство",
+    "обороны",
+    "renseignement",
+    "ministère",
+    "services",
+    "sud-coréens",
+    "британское",
 ];
 
-/// Who the sentence says made its claims, if anyone.
+/// Who the sentence says made its claims, if anyone: the first attribution in it.
 pub fn attribution(s: &str, toks: &[Tok]) -> Option<String> {
-    let lower = s.to_lowercase().replace('’', "'");
+    attributions(s, toks).into_iter().next().map(|a| a.1)
+}
+
+/// Every attribution of a sentence with the token index where it is made, in order:
+/// a clause that carries its own ("…, with a Seoul lawmaker estimating 4,700") takes that.
+pub fn attributions(s: &str, toks: &[Tok]) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
     // "according to X", "по данным X", "selon X": the words after, to the next comma.
-    for lead in LEAD_INS {
-        if let Some(p) = lower.find(lead) {
-            let after = p + lead.len();
-            if !s.is_char_boundary(after) {
+    for (li, _) in toks.iter().enumerate() {
+        for lead in LEAD_INS {
+            let parts: Vec<&str> = lead.split(' ').collect();
+            let hit = parts
+                .iter()
+                .enumerate()
+                .all(|(n, p)| toks.get(li + n).and_then(Tok::word) == Some(*p));
+            if !hit {
                 continue;
             }
-            let rest = &s[after..];
-            let cut = rest.find([',', '.', ';', ':', '—', '(']).unwrap_or(rest.len());
-            let name: Vec<&str> = rest[..cut].split_whitespace().take(6).collect();
-            let name = name.join(" ");
-            if !name.is_empty() {
-                return Some(strip_article(&name));
+            let first = li + parts.len();
+            let mut last = first;
+            while last < toks.len()
+                && last < first + 6
+                && !matches!(toks[last].kind, TokKind::Sym(c) if matches!(c, ',' | '.' | ';' | ':' | '—' | '('))
+            {
+                last += 1;
+            }
+            if last > first {
+                let name = strip_article(&s[toks[first].start..toks[last - 1].end]);
+                if !name.is_empty() {
+                    out.push((li, name));
+                }
             }
         }
     }
@@ -540,13 +823,19 @@ pub fn attribution(s: &str, toks: &[Tok]) -> Option<String> {
             continue;
         }
         // French "a déclaré": only with its participle.
-        if w == "a" && !toks.get(vi + 1).and_then(Tok::word).is_some_and(|n| {
-            matches!(n, "déclaré" | "annoncé" | "affirmé" | "estimé" | "indiqué")
-        }) {
+        if w == "a"
+            && !toks.get(vi + 1).and_then(Tok::word).is_some_and(|n| {
+                matches!(n, "déclaré" | "annoncé" | "affirmé" | "estimé" | "indiqué")
+            })
+        {
             continue;
         }
         let mut k = vi;
-        while k > 0 && toks[k - 1].word().is_some_and(|p| matches!(p, "has" | "have" | "had" | "also" | "later")) {
+        while k > 0
+            && toks[k - 1]
+                .word()
+                .is_some_and(|p| matches!(p, "has" | "have" | "had" | "also" | "later"))
+        {
             k -= 1;
         }
         let name_end = toks[k].start;
@@ -561,6 +850,14 @@ pub fn attribution(s: &str, toks: &[Tok]) -> Option<String> {
                 TokKind::Sym('(') if depth > 0 => depth -= 1,
                 _ if depth > 0 => {}
                 TokKind::Word(lw) => {
+                    // "a Seoul lawmaker in April estimating": a date between name and verb.
+                    if k >= 1 && toks[k - 1].word() == Some("in") && super::numbers::is_month(lw) {
+                        k -= 1;
+                        if first.is_none() {
+                            continue;
+                        }
+                        break;
+                    }
                     let raw = &s[tk.start..tk.end];
                     let cap = raw.chars().next().is_some_and(char::is_uppercase);
                     if cap || SOURCE_WORDS.contains(&lw.as_str()) {
@@ -575,7 +872,16 @@ pub fn attribution(s: &str, toks: &[Tok]) -> Option<String> {
             }
         }
         let Some(f) = first else { continue };
-        let mut name = s[toks[f].start..name_end].trim();
+        let end = if toks[f].start < name_end {
+            name_end
+        } else {
+            continue;
+        };
+        let mut name = s[toks[f].start..end].trim();
+        // A date skipped above sits at the end: cut it off.
+        if let Some(p) = name.find(" in ") {
+            name = &name[..p];
+        }
         // "The Institute for the Study of War (ISW)": the name without its abbreviation.
         if name.ends_with(')') {
             if let Some(p) = name.rfind('(') {
@@ -586,14 +892,23 @@ pub fn attribution(s: &str, toks: &[Tok]) -> Option<String> {
         // A named source, or a common noun that names one ("the agency said").
         let has_cap = name.split_whitespace().any(|w| {
             w.chars().next().is_some_and(char::is_uppercase)
-                || (SOURCE_WORDS.contains(&w) && !matches!(w, "the" | "of" | "for" | "on" | "de" | "du" | "des" | "la" | "le" | "l'"))
+                || (SOURCE_WORDS.contains(&w)
+                    && !matches!(
+                        w,
+                        "the" | "of" | "for" | "on" | "de" | "du" | "des" | "la" | "le" | "l'"
+                    ))
         });
-        // A lone capitalised sentence opener ("Sources", "The") says nothing.
-        if has_cap && !name.is_empty() && !["it", "he", "she", "they", "this"].contains(&name.to_lowercase().as_str()) {
-            return Some(name);
+        // A pronoun says nothing about the source.
+        if has_cap
+            && !name.is_empty()
+            && !["it", "he", "she", "they", "this", "we", "i"]
+                .contains(&name.to_lowercase().as_str())
+        {
+            out.push((vi, name));
         }
     }
-    None
+    out.sort_by_key(|a| a.0);
+    out
 }
 
 fn strip_article(name: &str) -> String {
@@ -609,32 +924,73 @@ fn strip_article(name: &str) -> String {
 /// A yes/no claim that sanctions are (1.0) or are not (0.0) violated, if the sentence
 /// makes one.
 pub fn sanctions_status(sentence_lower: &str, toks: &[Tok]) -> Option<f64> {
-    let about_sanctions = ["sanction", "resolution", "2397", "санкци", "резолюц", "résolution"]
-        .iter()
-        .any(|w| sentence_lower.contains(w));
-    if !about_sanctions || sentence_lower.contains("whether") || sentence_lower.trim_end().ends_with('?') {
+    let about_sanctions = [
+        "sanction",
+        "resolution",
+        "2397",
+        "санкци",
+        "резолюц",
+        "résolution",
+    ]
+    .iter()
+    .any(|w| sentence_lower.contains(w));
+    if !about_sanctions
+        || sentence_lower.contains("whether")
+        || sentence_lower.trim_end().ends_with('?')
+    {
         return None;
     }
     // "the UN Charter" is a different instrument: the violation word must be near the
     // sanctions word, so check the window between them.
     let vi = toks.iter().position(|t| {
         t.word().is_some_and(|w| {
-            ["violat", "breach", "contraven", "наруш", "viol", "enfrei"].iter().any(|p| w.starts_with(p))
+            ["violat", "breach", "contraven", "наруш", "viol", "enfrei"]
+                .iter()
+                .any(|p| w.starts_with(p))
         })
     })?;
     let near_sanctions = toks.iter().enumerate().any(|(k, t)| {
         k.abs_diff(vi) <= 8
             && (t.word().is_some_and(|w| {
-                ["sanction", "resolution", "санкци", "резолюц", "résolution", "unsc"].iter().any(|p| w.starts_with(p))
+                [
+                    "sanction",
+                    "resolution",
+                    "санкци",
+                    "резолюц",
+                    "résolution",
+                    "unsc",
+                ]
+                .iter()
+                .any(|p| w.starts_with(p))
             }) || matches!(t.kind, TokKind::Num { value, .. } if value == 2397.0))
     });
     if !near_sanctions {
         return None;
     }
-    let negated = toks[vi.saturating_sub(4)..vi].iter().filter_map(Tok::word).any(|w| {
-        matches!(w, "not" | "no" | "never" | "neither" | "nor" | "without" | "не" | "нет" | "ни" | "pas" | "ne" | "n'" | "aucun" | "aucune" | "sans")
-            || w.ends_with("n't")
-            || w.starts_with("n'")
-    }) || toks.get(vi + 1).and_then(Tok::word) == Some("pas");
+    let negated = toks[vi.saturating_sub(4)..vi]
+        .iter()
+        .filter_map(Tok::word)
+        .any(|w| {
+            matches!(
+                w,
+                "not"
+                    | "no"
+                    | "never"
+                    | "neither"
+                    | "nor"
+                    | "without"
+                    | "не"
+                    | "нет"
+                    | "ни"
+                    | "pas"
+                    | "ne"
+                    | "n'"
+                    | "aucun"
+                    | "aucune"
+                    | "sans"
+            ) || w.ends_with("n't")
+                || w.starts_with("n'")
+        })
+        || toks.get(vi + 1).and_then(Tok::word) == Some("pas");
     Some(if negated { 0.0 } else { 1.0 })
 }

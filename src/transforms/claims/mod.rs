@@ -31,6 +31,7 @@ pub fn extract_claims(
     published: Option<DateTime<Utc>>,
 ) -> Vec<Claim> {
     let lang = Lang::detect(lang, text);
+    let doc_nat = document_nationality(text);
     let mut out = Vec::new();
     for s in sentences::split(text) {
         let inside: Vec<&EntityMatch> = matches
@@ -62,6 +63,7 @@ pub fn extract_claims(
             lang,
             ents: &ents,
             published,
+            doc_nat,
         };
         out.extend(reader.read());
     }
@@ -77,6 +79,8 @@ struct SentenceReader<'a> {
     lang: Lang,
     ents: &'a [&'a EntityMatch],
     published: Option<DateTime<Utc>>,
+    /// The nationality a whole text is about, when it names it again and again.
+    doc_nat: Option<&'static str>,
 }
 
 impl SentenceReader<'_> {
@@ -84,18 +88,14 @@ impl SentenceReader<'_> {
         let s = &self.text[self.start..self.end];
         let lower = s.to_lowercase().replace('’', "'").replace('ё', "е");
         let toks = numbers::tokenize(s, self.lang);
-        let words = words_line(&toks);
-        let running_total = measures::is_running_total(&words);
-        let modality = measures::modality(&words);
-        let attributed_to = measures::attribution(s, &toks);
-        let context_nat = measures::nationality(&self.context.to_lowercase());
+        let attributions = measures::attributions(s, &toks);
+        let attributed_to = attributions.first().map(|a| a.1.clone());
+        let context_nat = measures::nationality(&self.context.to_lowercase()).or(self.doc_nat);
         let base = Claim {
             attributed_to,
             quote: s.to_string(),
             quote_start: self.start,
             quote_end: self.end,
-            running_total,
-            modality,
             ..Claim::default()
         };
         let mut out = Vec::new();
@@ -103,6 +103,24 @@ impl SentenceReader<'_> {
         // additional 2,000 expected").
         let mut last_noun: Option<measures::Counted> = None;
         for m in numbers::mentions(&toks, self.lang) {
+            // "so far" and "may have" qualify the clause they stand in, not the sentence.
+            let (cs, ce) = clause_of(&toks, m.num_tok);
+            let words = words_line(&toks[cs..ce]);
+            // The clause's own attribution when it has one, else the nearest one before
+            // it ("…, with a lawmaker estimating 4,700, including 600 deaths"), else the
+            // sentence's first.
+            let attributed_to = attributions
+                .iter()
+                .find(|a| (cs..ce).contains(&a.0))
+                .or_else(|| attributions.iter().rev().find(|a| a.0 < cs))
+                .map(|a| a.1.clone())
+                .or_else(|| base.attributed_to.clone());
+            let base = Claim {
+                attributed_to,
+                running_total: measures::is_running_total(&words),
+                modality: measures::modality(&words),
+                ..base.clone()
+            };
             let claim = match m.unit {
                 NumUnit::Count => {
                     self.count_claim(&toks, &m, &lower, context_nat, &mut last_noun, &base)
@@ -117,7 +135,7 @@ impl SentenceReader<'_> {
                 measure: SANCTIONS_MEASURE.to_string(),
                 value: v,
                 unit: "bool".to_string(),
-                running_total: false,
+                modality: measures::modality(&words_line(&toks)),
                 ..base.clone()
             });
         }
@@ -168,7 +186,11 @@ impl SentenceReader<'_> {
             // "5,000 workers are expected in Russia": an arrival announced.
             _ if measures::expected_near(toks, m, counted.phrase_end) => "deployed",
             _ => measures::nearest_measure(toks, m, (counted.phrase_start, counted.phrase_end))
-                .unwrap_or(if group == "workers" { "present" } else { "deployed" }),
+                .unwrap_or(if group == "workers" {
+                    "present"
+                } else {
+                    "deployed"
+                }),
         };
         let unit = if counted.noun == Noun::Brigades {
             "brigades"
@@ -239,6 +261,61 @@ impl SentenceReader<'_> {
             .map(|e| e.entity.clone())
             .unwrap_or_default()
     }
+}
+
+/// The clause of a sentence holding token `i`: clauses end at ';' and at a comma before
+/// a connector ("…, with an additional 5,000 expected", "…, including 600 dead").
+fn clause_of(toks: &[Tok], i: usize) -> (usize, usize) {
+    const CONNECTORS: &[&str] = &[
+        "with",
+        "while",
+        "whereas",
+        "but",
+        "including",
+        "among",
+        "and",
+        "avec",
+        "tandis",
+        "dont",
+        "mais",
+        "из",
+        "а",
+        "но",
+        "в",
+        "при",
+    ];
+    let is_bound = |k: usize| {
+        toks[k].is_sym(';')
+            || (toks[k].is_sym(',')
+                && toks
+                    .get(k + 1)
+                    .and_then(Tok::word)
+                    .is_some_and(|w| CONNECTORS.contains(&w)))
+    };
+    let start = (0..i).rev().find(|&k| is_bound(k)).map_or(0, |k| k + 1);
+    let end = (i..toks.len()).find(|&k| is_bound(k)).unwrap_or(toks.len());
+    (start, end)
+}
+
+/// "dprk" when the text names North Korea three times or more: then a figure with no
+/// nationality of its own ("5,000 military engineers") is taken to be North Korean.
+fn document_nationality(text: &str) -> Option<&'static str> {
+    let lower = text.to_lowercase();
+    let n: usize = [
+        "north korea",
+        "dprk",
+        "pyongyang",
+        "кндр",
+        "северокоре",
+        "пхеньян",
+        "corée du nord",
+        "nord-coré",
+        "rpdc",
+    ]
+    .iter()
+    .map(|m| lower.matches(m).count())
+    .sum();
+    (n >= 3).then_some("dprk")
 }
 
 /// The words of a sentence, space-separated with spaces at both ends, for phrase checks.
@@ -349,7 +426,11 @@ pub fn format_value(c: &Claim) -> String {
         Some(max) => format!("{}–{}", one(c.value), one(max)),
         None => one(c.value),
     };
-    let suffix = if c.unit == "brigades" { " brigades" } else { "" };
+    let suffix = if c.unit == "brigades" {
+        " brigades"
+    } else {
+        ""
+    };
     format!("{prefix}{body}{suffix}")
 }
 

@@ -27,16 +27,27 @@ impl Lang {
                 return Lang::En;
             }
         }
-        let cyr = text.chars().filter(|c| ('\u{400}'..='\u{4ff}').contains(c)).count();
+        let cyr = text
+            .chars()
+            .filter(|c| ('\u{400}'..='\u{4ff}').contains(c))
+            .count();
         let lat = text.chars().filter(|c| c.is_ascii_alphabetic()).count();
         if cyr > lat {
             return Lang::Ru;
         }
         let lower = text.to_lowercase();
-        let fr_hits = [" les ", " des ", " est ", " une ", " dans ", " selon ", " environ "]
-            .iter()
-            .filter(|w| lower.contains(*w))
-            .count();
+        let fr_hits = [
+            " les ",
+            " des ",
+            " est ",
+            " une ",
+            " dans ",
+            " selon ",
+            " environ ",
+        ]
+        .iter()
+        .filter(|w| lower.contains(*w))
+        .count();
         if fr_hits >= 2 {
             Lang::Fr
         } else {
@@ -169,10 +180,7 @@ fn read_number(s: &str, lang: Lang) -> (f64, bool, usize, usize) {
     let mut grouped = false;
     // Thousands groups: only after a lead of 1-3 digits, and exactly 3 digits each.
     if pos <= 3 {
-        loop {
-            let Some(sep) = s[pos..].chars().next() else {
-                break;
-            };
+        while let Some(sep) = s[pos..].chars().next() {
             if !group_seps.contains(&sep) {
                 break;
             }
@@ -202,7 +210,11 @@ fn read_number(s: &str, lang: Lang) -> (f64, bool, usize, usize) {
             has_decimals = true;
         }
     }
-    let int_digits = if grouped || has_decimals { 0 } else { digits.len() };
+    let int_digits = if grouped || has_decimals {
+        0
+    } else {
+        digits.len()
+    };
     (value, grouped, int_digits, pos)
 }
 
@@ -239,28 +251,119 @@ pub struct Mention {
 }
 
 const MONTHS: &[&str] = &[
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-    "sept", "oct", "nov", "dec", "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre", "января", "февраля",
-    "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября",
-    "декабря", "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
-    "сентябрь", "октябрь", "ноябрь", "декабрь",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
 ];
 
 /// Words after which a number is an identifier, never a quantity.
 const ID_WORDS: &[&str] = &[
-    "resolution", "resolutions", "résolution", "résolutions", "резолюция", "резолюции",
-    "резолюцией", "резолюцию", "резолюций", "unsc", "no", "nos", "number", "nr", "page", "p",
-    "pp", "article", "art", "статья", "статьи", "статье", "статьей", "chapter", "decree",
-    "section", "paragraph", "paragraphe", "flight", "route", "item", "photo", "aged", "age",
-    "âgé", "âgés", "возрасте", "tel", "phone", "telephone", "téléphone", "тел", "code",
+    "resolution",
+    "resolutions",
+    "résolution",
+    "résolutions",
+    "резолюция",
+    "резолюции",
+    "резолюцией",
+    "резолюцию",
+    "резолюций",
+    "unsc",
+    "no",
+    "nos",
+    "number",
+    "nr",
+    "page",
+    "p",
+    "pp",
+    "article",
+    "art",
+    "статья",
+    "статьи",
+    "статье",
+    "статьей",
+    "chapter",
+    "decree",
+    "section",
+    "paragraph",
+    "paragraphe",
+    "flight",
+    "route",
+    "item",
+    "photo",
+    "aged",
+    "age",
+    "âgé",
+    "âgés",
+    "возрасте",
+    "tel",
+    "phone",
+    "telephone",
+    "téléphone",
+    "тел",
+    "code",
 ];
 
 /// Words before a year ("in 2023", "since 2022", "в 2023").
 const ORDINAL_SUFFIXES: &[&str] = &[
-    "st", "nd", "rd", "th", "s", "er", "re", "e", "ème", "eme", "е", "го", "й", "я", "ая",
-    "ой", "м", "х", "ые",
+    "st", "nd", "rd", "th", "s", "er", "re", "e", "ème", "eme", "е", "го", "й", "я", "ая", "ой",
+    "м", "х", "ые",
 ];
 
 fn small_number_word(w: &str) -> Option<f64> {
@@ -309,8 +412,20 @@ fn scale_word(w: &str) -> Option<f64> {
         | "mille" => 1e3,
         "million" | "millions" | "mln" | "mn" | "m" | "млн" | "миллион" | "миллиона"
         | "миллионов" => 1e6,
-        "billion" | "billions" | "bn" | "bln" | "b" | "млрд" | "миллиард" | "миллиарда"
-        | "миллиардов" | "milliard" | "milliards" | "md" | "mds" | "mrd" => 1e9,
+        "billion"
+        | "billions"
+        | "bn"
+        | "bln"
+        | "b"
+        | "млрд"
+        | "миллиард"
+        | "миллиарда"
+        | "миллиардов"
+        | "milliard"
+        | "milliards"
+        | "md"
+        | "mds"
+        | "mrd" => 1e9,
         _ => return None,
     };
     Some(v)
@@ -320,9 +435,25 @@ fn scale_word(w: &str) -> Option<f64> {
 fn vague_word(w: &str) -> bool {
     matches!(
         w,
-        "thousands" | "hundreds" | "dozens" | "tens" | "scores" | "millions" | "several"
-            | "numerous" | "milliers" | "centaines" | "dizaines" | "plusieurs" | "тысячи"
-            | "тысяч" | "сотни" | "десятки" | "несколько" | "множество" | "many"
+        "thousands"
+            | "hundreds"
+            | "dozens"
+            | "tens"
+            | "scores"
+            | "millions"
+            | "several"
+            | "numerous"
+            | "milliers"
+            | "centaines"
+            | "dizaines"
+            | "plusieurs"
+            | "тысячи"
+            | "тысяч"
+            | "сотни"
+            | "десятки"
+            | "несколько"
+            | "множество"
+            | "many"
     )
 }
 
@@ -343,7 +474,11 @@ fn number_words_value(words: &[&str]) -> Option<f64> {
                 current += v;
                 any = true;
             } else if part == "hundred" {
-                current = if current == 0.0 { 100.0 } else { current * 100.0 };
+                current = if current == 0.0 {
+                    100.0
+                } else {
+                    current * 100.0
+                };
                 any = true;
             } else if let Some(s) = scale_word(part) {
                 total += if current == 0.0 { 1.0 } else { current } * s;
@@ -359,7 +494,10 @@ fn number_words_value(words: &[&str]) -> Option<f64> {
 
 /// French number words that are other words in English ("UN sanctions", "Sept.").
 fn french_only(w: &str) -> bool {
-    matches!(w, "un" | "une" | "sept" | "cent" | "cents" | "neuf" | "dix" | "six" | "mille")
+    matches!(
+        w,
+        "un" | "une" | "sept" | "cent" | "cents" | "neuf" | "dix" | "six" | "mille"
+    )
 }
 
 /// A number written in words from token `i`: value and the token after it.
@@ -383,15 +521,18 @@ fn read_number_words(toks: &[Tok], i: usize, lang: Lang) -> Option<(f64, usize)>
         j += 1;
     }
     while let Some(w) = toks.get(j).and_then(Tok::word) {
-        let is_num = w.split('-').all(|p| {
-            small_number_word(p).is_some() || p == "hundred" || scale_word(p).is_some()
-        });
+        let is_num = w
+            .split('-')
+            .all(|p| small_number_word(p).is_some() || p == "hundred" || scale_word(p).is_some());
         // Abbreviated scales ("m", "k", "bn") are words only after a number.
         let is_abbrev = matches!(w, "m" | "k" | "b" | "bn" | "mn" | "md" | "mds");
         if !is_num || (words.is_empty() && is_abbrev) {
             break;
         }
-        if words.is_empty() && scale_word(w).is_some() && !matches!(w, "тысяча" | "тысячу" | "mille") {
+        if words.is_empty()
+            && scale_word(w).is_some()
+            && !matches!(w, "тысяча" | "тысячу" | "mille")
+        {
             // "thousands of" is vague; a bare "thousand" needs its article.
             break;
         }
@@ -517,7 +658,17 @@ fn approx_before(toks: &[Tok], i: usize) -> (Approx, usize) {
         if *phrase == "до" && i >= 2 {
             let before = &toks[i - 2];
             let change = before.word().is_some_and(|w| {
-                ["вырос", "увелич", "сократ", "снизил", "упал", "поднял", "раз"].iter().any(|p| w.starts_with(p))
+                [
+                    "вырос",
+                    "увелич",
+                    "сократ",
+                    "снизил",
+                    "упал",
+                    "поднял",
+                    "раз",
+                ]
+                .iter()
+                .any(|p| w.starts_with(p))
             });
             if change || before.is_sym(',') {
                 continue;
@@ -530,7 +681,7 @@ fn approx_before(toks: &[Tok], i: usize) -> (Approx, usize) {
     (Approx::Exact, i)
 }
 
-fn is_month(w: &str) -> bool {
+pub fn is_month(w: &str) -> bool {
     MONTHS.contains(&w)
 }
 
@@ -565,7 +716,10 @@ fn read_scale(toks: &[Tok], j: usize) -> (f64, usize) {
         Some(s) => {
             let mut k = j + 1;
             if toks.get(k).is_some_and(|t| t.is_sym('.'))
-                && matches!(w, "тыс" | "млн" | "млрд" | "mln" | "bn" | "bln" | "md" | "mds")
+                && matches!(
+                    w,
+                    "тыс" | "млн" | "млрд" | "mln" | "bn" | "bln" | "md" | "mds"
+                )
                 && toks.get(k + 1).is_some()
             {
                 k += 1;
@@ -652,7 +806,10 @@ fn read_mention(toks: &[Tok], i: usize, lang: Lang) -> Step {
         // Phone numbers: "+7 495 …", "555-1234".
         if i > 0 && toks[i - 1].is_sym('+') {
             let mut k = j;
-            while toks.get(k).is_some_and(|x| matches!(x.kind, TokKind::Num { .. }) || x.is_sym('-')) {
+            while toks
+                .get(k)
+                .is_some_and(|x| matches!(x.kind, TokKind::Num { .. }) || x.is_sym('-'))
+            {
                 k += 1;
             }
             return Step::Skip(k);
@@ -734,7 +891,10 @@ fn read_mention(toks: &[Tok], i: usize, lang: Lang) -> Step {
         .first()
         .is_some_and(|w| matches!(*w, "between" | "from" | "entre" | "de" | "от" | "между"));
     if let Some(sep) = toks.get(k) {
-        let is_dash = matches!(sep.kind, TokKind::Sym('–') | TokKind::Sym('—') | TokKind::Sym('-'));
+        let is_dash = matches!(
+            sep.kind,
+            TokKind::Sym('–') | TokKind::Sym('—') | TokKind::Sym('-')
+        );
         let is_word_sep = sep.word().is_some_and(|w| {
             (range_intro && matches!(w, "and" | "to" | "et" | "à" | "a" | "до" | "и"))
                 || matches!(w, "to")
@@ -788,7 +948,9 @@ fn read_mention(toks: &[Tok], i: usize, lang: Lang) -> Step {
                 Some((NumUnit::Usd, 1 + skip))
             }
             "euros" | "euro" | "евро" => Some((NumUnit::Eur, 1 + skip)),
-            "rubles" | "roubles" | "рублей" | "рубля" | "руб" => Some((NumUnit::Rub, 1 + skip)),
+            "rubles" | "roubles" | "рублей" | "рубля" | "руб" => {
+                Some((NumUnit::Rub, 1 + skip))
+            }
             "times" | "fois" | "раз" | "раза" => Some((NumUnit::Ratio, 1)),
             _ => None,
         };
@@ -848,7 +1010,10 @@ mod tests {
         assert_eq!(read("1 000 hommes", Lang::Fr)[0].0, 1000.0);
         assert_eq!(read("1.000 hommes", Lang::Fr)[0].0, 1000.0);
         assert_eq!(read("1,5 млрд", Lang::Ru)[0].0, 1.5e9);
-        assert_eq!(read("$34.4 mln", Lang::En)[0], (34.4e6, None, Approx::Exact, NumUnit::Usd));
+        assert_eq!(
+            read("$34.4 mln", Lang::En)[0],
+            (34.4e6, None, Approx::Exact, NumUnit::Usd)
+        );
     }
 
     #[test]
@@ -857,11 +1022,17 @@ mod tests {
         assert_eq!(read("five thousand men", Lang::En)[0].0, 5000.0);
         assert_eq!(read("пять тысяч человек", Lang::Ru)[0].0, 5000.0);
         assert_eq!(read("3,000–4,000 soldiers", Lang::En)[0].1, Some(4000.0));
-        assert_eq!(read("between 3 and 4 thousand", Lang::En)[0], (3000.0, Some(4000.0), Approx::Exact, NumUnit::Count));
+        assert_eq!(
+            read("between 3 and 4 thousand", Lang::En)[0],
+            (3000.0, Some(4000.0), Approx::Exact, NumUnit::Count)
+        );
         assert_eq!(read("~600 dead", Lang::En)[0].2, Approx::About);
         assert_eq!(read("more than 1,000 dead", Lang::En)[0].2, Approx::Over);
         assert_eq!(read("не менее 500 человек", Lang::Ru)[0].2, Approx::AtLeast);
-        assert_eq!(read("ninefold", Lang::En)[0], (9.0, None, Approx::Exact, NumUnit::Ratio));
+        assert_eq!(
+            read("ninefold", Lang::En)[0],
+            (9.0, None, Approx::Exact, NumUnit::Ratio)
+        );
         assert_eq!(read("90% written off", Lang::En)[0].3, NumUnit::Percent);
     }
 
@@ -871,7 +1042,9 @@ mod tests {
         assert!(read("the 68th Division", Lang::En).is_empty());
         assert!(read("at 18:23", Lang::En).is_empty());
         assert!(read("Resolution 2397", Lang::En).is_empty());
-        assert!(read("on June 19, 2024", Lang::En).iter().all(|m| m.0 == 2024.0));
+        assert!(read("on June 19, 2024", Lang::En)
+            .iter()
+            .all(|m| m.0 == 2024.0));
         assert!(read("thousands of workers", Lang::En).is_empty());
         assert!(read("a 5,000-ton ship", Lang::En).is_empty());
     }

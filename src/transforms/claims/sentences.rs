@@ -22,11 +22,11 @@ pub struct Sentence {
 /// Words that end with a full stop without ending the sentence (compared lower-case,
 /// without the dot). Single letters are handled apart (initials, "т. е.").
 const ABBREVIATIONS: &[&str] = &[
-    "u.s", "u.k", "u.n", "e.g", "i.e", "gen", "lt", "col", "maj", "capt", "sgt", "adm", "dr",
-    "mr", "mrs", "ms", "no", "nos", "st", "gov", "sen", "rep", "prof", "vs", "approx", "est",
-    "fig", "pp", "art", "ch", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
-    "oct", "nov", "dec", "mt", "ft", "vol", "gg", "гг", "тыс", "млн", "млрд", "ул", "им", "др",
-    "см", "руб", "долл", "ген", "проф", "мм", "mme", "mlle", "env", "av", "cf",
+    "u.s", "u.k", "u.n", "e.g", "i.e", "gen", "lt", "col", "maj", "capt", "sgt", "adm", "dr", "mr",
+    "mrs", "ms", "no", "nos", "st", "gov", "sen", "rep", "prof", "vs", "approx", "est", "fig",
+    "pp", "art", "ch", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+    "nov", "dec", "mt", "ft", "vol", "gg", "гг", "тыс", "млн", "млрд", "ул", "им", "др", "см",
+    "руб", "долл", "ген", "проф", "мм", "mme", "mlle", "env", "av", "cf",
 ];
 
 /// Split `text` into sentences.
@@ -189,7 +189,8 @@ mod tests {
 
     #[test]
     fn abbreviations_do_not_end_sentences() {
-        let t = "The U.S. State Department spoke. Gen. Kim met Dr. Lee under No. 2397 rules. Next one.";
+        let t =
+            "The U.S. State Department spoke. Gen. Kim met Dr. Lee under No. 2397 rules. Next one.";
         assert_eq!(
             texts(t),
             vec![
@@ -216,7 +217,10 @@ mod tests {
     #[test]
     fn closing_quote_stays_with_its_sentence() {
         let t = "He said: \"We sent 500 men.\" Then he left.";
-        assert_eq!(texts(t), vec!["He said: \"We sent 500 men.\"", "Then he left."]);
+        assert_eq!(
+            texts(t),
+            vec!["He said: \"We sent 500 men.\"", "Then he left."]
+        );
     }
 
     #[test]
@@ -225,13 +229,22 @@ mod tests {
         let s = split(t);
         assert_eq!(s.len(), 4);
         assert!(s[0].heading);
-        assert_eq!(&t[s[0].para_start..s[0].para_end], "Pyongyang Sends 500 Sappers\n\nThe sappers left on Monday. More follow.");
+        assert_eq!(
+            &t[s[0].para_start..s[0].para_end],
+            "Pyongyang Sends 500 Sappers\n\nThe sappers left on Monday. More follow."
+        );
         assert!(!s[1].heading);
-        assert_eq!(&t[s[1].para_start..s[1].para_end], "The sappers left on Monday. More follow.");
+        assert_eq!(
+            &t[s[1].para_start..s[1].para_end],
+            "The sappers left on Monday. More follow."
+        );
     }
 
     #[test]
     fn decimals_are_not_boundaries() {
-        assert_eq!(texts("Trade hit $34.4 mln. It grew."), vec!["Trade hit $34.4 mln.", "It grew."]);
+        assert_eq!(
+            texts("Trade hit $34.4 mln. It grew."),
+            vec!["Trade hit $34.4 mln.", "It grew."]
+        );
     }
 }

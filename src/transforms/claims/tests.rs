@@ -112,8 +112,7 @@ fn full_match(c: &Claim, e: &Expected) -> bool {
         && c.approx == e.approx
         && e.increment.is_none_or(|i| i == c.increment)
         && e.running_total.is_none_or(|r| r == c.running_total)
-        && e
-            .attributed_to
+        && e.attributed_to
             .as_ref()
             .is_none_or(|a| c.attributed_to.as_deref() == Some(a.as_str()))
 }
@@ -130,8 +129,14 @@ impl Score {
     fn add(&mut self, got: &[Claim], want: &[Expected], same: impl Fn(&Claim, &Expected) -> bool) {
         self.extracted += got.len();
         self.expected += want.len();
-        self.hit_extracted += got.iter().filter(|c| want.iter().any(|e| same(c, e))).count();
-        self.hit_expected += want.iter().filter(|e| got.iter().any(|c| same(c, e))).count();
+        self.hit_extracted += got
+            .iter()
+            .filter(|c| want.iter().any(|e| same(c, e)))
+            .count();
+        self.hit_expected += want
+            .iter()
+            .filter(|e| got.iter().any(|c| same(c, e)))
+            .count();
     }
     fn precision(&self) -> f64 {
         if self.extracted == 0 {
@@ -157,11 +162,16 @@ fn labelled_table_precision_and_recall() {
     };
     assert!(table.case.len() >= 120, "only {} cases", table.case.len());
     let mut ids = std::collections::HashSet::new();
-    let (mut by_value, mut by_measure, mut full) = (Score::default(), Score::default(), Score::default());
+    let (mut by_value, mut by_measure, mut full) =
+        (Score::default(), Score::default(), Score::default());
     let mut failures = Vec::new();
     for case in &table.case {
         assert!(ids.insert(case.id.clone()), "duplicate case id {}", case.id);
-        assert!(case.none == case.claims.is_empty(), "{}: none = true xor claims", case.id);
+        assert!(
+            case.none == case.claims.is_empty(),
+            "{}: none = true xor claims",
+            case.id
+        );
         let ents: Vec<&str> = case.entities.iter().map(String::as_str).collect();
         let matches = entity_matches(&case.text, &ents);
         assert!(
@@ -171,17 +181,30 @@ fn labelled_table_precision_and_recall() {
         );
         let got = extract_claims(&case.text, &matches, case.lang.as_deref(), None);
         by_value.add(&got, &case.claims, same_value);
-        by_measure.add(&got, &case.claims, |c, e| same_value(c, e) && c.measure == e.measure);
+        by_measure.add(&got, &case.claims, |c, e| {
+            same_value(c, e) && c.measure == e.measure
+        });
         full.add(&got, &case.claims, full_match);
         let all_full = got.len() == case.claims.len()
-            && case.claims.iter().all(|e| got.iter().any(|c| full_match(c, e)));
+            && case
+                .claims
+                .iter()
+                .all(|e| got.iter().any(|c| full_match(c, e)));
         if !all_full {
             let got_s: Vec<String> = got
                 .iter()
                 .map(|c| {
                     format!(
                         "{} {} {} {:?} {:?} {} inc={} total={} by={:?}",
-                        c.subject, c.measure, c.value, c.value_max, c.approx, c.unit, c.increment, c.running_total, c.attributed_to
+                        c.subject,
+                        c.measure,
+                        c.value,
+                        c.value_max,
+                        c.approx,
+                        c.unit,
+                        c.increment,
+                        c.running_total,
+                        c.attributed_to
                     )
                 })
                 .collect();
@@ -201,12 +224,36 @@ fn labelled_table_precision_and_recall() {
         full.precision(),
         full.recall()
     );
-    assert!(by_value.precision() >= 0.95, "value precision {:.3}", by_value.precision());
-    assert!(by_value.recall() >= 0.95, "value recall {:.3}", by_value.recall());
-    assert!(by_measure.precision() >= 0.9, "value+measure precision {:.3}", by_measure.precision());
-    assert!(by_measure.recall() >= 0.9, "value+measure recall {:.3}", by_measure.recall());
-    assert!(full.precision() >= 0.85, "all-field precision {:.3}", full.precision());
-    assert!(full.recall() >= 0.85, "all-field recall {:.3}", full.recall());
+    assert!(
+        by_value.precision() >= 0.95,
+        "value precision {:.3}",
+        by_value.precision()
+    );
+    assert!(
+        by_value.recall() >= 0.95,
+        "value recall {:.3}",
+        by_value.recall()
+    );
+    assert!(
+        by_measure.precision() >= 0.9,
+        "value+measure precision {:.3}",
+        by_measure.precision()
+    );
+    assert!(
+        by_measure.recall() >= 0.9,
+        "value+measure recall {:.3}",
+        by_measure.recall()
+    );
+    assert!(
+        full.precision() >= 0.85,
+        "all-field precision {:.3}",
+        full.precision()
+    );
+    assert!(
+        full.recall() >= 0.85,
+        "all-field recall {:.3}",
+        full.recall()
+    );
 }
 
 fn claim(subject: &str, measure: &str, value: f64, approx: Approx) -> Claim {
@@ -228,14 +275,20 @@ fn stored(c: Claim, source: &str) -> StoredClaim {
         item_url: "https://example.org/a".to_string(),
         source: source.to_string(),
         published: None,
-        first_seen: Utc.with_ymd_and_hms(2025, 6, 1, 0, 0, 0).single().unwrap_or_default(),
+        first_seen: Utc
+            .with_ymd_and_hms(2025, 6, 1, 0, 0, 0)
+            .single()
+            .unwrap_or_default(),
         status: ClaimStatus::New,
     }
 }
 
 #[test]
 fn about_a_thousand_corroborates_a_thousand() {
-    let old = stored(claim("dprk-sappers", "deployed", 1000.0, Approx::Exact), "a");
+    let old = stored(
+        claim("dprk-sappers", "deployed", 1000.0, Approx::Exact),
+        "a",
+    );
     let new = claim("dprk-sappers", "deployed", 1000.0, Approx::About);
     let r = compare(&new, "b", &[old]);
     assert_eq!(r.status, ClaimStatus::Corroborates);
@@ -261,7 +314,10 @@ fn six_hundred_dead_contradicts_six_thousand_killed() {
 
 #[test]
 fn casualties_and_deaths_are_different_keys() {
-    let old = stored(claim("dprk-troops", "casualties", 4700.0, Approx::About), "a");
+    let old = stored(
+        claim("dprk-troops", "casualties", 4700.0, Approx::About),
+        "a",
+    );
     let new = claim("dprk-troops", "killed", 600.0, Approx::About);
     assert_ne!(new.key(), old.claim.key());
     assert_eq!(compare(&new, "b", &[old]).status, ClaimStatus::New);
@@ -271,12 +327,18 @@ fn casualties_and_deaths_are_different_keys() {
 fn deaths_above_casualties_contradict_across_measures() {
     let casualties = claim("dprk-troops", "casualties", 4700.0, Approx::About);
     let killed = claim("dprk-troops", "killed", 6000.0, Approx::Exact);
-    assert_eq!(related_keys(&killed), vec!["dprk-troops|casualties|people".to_string()]);
+    assert_eq!(
+        related_keys(&killed),
+        vec!["dprk-troops|casualties|people".to_string()]
+    );
     assert!(related_keys(&casualties).contains(&"dprk-troops|killed|people".to_string()));
     let r = cross_check(&killed, "uk", &[stored(casualties.clone(), "seoul")]);
     assert_eq!(r.status, ClaimStatus::Contradicts);
     let small = claim("dprk-troops", "killed", 600.0, Approx::About);
-    assert_eq!(cross_check(&small, "x", &[stored(casualties.clone(), "seoul")]).status, ClaimStatus::New);
+    assert_eq!(
+        cross_check(&small, "x", &[stored(casualties.clone(), "seoul")]).status,
+        ClaimStatus::New
+    );
     // The other way round: a casualty toll below a stored death toll.
     let r = cross_check(&casualties, "seoul", &[stored(killed, "uk")]);
     assert_eq!(r.status, ClaimStatus::Contradicts);
@@ -284,10 +346,16 @@ fn deaths_above_casualties_contradict_across_measures() {
 
 #[test]
 fn an_increment_is_compared_only_with_increments() {
-    let total = stored(claim("dprk-troops", "deployed", 10000.0, Approx::About), "a");
+    let total = stored(
+        claim("dprk-troops", "deployed", 10000.0, Approx::About),
+        "a",
+    );
     let mut inc = claim("dprk-troops", "deployed", 5000.0, Approx::Exact);
     inc.increment = true;
-    assert_eq!(compare(&inc, "b", std::slice::from_ref(&total)).status, ClaimStatus::New);
+    assert_eq!(
+        compare(&inc, "b", std::slice::from_ref(&total)).status,
+        ClaimStatus::New
+    );
     let mut other_inc = inc.clone();
     other_inc.value = 2000.0;
     other_inc.quote = "other".to_string();
@@ -301,7 +369,10 @@ fn a_growing_running_total_updates() {
     let old = stored(claim("dprk-troops", "killed", 600.0, Approx::About), "a");
     let mut new = claim("dprk-troops", "killed", 1000.0, Approx::Over);
     new.running_total = true;
-    assert_eq!(compare(&new, "b", std::slice::from_ref(&old)).status, ClaimStatus::Updates);
+    assert_eq!(
+        compare(&new, "b", std::slice::from_ref(&old)).status,
+        ClaimStatus::Updates
+    );
     // Without the marker the same figures disagree.
     new.running_total = false;
     assert_eq!(compare(&new, "b", &[old]).status, ClaimStatus::Contradicts);
@@ -311,8 +382,14 @@ fn a_growing_running_total_updates() {
 fn a_syndicated_copy_does_not_corroborate_itself() {
     let c = claim("dprk-builders", "deployed", 5000.0, Approx::Exact);
     let copy = stored(c.clone(), "wire");
-    assert_eq!(compare(&c, "wire", std::slice::from_ref(&copy)).status, ClaimStatus::New);
-    assert_eq!(compare(&c, "other-outlet", &[copy]).status, ClaimStatus::Corroborates);
+    assert_eq!(
+        compare(&c, "wire", std::slice::from_ref(&copy)).status,
+        ClaimStatus::New
+    );
+    assert_eq!(
+        compare(&c, "other-outlet", &[copy]).status,
+        ClaimStatus::Corroborates
+    );
 }
 
 #[test]
@@ -335,8 +412,14 @@ fn ranges_overlap_with_points_inside() {
     range.value_max = Some(4000.0);
     let inside = stored(claim("dprk-troops", "present", 3500.0, Approx::About), "a");
     let outside = stored(claim("dprk-troops", "present", 10000.0, Approx::About), "b");
-    assert_eq!(compare(&range, "c", &[inside]).status, ClaimStatus::Corroborates);
-    assert_eq!(compare(&range, "c", &[outside]).status, ClaimStatus::Contradicts);
+    assert_eq!(
+        compare(&range, "c", &[inside]).status,
+        ClaimStatus::Corroborates
+    );
+    assert_eq!(
+        compare(&range, "c", &[outside]).status,
+        ClaimStatus::Contradicts
+    );
 }
 
 #[test]
@@ -346,7 +429,10 @@ fn sanctions_status_compares_by_value() {
     let mut no = yes.clone();
     no.value = 0.0;
     no.quote = "no".to_string();
-    assert_eq!(compare(&yes, "a", &[stored(no, "b")]).status, ClaimStatus::Contradicts);
+    assert_eq!(
+        compare(&yes, "a", &[stored(no, "b")]).status,
+        ClaimStatus::Contradicts
+    );
 }
 
 #[test]
@@ -403,7 +489,10 @@ Moscow insists the arrival of North Korean builders does not violate UN sanction
 Washington says hiring North Korean workers is in violation of UNSC Resolution 2397.
 Page 3 of 12. North Korea news, 2025.
 ";
-    let matches = entity_matches(text, &["North Korea=dprk", "Pyongyang=pyongyang", "Kursk=kursk"]);
+    let matches = entity_matches(
+        text,
+        &["North Korea=dprk", "Pyongyang=pyongyang", "Kursk=kursk"],
+    );
     let claims = extract_claims(text, &matches, Some("en"), None);
     let find = |subject: &str, measure: &str, value: f64| {
         claims
@@ -422,8 +511,14 @@ Page 3 of 12. North Korea news, 2025.
     let brigades = find("dprk-builders", "deployed", 2.0);
     assert_eq!(brigades.unit, "brigades");
     let troops = find("dprk-troops", "deployed", 10000.0);
-    assert_eq!((troops.approx, troops.running_total, troops.increment), (Approx::About, true, false));
-    assert_eq!(troops.attributed_to.as_deref(), Some("South Korea's spy agency"));
+    assert_eq!(
+        (troops.approx, troops.running_total, troops.increment),
+        (Approx::About, true, false)
+    );
+    assert_eq!(
+        troops.attributed_to.as_deref(),
+        Some("South Korea's spy agency")
+    );
     let extra = find("dprk-troops", "expected", 5000.0);
     assert!(extra.increment);
     let cas = find("dprk-troops", "casualties", 4700.0);
@@ -434,11 +529,17 @@ Page 3 of 12. North Korea news, 2025.
     let uk = find("dprk-troops", "killed", 6000.0);
     assert_eq!(uk.attributed_to.as_deref(), Some("UK Ministry of Defence"));
     let over = find("dprk-troops", "killed", 1000.0);
-    assert_eq!((over.approx, over.modality), (Approx::Over, Modality::Asserted));
+    assert_eq!(
+        (over.approx, over.modality),
+        (Approx::Over, Modality::Asserted)
+    );
     let workers = find("dprk-workers", "present", 15000.0);
     assert_eq!(workers.approx, Approx::About);
     let ratio = find("dprk", "trade_turnover", 9.0);
-    assert_eq!((ratio.unit.as_str(), ratio.period.as_deref()), ("ratio", Some("2023")));
+    assert_eq!(
+        (ratio.unit.as_str(), ratio.period.as_deref()),
+        ("ratio", Some("2023"))
+    );
     let usd = find("dprk", "trade_turnover", 34.4e6);
     assert_eq!(usd.unit, "usd");
     assert_eq!(find("dprk", "debt", 11e9).unit, "usd");
@@ -449,9 +550,18 @@ Page 3 of 12. North Korea news, 2025.
 
     // What an analyst would flag when these are compared in reading order.
     let as_stored = |c: &Claim, src: &str| stored(c.clone(), src);
-    assert_eq!(compare(uk, "uk", &[as_stored(dead, "seoul")]).status, ClaimStatus::Contradicts);
-    assert_eq!(cross_check(uk, "uk", &[as_stored(cas, "seoul")]).status, ClaimStatus::Contradicts);
-    assert_eq!(compare(yes, "us", &[as_stored(no, "moscow")]).status, ClaimStatus::Contradicts);
+    assert_eq!(
+        compare(uk, "uk", &[as_stored(dead, "seoul")]).status,
+        ClaimStatus::Contradicts
+    );
+    assert_eq!(
+        cross_check(uk, "uk", &[as_stored(cas, "seoul")]).status,
+        ClaimStatus::Contradicts
+    );
+    assert_eq!(
+        compare(yes, "us", &[as_stored(no, "moscow")]).status,
+        ClaimStatus::Contradicts
+    );
 
     // No year, date, page number or resolution number became a claim.
     for c in &claims {
