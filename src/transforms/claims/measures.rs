@@ -281,7 +281,7 @@ pub enum Search {
 /// Which group of people a noun names, given the sentence (lower-cased).
 pub fn group_of(noun: Noun, phrase: &str, sentence: &str) -> &'static str {
     // Demining as an activity colours every group of the sentence; a sapper noun only
-    // its own phrase ("5,000 people and 1,000 deminers": the 5,000 are not sappers).
+    // its own phrase ("2,000 people and 300 deminers": the 2,000 are not sappers).
     let activity = [
         "demining",
         "de-mining",
@@ -882,7 +882,7 @@ pub fn attributions(s: &str, toks: &[Tok]) -> Vec<(usize, String)> {
         if let Some(p) = name.find(" in ") {
             name = &name[..p];
         }
-        // "The Institute for the Study of War (ISW)": the name without its abbreviation.
+        // "The Center for Strategic Studies (CSS)": the name without its abbreviation.
         if name.ends_with(')') {
             if let Some(p) = name.rfind('(') {
                 name = name[..p].trim();

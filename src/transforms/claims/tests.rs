@@ -573,3 +573,47 @@ Page 3 of 12. North Korea news, 2025.
     // Each figure once, plus the headline's: nothing else.
     assert_eq!(claims.len(), 17, "{claims:#?}");
 }
+
+/// Odd input never panics: random mixes of digits, separators, scripts and quotes, with
+/// matches at random character boundaries.
+#[test]
+fn odd_input_never_panics() {
+    const PIECES: &[&str] = &[
+        "1", "0", "9", ",", ".", " ", "\u{a0}", "\u{202f}", "-", "–", "$", "%", "~", "(", ")",
+        "\"", "«", "»", "’", "\n", "\n\n", "North Korea", "КНДР", "тыс.", "млн", "about ",
+        "thousand", "a ", "troops", "dead", "не ", "viole", "sanctions", "2397", "No.", "г.",
+        "é", "ё", "mille", "between ", " and ", "до ", "от ", "fold", "-strong", ":", "+",
+    ];
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for _ in 0..1000 {
+        let mut text = String::new();
+        for _ in 0..(next() % 40) {
+            text.push_str(PIECES[(next() % PIECES.len() as u64) as usize]);
+        }
+        let bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+        let a = bounds[(next() % bounds.len() as u64) as usize];
+        let b = bounds[(next() % bounds.len() as u64) as usize];
+        let (start, end) = (a.min(b), a.max(b));
+        let m = EntityMatch {
+            watchlist: "w".to_string(),
+            entity: "e".to_string(),
+            alias: "x".to_string(),
+            found: text[start..end].to_string(),
+            start,
+            end,
+        };
+        for lang in [Some("en"), Some("fr"), Some("ru"), None] {
+            for c in extract_claims(&text, std::slice::from_ref(&m), lang, None) {
+                assert_eq!(&text[c.quote_start..c.quote_end], c.quote);
+                assert!(c.value.is_finite());
+                let _ = format_value(&c);
+            }
+        }
+    }
+}
