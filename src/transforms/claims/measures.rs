@@ -88,6 +88,7 @@ const NOUNS: &[(&str, bool, Noun)] = &[
     ("nord-coréens", false, Noun::National),
     ("coréens", false, Noun::National),
     ("casualties", false, Noun::Casualty("casualties")),
+    ("casualty", false, Noun::Casualty("casualties")),
     ("losses", false, Noun::Casualty("casualties")),
     ("dead", false, Noun::Casualty("killed")),
     ("deaths", false, Noun::Casualty("killed")),
@@ -202,12 +203,16 @@ pub struct Counted {
     pub phrase_end: usize,
     /// The noun came straight after the number.
     pub adjacent: bool,
+    /// A casualty word used as an adjective before the noun ("600 dead North Korean
+    /// soldiers"): the measure when the sentence names no other.
+    pub modifier: Option<&'static str>,
 }
 
 /// The counted noun of a mention: after it ("1,000 North Korean sappers", "5,000 of its
 /// soldiers"), else just before it ("casualties at 4,700").
 pub fn counted_noun(toks: &[Tok], m: &Mention) -> Search {
     let mut weak: Option<Counted> = None;
+    let mut modifier: Option<&'static str> = None;
     let mut words = 0;
     let mut k = m.next_tok;
     while k < toks.len() && words < 5 {
@@ -221,7 +226,17 @@ pub fn counted_noun(toks: &[Tok], m: &Mention) -> Search {
                         phrase_start: m.next_tok,
                         phrase_end: k + 1,
                         adjacent: k == m.next_tok,
+                        modifier,
                     };
+                    // "two wounded North Korean soldiers": the casualty word is an
+                    // adjective when a people noun follows it.
+                    if let Noun::Casualty(meas) = n {
+                        if modifier.is_none() && people_noun_ahead(toks, k + 1, 5 - words) {
+                            modifier = Some(meas);
+                            k += 1;
+                            continue;
+                        }
+                    }
                     if n == Noun::Weak {
                         weak.get_or_insert(c);
                     } else {
@@ -243,10 +258,11 @@ pub fn counted_noun(toks: &[Tok], m: &Mention) -> Search {
     if let Some(w) = weak {
         return Search::Found(w);
     }
-    // Backward: the noun before the number, in the same clause.
+    // Backward: the noun before the number, in the same clause ("casualties at 4,700",
+    // "the casualty toll has climbed to nearly 5,000").
     let mut k = m.first_tok;
     let mut words = 0;
-    while k > 0 && words < 4 {
+    while k > 0 && words < 6 {
         k -= 1;
         match &toks[k].kind {
             TokKind::Word(w) => {
@@ -258,6 +274,7 @@ pub fn counted_noun(toks: &[Tok], m: &Mention) -> Search {
                             phrase_start: k,
                             phrase_end: k + 1,
                             adjacent: false,
+                            modifier: None,
                         });
                     }
                 }
@@ -266,6 +283,15 @@ pub fn counted_noun(toks: &[Tok], m: &Mention) -> Search {
         }
     }
     Search::Nothing
+}
+
+/// Whether a people noun (not a casualty word) follows within `n` words, uninterrupted.
+fn people_noun_ahead(toks: &[Tok], from: usize, n: usize) -> bool {
+    toks.iter()
+        .skip(from)
+        .take(n)
+        .map_while(Tok::word)
+        .any(|w| noun_of(w).is_some_and(|x| !matches!(x, Noun::Casualty(_) | Noun::Weak)))
 }
 
 /// What the search for a counted noun found.
@@ -490,8 +516,13 @@ pub fn nearest_measure(toks: &[Tok], m: &Mention, skip: (usize, usize)) -> Optio
             && k >= 2
             && toks[k - 1].word() == Some("the")
             && toks[k - 2].word() == Some("at");
+        // "take in 30,000 workers": an arrival.
+        let take_in = matches!(w, "take" | "takes" | "taking" | "took")
+            && toks.get(k + 1).and_then(Tok::word) == Some("in");
         let found = if at_front {
             Some("present")
+        } else if take_in {
+            Some("deployed")
         } else {
             measure_word(w)
         };

@@ -186,6 +186,7 @@ impl SentenceReader<'_> {
             // "5,000 workers are expected in Russia": an arrival announced.
             _ if measures::expected_near(toks, m, counted.phrase_end) => "deployed",
             _ => measures::nearest_measure(toks, m, (counted.phrase_start, counted.phrase_end))
+                .or(counted.modifier)
                 .unwrap_or(if group == "workers" {
                     "present"
                 } else {
