@@ -96,8 +96,23 @@ impl ClaimStatus {
     }
 }
 
+/// How firmly the text asserts a claim: a plan or a possibility is not a reported fact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Modality {
+    /// Stated as a fact ("10,000 troops were sent").
+    #[default]
+    Asserted,
+    /// Announced for the future ("1,000 sappers will be sent").
+    Planned,
+    /// Expected by someone ("an additional 5,000 expected to follow").
+    Expected,
+    /// Hedged ("may have died", "likely").
+    Possible,
+}
+
 /// A factual assertion read from one sentence: "about 600 North Korean soldiers died".
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Claim {
     /// What the claim is about: an entity id (`dprk-troops`) or, failing that, a named group.
     pub subject: String,
@@ -123,6 +138,13 @@ pub struct Claim {
     /// Byte offsets of the quote in the item text.
     pub quote_start: usize,
     pub quote_end: usize,
+    /// Plan, expectation or hedge, when the text marks one.
+    #[serde(default)]
+    pub modality: Modality,
+    /// The period a flow figure is for ("2023" for a year's trade turnover), when stated.
+    /// Two claims with different periods are never compared.
+    #[serde(default)]
+    pub period: Option<String>,
 }
 
 impl Claim {

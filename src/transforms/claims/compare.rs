@@ -1,0 +1,161 @@
+//! Comparison of a new claim with stored ones: values as intervals whose width comes
+//! from the stated approximation; overlap agrees, disjoint disagrees.
+
+use crate::model::{Approx, Claim, ClaimStatus, StoredClaim};
+
+use super::Comparison;
+
+/// Relative tolerance of an exact figure: rounding in reporting.
+const EXACT_TOLERANCE: f64 = 0.02;
+/// Relative tolerance of "about", "around", "some".
+const ABOUT_TOLERANCE: f64 = 0.15;
+
+/// The values a claim allows, as a closed interval.
+pub fn interval(c: &Claim) -> (f64, f64) {
+    let v = c.value;
+    if c.unit == "bool" {
+        return (v, v);
+    }
+    match (c.approx, c.value_max) {
+        (Approx::Exact, Some(max)) | (Approx::About, Some(max)) => (v, max),
+        (Approx::Exact, None) => (v * (1.0 - EXACT_TOLERANCE), v * (1.0 + EXACT_TOLERANCE)),
+        (Approx::About, None) => (v * (1.0 - ABOUT_TOLERANCE), v * (1.0 + ABOUT_TOLERANCE)),
+        (Approx::Over | Approx::AtLeast, _) => (v, f64::INFINITY),
+        (Approx::UpTo | Approx::Under, Some(max)) => (0.0, max),
+        (Approx::UpTo | Approx::Under, None) => (0.0, v),
+    }
+}
+
+fn overlaps(a: (f64, f64), b: (f64, f64)) -> bool {
+    a.0 <= b.1 && b.0 <= a.1
+}
+
+/// How one stored claim relates to the new one, or None when they are not comparable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pair {
+    Agrees,
+    Disagrees,
+    Updates,
+}
+
+fn comparable(claim: &Claim, source: &str, s: &StoredClaim) -> bool {
+    let o = &s.claim;
+    if o.key() != claim.key() {
+        return false;
+    }
+    // A syndicated copy of the same sentence from the same outlet is not a second voice.
+    if s.source == source && o.quote.trim() == claim.quote.trim() {
+        return false;
+    }
+    // Flows of different periods (trade in 2022 vs 2023) are different quantities.
+    if let (Some(a), Some(b)) = (&claim.period, &o.period) {
+        if a != b {
+            return false;
+        }
+    }
+    // An increment ("another 5,000") is compared only with increments.
+    claim.increment == o.increment
+}
+
+fn pair(claim: &Claim, other: &Claim) -> Pair {
+    let a = interval(claim);
+    let b = interval(other);
+    if overlaps(a, b) {
+        Pair::Agrees
+    } else if claim.running_total && a.0 > b.1 {
+        // The new one is read now, so it is the later figure of a growing total.
+        Pair::Updates
+    } else {
+        Pair::Disagrees
+    }
+}
+
+/// See [`super::compare`].
+pub fn compare(claim: &Claim, source: &str, stored: &[StoredClaim]) -> Comparison {
+    let mut agree = Vec::new();
+    let mut disagree = Vec::new();
+    let mut update = Vec::new();
+    for (i, s) in stored.iter().enumerate() {
+        if !comparable(claim, source, s) {
+            continue;
+        }
+        match pair(claim, &s.claim) {
+            Pair::Agrees => agree.push(i),
+            Pair::Disagrees => disagree.push(i),
+            Pair::Updates => update.push(i),
+        }
+    }
+    let (status, first) = if !disagree.is_empty() {
+        (ClaimStatus::Contradicts, disagree)
+    } else if !agree.is_empty() {
+        (ClaimStatus::Corroborates, agree)
+    } else if !update.is_empty() {
+        (ClaimStatus::Updates, update)
+    } else {
+        return Comparison {
+            status: ClaimStatus::New,
+            related: Vec::new(),
+        };
+    };
+    // The deciding claims first, then the others that were compared.
+    let mut related = first;
+    let mut rest: Vec<usize> = stored
+        .iter()
+        .enumerate()
+        .filter(|(i, s)| !related.contains(i) && comparable(claim, source, s))
+        .map(|(i, _)| i)
+        .collect();
+    related.append(&mut rest);
+    Comparison { status, related }
+}
+
+/// Measures that are parts of another measure of the same subject: a part can never
+/// exceed its whole (the dead are among the casualties).
+const PARTS: &[(&str, &str)] = &[
+    ("killed", "casualties"),
+    ("wounded", "casualties"),
+    ("captured", "casualties"),
+];
+
+/// Keys of stored claims of other measures that [`cross_check`] wants to see.
+pub fn related_keys(claim: &Claim) -> Vec<String> {
+    let mut keys = Vec::new();
+    for (part, whole) in PARTS {
+        if claim.measure == *part {
+            keys.push(format!("{}|{}|{}", claim.subject, whole, claim.unit));
+        }
+        if claim.measure == *whole {
+            keys.push(format!("{}|{}|{}", claim.subject, part, claim.unit));
+        }
+    }
+    keys
+}
+
+/// Cross-measure check: a death toll above a casualty toll of the same subject (or a
+/// casualty toll below a stored death toll) contradicts. Returns `Contradicts` with the
+/// disagreeing stored claims, else `New` (agreement across measures corroborates nothing).
+pub fn cross_check(claim: &Claim, source: &str, stored_other: &[StoredClaim]) -> Comparison {
+    let mut related = Vec::new();
+    for (i, s) in stored_other.iter().enumerate() {
+        let o = &s.claim;
+        if o.subject != claim.subject || o.unit != claim.unit || o.increment || claim.increment {
+            continue;
+        }
+        if s.source == source && o.quote.trim() == claim.quote.trim() {
+            continue;
+        }
+        let (ci, oi) = (interval(claim), interval(o));
+        let part_over_whole = |part: &Claim, pi: (f64, f64), whole: &Claim, wi: (f64, f64)| {
+            PARTS.contains(&(part.measure.as_str(), whole.measure.as_str())) && pi.0 > wi.1
+        };
+        if part_over_whole(claim, ci, o, oi) || part_over_whole(o, oi, claim, ci) {
+            related.push(i);
+        }
+    }
+    let status = if related.is_empty() {
+        ClaimStatus::New
+    } else {
+        ClaimStatus::Contradicts
+    };
+    Comparison { status, related }
+}

@@ -1,0 +1,1027 @@
+//! The model of measures: what a number counts (the counted noun and its group), what
+//! is said of it (deployed, killed, casualties…), who said it, and how firmly.
+//!
+//! All of it is word lists over lower-cased tokens in English, French and Russian. The
+//! lists are deliberately small and explicit so a wrong reading can be traced to one entry.
+
+use super::numbers::{Mention, Tok, TokKind};
+use crate::model::Modality;
+
+/// What a counted noun names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Noun {
+    Troops,
+    Sappers,
+    Builders,
+    /// "engineers": sappers when the sentence speaks of demining, builders otherwise.
+    Engineers,
+    Workers,
+    /// "people", "personnel", "человек": the group comes from the context.
+    Generic,
+    /// "North Koreans", "северокорейцев": people named by nationality.
+    National,
+    /// "military", "военных", "militaires": a noun only when no stronger one follows.
+    Weak,
+    /// "dead", "casualties", "wounded", "prisoners": the noun is the measure.
+    Casualty(&'static str),
+    Brigades,
+}
+
+/// (pattern, prefix match, noun)
+const NOUNS: &[(&str, bool, Noun)] = &[
+    ("troop", true, Noun::Troops),
+    ("soldier", true, Noun::Troops),
+    ("serviceme", true, Noun::Troops),
+    ("fighters", false, Noun::Troops),
+    ("combatants", false, Noun::Troops),
+    ("officers", false, Noun::Troops),
+    ("servicemembers", false, Noun::Troops),
+    ("forces", false, Noun::Troops),
+    ("contingent", false, Noun::Troops),
+    ("солдат", true, Noun::Troops),
+    ("военнослужащ", true, Noun::Troops),
+    ("бойц", true, Noun::Troops),
+    ("военных", false, Noun::Weak),
+    ("военные", false, Noun::Weak),
+    ("military", false, Noun::Weak),
+    ("militaires", false, Noun::Weak),
+    ("soldat", true, Noun::Troops),
+    ("combattant", true, Noun::Troops),
+    ("sapper", true, Noun::Sappers),
+    ("deminer", true, Noun::Sappers),
+    ("de-miner", true, Noun::Sappers),
+    ("сапер", true, Noun::Sappers),
+    ("саперов", false, Noun::Sappers),
+    ("démineur", true, Noun::Sappers),
+    ("sapeur", true, Noun::Sappers),
+    ("engineer", true, Noun::Engineers),
+    ("инженер", true, Noun::Engineers),
+    ("ingénieur", true, Noun::Engineers),
+    ("builder", true, Noun::Builders),
+    ("строител", true, Noun::Builders),
+    ("bâtisseur", true, Noun::Builders),
+    ("constructeur", true, Noun::Builders),
+    ("worker", true, Noun::Workers),
+    ("labourer", true, Noun::Workers),
+    ("laborer", true, Noun::Workers),
+    ("migrant", true, Noun::Workers),
+    ("рабоч", true, Noun::Workers),
+    ("мигрант", true, Noun::Workers),
+    ("трудящ", true, Noun::Workers),
+    ("ouvrier", true, Noun::Workers),
+    ("travailleur", true, Noun::Workers),
+    ("people", false, Noun::Generic),
+    ("personnel", false, Noun::Generic),
+    ("men", false, Noun::Generic),
+    ("individuals", false, Noun::Generic),
+    ("specialists", false, Noun::Generic),
+    ("человек", false, Noun::Generic),
+    ("граждан", false, Noun::Generic),
+    ("специалист", true, Noun::Generic),
+    ("personnes", false, Noun::Generic),
+    ("hommes", false, Noun::Generic),
+    ("spécialistes", false, Noun::Generic),
+    ("koreans", false, Noun::National),
+    ("north-koreans", false, Noun::National),
+    ("северокорейц", true, Noun::National),
+    ("корейц", true, Noun::National),
+    ("nord-coréens", false, Noun::National),
+    ("coréens", false, Noun::National),
+    ("casualties", false, Noun::Casualty("casualties")),
+    ("casualty", false, Noun::Casualty("casualties")),
+    ("losses", false, Noun::Casualty("casualties")),
+    ("dead", false, Noun::Casualty("killed")),
+    ("deaths", false, Noun::Casualty("killed")),
+    ("killed", false, Noun::Casualty("killed")),
+    ("fatalities", false, Noun::Casualty("killed")),
+    ("wounded", false, Noun::Casualty("wounded")),
+    ("injured", false, Noun::Casualty("wounded")),
+    ("prisoners", false, Noun::Casualty("captured")),
+    ("captured", false, Noun::Casualty("captured")),
+    ("pows", false, Noun::Casualty("captured")),
+    ("погибш", true, Noun::Casualty("killed")),
+    ("убит", true, Noun::Casualty("killed")),
+    ("раненых", false, Noun::Casualty("wounded")),
+    ("раненые", false, Noun::Casualty("wounded")),
+    ("пленных", false, Noun::Casualty("captured")),
+    ("morts", false, Noun::Casualty("killed")),
+    ("tués", false, Noun::Casualty("killed")),
+    ("décès", false, Noun::Casualty("killed")),
+    ("blessés", false, Noun::Casualty("wounded")),
+    ("prisonniers", false, Noun::Casualty("captured")),
+    ("pertes", false, Noun::Casualty("casualties")),
+    ("victimes", false, Noun::Casualty("casualties")),
+    ("brigade", true, Noun::Brigades),
+    ("бригад", true, Noun::Brigades),
+];
+
+/// Nouns that are counted but are not people: a number before them is no claim of ours,
+/// and the search for a counted noun stops there.
+const OTHER_NOUNS: &[&str] = &[
+    "year",
+    "month",
+    "week",
+    "day",
+    "hour",
+    "minute",
+    "time",
+    "km",
+    "kilomet",
+    "mile",
+    "ton",
+    "kg",
+    "visit",
+    "countr",
+    "nation",
+    "reason",
+    "home",
+    "house",
+    "aircraft",
+    "platform",
+    "ship",
+    "tank",
+    "shell",
+    "round",
+    "missile",
+    "drone",
+    "village",
+    "district",
+    "region",
+    "metre",
+    "meter",
+    "point",
+    "step",
+    "лет",
+    "год",
+    "месяц",
+    "недел",
+    "дн",
+    "час",
+    "тонн",
+    "км",
+    "снаряд",
+    "ракет",
+    "an",
+    "ans",
+    "mois",
+    "jour",
+    "semaine",
+    "heure",
+    "obus",
+    "division",
+    "corps",
+    "регион",
+    "област",
+    "percent",
+    "процент",
+    "pour",
+    "kilo",
+];
+
+pub fn noun_of(w: &str) -> Option<Noun> {
+    NOUNS.iter().find_map(|(p, prefix, n)| {
+        let hit = if *prefix { w.starts_with(p) } else { w == *p };
+        hit.then_some(*n)
+    })
+}
+
+fn other_noun(w: &str) -> bool {
+    OTHER_NOUNS.iter().any(|p| {
+        if p.len() <= 3 {
+            w == *p || w == format!("{p}s")
+        } else {
+            w.starts_with(p)
+        }
+    })
+}
+
+/// A counted noun found for a mention: the noun and the token range of its noun phrase.
+#[derive(Debug, Clone, Copy)]
+pub struct Counted {
+    pub noun: Noun,
+    pub phrase_start: usize,
+    pub phrase_end: usize,
+    /// The noun came straight after the number.
+    pub adjacent: bool,
+    /// A casualty word used as an adjective before the noun ("600 dead North Korean
+    /// soldiers"): the measure when the sentence names no other.
+    pub modifier: Option<&'static str>,
+}
+
+/// The counted noun of a mention: after it ("1,000 North Korean sappers", "5,000 of its
+/// soldiers"), else just before it ("casualties at 4,700").
+pub fn counted_noun(toks: &[Tok], m: &Mention) -> Search {
+    let mut weak: Option<Counted> = None;
+    let mut modifier: Option<&'static str> = None;
+    let mut words = 0;
+    let mut k = m.next_tok;
+    while k < toks.len() && words < 5 {
+        let t = &toks[k];
+        match &t.kind {
+            TokKind::Word(w) => {
+                words += 1;
+                if let Some(n) = noun_of(w) {
+                    let c = Counted {
+                        noun: n,
+                        phrase_start: m.next_tok,
+                        phrase_end: k + 1,
+                        adjacent: k == m.next_tok,
+                        modifier,
+                    };
+                    // "two wounded North Korean soldiers": the casualty word is an
+                    // adjective when a people noun follows it.
+                    if let Noun::Casualty(meas) = n {
+                        if modifier.is_none() && people_noun_ahead(toks, k + 1, 5 - words) {
+                            modifier = Some(meas);
+                            k += 1;
+                            continue;
+                        }
+                    }
+                    if n == Noun::Weak {
+                        weak.get_or_insert(c);
+                    } else {
+                        return Search::Found(c);
+                    }
+                } else if other_noun(w) && words <= 2 {
+                    // "three months": the number counts something that is not people.
+                    return weak.map_or(Search::Other, Search::Found);
+                } else if other_noun(w) || weak.is_some() {
+                    // Past another noun, or past the word after a weak one: stop looking.
+                    break;
+                }
+            }
+            TokKind::Sym('-') | TokKind::Sym('\'') | TokKind::Sym('’') => {}
+            _ => break,
+        }
+        k += 1;
+    }
+    if let Some(w) = weak {
+        return Search::Found(w);
+    }
+    // Backward: the noun before the number, in the same clause ("casualties at 4,700",
+    // "the casualty toll has climbed to nearly 5,000").
+    let mut k = m.first_tok;
+    let mut words = 0;
+    while k > 0 && words < 6 {
+        k -= 1;
+        match &toks[k].kind {
+            TokKind::Word(w) => {
+                words += 1;
+                if let Some(n) = noun_of(w) {
+                    if n != Noun::Weak && n != Noun::Brigades {
+                        return Search::Found(Counted {
+                            noun: n,
+                            phrase_start: k,
+                            phrase_end: k + 1,
+                            adjacent: false,
+                            modifier: None,
+                        });
+                    }
+                }
+            }
+            _ => break,
+        }
+    }
+    Search::Nothing
+}
+
+/// Whether a people noun (not a casualty word) follows within `n` words, uninterrupted.
+fn people_noun_ahead(toks: &[Tok], from: usize, n: usize) -> bool {
+    toks.iter()
+        .skip(from)
+        .take(n)
+        .map_while(Tok::word)
+        .any(|w| noun_of(w).is_some_and(|x| !matches!(x, Noun::Casualty(_) | Noun::Weak)))
+}
+
+/// What the search for a counted noun found.
+#[derive(Debug, Clone, Copy)]
+pub enum Search {
+    Found(Counted),
+    /// The number counts something else ("three months", "a 5,000-ton ship").
+    Other,
+    /// No noun near it: maybe elided ("with an additional 5,000 expected").
+    Nothing,
+}
+
+/// Which group of people a noun names, given the sentence (lower-cased).
+pub fn group_of(noun: Noun, phrase: &str, sentence: &str) -> &'static str {
+    // Demining as an activity colours every group of the sentence; a sapper noun only
+    // its own phrase ("2,000 people and 300 deminers": the 2,000 are not sappers).
+    let activity = [
+        "demining",
+        "de-mining",
+        "mine-clear",
+        "mine clear",
+        "clear mines",
+        "разминир",
+        "déminage",
+    ]
+    .iter()
+    .any(|w| sentence.contains(w));
+    let sapper_noun = |t: &str| {
+        ["deminer", "sapper", "сапер", "démineur", "sapeur"]
+            .iter()
+            .any(|w| t.contains(w))
+    };
+    let demining =
+        activity || (noun == Noun::Engineers && sapper_noun(sentence)) || sapper_noun(phrase);
+    let building = [
+        "construct",
+        "build",
+        "rebuild",
+        "reconstruct",
+        "строит",
+        "стройк",
+        "восстанов",
+        "reconstru",
+        "bâti",
+        "chantier",
+    ];
+    let building_phrase = building.iter().any(|w| phrase.contains(w));
+    let building_sentence = building.iter().any(|w| sentence.contains(w));
+    let working = [
+        "working",
+        "work in",
+        " work ",
+        "labour",
+        "labor",
+        "работа",
+        "работн",
+        "travaill",
+    ]
+    .iter()
+    .any(|w| sentence.contains(w));
+    match noun {
+        Noun::Troops | Noun::Casualty(_) => "troops",
+        Noun::Sappers => "sappers",
+        Noun::Builders => "builders",
+        Noun::Engineers if demining => "sappers",
+        Noun::Engineers => "builders",
+        Noun::Workers if building_phrase => "builders",
+        Noun::Workers => "workers",
+        Noun::Generic | Noun::National | Noun::Weak | Noun::Brigades => {
+            if building_phrase || (building_sentence && noun != Noun::National) {
+                "builders"
+            } else if demining && noun != Noun::Brigades {
+                "sappers"
+            } else if working {
+                "workers"
+            } else {
+                "troops"
+            }
+        }
+    }
+}
+
+/// The nationality a noun phrase or a sentence names, as a subject prefix.
+pub fn nationality(s: &str) -> Option<&'static str> {
+    let dprk_direct = [
+        "north korea",
+        "north-korea",
+        "dprk",
+        "pyongyang",
+        "kim jong",
+        "кндр",
+        "северокоре",
+        "пхеньян",
+        "corée du nord",
+        "nord-coré",
+        "rpdc",
+    ];
+    if dprk_direct.iter().any(|w| s.contains(w)) {
+        return Some("dprk");
+    }
+    // "Korean" alone means the North here unless the South is named next to it.
+    for (korean, south) in [
+        ("korean", "south korean"),
+        ("корейск", "южнокорейск"),
+        ("coréen", "sud-coréen"),
+    ] {
+        if s.contains(korean) && s.matches(korean).count() > s.matches(south).count() {
+            return Some("dprk");
+        }
+    }
+    if ["russian", "российск", "русск", "russe"]
+        .iter()
+        .any(|w| s.contains(w))
+    {
+        return Some("russia");
+    }
+    if ["ukrainian", "украинск", "ukrainien"]
+        .iter()
+        .any(|w| s.contains(w))
+    {
+        return Some("ukraine");
+    }
+    None
+}
+
+/// (pattern, prefix match, measure) for what is said of a count of people.
+const MEASURE_WORDS: &[(&str, bool, &str)] = &[
+    ("died", false, "killed"),
+    ("dead", false, "killed"),
+    ("killed", false, "killed"),
+    ("death", false, "killed"),
+    ("deaths", false, "killed"),
+    ("die", false, "killed"),
+    ("perished", false, "killed"),
+    ("fatalit", true, "killed"),
+    ("погиб", true, "killed"),
+    ("убит", true, "killed"),
+    ("умер", true, "killed"),
+    ("morts", false, "killed"),
+    ("tués", false, "killed"),
+    ("décéd", true, "killed"),
+    ("casualt", true, "casualties"),
+    ("losses", false, "casualties"),
+    ("потер", true, "casualties"),
+    ("pertes", false, "casualties"),
+    ("wounded", false, "wounded"),
+    ("injured", false, "wounded"),
+    ("ранен", true, "wounded"),
+    ("blessés", false, "wounded"),
+    ("captured", false, "captured"),
+    ("prisoner", true, "captured"),
+    ("плен", true, "captured"),
+    ("capturé", true, "captured"),
+    ("sent", false, "deployed"),
+    ("send", true, "deployed"),
+    ("deploy", true, "deployed"),
+    ("dispatch", true, "deployed"),
+    ("stationed", false, "deployed"),
+    ("transferred", false, "deployed"),
+    ("arrived", false, "deployed"),
+    ("arrive", false, "deployed"),
+    ("bring", false, "deployed"),
+    ("moved", false, "deployed"),
+    ("прибуд", true, "deployed"),
+    ("enverr", true, "deployed"),
+    ("envoi", true, "deployed"),
+    ("направ", true, "deployed"),
+    ("отправ", true, "deployed"),
+    ("развер", true, "deployed"),
+    ("переброш", true, "deployed"),
+    ("переброс", true, "deployed"),
+    ("прибыл", true, "deployed"),
+    ("размещ", true, "deployed"),
+    ("envoy", true, "deployed"),
+    ("déploy", true, "deployed"),
+    ("dépêch", true, "deployed"),
+    ("stationn", true, "deployed"),
+    ("working", false, "present"),
+    ("work", false, "present"),
+    ("works", false, "present"),
+    ("работа", true, "present"),
+    ("находят", true, "present"),
+    ("travaill", true, "present"),
+    ("présents", false, "present"),
+    ("фронте", false, "present"),
+    ("находи", true, "present"),
+];
+
+const EXPECT_WORDS: &[&str] = &["expected", "follow", "ожида", "attendu", "devraient"];
+
+fn measure_word(w: &str) -> Option<&'static str> {
+    MEASURE_WORDS.iter().find_map(|(p, prefix, m)| {
+        let hit = if *prefix { w.starts_with(p) } else { w == *p };
+        hit.then_some(*m)
+    })
+}
+
+/// Clause bounds around token `i`: ';' and ':' split clauses.
+fn clause(toks: &[Tok], i: usize) -> (usize, usize) {
+    let is_bound = |t: &Tok| t.is_sym(';');
+    let start = (0..i)
+        .rev()
+        .find(|&k| is_bound(&toks[k]))
+        .map_or(0, |k| k + 1);
+    let end = (i..toks.len())
+        .find(|&k| is_bound(&toks[k]))
+        .unwrap_or(toks.len());
+    (start, end)
+}
+
+/// The measure nearest to the mention in its clause, skipping the mention's own phrase.
+pub fn nearest_measure(toks: &[Tok], m: &Mention, skip: (usize, usize)) -> Option<&'static str> {
+    let (cs, ce) = clause(toks, m.num_tok);
+    let mut best: Option<(usize, &'static str)> = None;
+    for k in cs..ce {
+        if (m.first_tok..m.next_tok).contains(&k) || (skip.0..skip.1).contains(&k) {
+            continue;
+        }
+        let Some(w) = toks[k].word() else { continue };
+        // "at the front" is where troops are; "to the front" is where they are sent.
+        let at_front = w == "front"
+            && k >= 2
+            && toks[k - 1].word() == Some("the")
+            && toks[k - 2].word() == Some("at");
+        // "take in 30,000 workers": an arrival.
+        let take_in = matches!(w, "take" | "takes" | "taking" | "took")
+            && toks.get(k + 1).and_then(Tok::word) == Some("in");
+        let found = if at_front {
+            Some("present")
+        } else if take_in {
+            Some("deployed")
+        } else {
+            measure_word(w)
+        };
+        if let Some(meas) = found {
+            let d = k.abs_diff(m.num_tok);
+            if best.is_none_or(|(bd, _)| d < bd) {
+                best = Some((d, meas));
+            }
+        }
+    }
+    best.map(|b| b.1)
+}
+
+/// Whether an expectation word ("expected to follow") sits near the mention.
+pub fn expected_near(toks: &[Tok], m: &Mention, phrase_end: usize) -> bool {
+    let from = phrase_end.max(m.next_tok).min(toks.len());
+    let end = (from + 3).min(toks.len());
+    toks[from..end]
+        .iter()
+        .filter_map(Tok::word)
+        .any(|w| EXPECT_WORDS.iter().any(|p| w.starts_with(p)))
+}
+
+/// "an additional 5,000", "another 2,000", "5,000 more", "ещё 3 тыс.".
+pub fn is_increment(toks: &[Tok], m: &Mention, phrase_end: usize) -> bool {
+    let before = m.first_tok.saturating_sub(2)..m.first_tok;
+    let inc_before = before.into_iter().filter_map(|k| toks[k].word()).any(|w| {
+        matches!(
+            w,
+            "additional" | "another" | "further" | "extra" | "ещё" | "еще" | "encore"
+        ) || w.starts_with("дополнительн")
+    });
+    // One word past the noun: "3 000 soldats supplémentaires".
+    let after_end = (phrase_end + 1).max(m.next_tok + 1).min(toks.len());
+    let inc_after = (m.next_tok..after_end)
+        .filter_map(|k| toks[k].word())
+        .enumerate()
+        .any(|(n, w)| {
+            let more = w == "more"
+                && n == 0
+                && toks.get(m.next_tok + 1).and_then(Tok::word) != Some("than");
+            more || matches!(w, "additional" | "supplémentaires" | "supplementaires")
+                || w.starts_with("дополнительн")
+        });
+    inc_before || inc_after
+}
+
+/// Running-total markers: "so far", "now", "already", "as of", "to date".
+pub fn is_running_total(sentence_words: &str) -> bool {
+    const MARKS: &[&str] = &[
+        " so far ",
+        " to date ",
+        " as of ",
+        " already ",
+        " now ",
+        " in total ",
+        " a total of ",
+        " total ",
+        " until now ",
+        " уже ",
+        " в общей сложности ",
+        " к настоящему времени ",
+        " на данный момент ",
+        " всего ",
+        " déjà ",
+        " au total ",
+        " jusqu'à présent ",
+        " à ce jour ",
+        " en tout ",
+        " at present ",
+        " currently ",
+        " в настоящее время ",
+        " actuellement ",
+    ];
+    MARKS.iter().any(|m| sentence_words.contains(m))
+}
+
+/// How firmly the sentence asserts its figures.
+pub fn modality(sentence_words: &str) -> Modality {
+    const POSSIBLE: &[&str] = &[
+        " may ",
+        " might ",
+        " could ",
+        " possibly ",
+        " likely ",
+        " perhaps ",
+        " возможно ",
+        " может ",
+        " могли ",
+        " peut-être ",
+        " pourrait ",
+        " auraient ",
+        " aurait ",
+    ];
+    const EXPECTED: &[&str] = &[
+        " expected ",
+        " ожидается ",
+        " ожидают ",
+        " attendus ",
+        " devraient ",
+        " devrait ",
+    ];
+    const PLANNED: &[&str] = &[
+        " will ",
+        " shall ",
+        " would ",
+        " plans ",
+        " plan to ",
+        " planned ",
+        " set to ",
+        " intends ",
+        " is to ",
+        " are to ",
+        " будут ",
+        " будет ",
+        " планирует ",
+        " планируется ",
+        " намерен ",
+        " va ",
+        " vont ",
+        " sera ",
+        " seront ",
+        " prévoit ",
+    ];
+    if POSSIBLE.iter().any(|w| sentence_words.contains(w)) {
+        Modality::Possible
+    } else if EXPECTED.iter().any(|w| sentence_words.contains(w)) {
+        Modality::Expected
+    } else if PLANNED.iter().any(|w| sentence_words.contains(w)) {
+        Modality::Planned
+    } else {
+        Modality::Asserted
+    }
+}
+
+/// Money and share measures: (pattern, measure).
+const MONEY_WORDS: &[(&str, &str)] = &[
+    ("trade", "trade_turnover"),
+    ("turnover", "trade_turnover"),
+    ("товарооборот", "trade_turnover"),
+    ("торгов", "trade_turnover"),
+    ("échanges", "trade_turnover"),
+    ("commerc", "trade_turnover"),
+    ("debt", "debt"),
+    ("долг", "debt"),
+    ("dette", "debt"),
+    ("written", "written_off"),
+    ("wrote", "written_off"),
+    ("write-off", "written_off"),
+    ("write", "written_off"),
+    ("списан", "written_off"),
+    ("списал", "written_off"),
+    ("annul", "written_off"),
+    ("effac", "written_off"),
+];
+
+/// The money or share measure nearest to a mention, if the sentence names one.
+pub fn money_measure(toks: &[Tok], m: &Mention) -> Option<&'static str> {
+    let mut best: Option<(usize, &'static str)> = None;
+    for (k, t) in toks.iter().enumerate() {
+        let Some(w) = t.word() else { continue };
+        if let Some((_, meas)) = MONEY_WORDS.iter().find(|(p, _)| w.starts_with(p)) {
+            let d = k.abs_diff(m.num_tok);
+            if best.is_none_or(|(bd, _)| d < bd) {
+                best = Some((d, meas));
+            }
+        }
+    }
+    best.map(|b| b.1)
+}
+
+/// Whether the sentence says the quantity fell ("plummeted fiftyfold").
+pub fn says_decline(sentence: &str) -> bool {
+    [
+        "plummet",
+        "fell",
+        "fall",
+        "drop",
+        "decreas",
+        "declin",
+        "shrank",
+        "сократ",
+        "упал",
+        "снизил",
+        "chut",
+        "baiss",
+        "diminu",
+    ]
+    .iter()
+    .any(|w| sentence.contains(w))
+}
+
+/// Verbs and phrases that attribute a statement to someone.
+const SAY_VERBS: &[&str] = &[
+    "said",
+    "says",
+    "say",
+    "stated",
+    "states",
+    "reported",
+    "reports",
+    "estimated",
+    "estimates",
+    "claimed",
+    "claims",
+    "believes",
+    "believe",
+    "assessed",
+    "assesses",
+    "announced",
+    "told",
+    "noted",
+    "confirmed",
+    "wrote",
+    "added",
+    "estimating",
+    "saying",
+    "сообщил",
+    "сообщила",
+    "сообщили",
+    "заявил",
+    "заявила",
+    "заявили",
+    "считает",
+    "оценивает",
+    "a",
+    "estime",
+    "affirme",
+    "rapporte",
+    "annonce",
+    "indique",
+];
+
+const LEAD_INS: &[&str] = &[
+    "according to",
+    "по данным",
+    "по словам",
+    "по оценкам",
+    "по информации",
+    "по сведениям",
+    "selon",
+    "d'après",
+];
+
+/// Lower-case words that may belong to the name of a source ("the agency", "intelligence").
+const SOURCE_WORDS: &[&str] = &[
+    "the",
+    "of",
+    "intelligence",
+    "agency",
+    "ministry",
+    "officials",
+    "official",
+    "lawmaker",
+    "media",
+    "sources",
+    "service",
+    "government",
+    "military",
+    "correspondents",
+    "analysts",
+    "representative",
+    "spy",
+    "spokesman",
+    "spokesperson",
+    "de",
+    "du",
+    "des",
+    "la",
+    "le",
+    "l'",
+    "state",
+    "for",
+    "on",
+    "defence",
+    "defense",
+    "korean",
+    "разведка",
+    "минобороны",
+    "министерство",
+    "обороны",
+    "renseignement",
+    "ministère",
+    "services",
+    "sud-coréens",
+    "британское",
+];
+
+/// Who the sentence says made its claims, if anyone: the first attribution in it.
+pub fn attribution(s: &str, toks: &[Tok]) -> Option<String> {
+    attributions(s, toks).into_iter().next().map(|a| a.1)
+}
+
+/// Every attribution of a sentence with the token index where it is made, in order:
+/// a clause that carries its own ("…, with a Seoul lawmaker estimating 4,700") takes that.
+pub fn attributions(s: &str, toks: &[Tok]) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    // "according to X", "по данным X", "selon X": the words after, to the next comma.
+    for (li, _) in toks.iter().enumerate() {
+        for lead in LEAD_INS {
+            let parts: Vec<&str> = lead.split(' ').collect();
+            let hit = parts
+                .iter()
+                .enumerate()
+                .all(|(n, p)| toks.get(li + n).and_then(Tok::word) == Some(*p));
+            if !hit {
+                continue;
+            }
+            let first = li + parts.len();
+            let mut last = first;
+            while last < toks.len()
+                && last < first + 6
+                && !matches!(toks[last].kind, TokKind::Sym(c) if matches!(c, ',' | '.' | ';' | ':' | '—' | '('))
+            {
+                last += 1;
+            }
+            if last > first {
+                let name = strip_article(&s[toks[first].start..toks[last - 1].end]);
+                if !name.is_empty() {
+                    out.push((li, name));
+                }
+            }
+        }
+    }
+    // "X said/reported/estimated": capitalised words (and source words) before the verb.
+    for (vi, t) in toks.iter().enumerate() {
+        let Some(w) = t.word() else { continue };
+        if !SAY_VERBS.contains(&w) {
+            continue;
+        }
+        // French "a déclaré": only with its participle.
+        if w == "a"
+            && !toks.get(vi + 1).and_then(Tok::word).is_some_and(|n| {
+                matches!(n, "déclaré" | "annoncé" | "affirmé" | "estimé" | "indiqué")
+            })
+        {
+            continue;
+        }
+        let mut k = vi;
+        while k > 0
+            && toks[k - 1]
+                .word()
+                .is_some_and(|p| matches!(p, "has" | "have" | "had" | "also" | "later"))
+        {
+            k -= 1;
+        }
+        let name_end = toks[k].start;
+        let mut first: Option<usize> = None;
+        let mut depth = 0;
+        let mut n = 0;
+        while k > 0 && n < 10 {
+            k -= 1;
+            let tk = &toks[k];
+            match &tk.kind {
+                TokKind::Sym(')') => depth += 1,
+                TokKind::Sym('(') if depth > 0 => depth -= 1,
+                _ if depth > 0 => {}
+                TokKind::Word(lw) => {
+                    // "a Seoul lawmaker in April estimating": a date between name and verb.
+                    if k >= 1 && toks[k - 1].word() == Some("in") && super::numbers::is_month(lw) {
+                        k -= 1;
+                        if first.is_none() {
+                            continue;
+                        }
+                        break;
+                    }
+                    let raw = &s[tk.start..tk.end];
+                    let cap = raw.chars().next().is_some_and(char::is_uppercase);
+                    if cap || SOURCE_WORDS.contains(&lw.as_str()) {
+                        first = Some(k);
+                        n += 1;
+                    } else {
+                        break;
+                    }
+                }
+                TokKind::Sym('\'') | TokKind::Sym('’') => {}
+                _ => break,
+            }
+        }
+        let Some(f) = first else { continue };
+        let end = if toks[f].start < name_end {
+            name_end
+        } else {
+            continue;
+        };
+        let mut name = s[toks[f].start..end].trim();
+        // A date skipped above sits at the end: cut it off.
+        if let Some(p) = name.find(" in ") {
+            name = &name[..p];
+        }
+        // "The Center for Strategic Studies (CSS)": the name without its abbreviation.
+        if name.ends_with(')') {
+            if let Some(p) = name.rfind('(') {
+                name = name[..p].trim();
+            }
+        }
+        let name = strip_article(name);
+        // A named source, or a common noun that names one ("the agency said").
+        let has_cap = name.split_whitespace().any(|w| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                || (SOURCE_WORDS.contains(&w)
+                    && !matches!(
+                        w,
+                        "the" | "of" | "for" | "on" | "de" | "du" | "des" | "la" | "le" | "l'"
+                    ))
+        });
+        // A pronoun says nothing about the source.
+        if has_cap
+            && !name.is_empty()
+            && !["it", "he", "she", "they", "this", "we", "i"]
+                .contains(&name.to_lowercase().as_str())
+        {
+            out.push((vi, name));
+        }
+    }
+    out.sort_by_key(|a| a.0);
+    out
+}
+
+fn strip_article(name: &str) -> String {
+    let name = name.trim().trim_end_matches([',', '.']);
+    for a in ["the ", "The ", "la ", "le ", "les ", "La ", "Le ", "Les "] {
+        if let Some(r) = name.strip_prefix(a) {
+            return r.trim().to_string();
+        }
+    }
+    name.to_string()
+}
+
+/// A yes/no claim that sanctions are (1.0) or are not (0.0) violated, if the sentence
+/// makes one.
+pub fn sanctions_status(sentence_lower: &str, toks: &[Tok]) -> Option<f64> {
+    let about_sanctions = [
+        "sanction",
+        "resolution",
+        "2397",
+        "санкци",
+        "резолюц",
+        "résolution",
+    ]
+    .iter()
+    .any(|w| sentence_lower.contains(w));
+    if !about_sanctions
+        || sentence_lower.contains("whether")
+        || sentence_lower.trim_end().ends_with('?')
+    {
+        return None;
+    }
+    // "the UN Charter" is a different instrument: the violation word must be near the
+    // sanctions word, so check the window between them.
+    let vi = toks.iter().position(|t| {
+        t.word().is_some_and(|w| {
+            ["violat", "breach", "contraven", "наруш", "viol", "enfrei"]
+                .iter()
+                .any(|p| w.starts_with(p))
+        })
+    })?;
+    let near_sanctions = toks.iter().enumerate().any(|(k, t)| {
+        k.abs_diff(vi) <= 8
+            && (t.word().is_some_and(|w| {
+                [
+                    "sanction",
+                    "resolution",
+                    "санкци",
+                    "резолюц",
+                    "résolution",
+                    "unsc",
+                ]
+                .iter()
+                .any(|p| w.starts_with(p))
+            }) || matches!(t.kind, TokKind::Num { value, .. } if value == 2397.0))
+    });
+    if !near_sanctions {
+        return None;
+    }
+    let negated = toks[vi.saturating_sub(4)..vi]
+        .iter()
+        .filter_map(Tok::word)
+        .any(|w| {
+            matches!(
+                w,
+                "not"
+                    | "no"
+                    | "never"
+                    | "neither"
+                    | "nor"
+                    | "without"
+                    | "не"
+                    | "нет"
+                    | "ни"
+                    | "pas"
+                    | "ne"
+                    | "n'"
+                    | "aucun"
+                    | "aucune"
+                    | "sans"
+            ) || w.ends_with("n't")
+                || w.starts_with("n'")
+        })
+        || toks.get(vi + 1).and_then(Tok::word) == Some("pas");
+    Some(if negated { 0.0 } else { 1.0 })
+}

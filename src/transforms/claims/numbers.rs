@@ -1,0 +1,1051 @@
+//! Numbers in a sentence: tokens, then number mentions with their scale, range,
+//! approximation, currency, percent or multiplier, and the non-numbers (years, dates,
+//! ordinals, times, phone and document numbers) set aside.
+
+use crate::model::Approx;
+
+/// The three languages the watchlists cover; number formats and words depend on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Fr,
+    Ru,
+}
+
+impl Lang {
+    /// From a language tag, or guessed from the text when there is none.
+    pub fn detect(tag: Option<&str>, text: &str) -> Lang {
+        if let Some(t) = tag {
+            let t = t.to_ascii_lowercase();
+            if t.starts_with("ru") {
+                return Lang::Ru;
+            }
+            if t.starts_with("fr") {
+                return Lang::Fr;
+            }
+            if t.starts_with("en") {
+                return Lang::En;
+            }
+        }
+        let cyr = text
+            .chars()
+            .filter(|c| ('\u{400}'..='\u{4ff}').contains(c))
+            .count();
+        let lat = text.chars().filter(|c| c.is_ascii_alphabetic()).count();
+        if cyr > lat {
+            return Lang::Ru;
+        }
+        let lower = text.to_lowercase();
+        let fr_hits = [
+            " les ",
+            " des ",
+            " est ",
+            " une ",
+            " dans ",
+            " selon ",
+            " environ ",
+        ]
+        .iter()
+        .filter(|w| lower.contains(*w))
+        .count();
+        if fr_hits >= 2 {
+            Lang::Fr
+        } else {
+            Lang::En
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TokKind {
+    /// Digits. `grouped` when written with thousands separators; `int_digits` counts the
+    /// digits of a plain integer (4 for "2024"), 0 otherwise.
+    Num {
+        value: f64,
+        grouped: bool,
+        int_digits: usize,
+    },
+    /// A word, lower-cased, `’` as `'`, `ё` as `е`, a possessive `'s` dropped.
+    Word(String),
+    Sym(char),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tok {
+    pub kind: TokKind,
+    /// Byte offsets in the sentence.
+    pub start: usize,
+    pub end: usize,
+    /// No white space between this token and the previous one.
+    pub glued: bool,
+}
+
+impl Tok {
+    pub fn word(&self) -> Option<&str> {
+        match &self.kind {
+            TokKind::Word(w) => Some(w),
+            _ => None,
+        }
+    }
+    pub fn is_sym(&self, c: char) -> bool {
+        self.kind == TokKind::Sym(c)
+    }
+}
+
+/// Split a sentence into tokens.
+pub fn tokenize(s: &str, lang: Lang) -> Vec<Tok> {
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut glued = false;
+    while i < chars.len() {
+        let (b, c) = chars[i];
+        if c.is_whitespace() {
+            glued = false;
+            i += 1;
+            continue;
+        }
+        if c.is_ascii_digit() {
+            let (value, grouped, int_digits, len) = read_number(&s[b..], lang);
+            let end = b + len;
+            out.push(Tok {
+                kind: TokKind::Num {
+                    value,
+                    grouped,
+                    int_digits,
+                },
+                start: b,
+                end,
+                glued,
+            });
+            while i < chars.len() && chars[i].0 < end {
+                i += 1;
+            }
+        } else if c.is_alphabetic() {
+            let mut j = i + 1;
+            while j < chars.len() {
+                let cj = chars[j].1;
+                let joiner = matches!(cj, '\'' | '’' | '-')
+                    && chars.get(j + 1).is_some_and(|n| n.1.is_alphabetic());
+                if cj.is_alphabetic() || joiner {
+                    j += if joiner { 2 } else { 1 };
+                } else {
+                    break;
+                }
+            }
+            let end = chars.get(j).map_or(s.len(), |x| x.0);
+            out.push(Tok {
+                kind: TokKind::Word(normalize_word(&s[b..end])),
+                start: b,
+                end,
+                glued,
+            });
+            i = j;
+        } else {
+            out.push(Tok {
+                kind: TokKind::Sym(c),
+                start: b,
+                end: b + c.len_utf8(),
+                glued,
+            });
+            i += 1;
+        }
+        glued = true;
+    }
+    out
+}
+
+pub fn normalize_word(w: &str) -> String {
+    let mut s = w.to_lowercase().replace('’', "'").replace('ё', "е");
+    if s.ends_with("'s") {
+        s.truncate(s.len() - 2);
+    }
+    s
+}
+
+/// Read digits at the start of `s`: value, grouped, integer digit count, byte length.
+/// English groups thousands with ',' and marks decimals with '.'; French and Russian the
+/// other way round; a (narrow) no-break or plain space groups thousands in all three.
+fn read_number(s: &str, lang: Lang) -> (f64, bool, usize, usize) {
+    let (group_seps, dec_sep): (&[char], char) = match lang {
+        Lang::En => (&[',', ' ', '\u{a0}', '\u{202f}', '\u{2009}'], '.'),
+        Lang::Fr | Lang::Ru => (&['.', ' ', '\u{a0}', '\u{202f}', '\u{2009}'], ','),
+    };
+    let b = s.as_bytes();
+    let mut pos = 0;
+    while pos < b.len() && b[pos].is_ascii_digit() {
+        pos += 1;
+    }
+    let mut digits = s[..pos].to_string();
+    let mut grouped = false;
+    // Thousands groups: only after a lead of 1-3 digits, and exactly 3 digits each.
+    if pos <= 3 {
+        while let Some(sep) = s[pos..].chars().next() {
+            if !group_seps.contains(&sep) {
+                break;
+            }
+            let after = pos + sep.len_utf8();
+            let grp = &s[after..];
+            let n = grp.bytes().take_while(u8::is_ascii_digit).count();
+            if n != 3 {
+                break;
+            }
+            digits.push_str(&grp[..3]);
+            pos = after + 3;
+            grouped = true;
+        }
+    }
+    let mut value: f64 = digits.parse().unwrap_or(0.0);
+    let mut has_decimals = false;
+    if s[pos..].starts_with(dec_sep) {
+        let frac = &s[pos + 1..];
+        let n = frac.bytes().take_while(u8::is_ascii_digit).count();
+        // In English "1,5" is not a number we read as 1.5; in French/Russian "1.000"
+        // was taken as a group above, so a separator here is a decimal one.
+        if n > 0 {
+            if let Ok(f) = format!("0.{}", &frac[..n]).parse::<f64>() {
+                value += f;
+            }
+            pos += 1 + n;
+            has_decimals = true;
+        }
+    }
+    let int_digits = if grouped || has_decimals {
+        0
+    } else {
+        digits.len()
+    };
+    (value, grouped, int_digits, pos)
+}
+
+/// How the number is measured, from the symbols and words around it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumUnit {
+    /// A count: its unit comes from the counted noun.
+    Count,
+    Usd,
+    Eur,
+    Rub,
+    Percent,
+    /// "ninefold", "nine times": a ratio of new to old.
+    Ratio,
+}
+
+/// One number read from a sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mention {
+    /// Token range of the mention (approximation words included).
+    pub first_tok: usize,
+    /// Token just after the mention (its scale, currency and percent words included).
+    pub next_tok: usize,
+    /// Token index of the number itself.
+    pub num_tok: usize,
+    pub value: f64,
+    pub value_max: Option<f64>,
+    pub approx: Approx,
+    pub unit: NumUnit,
+    /// A plain four-digit integer 1800-2100: a year unless a counted noun follows at once.
+    pub year_like: bool,
+    /// Written with "-strong" ("a 5,000-strong contingent").
+    pub strong: bool,
+}
+
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+];
+
+/// Words after which a number is an identifier, never a quantity.
+const ID_WORDS: &[&str] = &[
+    "resolution",
+    "resolutions",
+    "résolution",
+    "résolutions",
+    "резолюция",
+    "резолюции",
+    "резолюцией",
+    "резолюцию",
+    "резолюций",
+    "unsc",
+    "no",
+    "nos",
+    "number",
+    "nr",
+    "page",
+    "p",
+    "pp",
+    "article",
+    "art",
+    "статья",
+    "статьи",
+    "статье",
+    "статьей",
+    "chapter",
+    "decree",
+    "section",
+    "paragraph",
+    "paragraphe",
+    "flight",
+    "route",
+    "item",
+    "photo",
+    "aged",
+    "age",
+    "âgé",
+    "âgés",
+    "возрасте",
+    "tel",
+    "phone",
+    "telephone",
+    "téléphone",
+    "тел",
+    "code",
+];
+
+/// Words before a year ("in 2023", "since 2022", "в 2023").
+const ORDINAL_SUFFIXES: &[&str] = &[
+    "st", "nd", "rd", "th", "s", "er", "re", "e", "ème", "eme", "е", "го", "й", "я", "ая", "ой",
+    "м", "х", "ые",
+];
+
+fn small_number_word(w: &str) -> Option<f64> {
+    let v = match w {
+        "one" | "un" | "une" | "один" | "одна" | "одно" | "одного" => 1.0,
+        "two" | "deux" | "два" | "две" | "двух" => 2.0,
+        "three" | "trois" | "три" | "трех" => 3.0,
+        "four" | "quatre" | "четыре" | "четырех" => 4.0,
+        "five" | "cinq" | "пять" | "пяти" => 5.0,
+        "six" | "шесть" | "шести" => 6.0,
+        "seven" | "sept" | "семь" | "семи" => 7.0,
+        "eight" | "huit" | "восемь" | "восьми" => 8.0,
+        "nine" | "neuf" | "девять" | "девяти" => 9.0,
+        "ten" | "dix" | "десять" | "десяти" => 10.0,
+        "eleven" | "onze" | "одиннадцать" => 11.0,
+        "twelve" | "douze" | "двенадцать" => 12.0,
+        "thirteen" | "treize" => 13.0,
+        "fourteen" | "quatorze" => 14.0,
+        "fifteen" | "quinze" | "пятнадцать" => 15.0,
+        "sixteen" | "seize" => 16.0,
+        "seventeen" => 17.0,
+        "eighteen" => 18.0,
+        "nineteen" => 19.0,
+        "twenty" | "vingt" | "двадцать" => 20.0,
+        "thirty" | "trente" | "тридцать" => 30.0,
+        "forty" | "quarante" | "сорок" => 40.0,
+        "fifty" | "cinquante" | "пятьдесят" => 50.0,
+        "sixty" | "soixante" | "шестьдесят" => 60.0,
+        "seventy" | "семьдесят" => 70.0,
+        "eighty" | "восемьдесят" => 80.0,
+        "ninety" | "девяносто" => 90.0,
+        "сто" | "cent" | "cents" => 100.0,
+        "двести" => 200.0,
+        "триста" => 300.0,
+        "пятьсот" => 500.0,
+        "dozen" => 12.0,
+        _ => return None,
+    };
+    Some(v)
+}
+
+/// Scale words: "thousand", "тыс", "млн", "billion", "mille"…
+fn scale_word(w: &str) -> Option<f64> {
+    let v = match w {
+        "thousand" | "thousands" | "k" | "тыс" | "тысяча" | "тысячу" | "тысячи" | "тысяч"
+        | "mille" => 1e3,
+        "million" | "millions" | "mln" | "mn" | "m" | "млн" | "миллион" | "миллиона"
+        | "миллионов" => 1e6,
+        "billion"
+        | "billions"
+        | "bn"
+        | "bln"
+        | "b"
+        | "млрд"
+        | "миллиард"
+        | "миллиарда"
+        | "миллиардов"
+        | "milliard"
+        | "milliards"
+        | "md"
+        | "mds"
+        | "mrd" => 1e9,
+        _ => return None,
+    };
+    Some(v)
+}
+
+/// Plurals that say "many" without a number: never read as one.
+fn vague_word(w: &str) -> bool {
+    matches!(
+        w,
+        "thousands"
+            | "hundreds"
+            | "dozens"
+            | "tens"
+            | "scores"
+            | "millions"
+            | "several"
+            | "numerous"
+            | "milliers"
+            | "centaines"
+            | "dizaines"
+            | "plusieurs"
+            | "тысячи"
+            | "тысяч"
+            | "сотни"
+            | "десятки"
+            | "несколько"
+            | "множество"
+            | "many"
+    )
+}
+
+/// A word that multiplies: "ninefold", "fiftyfold".
+fn fold_word(w: &str) -> Option<f64> {
+    let stem = w.strip_suffix("fold")?;
+    let stem = stem.trim_end_matches('-');
+    number_words_value(&[stem])
+}
+
+fn number_words_value(words: &[&str]) -> Option<f64> {
+    let mut total = 0.0;
+    let mut current = 0.0;
+    let mut any = false;
+    for w in words {
+        for part in w.split('-') {
+            if let Some(v) = small_number_word(part) {
+                current += v;
+                any = true;
+            } else if part == "hundred" {
+                current = if current == 0.0 {
+                    100.0
+                } else {
+                    current * 100.0
+                };
+                any = true;
+            } else if let Some(s) = scale_word(part) {
+                total += if current == 0.0 { 1.0 } else { current } * s;
+                current = 0.0;
+                any = true;
+            } else {
+                return None;
+            }
+        }
+    }
+    any.then_some(total + current)
+}
+
+/// French number words that are other words in English ("UN sanctions", "Sept.").
+fn french_only(w: &str) -> bool {
+    matches!(
+        w,
+        "un" | "une" | "sept" | "cent" | "cents" | "neuf" | "dix" | "six" | "mille"
+    )
+}
+
+/// A number written in words from token `i`: value and the token after it.
+fn read_number_words(toks: &[Tok], i: usize, lang: Lang) -> Option<(f64, usize)> {
+    let first = toks.get(i)?.word()?;
+    if lang != Lang::Fr && french_only(first) && first != "six" {
+        return None;
+    }
+    if lang == Lang::Fr && first == "a" {
+        return None;
+    }
+    let mut j = i;
+    let mut words: Vec<&str> = Vec::new();
+    // "a thousand", "a hundred", "a dozen": the article stands for one.
+    if matches!(first, "a" | "an") {
+        let next = toks.get(i + 1)?.word()?;
+        if !(next == "hundred" || next == "dozen" || scale_word(next).is_some()) {
+            return None;
+        }
+        words.push("one");
+        j += 1;
+    }
+    while let Some(w) = toks.get(j).and_then(Tok::word) {
+        let is_num = w
+            .split('-')
+            .all(|p| small_number_word(p).is_some() || p == "hundred" || scale_word(p).is_some());
+        // Abbreviated scales ("m", "k", "bn") are words only after a number.
+        let is_abbrev = matches!(w, "m" | "k" | "b" | "bn" | "mn" | "md" | "mds");
+        if !is_num || (words.is_empty() && is_abbrev) {
+            break;
+        }
+        if words.is_empty()
+            && scale_word(w).is_some()
+            && !matches!(w, "тысяча" | "тысячу" | "mille")
+        {
+            // "thousands of" is vague; a bare "thousand" needs its article.
+            break;
+        }
+        words.push(w);
+        j += 1;
+    }
+    if words.is_empty() {
+        return None;
+    }
+    number_words_value(&words).map(|v| (v, j))
+}
+
+fn prev_words(toks: &[Tok], i: usize, n: usize) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut k = i;
+    while k > 0 && out.len() < n {
+        k -= 1;
+        match &toks[k].kind {
+            TokKind::Word(w) => out.push(w.as_str()),
+            TokKind::Sym('(') | TokKind::Sym(')') | TokKind::Sym('№') | TokKind::Sym('#') => {
+                if toks[k].is_sym('№') || toks[k].is_sym('#') {
+                    out.push("no");
+                }
+            }
+            _ => break,
+        }
+    }
+    out.reverse();
+    out
+}
+
+/// Approximation words before the number: (approx, index of the first approx token).
+fn approx_before(toks: &[Tok], i: usize) -> (Approx, usize) {
+    if i > 0 {
+        if let TokKind::Sym(c) = toks[i - 1].kind {
+            let a = match c {
+                '~' | '≈' => Some(Approx::About),
+                '>' => Some(Approx::Over),
+                '≥' => Some(Approx::AtLeast),
+                '<' => Some(Approx::Under),
+                '≤' => Some(Approx::UpTo),
+                _ => None,
+            };
+            if let Some(a) = a {
+                return (a, i - 1);
+            }
+        }
+    }
+    let words: Vec<&str> = (i.saturating_sub(3)..i)
+        .filter_map(|k| toks[k].word())
+        .collect();
+    // Only words directly before the number count: stop at a symbol in between.
+    let contiguous = (i.saturating_sub(3)..i).all(|k| toks[k].word().is_some());
+    let words: Vec<&str> = if contiguous {
+        words
+    } else {
+        let mut v = Vec::new();
+        let mut k = i;
+        while k > 0 && toks[k - 1].word().is_some() && v.len() < 3 {
+            k -= 1;
+            v.push(toks[k].word().unwrap_or(""));
+        }
+        v.reverse();
+        v
+    };
+    const PHRASES: &[(&str, Approx)] = &[
+        ("more than", Approx::Over),
+        ("upwards of", Approx::Over),
+        ("in excess of", Approx::Over),
+        ("at least", Approx::AtLeast),
+        ("no fewer than", Approx::AtLeast),
+        ("no less than", Approx::AtLeast),
+        ("not less than", Approx::AtLeast),
+        ("up to", Approx::UpTo),
+        ("as many as", Approx::UpTo),
+        ("fewer than", Approx::Under),
+        ("less than", Approx::Under),
+        ("an estimated", Approx::About),
+        ("не менее", Approx::AtLeast),
+        ("как минимум", Approx::AtLeast),
+        ("по меньшей мере", Approx::AtLeast),
+        ("не более", Approx::UpTo),
+        ("pas moins de", Approx::AtLeast),
+        ("plus de", Approx::Over),
+        ("au moins", Approx::AtLeast),
+        ("près de", Approx::About),
+        ("moins de", Approx::Under),
+        ("jusqu'à", Approx::UpTo),
+        ("about", Approx::About),
+        ("around", Approx::About),
+        ("approximately", Approx::About),
+        ("approx", Approx::About),
+        ("roughly", Approx::About),
+        ("some", Approx::About),
+        ("nearly", Approx::About),
+        ("almost", Approx::About),
+        ("circa", Approx::About),
+        ("estimated", Approx::About),
+        ("over", Approx::Over),
+        ("above", Approx::Over),
+        ("under", Approx::Under),
+        ("below", Approx::Under),
+        ("около", Approx::About),
+        ("почти", Approx::About),
+        ("примерно", Approx::About),
+        ("приблизительно", Approx::About),
+        ("порядка", Approx::About),
+        ("более", Approx::Over),
+        ("свыше", Approx::Over),
+        ("больше", Approx::Over),
+        ("менее", Approx::Under),
+        ("меньше", Approx::Under),
+        ("до", Approx::UpTo),
+        ("environ", Approx::About),
+        ("presque", Approx::About),
+        ("quelque", Approx::About),
+        ("approximativement", Approx::About),
+    ];
+    for (phrase, a) in PHRASES {
+        let p: Vec<&str> = phrase.split(' ').collect();
+        // Russian "до" after a change ("вырос в девять раз, до 34 млн") gives the new
+        // level, not a ceiling.
+        if *phrase == "до" && i >= 2 {
+            let before = &toks[i - 2];
+            let change = before.word().is_some_and(|w| {
+                [
+                    "вырос",
+                    "увелич",
+                    "сократ",
+                    "снизил",
+                    "упал",
+                    "поднял",
+                    "раз",
+                ]
+                .iter()
+                .any(|p| w.starts_with(p))
+            });
+            if change || before.is_sym(',') {
+                continue;
+            }
+        }
+        if words.len() >= p.len() && words[words.len() - p.len()..] == p[..] {
+            return (*a, i - p.len());
+        }
+    }
+    (Approx::Exact, i)
+}
+
+pub fn is_month(w: &str) -> bool {
+    MONTHS.contains(&w)
+}
+
+/// The number (digits or words) at token `i`, without scale: value, next token, whether
+/// it is a plain integer of `int_digits` digits.
+fn read_core(toks: &[Tok], i: usize, lang: Lang) -> Option<(f64, usize, bool, usize)> {
+    match &toks[i].kind {
+        TokKind::Num {
+            value,
+            grouped,
+            int_digits,
+        } => Some((*value, i + 1, *grouped, *int_digits)),
+        TokKind::Word(_) => read_number_words(toks, i, lang).map(|(v, j)| (v, j, true, 0)),
+        TokKind::Sym(_) => None,
+    }
+}
+
+/// A scale word at `j` (optionally followed by its abbreviation dot).
+fn read_scale(toks: &[Tok], j: usize) -> (f64, usize) {
+    let Some(w) = toks.get(j).and_then(Tok::word) else {
+        return (1.0, j);
+    };
+    // "m", "k", "b" only count glued to the digits or after a currency sign.
+    let short = matches!(w, "m" | "k" | "b");
+    if short && !toks[j].glued {
+        return (1.0, j);
+    }
+    if vague_word(w) && !matches!(w, "тысячи" | "тысяч" | "thousands" | "millions") {
+        return (1.0, j);
+    }
+    match scale_word(w) {
+        Some(s) => {
+            let mut k = j + 1;
+            if toks.get(k).is_some_and(|t| t.is_sym('.'))
+                && matches!(
+                    w,
+                    "тыс" | "млн" | "млрд" | "mln" | "bn" | "bln" | "md" | "mds"
+                )
+                && toks.get(k + 1).is_some()
+            {
+                k += 1;
+            }
+            (s, k)
+        }
+        None => (1.0, j),
+    }
+}
+
+/// Read every number mention of a tokenised sentence.
+pub fn mentions(toks: &[Tok], lang: Lang) -> Vec<Mention> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        match read_mention(toks, i, lang) {
+            Step::Mention(m) => {
+                i = m.next_tok.max(i + 1);
+                out.push(m);
+            }
+            Step::Skip(next) => i = next.max(i + 1),
+        }
+    }
+    out
+}
+
+enum Step {
+    Mention(Mention),
+    Skip(usize),
+}
+
+fn read_mention(toks: &[Tok], i: usize, lang: Lang) -> Step {
+    let t = &toks[i];
+    // Vague plurals: "thousands of", "des milliers", "тысячи" (not after a number).
+    if let Some(w) = t.word() {
+        if vague_word(w) {
+            let mut j = i + 1;
+            while toks.get(j).and_then(Tok::word).is_some_and(|w| {
+                vague_word(w) || matches!(w, "of" | "de" | "des" | "thousand" | "hundred")
+            }) {
+                j += 1;
+            }
+            return Step::Skip(j);
+        }
+        if let Some(v) = fold_word(w) {
+            return Step::Mention(Mention {
+                first_tok: approx_before(toks, i).1,
+                next_tok: i + 1,
+                num_tok: i,
+                value: v,
+                value_max: None,
+                approx: approx_before(toks, i).0,
+                unit: NumUnit::Ratio,
+                year_like: false,
+                strong: false,
+            });
+        }
+    }
+    let Some((mut value, mut j, grouped, int_digits)) = read_core(toks, i, lang) else {
+        return Step::Skip(i + 1);
+    };
+    let is_digits = matches!(t.kind, TokKind::Num { .. });
+    if is_digits {
+        // Glued suffixes: ordinals, decades, times, compound adjectives.
+        if let Some(n) = toks.get(j).filter(|n| n.glued) {
+            if let Some(w) = n.word() {
+                if ORDINAL_SUFFIXES.contains(&w) {
+                    return Step::Skip(j + 1);
+                }
+            }
+            if n.is_sym(':') && toks.get(j + 1).is_some_and(|x| x.glued) {
+                return Step::Skip(j + 2);
+            }
+            if n.is_sym('/') && toks.get(j + 1).is_some_and(|x| x.glued) {
+                // 19/06/2024 and other slashed dates.
+                return Step::Skip(j + 4);
+            }
+        }
+        // Identifiers: "Resolution 2397", "No. 2397", "aged 84", "page 3".
+        let before = prev_words(toks, i, 2);
+        if before.iter().any(|w| ID_WORDS.contains(w)) {
+            return Step::Skip(j);
+        }
+        // Phone numbers: "+7 495 …", "555-1234".
+        if i > 0 && toks[i - 1].is_sym('+') {
+            let mut k = j;
+            while toks
+                .get(k)
+                .is_some_and(|x| matches!(x.kind, TokKind::Num { .. }) || x.is_sym('-'))
+            {
+                k += 1;
+            }
+            return Step::Skip(k);
+        }
+        // Dates: a month name next to the number.
+        let prev_month = before.last().is_some_and(|w| is_month(w));
+        let next_month = toks.get(j).and_then(Tok::word).is_some_and(is_month);
+        if (prev_month || next_month) && int_digits > 0 && int_digits <= 4 {
+            return Step::Skip(j + 1);
+        }
+    } else if let Some(n) = toks.get(j).and_then(Tok::word) {
+        // "nine times", "neuf fois", "в девять раз" read below; dates in words are rare.
+        let _ = n;
+    }
+    let year_like = !grouped && int_digits == 4 && (1800.0..=2100.0).contains(&value);
+    // A compound adjective: "5,000-ton", "84-year-old", "1950-е", unless "-strong"/"-fold".
+    let mut strong = false;
+    if is_digits {
+        if let (Some(d), Some(w)) = (toks.get(j), toks.get(j + 1)) {
+            if d.is_sym('-') && d.glued && w.glued {
+                match w.word() {
+                    Some("strong") => {
+                        strong = true;
+                        j += 2;
+                    }
+                    Some("fold") => {
+                        let (approx, first) = approx_before(toks, i);
+                        return Step::Mention(Mention {
+                            first_tok: first,
+                            next_tok: j + 2,
+                            num_tok: i,
+                            value,
+                            value_max: None,
+                            approx,
+                            unit: NumUnit::Ratio,
+                            year_like: false,
+                            strong: false,
+                        });
+                    }
+                    Some(_) => return Step::Skip(j + 2),
+                    None => {}
+                }
+            }
+        }
+    }
+    let (approx0, mut first_tok) = approx_before(toks, i);
+    let mut approx = approx0;
+    // Currency before: "$", "US$", "USD", "€".
+    let mut unit = NumUnit::Count;
+    if i > 0 {
+        let p = &toks[i - 1];
+        let cur = match &p.kind {
+            TokKind::Sym('$') => Some(NumUnit::Usd),
+            TokKind::Sym('€') => Some(NumUnit::Eur),
+            TokKind::Word(w) if w == "usd" => Some(NumUnit::Usd),
+            _ => None,
+        };
+        if let Some(c) = cur {
+            unit = c;
+            let (a, f) = approx_before(toks, i - 1);
+            approx = a;
+            first_tok = f.min(i - 1);
+        }
+    }
+    let (mut scale, mut k) = read_scale(toks, j);
+    if unit != NumUnit::Count && scale == 1.0 {
+        // "$34m", "$11bn": short scales right after a currency amount.
+        if let Some(w) = toks.get(j).and_then(Tok::word) {
+            if matches!(w, "m" | "b") {
+                scale = if w == "m" { 1e6 } else { 1e9 };
+                k = j + 1;
+            }
+        }
+    }
+    // Ranges: "3,000–4,000", "3-4 тыс.", "between 3,000 and 4,000", "от 3 до 4".
+    let mut value_max = None;
+    let before1 = prev_words(toks, first_tok, 1);
+    let range_intro = before1
+        .first()
+        .is_some_and(|w| matches!(*w, "between" | "from" | "entre" | "de" | "от" | "между"));
+    if let Some(sep) = toks.get(k) {
+        let is_dash = matches!(
+            sep.kind,
+            TokKind::Sym('–') | TokKind::Sym('—') | TokKind::Sym('-')
+        );
+        let is_word_sep = sep.word().is_some_and(|w| {
+            (range_intro && matches!(w, "and" | "to" | "et" | "à" | "a" | "до" | "и"))
+                || matches!(w, "to")
+        });
+        if (is_dash || is_word_sep) && k + 1 < toks.len() {
+            let mut n2 = k + 1;
+            if unit == NumUnit::Usd && toks[n2].is_sym('$') {
+                n2 += 1;
+            }
+            if let Some((v2, j2, grouped2, digits2)) = read_core(toks, n2, lang) {
+                let (scale2, k2) = read_scale(toks, j2);
+                let phone = is_dash && !grouped && !grouped2 && int_digits >= 3 && digits2 >= 4;
+                let years = year_like && digits2 == 4 && (1800.0..=2100.0).contains(&v2);
+                let years2 = year_like && digits2 == 2;
+                if phone || years || years2 {
+                    return Step::Skip(k2);
+                }
+                let s1 = if scale == 1.0 { scale2 } else { scale };
+                let lo = value * s1;
+                let hi = v2 * scale2;
+                if hi > lo {
+                    value = lo;
+                    scale = 1.0;
+                    value_max = Some(hi);
+                    k = k2;
+                }
+            }
+        }
+    }
+    value *= scale;
+    // Currency, percent and multipliers after the number.
+    let mut m = k;
+    let next_word = |idx: usize| toks.get(idx).and_then(Tok::word);
+    if toks.get(m).is_some_and(|t| t.is_sym('%')) {
+        unit = NumUnit::Percent;
+        m += 1;
+    } else if let Some(w) = next_word(m) {
+        let mut w = w;
+        let mut skip = 0;
+        if matches!(w, "de" | "d'" | "us") {
+            if let Some(w2) = next_word(m + 1) {
+                w = w2;
+                skip = 1;
+            }
+        }
+        let after = match w {
+            "percent" | "pourcent" => Some((NumUnit::Percent, 1)),
+            "per" | "pour" if next_word(m + 1) == Some("cent") => Some((NumUnit::Percent, 2)),
+            _ if w.starts_with("процент") => Some((NumUnit::Percent, 1)),
+            "dollars" | "dollar" | "usd" | "долларов" | "доллара" | "доллар" | "долл" => {
+                Some((NumUnit::Usd, 1 + skip))
+            }
+            "euros" | "euro" | "евро" => Some((NumUnit::Eur, 1 + skip)),
+            "rubles" | "roubles" | "рублей" | "рубля" | "руб" => {
+                Some((NumUnit::Rub, 1 + skip))
+            }
+            "times" | "fois" | "раз" | "раза" => Some((NumUnit::Ratio, 1)),
+            _ => None,
+        };
+        if let Some((u, n)) = after {
+            if unit == NumUnit::Count || u == unit {
+                unit = u;
+                m += n;
+            }
+        }
+    } else if toks.get(m).is_some_and(|t| t.is_sym('$')) {
+        unit = NumUnit::Usd;
+        m += 1;
+    }
+    // "1,000 or more", "5,000 or so".
+    if approx == Approx::Exact && next_word(m) == Some("or") {
+        match next_word(m + 1) {
+            Some("more") => {
+                approx = Approx::AtLeast;
+                m += 2;
+            }
+            Some("so") => {
+                approx = Approx::About;
+                m += 2;
+            }
+            _ => {}
+        }
+    }
+    // "un millier de" reads "about a thousand".
+    Step::Mention(Mention {
+        first_tok,
+        next_tok: m,
+        num_tok: i,
+        value,
+        value_max,
+        approx,
+        unit,
+        year_like,
+        strong,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(s: &str, lang: Lang) -> Vec<(f64, Option<f64>, Approx, NumUnit)> {
+        let toks = tokenize(s, lang);
+        mentions(&toks, lang)
+            .into_iter()
+            .map(|m| (m.value, m.value_max, m.approx, m.unit))
+            .collect()
+    }
+
+    #[test]
+    fn digits_in_three_conventions() {
+        assert_eq!(read("1,000 men", Lang::En)[0].0, 1000.0);
+        assert_eq!(read("1 000 hommes", Lang::Fr)[0].0, 1000.0);
+        assert_eq!(read("1.000 hommes", Lang::Fr)[0].0, 1000.0);
+        assert_eq!(read("1,5 млрд", Lang::Ru)[0].0, 1.5e9);
+        assert_eq!(
+            read("$34.4 mln", Lang::En)[0],
+            (34.4e6, None, Approx::Exact, NumUnit::Usd)
+        );
+    }
+
+    #[test]
+    fn words_ranges_and_approximations() {
+        assert_eq!(read("a thousand sappers", Lang::En)[0].0, 1000.0);
+        assert_eq!(read("five thousand men", Lang::En)[0].0, 5000.0);
+        assert_eq!(read("пять тысяч человек", Lang::Ru)[0].0, 5000.0);
+        assert_eq!(read("3,000–4,000 soldiers", Lang::En)[0].1, Some(4000.0));
+        assert_eq!(
+            read("between 3 and 4 thousand", Lang::En)[0],
+            (3000.0, Some(4000.0), Approx::Exact, NumUnit::Count)
+        );
+        assert_eq!(read("~600 dead", Lang::En)[0].2, Approx::About);
+        assert_eq!(read("more than 1,000 dead", Lang::En)[0].2, Approx::Over);
+        assert_eq!(read("не менее 500 человек", Lang::Ru)[0].2, Approx::AtLeast);
+        assert_eq!(
+            read("ninefold", Lang::En)[0],
+            (9.0, None, Approx::Exact, NumUnit::Ratio)
+        );
+        assert_eq!(read("90% written off", Lang::En)[0].3, NumUnit::Percent);
+    }
+
+    #[test]
+    fn non_quantities_are_skipped() {
+        assert!(read("the 1950s", Lang::En).is_empty());
+        assert!(read("the 68th Division", Lang::En).is_empty());
+        assert!(read("at 18:23", Lang::En).is_empty());
+        assert!(read("Resolution 2397", Lang::En).is_empty());
+        assert!(read("on June 19, 2024", Lang::En)
+            .iter()
+            .all(|m| m.0 == 2024.0));
+        assert!(read("thousands of workers", Lang::En).is_empty());
+        assert!(read("a 5,000-ton ship", Lang::En).is_empty());
+    }
+}
