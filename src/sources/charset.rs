@@ -22,7 +22,13 @@ pub fn decode_html(bytes: &[u8], content_type: Option<&str>) -> String {
         .and_then(charset_from_content_type)
         .or_else(|| meta_charset(bytes))
         // A page cannot really be UTF-16 without a BOM: HTML says to read that label as UTF-8.
-        .map(|enc| if enc.is_single_byte() || enc == UTF_8 { enc } else { non_ascii_compatible(enc) });
+        .map(|enc| {
+            if enc.is_single_byte() || enc == UTF_8 {
+                enc
+            } else {
+                non_ascii_compatible(enc)
+            }
+        });
     decode_declared_or_detect(bytes, declared)
 }
 
@@ -53,7 +59,12 @@ pub fn charset_from_content_type(content_type: &str) -> Option<&'static Encoding
         if !name.trim().eq_ignore_ascii_case("charset") {
             return None;
         }
-        Encoding::for_label(value.trim().trim_matches(|c| c == '"' || c == '\'').as_bytes())
+        Encoding::for_label(
+            value
+                .trim()
+                .trim_matches(|c| c == '"' || c == '\'')
+                .as_bytes(),
+        )
     })
 }
 
@@ -91,7 +102,10 @@ fn decode_declared_or_detect(bytes: &[u8], declared: Option<&'static Encoding>) 
 /// few stray bytes should stay UTF-8 rather than turn wholly into mojibake.
 fn mostly_utf8(bytes: &[u8]) -> bool {
     let text = String::from_utf8_lossy(bytes);
-    let bad = text.chars().filter(|&c| c == char::REPLACEMENT_CHARACTER).count();
+    let bad = text
+        .chars()
+        .filter(|&c| c == char::REPLACEMENT_CHARACTER)
+        .count();
     let good = text
         .chars()
         .filter(|&c| !c.is_ascii() && c != char::REPLACEMENT_CHARACTER)
@@ -103,7 +117,9 @@ fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
     static RE: OnceLock<Option<BytesRegex>> = OnceLock::new();
     // Covers `<meta charset="x">` and `<meta http-equiv="Content-Type" content="text/html; charset=x">`.
     let re = RE
-        .get_or_init(|| BytesRegex::new(r#"(?i)<meta\b[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"#).ok())
+        .get_or_init(|| {
+            BytesRegex::new(r#"(?i)<meta\b[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"#).ok()
+        })
         .as_ref()?;
     let head = &bytes[..bytes.len().min(PRESCAN_BYTES)];
     let caps = re.captures(head)?;
@@ -113,7 +129,9 @@ fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
 fn xml_declared_encoding(bytes: &[u8]) -> Option<&'static Encoding> {
     static RE: OnceLock<Option<BytesRegex>> = OnceLock::new();
     let re = RE
-        .get_or_init(|| BytesRegex::new(r#"^\s*<\?xml\b[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9_.:-]+)["']"#).ok())
+        .get_or_init(|| {
+            BytesRegex::new(r#"^\s*<\?xml\b[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9_.:-]+)["']"#).ok()
+        })
         .as_ref()?;
     let head = &bytes[..bytes.len().min(PRESCAN_BYTES)];
     let caps = re.captures(head)?;
@@ -134,7 +152,11 @@ fn decode_utf32(bytes: &[u8]) -> Option<String> {
         .map(|c| {
             let mut word = [0u8; 4];
             word[..c.len()].copy_from_slice(c);
-            let n = if big_endian { u32::from_be_bytes(word) } else { u32::from_le_bytes(word) };
+            let n = if big_endian {
+                u32::from_be_bytes(word)
+            } else {
+                u32::from_le_bytes(word)
+            };
             char::from_u32(n).unwrap_or(char::REPLACEMENT_CHARACTER)
         })
         .collect();
@@ -153,7 +175,9 @@ fn sniff_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
 fn rewrite_xml_declaration(text: &str) -> Cow<'_, str> {
     static RE: OnceLock<Option<regex::Regex>> = OnceLock::new();
     let Some(re) = RE
-        .get_or_init(|| regex::Regex::new(r#"^(\s*<\?xml\b[^>]*?\bencoding\s*=\s*)["'][^"']*["']"#).ok())
+        .get_or_init(|| {
+            regex::Regex::new(r#"^(\s*<\?xml\b[^>]*?\bencoding\s*=\s*)["'][^"']*["']"#).ok()
+        })
         .as_ref()
     else {
         return Cow::Borrowed(text);
@@ -169,10 +193,44 @@ const HIDDEN: &[&str] = &[
 
 /// Elements that start a new paragraph.
 const BLOCKS: &[&str] = &[
-    "p", "div", "section", "article", "aside", "header", "footer", "nav", "main", "blockquote",
-    "pre", "ul", "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "h1",
-    "h2", "h3", "h4", "h5", "h6", "figure", "figcaption", "form", "fieldset", "address", "hr",
-    "details", "summary", "body", "html",
+    "p",
+    "div",
+    "section",
+    "article",
+    "aside",
+    "header",
+    "footer",
+    "nav",
+    "main",
+    "blockquote",
+    "pre",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "figure",
+    "figcaption",
+    "form",
+    "fieldset",
+    "address",
+    "hr",
+    "details",
+    "summary",
+    "body",
+    "html",
 ];
 
 pub(crate) fn is_block(name: &str) -> bool {
@@ -213,7 +271,10 @@ impl TextSink {
     pub(crate) fn walk(&mut self, node: ego_tree::NodeRef<'_, Node>) {
         match node.value() {
             // A newline in the source is only whitespace; `<br>` alone makes a line break.
-            Node::Text(text) => self.current.extend(text.chars().map(|c| if c == '\n' { ' ' } else { c })),
+            Node::Text(text) => {
+                self.current
+                    .extend(text.chars().map(|c| if c == '\n' { ' ' } else { c }))
+            }
             Node::Element(el) => {
                 let name = el.name();
                 if is_hidden(name) {
@@ -307,9 +368,18 @@ mod tests {
     #[test]
     fn html_to_text_makes_paragraphs_and_drops_scripts() {
         let cases = [
-            ("<p>One&nbsp;two</p><p>Three &mdash; four</p>", "One two\n\nThree — four"),
-            ("Caf&eacute; <b>opens</b><script>alert(1)</script>", "Café opens"),
-            ("<div>a<br>b</div><style>p{}</style><ul><li>x</li><li>y</li></ul>", "a\nb\n\nx\n\ny"),
+            (
+                "<p>One&nbsp;two</p><p>Three &mdash; four</p>",
+                "One two\n\nThree — four",
+            ),
+            (
+                "Caf&eacute; <b>opens</b><script>alert(1)</script>",
+                "Café opens",
+            ),
+            (
+                "<div>a<br>b</div><style>p{}</style><ul><li>x</li><li>y</li></ul>",
+                "a\nb\n\nx\n\ny",
+            ),
             ("  plain   text\n with  spaces ", "plain text with spaces"),
             ("AT&amp;T &lt;b&gt;", "AT&T <b>"),
             ("", ""),
@@ -321,7 +391,10 @@ mod tests {
 
     #[test]
     fn decode_entities_decodes_named_and_numeric() {
-        assert_eq!(decode_entities("Kyiv&nbsp;&mdash; &eacute;t&#233; &#x41;"), "Kyiv\u{a0}— été A");
+        assert_eq!(
+            decode_entities("Kyiv&nbsp;&mdash; &eacute;t&#233; &#x41;"),
+            "Kyiv\u{a0}— été A"
+        );
         assert_eq!(decode_entities("no entities"), "no entities");
     }
 
@@ -338,7 +411,8 @@ mod tests {
         page.extend_from_slice(&cp1251);
         assert!(decode_html(&page, None).contains("Новости о войне"));
         // <meta http-equiv>.
-        let mut page = b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=koi8-r\">".to_vec();
+        let mut page =
+            b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=koi8-r\">".to_vec();
         page.extend_from_slice(&encoding_rs::KOI8_R.encode("Доклад о потерях").0);
         assert!(decode_html(&page, None).contains("Доклад о потерях"));
         // Detection, and a header that wrongly claims UTF-8.
@@ -349,14 +423,18 @@ mod tests {
         // A UTF-8 BOM beats a wrong header.
         let mut bom = vec![0xEF, 0xBB, 0xBF];
         bom.extend_from_slice("déjà vu".as_bytes());
-        assert_eq!(decode_html(&bom, Some("text/html; charset=iso-8859-1")), "déjà vu");
+        assert_eq!(
+            decode_html(&bom, Some("text/html; charset=iso-8859-1")),
+            "déjà vu"
+        );
         // Plain UTF-8 with nothing declared.
         assert_eq!(decode_html("Été à Paris".as_bytes(), None), "Été à Paris");
     }
 
     #[test]
     fn to_utf8_xml_rewrites_the_declaration() {
-        let doc = "<?xml version=\"1.0\" encoding=\"windows-1251\"?><rss><title>Курск</title></rss>";
+        let doc =
+            "<?xml version=\"1.0\" encoding=\"windows-1251\"?><rss><title>Курск</title></rss>";
         let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(doc);
         let out = String::from_utf8(to_utf8_xml(&bytes, None)).unwrap();
         assert_eq!(out, doc.replace("windows-1251", "utf-8"));
@@ -374,12 +452,18 @@ mod tests {
         let mut utf32 = vec![0x00, 0x00, 0xFE, 0xFF];
         utf32.extend(doc.chars().flat_map(|c| (c as u32).to_be_bytes()));
         let want32 = doc.replace("UTF-16", "utf-8");
-        assert_eq!(String::from_utf8(to_utf8_xml(&utf32, None)).unwrap(), want32);
+        assert_eq!(
+            String::from_utf8(to_utf8_xml(&utf32, None)).unwrap(),
+            want32
+        );
     }
 
     #[test]
     fn charset_from_content_type_reads_the_parameter() {
-        assert_eq!(charset_from_content_type("text/xml; charset=\"KOI8-R\""), Some(encoding_rs::KOI8_R));
+        assert_eq!(
+            charset_from_content_type("text/xml; charset=\"KOI8-R\""),
+            Some(encoding_rs::KOI8_R)
+        );
         assert_eq!(charset_from_content_type("text/xml"), None);
         assert_eq!(charset_from_content_type("text/xml; charset=bogus"), None);
     }
