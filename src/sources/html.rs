@@ -276,7 +276,7 @@ fn in_chrome(el: &ElementRef<'_>) -> bool {
 }
 
 /// A path that looks like one story: a date in it, a long slug, a numeric id, or several segments.
-fn article_like_path(path: &str) -> bool {
+pub(crate) fn article_like_path(path: &str) -> bool {
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let Some(last) = segments.last() else {
         return false;

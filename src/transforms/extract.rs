@@ -34,7 +34,10 @@ fn extract_inner(html: &str, url: Option<&str>) -> Article {
     let parsed = readability.parse();
     let mut article = match parsed {
         Ok(found) => {
-            let body = render_body(&found.content, &found.title);
+            let base = url
+                .or(extra.canonical.as_deref())
+                .and_then(|u| url::Url::parse(u).ok());
+            let body = render_body(&found.content, &found.title, base);
             Article {
                 title: non_empty(found.title.trim()),
                 byline: found
@@ -74,6 +77,7 @@ struct PageMeta {
     byline: Option<String>,
     published: Option<String>,
     lang: Option<String>,
+    canonical: Option<String>,
 }
 
 impl PageMeta {
@@ -107,6 +111,8 @@ impl PageMeta {
                 .or_else(|| text("[rel='author'], [itemprop='author'] [itemprop='name'], .byline"))
                 .map(|b| collapse_whitespace(&b)),
             published,
+            canonical: attr("link[rel='canonical']", "href")
+                .or_else(|| attr("meta[property='og:url']", "content")),
             lang: attr("html", "lang")
                 .or_else(|| attr("meta[http-equiv='content-language' i]", "content"))
                 .or_else(|| {
@@ -129,11 +135,12 @@ fn normalise_date(raw: &str) -> Option<String> {
 }
 
 /// The chosen content (HTML) → paragraphs of plain text, boilerplate dropped.
-fn render_body(content_html: &str, title: &str) -> String {
+fn render_body(content_html: &str, title: &str, base: Option<url::Url>) -> String {
     let doc = Html::parse_fragment(content_html);
     let total_chars = doc.root_element().text().map(|t| t.trim().len()).sum();
     let mut r = Renderer {
         total_chars,
+        base,
         ..Renderer::default()
     };
     r.walk(doc.tree.root());
@@ -148,6 +155,12 @@ struct Renderer {
     /// Characters of text in the whole content: a block holding most of it is the article
     /// itself, whatever its class names say (`tag-…` and `…-hidden` classes are common there).
     total_chars: usize,
+    /// The page's address (given, or its canonical link): tells links to its own site.
+    base: Option<url::Url>,
+}
+
+fn strip_www(host: &str) -> &str {
+    host.strip_prefix("www.").unwrap_or(host)
 }
 
 impl Renderer {
@@ -195,6 +208,37 @@ impl Renderer {
         }
     }
 
+    fn links_to_own_story(&self, el: &ElementRef<'_>) -> bool {
+        let Ok(a) = scraper::Selector::parse("a[href]") else {
+            return false;
+        };
+        el.select(&a)
+            .filter_map(|l| l.value().attr("href"))
+            .any(|href| {
+                let joined = match &self.base {
+                    Some(base) => base.join(href).ok(),
+                    None => url::Url::parse(href).ok(),
+                };
+                match joined {
+                    Some(u) => {
+                        let same_site = match (&self.base, u.host_str()) {
+                            (Some(b), Some(h)) => b.host_str().map(strip_www) == Some(strip_www(h)),
+                            // No page address known: a relative link stays on the site.
+                            (None, _) => false,
+                            (Some(_), None) => false,
+                        };
+                        same_site && crate::sources::html::article_like_path(u.path())
+                    }
+                    None => {
+                        !href.contains(':')
+                            && crate::sources::html::article_like_path(
+                                href.split(['?', '#']).next().unwrap_or(""),
+                            )
+                    }
+                }
+            })
+    }
+
     fn holds_most_text(&self, el: &ElementRef<'_>) -> bool {
         let chars: usize = el.text().map(|t| t.trim().len()).sum();
         chars * 5 > self.total_chars * 2 && link_density(el) < 0.3
@@ -207,6 +251,17 @@ impl Renderer {
             return;
         }
         let block = is_block(name) || matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
+        // A short block that is all link to another story of the same site is a teaser
+        // ("WATCH: …", a headline in capitals); links elsewhere (shops, sources) may be text.
+        if block
+            && name != "ul"
+            && name != "ol"
+            && link_density(&el) > 0.8
+            && text_of(&el).split_whitespace().count() < 30
+            && self.links_to_own_story(&el)
+        {
+            return;
+        }
         if block {
             self.break_paragraph();
         }
@@ -383,7 +438,7 @@ fn furniture_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)^(read more|read also|related:|related coverage|see also|more:|also read|subscribe|sign up|newsletter|follow us|follow @|share this|share on|click here|advertisement|advertising|copyright|©|all rights reserved|lire aussi|à lire aussi|abonnez-vous|inscrivez-vous|partager|suivez-nous|publicité|читайте также|подписывайтесь|подпишитесь|поделиться|реклама)",
+            r"(?i)^(read more|read also|see more|don['’]t miss|watch:|listen:|related articles|posted:|updated:|published:|last updated|\(?(image|photo|picture)s?( credit)?:|related:|related coverage|see also|more:|also read|subscribe|sign up|newsletter|follow us|follow @|share this|share on|click here|advertisement|advertising|copyright|©|all rights reserved|lire aussi|à lire aussi|abonnez-vous|inscrivez-vous|partager|suivez-nous|publicité|читайте также|подписывайтесь|подпишитесь|поделиться|реклама)",
         )
         .ok()
     })
