@@ -450,7 +450,19 @@ fn trailing_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)(\bis an? (senior |staff |freelance |contributing |former )?(reporter|correspondent|writer|editor|journalist|columnist|contributor)\b|\bcontributed (to )?(this )?report|\bcontact (the )?(author|reporter|us)\b|\bemail (the author|us)\b|\btwitter\b.*@|\bphoto:|\bimage:|\(reporting by|\bediting by|\breporting by|tous droits réservés|все права защищены)",
+            r"(?i)(\bis (a|an|the|our)\b.{0,60}\b(reporter|correspondent|writer|editor|journalist|columnist|contributor)\b|\bcontributed (to )?(this )?report|\bcontact (the )?(author|reporter|us)\b|\bemail (the author|us)\b|\btwitter\b.*@|\bphoto:|\bimage:|\(reporting by|\bediting by|\breporting by|tous droits réservés|все права защищены)",
+        )
+        .ok()
+    })
+    .as_ref()
+}
+
+/// Calls to subscribe or sign up, wherever they stand in a short paragraph.
+fn prompt_re() -> Option<&'static Regex> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?i)(\bsubscribe (now|today|to (our|the))|\bsubscribers only|\bbecome a (member|subscriber)|\bsign up (for|to) (our|the)|\bnewsletter\b.*\binbox|abonnez-vous|réservé aux abonnés|cet article vous est offert|inscrivez-vous à (notre|la) newsletter|подпишитесь|подписывайтесь|оформите подписку)",
         )
         .ok()
     })
@@ -464,7 +476,9 @@ fn finish_paragraphs(paragraphs: Vec<String>, title: &str) -> String {
         .into_iter()
         .filter(|p| {
             let lower = p.to_lowercase();
-            !(furniture_re().is_some_and(|re| re.is_match(p)) && p.split_whitespace().count() < 40)
+            let words = p.split_whitespace().count();
+            !(furniture_re().is_some_and(|re| re.is_match(p)) && words < 40)
+                && !(prompt_re().is_some_and(|re| re.is_match(p)) && words < 50)
                 && !(lower == title_norm && !title_norm.is_empty())
         })
         .collect();
@@ -544,6 +558,99 @@ mod tests {
             ("What the treaty says", false),
         ] {
             assert_eq!(is_related_heading(text), want, "{text}");
+        }
+    }
+    fn fixture(name: &str) -> Vec<u8> {
+        let path = format!("{}/tests/fixtures/html/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// Golden pairs: `<name>.html` → `<name>.expected.txt` (the body), plus the metadata.
+    #[test]
+    fn golden_pages() {
+        struct Case {
+            name: &'static str,
+            title: &'static str,
+            byline: &'static str,
+            published: &'static str,
+            lang: &'static str,
+            absent: &'static [&'static str],
+        }
+        let cases = [
+            Case {
+                name: "en_news_boilerplate",
+                title: "Deminers from Pyongyang begin work near Kursk",
+                byline: "Hannah Cole",
+                published: "2025-06-19T07:15:00Z",
+                lang: "en-GB",
+                absent: &[
+                    "More on this topic",
+                    "Treaty anniversary",
+                    "cookies",
+                    "newsletter",
+                    "Share on",
+                    "Topics:",
+                    "Riga",
+                ],
+            },
+            Case {
+                name: "fr_news_boilerplate",
+                title: "Un an après, le traité entre Moscou et Pyongyang se concrétise",
+                byline: "Claire Martin",
+                published: "2025-06-20T08:30:00Z",
+                lang: "fr",
+                absent: &[
+                    "À lire aussi",
+                    "reconstruction commence",
+                    "Abonnez-vous",
+                    "Publicité",
+                    "Partager",
+                ],
+            },
+            Case {
+                name: "ru_news_boilerplate",
+                title: "В Курскую область прибыли сапёры из КНДР",
+                byline: "Ольга Петрова",
+                published: "2025-06-18T11:00:00Z",
+                lang: "ru",
+                absent: &[
+                    "Читайте также",
+                    "Годовщина договора",
+                    "Подписывайтесь",
+                    "ВКонтакте",
+                    "комментарий",
+                ],
+            },
+        ];
+        for case in cases {
+            let html = crate::sources::charset::decode_html(
+                &fixture(&format!("{}.html", case.name)),
+                None,
+            );
+            let want = String::from_utf8(fixture(&format!("{}.expected.txt", case.name))).unwrap();
+            let article = extract_article(&html, None);
+            assert_eq!(article.body, want.trim_end(), "{}", case.name);
+            for text in case.absent {
+                assert!(
+                    !article.body.contains(text),
+                    "{}: {text:?} in body",
+                    case.name
+                );
+            }
+            assert_eq!(article.title.as_deref(), Some(case.title), "{}", case.name);
+            assert_eq!(
+                article.byline.as_deref(),
+                Some(case.byline),
+                "{}",
+                case.name
+            );
+            assert_eq!(
+                article.published.as_deref(),
+                Some(case.published),
+                "{}",
+                case.name
+            );
+            assert_eq!(article.lang.as_deref(), Some(case.lang), "{}", case.name);
         }
     }
 }
