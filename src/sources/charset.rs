@@ -18,17 +18,19 @@ pub fn decode_html(bytes: &[u8], content_type: Option<&str>) -> String {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         return decode_with(enc, &bytes[bom_len..]);
     }
-    let declared = content_type
-        .and_then(charset_from_content_type)
-        .or_else(|| meta_charset(bytes))
-        // A page cannot really be UTF-16 without a BOM: HTML says to read that label as UTF-8.
-        .map(|enc| {
-            if enc.is_single_byte() || enc == UTF_8 {
-                enc
-            } else {
-                non_ascii_compatible(enc)
-            }
-        });
+    let declared = prefer_declaration(
+        content_type.and_then(charset_from_content_type),
+        bytes,
+        meta_charset,
+    )
+    // A page cannot really be UTF-16 without a BOM: HTML says to read that label as UTF-8.
+    .map(|enc| {
+        if enc.is_single_byte() || enc == UTF_8 {
+            enc
+        } else {
+            non_ascii_compatible(enc)
+        }
+    });
     decode_declared_or_detect(bytes, declared)
 }
 
@@ -43,10 +45,12 @@ pub fn to_utf8_xml(bytes: &[u8], content_type: Option<&str>) -> Vec<u8> {
     } else if let Some(enc) = sniff_utf16(bytes) {
         decode_with(enc, bytes)
     } else {
-        let declared = content_type
-            .and_then(charset_from_content_type)
-            .or_else(|| xml_declared_encoding(bytes))
-            .map(non_ascii_compatible);
+        let declared = prefer_declaration(
+            content_type.and_then(charset_from_content_type),
+            bytes,
+            xml_declared_encoding,
+        )
+        .map(non_ascii_compatible);
         decode_declared_or_detect(bytes, declared)
     };
     rewrite_xml_declaration(&text).into_owned().into_bytes()
@@ -66,6 +70,22 @@ pub fn charset_from_content_type(content_type: &str) -> Option<&'static Encoding
                 .as_bytes(),
         )
     })
+}
+
+/// The HTTP charset wins, except a UTF-8 header on bytes that are not UTF-8 (servers often
+/// send a default charset): then the document's own declaration is asked.
+fn prefer_declaration(
+    http: Option<&'static Encoding>,
+    bytes: &[u8],
+    in_document: fn(&[u8]) -> Option<&'static Encoding>,
+) -> Option<&'static Encoding> {
+    match http {
+        Some(enc) if enc == UTF_8 && std::str::from_utf8(bytes).is_err() => {
+            in_document(bytes).or(Some(enc))
+        }
+        Some(enc) => Some(enc),
+        None => in_document(bytes),
+    }
 }
 
 /// UTF-16 labels on a document that has no BOM are nearly always wrong (the bytes are

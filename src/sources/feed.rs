@@ -339,16 +339,17 @@ fn escape_stray_ampersands(doc: &str) -> String {
             let end = tail.find("]]>").map_or(tail.len(), |e| e + 3);
             out.push_str(&tail[..end]);
             rest = &tail[end..];
-        } else if tail.starts_with('<') {
+        } else if let Some(after) = tail.strip_prefix('<') {
             out.push('<');
-            rest = &tail[1..];
+            rest = after;
         } else {
-            if is_entity_reference(&tail[1..]) {
-                out.push('&');
+            let after = &tail[1..];
+            out.push_str(if is_entity_reference(after) {
+                "&"
             } else {
-                out.push_str("&amp;");
-            }
-            rest = &tail[1..];
+                "&amp;"
+            });
+            rest = after;
         }
     }
     out.push_str(rest);

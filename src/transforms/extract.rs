@@ -477,9 +477,10 @@ fn finish_paragraphs(paragraphs: Vec<String>, title: &str) -> String {
         .filter(|p| {
             let lower = p.to_lowercase();
             let words = p.split_whitespace().count();
-            !(furniture_re().is_some_and(|re| re.is_match(p)) && words < 40)
-                && !(prompt_re().is_some_and(|re| re.is_match(p)) && words < 50)
-                && !(lower == title_norm && !title_norm.is_empty())
+            let furniture = furniture_re().is_some_and(|re| re.is_match(p)) && words < 40;
+            let prompt = prompt_re().is_some_and(|re| re.is_match(p)) && words < 50;
+            let repeats_title = lower == title_norm && !title_norm.is_empty();
+            !(furniture || prompt || repeats_title)
         })
         .collect();
     while let Some(last) = kept.last() {
