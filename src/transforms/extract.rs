@@ -209,7 +209,7 @@ impl Renderer {
     }
 
     fn links_to_own_story(&self, el: &ElementRef<'_>) -> bool {
-        let Ok(a) = scraper::Selector::parse("a[href]") else {
+        let Some(a) = selector(&LINK_HREF, "a[href]") else {
             return false;
         };
         el.select(&a)
@@ -274,6 +274,18 @@ impl Renderer {
     }
 }
 
+static LINK: OnceLock<Option<scraper::Selector>> = OnceLock::new();
+static LINK_HREF: OnceLock<Option<scraper::Selector>> = OnceLock::new();
+
+/// A selector parsed once: the renderer asks for link selectors on every block.
+fn selector(
+    cell: &'static OnceLock<Option<scraper::Selector>>,
+    css: &str,
+) -> Option<&'static scraper::Selector> {
+    cell.get_or_init(|| scraper::Selector::parse(css).ok())
+        .as_ref()
+}
+
 fn text_of(el: &ElementRef<'_>) -> String {
     collapse_whitespace(&el.text().collect::<String>())
 }
@@ -284,7 +296,7 @@ fn link_density(el: &ElementRef<'_>) -> f64 {
     if total == 0 {
         return 0.0;
     }
-    let Ok(a) = scraper::Selector::parse("a") else {
+    let Some(a) = selector(&LINK, "a") else {
         return 0.0;
     };
     let linked: usize = el
