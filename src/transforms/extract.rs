@@ -212,7 +212,7 @@ impl Renderer {
         let Some(a) = selector(&LINK_HREF, "a[href]") else {
             return false;
         };
-        el.select(&a)
+        el.select(a)
             .filter_map(|l| l.value().attr("href"))
             .any(|href| {
                 let joined = match &self.base {
@@ -300,7 +300,7 @@ fn link_density(el: &ElementRef<'_>) -> f64 {
         return 0.0;
     };
     let linked: usize = el
-        .select(&a)
+        .select(a)
         .flat_map(|l| l.text())
         .map(|t| t.trim().len())
         .sum();
