@@ -1,9 +1,669 @@
 //! HTML page → its main article (title, byline, date, language, body).
+//!
+//! The main-content block is chosen by dom_smoothie (a port of Mozilla's readability); its
+//! output is then rendered to text here with a boilerplate filter that readability lacks:
+//! share bars, related-story lists ("More on this topic"), newsletter and subscription
+//! prompts, tag lists, captions and trailing author boxes are dropped. When readability finds
+//! nothing, the page's own paragraphs outside navigation are used. Never panics on bad HTML.
 //! OWNER: sources helper. Interface (keep): `extract_article`.
+use std::sync::OnceLock;
+
+use dom_smoothie::{Config, Readability};
+use regex::Regex;
+use scraper::{ElementRef, Html, Node};
+
 use crate::model::Article;
+use crate::sources::charset::{collapse_whitespace, is_block, is_hidden};
 
 /// Extract the main article of a decoded HTML page. `url` helps resolve and judge links.
 pub fn extract_article(html: &str, url: Option<&str>) -> Article {
-    let _ = (html, url);
-    Article::default()
+    // dom_smoothie is not known to panic, but one bad page must never take the caller down.
+    std::panic::catch_unwind(|| extract_inner(html, url)).unwrap_or_default()
+}
+
+fn extract_inner(html: &str, url: Option<&str>) -> Article {
+    let config = Config {
+        // Class names are what the boilerplate filter below reads.
+        keep_classes: true,
+        ..Config::default()
+    };
+    let Ok(mut readability) = Readability::new(html, url, Some(config)) else {
+        return fallback_article(html);
+    };
+    let extra = PageMeta::read(&readability.doc);
+    let parsed = readability.parse();
+    let mut article = match parsed {
+        Ok(found) => {
+            let base = url
+                .or(extra.canonical.as_deref())
+                .and_then(|u| url::Url::parse(u).ok());
+            let body = render_body(&found.content, &found.title, base);
+            Article {
+                title: non_empty(found.title.trim()),
+                byline: found
+                    .byline
+                    .as_deref()
+                    .map(collapse_whitespace)
+                    .and_then(|b| non_empty(&b)),
+                published: found.published_time.as_deref().and_then(normalise_date),
+                lang: found.lang.as_deref().and_then(|l| non_empty(l.trim())),
+                body,
+            }
+        }
+        Err(_) => fallback_article(html),
+    };
+    if article.body.split_whitespace().count() < 30 {
+        // Readability sometimes settles on a teaser box; the page's paragraphs do better then.
+        let fallback = fallback_article(html);
+        if fallback.body.len() > article.body.len() * 2 {
+            article.body = fallback.body;
+        }
+    }
+    article.title = article.title.or(extra.title);
+    article.byline = article.byline.or(extra.byline);
+    article.published = article.published.or(extra.published);
+    article.lang = article.lang.or(extra.lang);
+    article
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    (!s.is_empty()).then(|| s.to_owned())
+}
+
+/// Metadata read from the original document, before readability rewrites it.
+#[derive(Default)]
+struct PageMeta {
+    title: Option<String>,
+    byline: Option<String>,
+    published: Option<String>,
+    lang: Option<String>,
+    canonical: Option<String>,
+}
+
+impl PageMeta {
+    fn read(doc: &dom_query::Document) -> PageMeta {
+        let attr = |sel: &str, name: &str| -> Option<String> {
+            doc.try_select(sel)?
+                .iter()
+                .filter_map(|s| s.attr(name))
+                .map(|v| v.trim().to_owned())
+                .find(|v| !v.is_empty())
+        };
+        let text = |sel: &str| -> Option<String> {
+            let t = collapse_whitespace(&doc.try_select(sel)?.first().text());
+            non_empty(&t)
+        };
+        let published = [
+            attr("meta[property='article:published_time']", "content"),
+            attr("meta[itemprop='datePublished']", "content"),
+            attr("meta[name='pubdate'], meta[name='publishdate'], meta[name='date'], meta[name='dc.date'], meta[name='DC.date.issued']", "content"),
+            attr("[itemprop='datePublished']", "datetime"),
+            attr("time[datetime]", "datetime"),
+        ]
+        .into_iter()
+        .flatten()
+        .find_map(|d| normalise_date(&d));
+        PageMeta {
+            title: attr("meta[property='og:title']", "content")
+                .or_else(|| text("h1"))
+                .or_else(|| text("title")),
+            byline: attr("meta[name='author']", "content")
+                .or_else(|| text("[rel='author'], [itemprop='author'] [itemprop='name'], .byline"))
+                .map(|b| collapse_whitespace(&b)),
+            published,
+            canonical: attr("link[rel='canonical']", "href")
+                .or_else(|| attr("meta[property='og:url']", "content")),
+            lang: attr("html", "lang")
+                .or_else(|| attr("meta[http-equiv='content-language' i]", "content"))
+                .or_else(|| {
+                    attr("meta[property='og:locale']", "content").map(|l| l.replace('_', "-"))
+                }),
+        }
+    }
+}
+
+/// A date as pages state it → RFC 3339 when it can be read, else as stated.
+fn normalise_date(raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return None;
+    }
+    match crate::sources::html::parse_date(raw) {
+        Some(d) => Some(d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+        None => Some(raw.to_owned()),
+    }
+}
+
+/// The chosen content (HTML) → paragraphs of plain text, boilerplate dropped.
+fn render_body(content_html: &str, title: &str, base: Option<url::Url>) -> String {
+    let doc = Html::parse_fragment(content_html);
+    let total_chars = doc.root_element().text().map(|t| t.trim().len()).sum();
+    let mut r = Renderer {
+        total_chars,
+        base,
+        ..Renderer::default()
+    };
+    r.walk(doc.tree.root());
+    r.break_paragraph();
+    finish_paragraphs(r.paragraphs, title)
+}
+
+#[derive(Default)]
+struct Renderer {
+    paragraphs: Vec<String>,
+    current: String,
+    /// Characters of text in the whole content: a block holding most of it is the article
+    /// itself, whatever its class names say (`tag-…` and `…-hidden` classes are common there).
+    total_chars: usize,
+    /// The page's address (given, or its canonical link): tells links to its own site.
+    base: Option<url::Url>,
+}
+
+fn strip_www(host: &str) -> &str {
+    host.strip_prefix("www.").unwrap_or(host)
+}
+
+impl Renderer {
+    fn break_paragraph(&mut self) {
+        let text = collapse_lines(&self.current);
+        if !text.is_empty() {
+            self.paragraphs.push(text);
+        }
+        self.current.clear();
+    }
+
+    fn walk(&mut self, node: ego_tree::NodeRef<'_, Node>) {
+        let mut skip_link_lists = false;
+        for child in node.children() {
+            match child.value() {
+                Node::Text(t) => {
+                    self.current
+                        .extend(t.chars().map(|c| if c == '\n' { ' ' } else { c }))
+                }
+                Node::Element(_) => {
+                    let Some(el) = ElementRef::wrap(child) else {
+                        continue;
+                    };
+                    let name = el.value().name();
+                    if skip_link_lists {
+                        // After a "More on this topic" heading: its link list and link blocks.
+                        if matches!(name, "ul" | "ol") || link_density(&el) > 0.5 {
+                            continue;
+                        }
+                        skip_link_lists = false;
+                    }
+                    if is_boilerplate(&el) && !self.holds_most_text(&el) {
+                        continue;
+                    }
+                    if matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+                        && is_related_heading(&text_of(&el))
+                    {
+                        skip_link_lists = true;
+                        continue;
+                    }
+                    self.element(el);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn links_to_own_story(&self, el: &ElementRef<'_>) -> bool {
+        let Some(a) = selector(&LINK_HREF, "a[href]") else {
+            return false;
+        };
+        el.select(a)
+            .filter_map(|l| l.value().attr("href"))
+            .any(|href| {
+                let joined = match &self.base {
+                    Some(base) => base.join(href).ok(),
+                    None => url::Url::parse(href).ok(),
+                };
+                match joined {
+                    Some(u) => {
+                        let same_site = match (&self.base, u.host_str()) {
+                            (Some(b), Some(h)) => b.host_str().map(strip_www) == Some(strip_www(h)),
+                            // No page address known: a relative link stays on the site.
+                            (None, _) => false,
+                            (Some(_), None) => false,
+                        };
+                        same_site && crate::sources::html::article_like_path(u.path())
+                    }
+                    None => {
+                        !href.contains(':')
+                            && crate::sources::html::article_like_path(
+                                href.split(['?', '#']).next().unwrap_or(""),
+                            )
+                    }
+                }
+            })
+    }
+
+    fn holds_most_text(&self, el: &ElementRef<'_>) -> bool {
+        let chars: usize = el.text().map(|t| t.trim().len()).sum();
+        chars * 5 > self.total_chars * 2 && link_density(el) < 0.3
+    }
+
+    fn element(&mut self, el: ElementRef<'_>) {
+        let name = el.value().name();
+        if name == "br" {
+            self.current.push('\n');
+            return;
+        }
+        let block = is_block(name) || matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
+        // A short block that is all link to another story of the same site is a teaser
+        // ("WATCH: …", a headline in capitals); links elsewhere (shops, sources) may be text.
+        if block
+            && name != "ul"
+            && name != "ol"
+            && link_density(&el) > 0.8
+            && text_of(&el).split_whitespace().count() < 30
+            && self.links_to_own_story(&el)
+        {
+            return;
+        }
+        if block {
+            self.break_paragraph();
+        }
+        self.walk(*el);
+        if block {
+            self.break_paragraph();
+        } else if matches!(name, "td" | "th") {
+            self.current.push(' ');
+        }
+    }
+}
+
+static LINK: OnceLock<Option<scraper::Selector>> = OnceLock::new();
+static LINK_HREF: OnceLock<Option<scraper::Selector>> = OnceLock::new();
+
+/// A selector parsed once: the renderer asks for link selectors on every block.
+fn selector(
+    cell: &'static OnceLock<Option<scraper::Selector>>,
+    css: &str,
+) -> Option<&'static scraper::Selector> {
+    cell.get_or_init(|| scraper::Selector::parse(css).ok())
+        .as_ref()
+}
+
+fn text_of(el: &ElementRef<'_>) -> String {
+    collapse_whitespace(&el.text().collect::<String>())
+}
+
+/// Share of an element's text that sits inside links.
+fn link_density(el: &ElementRef<'_>) -> f64 {
+    let total: usize = el.text().map(|t| t.trim().len()).sum();
+    if total == 0 {
+        return 0.0;
+    }
+    let Some(a) = selector(&LINK, "a") else {
+        return 0.0;
+    };
+    let linked: usize = el
+        .select(a)
+        .flat_map(|l| l.text())
+        .map(|t| t.trim().len())
+        .sum();
+    linked as f64 / total as f64
+}
+
+/// Class/id words that mark page furniture rather than article text.
+const BOILERPLATE_WORDS: &[&str] = &[
+    "share",
+    "sharing",
+    "social",
+    "related",
+    "newsletter",
+    "subscribe",
+    "subscription",
+    "signup",
+    "promo",
+    "ad",
+    "ads",
+    "advert",
+    "advertisement",
+    "sponsored",
+    "comments",
+    "comment",
+    "tags",
+    "taglist",
+    "tag",
+    "bio",
+    "byline",
+    "caption",
+    "credit",
+    "credits",
+    "breadcrumb",
+    "breadcrumbs",
+    "cookie",
+    "cookies",
+    "consent",
+    "paywall",
+    "recommended",
+    "recommendations",
+    "outbrain",
+    "taboola",
+    "popular",
+    "trending",
+    "toolbar",
+    "print",
+    "rating",
+    "widget",
+    "sidebar",
+    "nav",
+    "menu",
+    "sronly",
+    "readmore",
+    "more",
+    "author",
+    "authors",
+    "meta",
+    "dateline",
+    "timestamp",
+    "disclaimer",
+    "footer",
+    "header",
+    "gallery",
+    "video",
+    "embed",
+    "correction",
+    "follow",
+];
+
+fn is_boilerplate(el: &ElementRef<'_>) -> bool {
+    let v = el.value();
+    let name = v.name();
+    if is_hidden(name)
+        || matches!(
+            name,
+            "figure"
+                | "figcaption"
+                | "aside"
+                | "nav"
+                | "footer"
+                | "header"
+                | "form"
+                | "button"
+                | "input"
+                | "label"
+                | "img"
+                | "picture"
+                | "audio"
+                | "video"
+                | "canvas"
+                | "map"
+        )
+    {
+        return true;
+    }
+    if v.attr("hidden").is_some() || v.attr("aria-hidden") == Some("true") {
+        return true;
+    }
+    if v.classes().any(|c| {
+        matches!(
+            c,
+            "hidden" | "sr-only" | "visually-hidden" | "screen-reader-text"
+        )
+    }) {
+        return true;
+    }
+    if matches!(
+        v.attr("role"),
+        Some("navigation" | "complementary" | "contentinfo" | "banner" | "dialog")
+    ) {
+        return true;
+    }
+    let words = format!(
+        "{} {}",
+        v.attr("class").unwrap_or(""),
+        v.attr("id").unwrap_or("")
+    );
+    words
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .any(|w| {
+            let w = w.to_ascii_lowercase();
+            BOILERPLATE_WORDS.contains(&w.as_str())
+        })
+        // A class such as "related-articles" always is; an "ad" word inside a paragraph of
+        // text with few links is more likely a false match: keep text-heavy paragraphs.
+        && !(name == "p" && link_density(el) < 0.3 && text_of(el).split_whitespace().count() > 25)
+}
+
+fn related_heading_re() -> Option<&'static Regex> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?i)^(more on this|more from|more stories|related|read more|read also|see also|you may also|you might also|recommended|most (read|popular|viewed)|latest (news|stories)|top stories|further reading|à lire aussi|a lire aussi|lire aussi|sur le même sujet|dans la même rubrique|les plus lus|читайте также|по теме|еще по теме|ещё по теме|другие новости|самое читаемое|новости по теме|смотрите также)",
+        )
+        .ok()
+    })
+    .as_ref()
+}
+
+fn is_related_heading(text: &str) -> bool {
+    related_heading_re().is_some_and(|re| re.is_match(text.trim()))
+}
+
+/// Paragraph openers that belong to page furniture wherever they stand.
+fn furniture_re() -> Option<&'static Regex> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?i)^(read more|read also|see more|don['’]t miss|watch:|listen:|related articles|posted:|updated:|published:|last updated|\(?(image|photo|picture)s?( credit)?:|related:|related coverage|see also|more:|also read|subscribe|sign up|newsletter|follow us|follow @|share this|share on|click here|advertisement|advertising|copyright|©|all rights reserved|lire aussi|à lire aussi|abonnez-vous|inscrivez-vous|partager|suivez-nous|publicité|читайте также|подписывайтесь|подпишитесь|поделиться|реклама)",
+        )
+        .ok()
+    })
+    .as_ref()
+}
+
+/// Trailing paragraphs that describe the author or invite to act, not the story.
+fn trailing_re() -> Option<&'static Regex> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?i)(\bis (a|an|the|our)\b.{0,60}\b(reporter|correspondent|writer|editor|journalist|columnist|contributor)\b|\bcontributed (to )?(this )?report|\bcontact (the )?(author|reporter|us)\b|\bemail (the author|us)\b|\btwitter\b.*@|\bphoto:|\bimage:|\(reporting by|\bediting by|\breporting by|tous droits réservés|все права защищены)",
+        )
+        .ok()
+    })
+    .as_ref()
+}
+
+/// Calls to subscribe or sign up, wherever they stand in a short paragraph.
+fn prompt_re() -> Option<&'static Regex> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?i)(\bsubscribe (now|today|to (our|the))|\bsubscribers only|\bbecome a (member|subscriber)|\bsign up (for|to) (our|the)|\bnewsletter\b.*\binbox|abonnez-vous|réservé aux abonnés|cet article vous est offert|inscrivez-vous à (notre|la) newsletter|подпишитесь|подписывайтесь|оформите подписку)",
+        )
+        .ok()
+    })
+    .as_ref()
+}
+
+/// Drop furniture paragraphs, the repeated title, and trailing author/credit lines.
+fn finish_paragraphs(paragraphs: Vec<String>, title: &str) -> String {
+    let title_norm = collapse_whitespace(title).to_lowercase();
+    let mut kept: Vec<String> = paragraphs
+        .into_iter()
+        .filter(|p| {
+            let lower = p.to_lowercase();
+            let words = p.split_whitespace().count();
+            let furniture = furniture_re().is_some_and(|re| re.is_match(p)) && words < 40;
+            let prompt = prompt_re().is_some_and(|re| re.is_match(p)) && words < 50;
+            let repeats_title = lower == title_norm && !title_norm.is_empty();
+            !(furniture || prompt || repeats_title)
+        })
+        .collect();
+    while let Some(last) = kept.last() {
+        let words = last.split_whitespace().count();
+        let trailing = trailing_re().is_some_and(|re| re.is_match(last)) && words < 60;
+        if trailing || words < 3 {
+            kept.pop();
+        } else {
+            break;
+        }
+    }
+    kept.join("\n\n")
+}
+
+/// Join the lines of a paragraph after collapsing each.
+fn collapse_lines(text: &str) -> String {
+    text.split('\n')
+        .map(collapse_whitespace)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// No readable block found: the page's paragraphs outside page furniture.
+fn fallback_article(html: &str) -> Article {
+    let doc = Html::parse_document(html);
+    let Ok(sel) = scraper::Selector::parse("p") else {
+        return Article::default();
+    };
+    let paragraphs: Vec<String> = doc
+        .select(&sel)
+        .filter(|p| {
+            !p.ancestors()
+                .filter_map(ElementRef::wrap)
+                .any(|a| is_boilerplate(&a))
+        })
+        .map(|p| text_of(&p))
+        .filter(|t| t.split_whitespace().count() >= 8)
+        .collect();
+    let title = scraper::Selector::parse("title")
+        .ok()
+        .and_then(|s| doc.select(&s).next().map(|t| text_of(&t)))
+        .filter(|t| !t.is_empty());
+    Article {
+        body: finish_paragraphs(paragraphs, title.as_deref().unwrap_or("")),
+        title,
+        ..Article::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn broken_or_empty_html_gives_an_empty_article_without_panicking() {
+        for html in [
+            "",
+            "<",
+            "<html><body><p>Short.",
+            "<<<>>>&&&",
+            "<div><p>unclosed <b>tags <i>everywhere",
+        ] {
+            let a = extract_article(html, None);
+            assert!(a.body.len() < 100, "{html:?}");
+        }
+    }
+
+    #[test]
+    fn related_headings_are_recognised() {
+        for (text, want) in [
+            ("More on this topic", true),
+            ("Related stories", true),
+            ("À lire aussi", true),
+            ("Читайте также", true),
+            ("What the treaty says", false),
+        ] {
+            assert_eq!(is_related_heading(text), want, "{text}");
+        }
+    }
+    fn fixture(name: &str) -> Vec<u8> {
+        let path = format!("{}/tests/fixtures/html/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// Golden pairs: `<name>.html` → `<name>.expected.txt` (the body), plus the metadata.
+    #[test]
+    fn golden_pages() {
+        struct Case {
+            name: &'static str,
+            title: &'static str,
+            byline: &'static str,
+            published: &'static str,
+            lang: &'static str,
+            absent: &'static [&'static str],
+        }
+        let cases = [
+            Case {
+                name: "en_news_boilerplate",
+                title: "Deminers from Pyongyang begin work near Kursk",
+                byline: "Hannah Cole",
+                published: "2025-06-19T07:15:00Z",
+                lang: "en-GB",
+                absent: &[
+                    "More on this topic",
+                    "Treaty anniversary",
+                    "cookies",
+                    "newsletter",
+                    "Share on",
+                    "Topics:",
+                    "Riga",
+                ],
+            },
+            Case {
+                name: "fr_news_boilerplate",
+                title: "Un an après, le traité entre Moscou et Pyongyang se concrétise",
+                byline: "Claire Martin",
+                published: "2025-06-20T08:30:00Z",
+                lang: "fr",
+                absent: &[
+                    "À lire aussi",
+                    "reconstruction commence",
+                    "Abonnez-vous",
+                    "Publicité",
+                    "Partager",
+                ],
+            },
+            Case {
+                name: "ru_news_boilerplate",
+                title: "В Курскую область прибыли сапёры из КНДР",
+                byline: "Ольга Петрова",
+                published: "2025-06-18T11:00:00Z",
+                lang: "ru",
+                absent: &[
+                    "Читайте также",
+                    "Годовщина договора",
+                    "Подписывайтесь",
+                    "ВКонтакте",
+                    "комментарий",
+                ],
+            },
+        ];
+        for case in cases {
+            let html = crate::sources::charset::decode_html(
+                &fixture(&format!("{}.html", case.name)),
+                None,
+            );
+            let want = String::from_utf8(fixture(&format!("{}.expected.txt", case.name))).unwrap();
+            let article = extract_article(&html, None);
+            assert_eq!(article.body, want.trim_end(), "{}", case.name);
+            for text in case.absent {
+                assert!(
+                    !article.body.contains(text),
+                    "{}: {text:?} in body",
+                    case.name
+                );
+            }
+            assert_eq!(article.title.as_deref(), Some(case.title), "{}", case.name);
+            assert_eq!(
+                article.byline.as_deref(),
+                Some(case.byline),
+                "{}",
+                case.name
+            );
+            assert_eq!(
+                article.published.as_deref(),
+                Some(case.published),
+                "{}",
+                case.name
+            );
+            assert_eq!(article.lang.as_deref(), Some(case.lang), "{}", case.name);
+        }
+    }
 }
