@@ -480,12 +480,27 @@ fn convert(feed: feed_rs::model::Feed, feed_url: &str) -> ParsedFeed {
     }
 }
 
-/// A title as plain text: markup stripped (scripts dropped), entities decoded, one line.
+/// A title as one line of plain text: entities decoded, simple inline formatting tags
+/// (`<b>`, `<em>`, `<span>`…) dropped. Any other markup — a `<script>` above all — stays as
+/// literal text: a title is text, so the digest shows (escaped) what the feed carried
+/// instead of running it or silently hiding it.
 fn clean_title(raw: &str) -> String {
-    let text = if raw.contains('<') {
-        html_to_text(raw)
-    } else {
-        decode_entities(raw)
+    static INLINE: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    let inline = INLINE.get_or_init(|| {
+        regex::Regex::new(
+            r"(?i)</?(?:b|i|em|strong|u|span|font|small|big|sup|sub|mark|abbr|cite|q|code|a|nobr|wbr)(?:\s[^<>]*)?/?>|<br\s*/?>",
+        )
+        .ok()
+    });
+    let stripped = match inline {
+        Some(re) if raw.contains('<') => re.replace_all(raw, " ").into_owned(),
+        _ => raw.to_string(),
+    };
+    let decoded = decode_entities(&stripped);
+    // Entities may have encoded inline tags (`&lt;b&gt;`): one more pass after decoding.
+    let text = match inline {
+        Some(re) if decoded.contains('<') => re.replace_all(&decoded, " ").into_owned(),
+        _ => decoded,
     };
     collapse_whitespace(&text)
 }
@@ -742,14 +757,14 @@ mod tests {
     }
 
     #[test]
-    fn named_entities_decoded_and_scripts_stripped_in_titles() {
+    fn named_entities_decoded_and_scripts_kept_as_text_in_titles() {
         let feed = parse("entities_and_script_in_title.xml");
         assert_eq!(feed.title.as_deref(), Some("Entity Test"));
         assert_eq!(
             titles(&feed),
             [
                 "Kim Jong Un meets Shoigu — café talks",
-                "Visit ends without a statement"
+                "Visit ends <script>alert(\"x\")</script>without a statement"
             ]
         );
     }

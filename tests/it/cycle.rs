@@ -109,7 +109,7 @@ fn world() -> World {
                 &[
                     ("shoigu-visit", "Shoigu arrives in Pyongyang for talks", &format!("Russia's Security Council secretary met Kim Jong Un on Tuesday.{LONG_TAIL}")),
                     ("markets", "Markets close higher", &format!("Stocks rose across Europe.{LONG_TAIL}")),
-                    ("xss", "<script>alert(1)</script> Kursk rebuilding", &format!("North Korean builders are expected in the Kursk region.{LONG_TAIL}")),
+                    ("xss", "&lt;script&gt;alert(1)&lt;/script&gt; Kursk rebuilding", &format!("North Korean builders are expected in the Kursk region.{LONG_TAIL}")),
                 ],
             ),
         )
