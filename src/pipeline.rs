@@ -537,12 +537,36 @@ pub fn record_claim(
 ) -> Result<(Vec<u8>, ClaimRecord)> {
     let existing = store.claims_for_key(&claim.key())?;
     let stored_claims: Vec<StoredClaim> = existing.iter().map(|(_, r)| r.stored.clone()).collect();
-    let cmp = claims::compare(&claim, &item.source, &stored_claims);
-    let related: Vec<Vec<u8>> = cmp
+    let mut cmp = claims::compare(&claim, &item.source, &stored_claims);
+    let mut related: Vec<Vec<u8>> = cmp
         .related
         .iter()
         .filter_map(|&i| existing.get(i).map(|(k, _)| k.clone()))
         .collect();
+    // Across measures: a death toll above a casualty toll of the same subject contradicts.
+    let mut other = Vec::new();
+    for key in claims::related_keys(&claim) {
+        other.extend(store.claims_for_key(&key)?);
+    }
+    if !other.is_empty() {
+        let other_claims: Vec<StoredClaim> = other.iter().map(|(_, r)| r.stored.clone()).collect();
+        let cross = claims::cross_check(&claim, &item.source, &other_claims);
+        if cross.status == ClaimStatus::Contradicts {
+            let mut keys: Vec<Vec<u8>> = cross
+                .related
+                .iter()
+                .filter_map(|&i| other.get(i).map(|(k, _)| k.clone()))
+                .collect();
+            if cmp.status != ClaimStatus::Contradicts {
+                // The cross-measure conflict is the reason: show it first.
+                keys.append(&mut related);
+                related = keys;
+            } else {
+                related.append(&mut keys);
+            }
+            cmp.status = ClaimStatus::Contradicts;
+        }
+    }
     let record = ClaimRecord {
         stored: StoredClaim {
             claim,

@@ -120,12 +120,7 @@ pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
     Ok(())
 }
 
-/// The project's seeds/ folder: beside the config folder (`<config dir>/../seeds`).
+/// The project's seeds/ folder (`seeds_dir`, by default `<config dir>/../seeds`).
 pub fn project_seeds_dir(config: &Config) -> PathBuf {
-    let dir = config
-        .path
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
-    dir.join("..").join("seeds")
+    config.seeds_dir.clone()
 }

@@ -186,7 +186,13 @@ pub fn seed(
                 m if !m.document.is_empty() => m,
                 _ => read_manifest(&seeds_dir.join("manifest.toml"))?,
             };
-            let docs = read_corpus(dir, &manifest)?;
+            let mut docs = read_corpus(dir, &manifest)?;
+            // Oldest first: each document's claims are compared with what came before it.
+            docs.sort_by(|a, b| {
+                a.published
+                    .cmp(&b.published)
+                    .then_with(|| a.name.cmp(&b.name))
+            });
             let mut baseline = Baseline {
                 generated_by: format!("newswatch {} seed --export", env!("CARGO_PKG_VERSION")),
                 documents: Vec::new(),
@@ -220,7 +226,18 @@ pub fn seed(
                             &matches,
                             doc.lang.as_deref(),
                             doc.published,
-                        ),
+                        )
+                        .into_iter()
+                        .map(|mut c| {
+                            // The corpus's sentences stay out of the project: the baseline
+                            // points into the document instead of quoting it.
+                            c.quote = format!(
+                                "(seed document {}, bytes {}–{})",
+                                doc.name, c.quote_start, c.quote_end
+                            );
+                            c
+                        })
+                        .collect(),
                         entities,
                     });
                 }

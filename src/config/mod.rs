@@ -26,6 +26,8 @@ pub struct Config {
     pub path: PathBuf,
     pub state_dir: PathBuf,
     pub watchlists_dir: PathBuf,
+    /// The project's seed baseline (`manifest.toml`, `baseline.json`) for `seed` without DIR.
+    pub seeds_dir: PathBuf,
     pub schedule: ScheduleConfig,
     pub fetch: FetchConfig,
     pub email: EmailConfig,
@@ -258,6 +260,7 @@ const FEED_KEYS: &[(&str, Shape)] = &[
 const TOP_KEYS: &[(&str, Shape)] = &[
     ("state_dir", Shape::Leaf),
     ("watchlists_dir", Shape::Leaf),
+    ("seeds_dir", Shape::Leaf),
     ("schedule", Shape::Table(SCHEDULE_KEYS)),
     ("fetch", Shape::Table(FETCH_KEYS)),
     ("email", Shape::Table(EMAIL_KEYS)),
@@ -790,6 +793,9 @@ impl<'a> Loader<'a> {
             ),
         }
 
+        // Where `seed` without a folder finds manifest.toml and baseline.json; it need not exist.
+        let seeds_dir = self.path("seeds_dir", get("seeds_dir"), "../seeds", &base);
+
         let schedule = self.schedule(get);
         let fetch = self.fetch(get);
         let email = self.email(get, &base);
@@ -818,6 +824,7 @@ impl<'a> Loader<'a> {
             path,
             state_dir,
             watchlists_dir,
+            seeds_dir,
             schedule,
             fetch,
             email,

@@ -3,5 +3,6 @@ mod cycle;
 mod daemon;
 mod fetch;
 mod mail;
+mod seed;
 mod support;
 mod watchlist;
