@@ -73,6 +73,7 @@ fn list_page(base: &str) -> String {
 <main>
 <article class="teaser"><h2><a href="/pages/shoigu-rail">Shoigu promises a direct rail link to Pyongyang</a></h2></article>
 <article class="teaser"><h2><a href="{base}/pages/harvest">Harvest festival opens in the valley</a></h2></article>
+<article class="teaser"><h2><a href="/pages/timetable">A new railway timetable for the far east</a></h2></article>
 </main><footer>© Test Gazette</footer></body></html>"#
     )
 }
@@ -129,6 +130,14 @@ fn world() -> World {
         Response::html(article_page(
             "Shoigu promises a direct rail link to Pyongyang",
             "Sergei Shoigu said trains between Moscow and the North Korean capital would run soon.",
+        )),
+    );
+    // Matches only through its article text: the title names no watch entity.
+    http.route(
+        "/pages/timetable",
+        Response::html(article_page(
+            "A new railway timetable for the far east",
+            "The timetable follows a promise by Sergei Shoigu to link Moscow and Pyongyang by train.",
         )),
     );
     http.route(

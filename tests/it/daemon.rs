@@ -107,6 +107,39 @@ fn while_the_daemon_runs_queries_are_answered_and_a_second_cycle_is_refused() {
 }
 
 #[test]
+fn under_systemd_it_says_ready_and_stopping() {
+    let (_http, s) = daemon_session();
+    let sock_path = s.path("notify.sock");
+    let sock = std::os::unix::net::UnixDatagram::bind(&sock_path).expect("bind notify socket");
+    sock.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let child = s
+        .cmd(&["run"])
+        .env("NOTIFY_SOCKET", &sock_path)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut got = String::new();
+    let mut buf = [0u8; 4096];
+    while !got.contains("READY=1") {
+        let n = sock.recv(&mut buf).expect("a notify message within 10 s");
+        got.push_str(&String::from_utf8_lossy(&buf[..n]));
+        got.push('\n');
+    }
+    let (log, _) = stop(child);
+    while let Ok(n) = sock.recv(&mut buf) {
+        got.push_str(&String::from_utf8_lossy(&buf[..n]));
+        got.push('\n');
+        if got.contains("STOPPING=1") {
+            break;
+        }
+    }
+    assert!(got.contains("STATUS="), "{got}");
+    assert!(got.contains("STOPPING=1"), "{got}\n{log}");
+}
+
+#[test]
 fn watchlist_edits_are_applied_and_invalid_ones_kept_out() {
     let (_http, s) = daemon_session();
     let child = s.spawn(&["run"]);
