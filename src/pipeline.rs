@@ -14,13 +14,14 @@ use chrono::{DateTime, Duration, Utc};
 use tracing::{debug, info, warn};
 
 use crate::config::{Config, FeedConfig, FeedKind, FullText};
-use crate::fetch::{FetchOutcome, Fetcher};
+use crate::fetch::{FetchOutcome, Fetched, Fetcher};
 use crate::model::{Claim, ClaimStatus, EntityMatch, Item, ParsedFeed, StoredClaim};
 use crate::report::{
     ClaimReport, CycleReport, DigestReport, FeedReport, ItemReport, RelatedReport,
 };
 use crate::sinks::digest::{self as digest_sink, Digest, DigestClaim, DigestGroup, DigestStory};
 use crate::sinks::mail::{Envelope, Mailer};
+use crate::sources::feed::SourceError;
 use crate::sources::html::ListSelectors;
 use crate::store::{ClaimRecord, DigestRecord, DigestState, FeedState, Store, StoredItem};
 use crate::transforms::{claims, dedup::ItemKeys};
@@ -68,6 +69,8 @@ struct FeedOutcome {
     result: Result<Option<Vec<Entry>>, String>,
     items_total: usize,
     validators: Option<crate::fetch::Validators>,
+    /// The feed an HTML page announced, when the configured URL was a page.
+    discovered_url: Option<String>,
 }
 
 fn source_name(name: Option<&str>, feed_title: Option<&str>, url: &str) -> String {
@@ -131,11 +134,9 @@ fn parse_source(
     body: &[u8],
     content_type: Option<&str>,
     url: &str,
-) -> Result<ParsedFeed, String> {
+) -> Result<ParsedFeed, SourceError> {
     match feed.kind {
-        FeedKind::Feed => {
-            crate::sources::feed::parse_feed(body, content_type, url).map_err(|e| e.to_string())
-        }
+        FeedKind::Feed => crate::sources::feed::parse_feed(body, content_type, url),
         FeedKind::Html => {
             let selectors = ListSelectors {
                 item: feed.item_selector.clone(),
@@ -145,9 +146,80 @@ fn parse_source(
                 date: feed.date_selector.clone(),
             };
             crate::sources::html::parse_list_page(body, content_type, url, &selectors)
-                .map_err(|e| e.to_string())
         }
     }
+}
+
+/// Why a fetched document gave no items.
+enum ParseFailure {
+    /// An HTML page where a feed was expected, with the feed links it announces.
+    NotAFeed {
+        message: String,
+        discovered: Vec<String>,
+    },
+    Other(String),
+}
+
+/// Parse on the blocking pool; a panic inside a parser is this feed's error, never the
+/// cycle's.
+async fn parse_in_worker(feed: &FeedConfig, fetched: Fetched) -> Result<ParsedFeed, ParseFailure> {
+    let feed = feed.clone();
+    tokio::task::spawn_blocking(move || {
+        let parsed = std::panic::catch_unwind(|| {
+            parse_source(
+                &feed,
+                &fetched.body,
+                fetched.content_type.as_deref(),
+                &fetched.final_url,
+            )
+        });
+        match parsed {
+            Ok(Ok(p)) => Ok(p),
+            Ok(Err(SourceError::NotAFeed(m))) => {
+                let html = crate::sources::charset::decode_html(
+                    &fetched.body,
+                    fetched.content_type.as_deref(),
+                );
+                Err(ParseFailure::NotAFeed {
+                    message: SourceError::NotAFeed(m).to_string(),
+                    discovered: crate::sources::feed::discover_feed_links(
+                        &html,
+                        &fetched.final_url,
+                    ),
+                })
+            }
+            Ok(Err(e)) => Err(ParseFailure::Other(e.to_string())),
+            Err(_) => Err(ParseFailure::Other(
+                "the parser failed on this document".to_string(),
+            )),
+        }
+    })
+    .await
+    .unwrap_or_else(|e| Err(ParseFailure::Other(format!("parser task failed: {e}"))))
+}
+
+/// Follow the feed links an HTML page announced: the first that parses wins.
+async fn discover(
+    ctx: &Context,
+    feed: &FeedConfig,
+    links: &[String],
+) -> Option<(String, ParsedFeed, crate::fetch::Validators)> {
+    for link in links.iter().take(3) {
+        match ctx.fetcher.fetch(link, None).await {
+            Ok(FetchOutcome::Fetched(f)) => {
+                let validators = f.validators.clone();
+                match parse_in_worker(feed, f).await {
+                    Ok(parsed) => return Some((link.clone(), parsed, validators)),
+                    Err(ParseFailure::NotAFeed { message, .. } | ParseFailure::Other(message)) => {
+                        debug!(feed = %feed.url, link, error = %message, "announced feed unreadable");
+                    }
+                }
+            }
+            Ok(FetchOutcome::NotModified) => {}
+            Err(e) => debug!(feed = %feed.url, link, error = %e, "announced feed unreachable"),
+        }
+    }
+    None
 }
 
 /// Fetch an article page and extract its text; None (logged) when anything fails.
@@ -185,9 +257,17 @@ async fn process_feed(
         result: Ok(None),
         items_total: 0,
         validators: None,
+        discovered_url: None,
     };
+    // A feed URL that answered with an HTML page announcing a feed is polled at the feed
+    // it announced from then on (kept in the feed's state, shown by `feeds`).
+    let fetch_url = state
+        .as_ref()
+        .and_then(|s| s.discovered_url.clone())
+        .filter(|_| feed.kind == FeedKind::Feed)
+        .unwrap_or_else(|| feed.url.clone());
     let validators = state.as_ref().map(|s| s.validators.clone());
-    let fetched = match ctx.fetcher.fetch(&feed.url, validators.as_ref()).await {
+    let fetched = match ctx.fetcher.fetch(&fetch_url, validators.as_ref()).await {
         Ok(FetchOutcome::NotModified) => return out,
         Ok(FetchOutcome::Fetched(f)) => f,
         Err(e) => {
@@ -196,24 +276,24 @@ async fn process_feed(
         }
     };
     out.validators = Some(fetched.validators.clone());
-    let feed_for_parse = feed.clone();
-    let parsed = tokio::task::spawn_blocking(move || {
-        // A panic inside a parser is this feed's error, never the cycle's.
-        std::panic::catch_unwind(|| {
-            parse_source(
-                &feed_for_parse,
-                &fetched.body,
-                fetched.content_type.as_deref(),
-                &fetched.final_url,
-            )
-        })
-        .unwrap_or_else(|_| Err("the parser failed on this document".to_string()))
-    })
-    .await
-    .unwrap_or_else(|e| Err(format!("parser task failed: {e}")));
-    let parsed = match parsed {
+    let parsed = match parse_in_worker(&feed, fetched).await {
         Ok(p) => p,
-        Err(e) => {
+        Err(ParseFailure::NotAFeed {
+            message,
+            discovered,
+        }) => match discover(&ctx, &feed, &discovered).await {
+            Some((url, parsed, validators)) => {
+                info!(feed = %feed.url, discovered = %url, "feed discovered from the page");
+                out.discovered_url = Some(url);
+                out.validators = Some(validators);
+                parsed
+            }
+            None => {
+                out.result = Err(message);
+                return out;
+            }
+        },
+        Err(ParseFailure::Other(e)) => {
             out.result = Err(e);
             return out;
         }
@@ -405,6 +485,9 @@ fn consume(
     fr.status = "ok".into();
     if let Some(v) = outcome.validators {
         state.validators = v;
+    }
+    if let Some(d) = outcome.discovered_url {
+        state.discovered_url = Some(d);
     }
     for entry in entries {
         state.items_seen += 1;

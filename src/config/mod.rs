@@ -1165,8 +1165,14 @@ impl<'a> Loader<'a> {
                 }
                 selectors.insert(k, sel);
             }
-            if kind == FeedKind::Html && !has_item_selector {
-                self.error(&ikey, "kind = \"html\" needs `item_selector`");
+            // Without any selector a list page is read with the default heuristic
+            // (article-looking links); link/title/summary/date selectors only make sense
+            // inside the elements an item selector picks.
+            if kind == FeedKind::Html && !has_item_selector && !selectors.is_empty() {
+                self.error(
+                    &ikey,
+                    "link/title/summary/date selectors need `item_selector` (or remove them all to use the default article-link heuristic)",
+                );
             }
             let full_text = self.opt_choice(&format!("{ikey}.full_text"), full_text_v, FULL_TEXT);
             feeds.push(FeedConfig {

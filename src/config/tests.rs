@@ -226,9 +226,9 @@ const INVALID: &[(&str, &str, &str)] = &[
         ":3:8: feeds[0].kind: invalid value \"rss\": expected one of feed, html",
     ),
     (
-        "html without item selector",
-        "[[feeds]]\nurl = \"https://example.org/\"\nkind = \"html\"\n",
-        ":1:1: feeds[0]: kind = \"html\" needs `item_selector`",
+        "html with a title selector but no item selector",
+        "[[feeds]]\nurl = \"https://example.org/\"\nkind = \"html\"\ntitle_selector = \"h2\"\n",
+        ":1:1: feeds[0]: link/title/summary/date selectors need `item_selector`",
     ),
     (
         "selector on a plain feed",
