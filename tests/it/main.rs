@@ -6,4 +6,5 @@ mod fetch;
 mod mail;
 mod seed;
 mod support;
+mod tools;
 mod watchlist;
