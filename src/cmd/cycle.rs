@@ -29,14 +29,7 @@ pub fn once(config_path: &Path, json: bool, no_send: bool) -> Result<ExitCode> {
         };
         let (parts, built) = pipeline::digest(&ctx, &watch, mode).await?;
         if no_send && !json {
-            for b in &built {
-                println!(
-                    "Subject: {}\nTo: {}\n\n{}",
-                    b.subject,
-                    b.recipients.join(", "),
-                    b.text
-                );
-            }
+            print_digests(&built);
         }
         report.digest = Some(DigestReport::combine(&parts));
         if parts.len() > 1 {
@@ -70,14 +63,7 @@ pub fn digest(config_path: &Path, dry_run: bool, json: bool) -> Result<ExitCode>
         if built.is_empty() {
             eprintln!("nothing pending: no digest");
         }
-        for b in &built {
-            println!(
-                "Subject: {}\nTo: {}\n\n{}",
-                b.subject,
-                b.recipients.join(", "),
-                b.text
-            );
-        }
+        print_digests(&built);
     } else {
         eprintln!(
             "digest: {} ({} stories, {} claims){}",
@@ -121,4 +107,16 @@ fn finish(report: &CycleReport, json: bool) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A digest as text on stdout, for `--no-send` and `--dry-run`.
+fn print_digests(built: &[pipeline::BuiltDigest]) {
+    for b in built {
+        println!(
+            "Subject: {}\nTo: {}\n\n{}",
+            b.subject,
+            b.recipients.join(", "),
+            b.text
+        );
+    }
 }
