@@ -590,7 +590,8 @@ fn store_entry(
         also_reported_by: Vec::new(),
     };
     for claim in entry.claims {
-        let (key, rec) = record_claim(store, claim, &stored, &entities, now)?;
+        let named = claim_entities(&claim, &entry.matches);
+        let (key, rec) = record_claim(store, claim, &stored, &named, now)?;
         report.claims.push(claim_report(store, &rec, &stored.url)?);
         stored.claim_keys.push(key);
     }
@@ -608,6 +609,19 @@ fn store_entry(
         duplicate_of: None,
     });
     Ok(())
+}
+
+/// The entities a claim's own sentence names (what `claims --entity` finds it by, beside
+/// its subject).
+pub fn claim_entities(claim: &Claim, matches: &[EntityMatch]) -> Vec<String> {
+    let mut ids: Vec<String> = matches
+        .iter()
+        .filter(|m| m.start >= claim.quote_start && m.end <= claim.quote_end)
+        .map(|m| m.entity.clone())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
 }
 
 /// Compare a new claim with the stored ones of its key and store it with its status.
@@ -1048,7 +1062,8 @@ pub fn seed_document(
     };
     let mut reports = Vec::new();
     for c in claims_read {
-        let (k, rec) = record_claim(store, c, &stored, &entities, now)?;
+        let named = claim_entities(&c, &matches);
+        let (k, rec) = record_claim(store, c, &stored, &named, now)?;
         reports.push(claim_report(store, &rec, &url)?);
         stored.claim_keys.push(k);
     }

@@ -61,6 +61,9 @@ pub struct BaselineDoc {
     pub author: Option<String>,
     pub entities: Vec<String>,
     pub claims: Vec<Claim>,
+    /// For each claim, the entities its own sentence names (`claims --entity`).
+    #[serde(default)]
+    pub claim_entities: Vec<Vec<String>>,
 }
 
 #[derive(Serialize)]
@@ -213,6 +216,12 @@ pub fn seed(
                         matches.iter().map(|m| m.entity.clone()).collect();
                     entities.sort();
                     entities.dedup();
+                    let claims = crate::transforms::claims::extract_claims(
+                        &doc.text,
+                        &matches,
+                        doc.lang.as_deref(),
+                        doc.published,
+                    );
                     baseline.documents.push(BaselineDoc {
                         name: doc.name.clone(),
                         source: doc.source.clone(),
@@ -221,23 +230,22 @@ pub fn seed(
                         published: doc.published,
                         lang: doc.lang.clone(),
                         author: doc.author.clone(),
-                        claims: crate::transforms::claims::extract_claims(
-                            &doc.text,
-                            &matches,
-                            doc.lang.as_deref(),
-                            doc.published,
-                        )
-                        .into_iter()
-                        .map(|mut c| {
-                            // The corpus's sentences stay out of the project: the baseline
-                            // points into the document instead of quoting it.
-                            c.quote = format!(
-                                "(seed document {}, bytes {}–{})",
-                                doc.name, c.quote_start, c.quote_end
-                            );
-                            c
-                        })
-                        .collect(),
+                        claim_entities: claims
+                            .iter()
+                            .map(|c| pipeline::claim_entities(c, &matches))
+                            .collect(),
+                        claims: claims
+                            .into_iter()
+                            .map(|mut c| {
+                                // The corpus's sentences stay out of the project: the
+                                // baseline points into the document instead of quoting it.
+                                c.quote = format!(
+                                    "(seed document {}, bytes {}–{})",
+                                    doc.name, c.quote_start, c.quote_end
+                                );
+                                c
+                            })
+                            .collect(),
                         entities,
                     });
                 }
@@ -315,8 +323,9 @@ fn seed_baseline_doc(
         ..Default::default()
     };
     let mut out = Vec::new();
-    for c in &doc.claims {
-        let (k, rec) = pipeline::record_claim(store, c.clone(), &item, &doc.entities, now)?;
+    for (i, c) in doc.claims.iter().enumerate() {
+        let named = doc.claim_entities.get(i).unwrap_or(&doc.entities);
+        let (k, rec) = pipeline::record_claim(store, c.clone(), &item, named, now)?;
         out.push(pipeline::claim_report(store, &rec, &url)?);
         item.claim_keys.push(k);
     }
