@@ -30,6 +30,9 @@ use crate::watchlist::WatchSet;
 /// Below this many characters of summary/content, `full_text = auto` fetches the article.
 const ARTICLE_LENGTH: usize = 600;
 
+/// Stored claims shown beside a digest claim; the rest are counted.
+const MAX_RELATED_SHOWN: usize = 4;
+
 /// What a cycle needs from the outside world.
 pub struct Context {
     pub config: Config,
@@ -589,7 +592,7 @@ fn store_entry(
         claim_keys: Vec::new(),
         also_reported_by: Vec::new(),
     };
-    for claim in entry.claims {
+    for claim in distinct_claims(entry.claims) {
         let named = claim_entities(&claim, &entry.matches);
         let (key, rec) = record_claim(store, claim, &stored, &named, now)?;
         report.claims.push(claim_report(store, &rec, &stored.url)?);
@@ -609,6 +612,46 @@ fn store_entry(
         duplicate_of: None,
     });
     Ok(())
+}
+
+/// How a stored claim of the same key relates to a new one, for the digest's labels.
+fn relation(new: &Claim, old: &Claim) -> &'static str {
+    let (a, b) = (claims::interval(new), claims::interval(old));
+    if a.0 <= b.1 && b.0 <= a.1 {
+        "agrees with"
+    } else if new.running_total && new.value > old.value {
+        "earlier value"
+    } else {
+        "contradicts"
+    }
+}
+
+/// One claim per figure of a story: a headline and its body often state the same figure;
+/// the attributed, fuller statement is kept.
+fn distinct_claims(claims_read: Vec<Claim>) -> Vec<Claim> {
+    let mut out: Vec<Claim> = Vec::new();
+    for c in claims_read {
+        let same = out.iter_mut().find(|o| {
+            o.key() == c.key()
+                && o.value == c.value
+                && o.value_max == c.value_max
+                && o.increment == c.increment
+        });
+        match same {
+            // An attributed statement beats an unattributed one; then the fuller sentence
+            // (a body sentence over its headline).
+            Some(o)
+                if (o.attributed_to.is_none() && c.attributed_to.is_some())
+                    || (o.attributed_to.is_some() == c.attributed_to.is_some()
+                        && c.quote.len() > o.quote.len()) =>
+            {
+                *o = c
+            }
+            Some(_) => {}
+            None => out.push(c),
+        }
+    }
+    out
 }
 
 /// The entities a claim's own sentence names (what `claims --entity` finds it by, beside
@@ -632,7 +675,12 @@ pub fn record_claim(
     entities: &[String],
     now: DateTime<Utc>,
 ) -> Result<(Vec<u8>, ClaimRecord)> {
-    let existing = store.claims_for_key(&claim.key())?;
+    // Claims of the same story are never compared with each other.
+    let existing: Vec<_> = store
+        .claims_for_key(&claim.key())?
+        .into_iter()
+        .filter(|(_, r)| r.stored.item_id != item.id)
+        .collect();
     let stored_claims: Vec<StoredClaim> = existing.iter().map(|(_, r)| r.stored.clone()).collect();
     let mut cmp = claims::compare(&claim, &item.source, &stored_claims);
     let mut related: Vec<Vec<u8>> = cmp
@@ -643,7 +691,12 @@ pub fn record_claim(
     // Across measures: a death toll above a casualty toll of the same subject contradicts.
     let mut other = Vec::new();
     for key in claims::related_keys(&claim) {
-        other.extend(store.claims_for_key(&key)?);
+        other.extend(
+            store
+                .claims_for_key(&key)?
+                .into_iter()
+                .filter(|(_, r)| r.stored.item_id != item.id),
+        );
     }
     if !other.is_empty() {
         let other_claims: Vec<StoredClaim> = other.iter().map(|(_, r)| r.stored.clone()).collect();
@@ -664,6 +717,14 @@ pub fn record_claim(
             cmp.status = ClaimStatus::Contradicts;
         }
     }
+    let relations = related
+        .iter()
+        .map(|k| match existing.iter().find(|(ek, _)| ek == k) {
+            Some((_, r)) => relation(&claim, &r.stored.claim).to_string(),
+            // Related across measures only when it conflicts (cross_check).
+            None => "contradicts".to_string(),
+        })
+        .collect();
     let record = ClaimRecord {
         stored: StoredClaim {
             claim,
@@ -676,6 +737,7 @@ pub fn record_claim(
         },
         entities: entities.to_vec(),
         related,
+        relations,
     };
     let key = store.put_claim(&record)?;
     Ok((key, record))
@@ -874,10 +936,20 @@ fn digest_story(store: &Store, watch: &WatchSet, item: &StoredItem) -> Result<Di
             continue;
         };
         let mut related = Vec::new();
-        for rk in &rec.related {
+        for (n, rk) in rec.related.iter().enumerate() {
             if let Some(r) = store.claim(rk)? {
                 related.push(digest_sink::RelatedClaim {
-                    value: claims::format_value(&r.stored.claim),
+                    relation: rec.relations.get(n).cloned().unwrap_or_default(),
+                    // A figure of another measure (casualties beside a death toll) says so.
+                    value: if r.stored.claim.measure == rec.stored.claim.measure {
+                        claims::format_value(&r.stored.claim)
+                    } else {
+                        format!(
+                            "{} ({})",
+                            claims::format_value(&r.stored.claim),
+                            r.stored.claim.measure
+                        )
+                    },
                     source: r.stored.source.clone(),
                     url: r.stored.item_url.clone(),
                     date: date_str(r.stored.published.or(Some(r.stored.first_seen))),
@@ -886,6 +958,15 @@ fn digest_story(store: &Store, watch: &WatchSet, item: &StoredItem) -> Result<Di
                 });
             }
         }
+        // The most telling first (contradictions), then the newest; a few, not all.
+        related.sort_by_key(|r| {
+            (
+                r.relation != "contradicts",
+                std::cmp::Reverse(r.date.clone()),
+            )
+        });
+        let related_more = related.len().saturating_sub(MAX_RELATED_SHOWN);
+        related.truncate(MAX_RELATED_SHOWN);
         let c = &rec.stored.claim;
         claims_out.push(DigestClaim {
             status: display_status(rec.stored.status),
@@ -895,6 +976,7 @@ fn digest_story(store: &Store, watch: &WatchSet, item: &StoredItem) -> Result<Di
             attributed_to: c.attributed_to.clone(),
             quote: c.quote.clone(),
             related,
+            related_more,
         });
     }
     Ok(DigestStory {

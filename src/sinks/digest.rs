@@ -60,10 +60,15 @@ pub struct DigestClaim {
     pub attributed_to: Option<String>,
     pub quote: String,
     pub related: Vec<RelatedClaim>,
+    /// Stored claims compared but not listed (the digest shows the most relevant few).
+    pub related_more: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct RelatedClaim {
+    /// How this stored claim relates to the new one: "contradicts", "agrees with",
+    /// "earlier value"; empty = derived from the new claim's status.
+    pub relation: String,
     pub value: String,
     pub source: String,
     pub url: String,
@@ -441,10 +446,12 @@ struct ClaimView {
     attributed_to: Option<String>,
     quote: String,
     related: Vec<RelatedView>,
+    related_more: usize,
 }
 
 #[derive(Serialize)]
 struct RelatedView {
+    relation: String,
     value: String,
     source: String,
     url: String,
@@ -613,10 +620,15 @@ impl ClaimView {
             value: clean_line(&c.value, MAX_FIELD_CHARS),
             attributed_to: clean_opt(&c.attributed_to, MAX_FIELD_CHARS),
             quote: clean_line(&c.quote, MAX_QUOTE_CHARS),
+            related_more: c.related_more,
             related: c
                 .related
                 .iter()
                 .map(|r| RelatedView {
+                    relation: match clean_line(&r.relation, 40) {
+                        rel if rel.is_empty() => relation.to_string(),
+                        rel => rel,
+                    },
                     value: clean_line(&r.value, MAX_FIELD_CHARS),
                     source: clean_line(&r.source, MAX_FIELD_CHARS),
                     url: clean_line(&r.url, MAX_URL_CHARS),
@@ -660,11 +672,13 @@ mod tests {
             attributed_to: Some("a Ukrainian army spokesman".into()),
             quote: "The spokesman put the number of dead soldiers at roughly six hundred.".into(),
             related,
+            related_more: 0,
         }
     }
 
     fn stored(value: &str, source: &str) -> RelatedClaim {
         RelatedClaim {
+            relation: String::new(),
             value: value.into(),
             source: source.into(),
             url: "https://wire.example.org/a/1".into(),

@@ -68,6 +68,9 @@ pub struct ClaimRecord {
     pub entities: Vec<String>,
     /// Tree keys of the stored claims it was compared with at the time.
     pub related: Vec<Vec<u8>>,
+    /// For each related claim, how it relates: "contradicts", "agrees with", "earlier value".
+    #[serde(default)]
+    pub relations: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]

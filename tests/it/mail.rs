@@ -54,6 +54,7 @@ fn hostile_digest() -> Digest {
                             spokesman told reporters."
                         .into(),
                     related: vec![RelatedClaim {
+                        relation: "contradicts".into(),
                         value: "1,000".into(),
                         source: "Seoul Ledger".into(),
                         url: "https://ledger.example.kr/n/42".into(),
@@ -61,6 +62,7 @@ fn hostile_digest() -> Digest {
                         quote: "Lawmakers were told a thousand had been killed.".into(),
                         attributed_to: Some("South Korean intelligence".into()),
                     }],
+                    related_more: 2,
                 }],
             }],
         }],
