@@ -27,7 +27,7 @@ pub fn month_number(w: &str) -> Option<u32> {
         names
             .iter()
             .any(|p| {
-                if p.chars().next().is_some_and(|c| ('а'..='я').contains(&c)) && p.len() > 6 {
+                if p.chars().next().is_some_and(|c| ('а'..='я').contains(&c)) {
                     w.starts_with(p)
                 } else {
                     w == *p
