@@ -264,7 +264,7 @@ pub fn time_scope(toks: &[Tok]) -> Option<TimeScope> {
         let next = toks.get(k + 1).and_then(Tok::word);
         // "within (just) three months", "in the past six months", "over two months",
         // "в течение трех месяцев", "за три месяца", "en trois mois".
-        let lead = matches!(w, "within" | "over" | "за" | "течение" | "en" | "past" | "last");
+        let lead = matches!(w, "within" | "in" | "over" | "за" | "течение" | "en" | "past" | "last");
         if lead {
             let mut j = k + 1;
             while toks
