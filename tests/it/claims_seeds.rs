@@ -89,8 +89,8 @@ fn the_seeds_read_as_an_analyst_would_note_them() {
         assert!(c["published"].is_string(), "no date: {c:#}");
         let x = v(c);
         for bad in [
-            1961.0, 1996.0, 2000.0, 2014.0, 2016.0, 2017.0, 2019.0, 2022.0, 2023.0, 2024.0,
-            2025.0, 2397.0, 662.0, 75.0, 18.0, 23.0,
+            1961.0, 1996.0, 2000.0, 2014.0, 2016.0, 2017.0, 2019.0, 2022.0, 2023.0, 2024.0, 2025.0,
+            2397.0, 662.0, 75.0, 18.0, 23.0,
         ] {
             assert!(x != bad, "{bad} read as a claim: {c:#}");
         }
@@ -101,7 +101,10 @@ fn the_seeds_read_as_an_analyst_would_note_them() {
     assert_eq!(sources(&sappers).len(), 3, "three texts: {dump}");
     assert!(sappers.iter().all(|c| s(c, "role") == "sappers"));
     assert_eq!(
-        sappers.iter().filter(|c| c["status"] == "corroborates").count(),
+        sappers
+            .iter()
+            .filter(|c| c["status"] == "corroborates")
+            .count(),
         2,
         "the second and third corroborate: {sappers:#?}"
     );
@@ -132,7 +135,10 @@ fn the_seeds_read_as_an_analyst_would_note_them() {
     assert_eq!(extra[0]["increment"], true);
     assert_eq!(extra[0]["modality"], "expected");
     for c in builders.iter().chain(&troops).chain(&extra) {
-        assert_ne!(c["status"], "contradicts", "builders, troops and the increment: {c:#}");
+        assert_ne!(
+            c["status"], "contradicts",
+            "builders, troops and the increment: {c:#}"
+        );
     }
 
     // ~4,700 casualties including ~600 dead (South Korean figures) against 6,000 killed
@@ -154,9 +160,9 @@ fn the_seeds_read_as_an_analyst_would_note_them() {
     assert!(s(uk[0], "attributed_to").contains("Ministry of Defen"));
     assert_eq!(uk[0]["status"], "contradicts", "{:#}", uk[0]);
     assert!(
-        uk[0]["compared_with"]
-            .as_array()
-            .is_some_and(|r| r.iter().any(|x| x.as_str().is_some_and(|x| x.starts_with("600")))),
+        uk[0]["compared_with"].as_array().is_some_and(|r| r
+            .iter()
+            .any(|x| x.as_str().is_some_and(|x| x.starts_with("600")))),
         "the 6,000 shows the 600 it contradicts: {:#}",
         uk[0]
     );
@@ -172,7 +178,10 @@ fn the_seeds_read_as_an_analyst_would_note_them() {
     assert_eq!(within.len(), 1, "{dump}");
     assert_eq!(within[0]["kind"], "flow");
     assert_eq!(within[0]["period"], "3 months");
-    assert_eq!(within[0]["status"], "new", "a flow is no rival of the totals");
+    assert_eq!(
+        within[0]["status"], "new",
+        "a flow is no rival of the totals"
+    );
 
     // ~15,000 North Koreans working in Russia.
     let workers = find("dprk-workers", "present", 15000.0);

@@ -64,7 +64,9 @@ fn comparable(claim: &Claim, s: &StoredClaim) -> bool {
         return false;
     }
     // A denied figure ("did not send 5,000") says what is not so, not what is.
-    if claim.unit != "bool" && (claim.polarity == Polarity::Negative || o.polarity == Polarity::Negative) {
+    if claim.unit != "bool"
+        && (claim.polarity == Polarity::Negative || o.polarity == Polarity::Negative)
+    {
         return false;
     }
     // Belt and braces for claims stored before the key held these.

@@ -264,7 +264,10 @@ pub fn time_scope(toks: &[Tok]) -> Option<TimeScope> {
         let next = toks.get(k + 1).and_then(Tok::word);
         // "within (just) three months", "in the past six months", "over two months",
         // "в течение трех месяцев", "за три месяца", "en trois mois".
-        let lead = matches!(w, "within" | "in" | "over" | "за" | "течение" | "en" | "past" | "last");
+        let lead = matches!(
+            w,
+            "within" | "in" | "over" | "за" | "течение" | "en" | "past" | "last"
+        );
         if lead {
             let mut j = k + 1;
             while toks
@@ -278,18 +281,22 @@ pub fn time_scope(toks: &[Tok]) -> Option<TimeScope> {
                 toks.get(j).and_then(small_count),
                 toks.get(j + 1).and_then(Tok::word),
             ) {
-                let months = if unit.starts_with("month") || unit == "mois" || unit.starts_with("месяц")
-                {
-                    Some(n)
-                } else if unit.starts_with("year") || unit == "ans" || unit == "года" || unit == "лет"
-                {
-                    Some(n * 12)
-                } else if unit.starts_with("week") {
-                    // A few weeks is under a month; keep them apart from months.
-                    None
-                } else {
-                    None
-                };
+                let months =
+                    if unit.starts_with("month") || unit == "mois" || unit.starts_with("месяц")
+                    {
+                        Some(n)
+                    } else if unit.starts_with("year")
+                        || unit == "ans"
+                        || unit == "года"
+                        || unit == "лет"
+                    {
+                        Some(n * 12)
+                    } else if unit.starts_with("week") {
+                        // A few weeks is under a month; keep them apart from months.
+                        None
+                    } else {
+                        None
+                    };
                 if let Some(m) = months {
                     return Some(TimeScope::WithinMonths(m));
                 }
@@ -302,10 +309,12 @@ pub fn time_scope(toks: &[Tok]) -> Option<TimeScope> {
                     let phrase = toks[k + 1..]
                         .iter()
                         .take(3)
-                        .map_while(|t| t.word().map(str::to_string).or_else(|| match t.kind {
-                            TokKind::Num { value, .. } => Some(format!("{value:.0}")),
-                            _ => None,
-                        }))
+                        .map_while(|t| {
+                            t.word().map(str::to_string).or_else(|| match t.kind {
+                                TokKind::Num { value, .. } => Some(format!("{value:.0}")),
+                                _ => None,
+                            })
+                        })
                         .collect::<Vec<_>>()
                         .join(" ");
                     return Some(TimeScope::Since(phrase));
@@ -315,7 +324,10 @@ pub fn time_scope(toks: &[Tok]) -> Option<TimeScope> {
         // "as of May", "by March", "на 1 мая", "au 1er mai".
         if (w == "as" && next == Some("of")) || w == "by" {
             let j = if w == "as" { k + 2 } else { k + 1 };
-            if let Some(m) = toks.get(j).and_then(Tok::word).filter(|m| month_number(m).is_some())
+            if let Some(m) = toks
+                .get(j)
+                .and_then(Tok::word)
+                .filter(|m| month_number(m).is_some())
             {
                 return Some(TimeScope::AsOf(m.to_string()));
             }
@@ -350,16 +362,28 @@ mod tests {
     fn treaty_dates_in_three_languages() {
         let p = Utc.with_ymd_and_hms(2025, 6, 1, 0, 0, 0).single();
         assert_eq!(
-            dates("The two states signed the treaty on 19 June 2024.", Lang::En, p),
+            dates(
+                "The two states signed the treaty on 19 June 2024.",
+                Lang::En,
+                p
+            ),
             vec![("treaty_signed", 20240619.0)]
         );
         assert_eq!(
-            dates("The Duma ratified the pact, and Putin signed the law on November 9.", Lang::En, p),
+            dates(
+                "The Duma ratified the pact, and Putin signed the law on November 9.",
+                Lang::En,
+                p
+            ),
             vec![("treaty_ratified", 20241109.0)],
             "a November date after a June article is last year's"
         );
         assert_eq!(
-            dates("Le traité a été signé le 19 juin 2024 à Pyongyang.", Lang::Fr, None),
+            dates(
+                "Le traité a été signé le 19 juin 2024 à Pyongyang.",
+                Lang::Fr,
+                None
+            ),
             vec![("treaty_signed", 20240619.0)]
         );
         assert_eq!(
@@ -382,7 +406,10 @@ mod tests {
             s("10,000 deployed since September"),
             Some(TimeScope::Since("september".to_string()))
         );
-        assert_eq!(s("600 dead as of May"), Some(TimeScope::AsOf("may".to_string())));
+        assert_eq!(
+            s("600 dead as of May"),
+            Some(TimeScope::AsOf("may".to_string()))
+        );
         assert_eq!(s("600 dead"), None);
         assert_eq!(
             time_scope(&tokenize("за три месяца погибли 1000 военных", Lang::Ru)),

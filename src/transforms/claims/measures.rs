@@ -709,7 +709,16 @@ pub fn polarity(toks: &[Tok], clause_start: usize, first: usize) -> crate::model
         .any(|w| {
             matches!(
                 w,
-                "not" | "never" | "denied" | "denies" | "deny" | "не" | "нет" | "pas" | "jamais" | "démenti"
+                "not"
+                    | "never"
+                    | "denied"
+                    | "denies"
+                    | "deny"
+                    | "не"
+                    | "нет"
+                    | "pas"
+                    | "jamais"
+                    | "démenti"
             ) || w.ends_with("n't")
         });
     if negated {

@@ -146,8 +146,22 @@ fn lead_role(text: &str) -> Option<&'static str> {
         .flat_map(|b| b.split('\n'))
         .find(|p| p.split_whitespace().count() >= 15)?
         .to_lowercase();
-    let building = ["reconstruct", "rebuild", "construction", "восстановлен", "строител", "reconstruction"];
-    let demining = ["demining", "deminer", "sapper", "разминир", "сапер", "déminage"];
+    let building = [
+        "reconstruct",
+        "rebuild",
+        "construction",
+        "восстановлен",
+        "строител",
+        "reconstruction",
+    ];
+    let demining = [
+        "demining",
+        "deminer",
+        "sapper",
+        "разминир",
+        "сапер",
+        "déminage",
+    ];
     if building.iter().any(|w| lead.contains(w)) {
         Some("builders")
     } else if demining.iter().any(|w| lead.contains(w)) {
@@ -195,7 +209,13 @@ impl SentenceReader<'_> {
                     let l = a.1.to_lowercase();
                     l.starts_with("our ") || l.starts_with("nos ") || l.starts_with("наш")
                 });
-            if first_person && (lower.contains(" our ") || lower.starts_with("our ") || lower.contains("according to our") || s.contains('“') || s.contains('"')) {
+            if first_person
+                && (lower.contains(" our ")
+                    || lower.starts_with("our ")
+                    || lower.contains("according to our")
+                    || s.contains('“')
+                    || s.contains('"'))
+            {
                 attributions = vec![(0, cap.trim().to_string())];
             }
         }
@@ -412,8 +432,14 @@ impl SentenceReader<'_> {
             value_max = value_max.map(|v| 1.0 / v);
         }
         let subject = context_nat
-            .or_else(|| self.prev.and_then(|p| measures::nationality(&p.to_lowercase())))
-            .map_or_else(|| self.nearest_entity(toks[m.num_tok].start), str::to_string);
+            .or_else(|| {
+                self.prev
+                    .and_then(|p| measures::nationality(&p.to_lowercase()))
+            })
+            .map_or_else(
+                || self.nearest_entity(toks[m.num_tok].start),
+                str::to_string,
+            );
         if subject.is_empty() {
             return None;
         }
@@ -519,13 +545,30 @@ fn document_nationality(text: &str) -> Option<&'static str> {
 /// "dprk-russia" when a text about North Korea also names Russia.
 fn document_pair(text: &str, nat: Option<&'static str>) -> Option<&'static str> {
     let lower = text.to_lowercase();
-    let russia = ["russia", "moscow", "росси", "москв", "russie", "moscou", "kremlin", "кремл"]
+    let russia = [
+        "russia",
+        "moscow",
+        "росси",
+        "москв",
+        "russie",
+        "moscou",
+        "kremlin",
+        "кремл",
+    ]
+    .iter()
+    .any(|w| lower.contains(w));
+    let dprk = nat == Some("dprk")
+        || [
+            "north korea",
+            "dprk",
+            "pyongyang",
+            "кндр",
+            "пхеньян",
+            "rpdc",
+            "corée du nord",
+        ]
         .iter()
         .any(|w| lower.contains(w));
-    let dprk = nat == Some("dprk")
-        || ["north korea", "dprk", "pyongyang", "кндр", "пхеньян", "rpdc", "corée du nord"]
-            .iter()
-            .any(|w| lower.contains(w));
     (russia && dprk).then_some("dprk-russia")
 }
 

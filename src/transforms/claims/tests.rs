@@ -128,7 +128,9 @@ fn full_match(c: &Claim, e: &Expected) -> bool {
             .is_none_or(|a| c.attributed_to.as_deref() == Some(a.as_str()))
         && e.role.as_ref().is_none_or(|r| &c.role == r)
         && e.kind.is_none_or(|k| c.kind == k)
-        && e.period.as_ref().is_none_or(|p| c.period.as_ref() == Some(p))
+        && e.period
+            .as_ref()
+            .is_none_or(|p| c.period.as_ref() == Some(p))
 }
 
 #[derive(Default)]
@@ -216,7 +218,9 @@ fn run_tables(srcs: &[&str]) -> Scores {
             );
             let got = extract_claims(&case.text, &matches, case.lang.as_deref(), None);
             out.s[0].add(&got, &case.claims, same_value);
-            out.s[1].add(&got, &case.claims, |c, e| same_value(c, e) && c.unit == e.unit);
+            out.s[1].add(&got, &case.claims, |c, e| {
+                same_value(c, e) && c.unit == e.unit
+            });
             out.s[2].add(&got, &case.claims, |c, e| {
                 same_value(c, e) && c.measure == e.measure
             });
@@ -300,11 +304,7 @@ fn held_out_table_precision_and_recall() {
     let r = run_tables(&[HOLDOUT]);
     report("held out (holdout.toml)", &r);
     assert!(r.s[0].f1() >= HOLDOUT_FLOOR, "value F1 {:.3}", r.s[0].f1());
-    assert!(
-        r.s[2].f1() >= 0.85,
-        "value+measure F1 {:.3}",
-        r.s[2].f1()
-    );
+    assert!(r.s[2].f1() >= 0.85, "value+measure F1 {:.3}", r.s[2].f1());
 }
 
 #[derive(Debug, Deserialize)]
@@ -379,8 +379,16 @@ fn comparison_pairs_contradiction_precision_and_recall() {
         }
     }
     let n = table.pair.len();
-    let precision = if predicted == 0 { 1.0 } else { tp as f64 / predicted as f64 };
-    let recall = if labelled == 0 { 1.0 } else { tp as f64 / labelled as f64 };
+    let precision = if predicted == 0 {
+        1.0
+    } else {
+        tp as f64 / predicted as f64
+    };
+    let recall = if labelled == 0 {
+        1.0
+    } else {
+        tp as f64 / labelled as f64
+    };
     println!(
         "pairs.toml: {n} pairs, status accuracy {:.3}; contradiction P={precision:.3} R={recall:.3} ({tp} of {predicted} predicted, {labelled} labelled)",
         right as f64 / n as f64
@@ -557,7 +565,12 @@ fn kinds_and_periods_split_the_key() {
 
 #[test]
 fn different_treaty_dates_do_not_contradict() {
-    let mut a = claim("dprk-russia-treaty", "treaty_signed", 20240619.0, Approx::Exact);
+    let mut a = claim(
+        "dprk-russia-treaty",
+        "treaty_signed",
+        20240619.0,
+        Approx::Exact,
+    );
     a.unit = "date".to_string();
     a.kind = crate::model::ClaimKind::EventDate;
     let mut b = a.clone();
@@ -705,7 +718,11 @@ Page 3 of 12. North Korea news, 2025.
     assert!(extra.increment);
     assert_eq!(extra.kind, crate::model::ClaimKind::Increment);
     assert_eq!(extra.modality, Modality::Expected);
-    assert_ne!(extra.key(), troops.key(), "an increment is no rival of the total");
+    assert_ne!(
+        extra.key(),
+        troops.key(),
+        "an increment is no rival of the total"
+    );
     let cas = find("dprk-troops", "casualties", 4700.0);
     assert_eq!(cas.approx, Approx::About);
     assert_eq!(cas.attributed_to.as_deref(), Some("Seoul's intelligence"));
@@ -720,7 +737,10 @@ Page 3 of 12. North Korea news, 2025.
     );
     assert_eq!(over.kind, crate::model::ClaimKind::Flow);
     assert_eq!(over.period.as_deref(), Some("3 months"));
-    assert_eq!(find("dprk-russia-treaty", "treaty_signed", 20240619.0).unit, "date");
+    assert_eq!(
+        find("dprk-russia-treaty", "treaty_signed", 20240619.0).unit,
+        "date"
+    );
     let workers = find("dprk-workers", "present", 15000.0);
     assert_eq!(workers.approx, Approx::About);
     let ratio = find("dprk", "trade_turnover", 9.0);
