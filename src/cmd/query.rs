@@ -164,9 +164,17 @@ pub fn render_claims(store: &Store, entity: Option<&str>, json: bool) -> Result<
         );
         for c in &g.claims {
             let date = c.published.as_deref().unwrap_or(&c.first_seen);
+            // A plan, an expectation, a hedge or a denial is said so beside the figure.
+            let hedge = match (c.modality, c.polarity) {
+                (_, crate::model::Polarity::Negative) if g.unit != "bool" => " [denied]",
+                (crate::model::Modality::Planned, _) => " [planned]",
+                (crate::model::Modality::Expected, _) => " [expected]",
+                (crate::model::Modality::Possible, _) => " [possible]",
+                _ => "",
+            };
             let _ = writeln!(
                 out,
-                "  {:<12} {:<18} {} ({}){}",
+                "  {:<12} {:<18} {} ({}){}{hedge}",
                 c.status.as_str().to_uppercase(),
                 c.display,
                 c.source,

@@ -409,7 +409,7 @@ impl SentenceReader<'_> {
         let money = matches!(unit, "usd" | "eur" | "rub");
         let measure = match measures::money_measure(toks, m) {
             // An amount is "written off" only when the words stand by it ("wrote off
-            // $10 billion"); "$11 billion, 90% of which was written off" is the debt.
+            // $10 billion"); "a $5 billion debt, four fifths of it written off": the $5 billion is the debt.
             Some((meas, d)) if !(money && meas == "written_off" && d > 3) => Some(meas),
             _ => None,
         }
