@@ -872,3 +872,64 @@ fn odd_input_never_panics() {
         }
     }
 }
+
+/// Country-level figures need no entity in their sentence, people counts do; a pull
+/// quote's caption names its speaker; the lead gives generic groups their role.
+#[test]
+fn document_level_rules() {
+    let text = "\
+Pyongyang to help rebuild the Kursk region with thousands of workers and engineers, Moscow says
+
+North Korea will send two brigades of 4,000 people, officials in Moscow said on Friday.
+Later that decade Moscow agreed to settle the debts North Korea ran up with the Soviet Union.
+The total sum came to $9 billion, four fifths of which were cancelled.
+Elsewhere, 3,000 soldiers were moved to the south.
+\"By our count, trade rose to $20 mln in 2024\"
+Deputy minister Ivan Petrov
+";
+    let matches = entity_matches(text, &["North Korea=dprk", "Pyongyang", "Kursk"]);
+    let p = Utc.with_ymd_and_hms(2025, 3, 1, 0, 0, 0).single();
+    let claims = extract_claims(text, &matches, Some("en"), p);
+    let got: Vec<(String, String, String, f64)> = claims
+        .iter()
+        .map(|c| {
+            (
+                c.subject.clone(),
+                c.role.clone(),
+                c.measure.clone(),
+                c.value,
+            )
+        })
+        .collect();
+    let has = |s: &str, r: &str, m: &str, v: f64| {
+        got.iter()
+            .any(|g| g.0 == s && g.1 == r && g.2 == m && close(g.3, v))
+    };
+    assert!(
+        has("dprk-builders", "builders", "deployed", 4000.0),
+        "{got:#?}"
+    );
+    assert!(
+        has("dprk-builders", "builders", "deployed", 2.0),
+        "{got:#?}"
+    );
+    assert!(
+        has("dprk", "", "debt", 9e9),
+        "the sum of the debts: {got:#?}"
+    );
+    let trade = claims
+        .iter()
+        .find(|c| c.measure == "trade_turnover" && close(c.value, 20e6))
+        .unwrap_or_else(|| panic!("trade: {got:#?}"));
+    assert_eq!(
+        trade.attributed_to.as_deref(),
+        Some("Deputy minister Ivan Petrov")
+    );
+    assert_eq!(trade.period.as_deref(), Some("2024"));
+    assert!(
+        !got.iter().any(|g| close(g.3, 3000.0)),
+        "a people count without an entity in its sentence is no claim: {got:#?}"
+    );
+    // A document that matched nothing gives nothing.
+    assert!(extract_claims(text, &[], Some("en"), p).is_empty());
+}
