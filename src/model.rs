@@ -111,11 +111,76 @@ pub enum Modality {
     Possible,
 }
 
+/// What sort of quantity a claim states: figures of different kinds are never compared
+/// ("an additional 5,000" is not a rival of "10,000 sent so far").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimKind {
+    /// A cumulative count to date: sent, killed, casualties. The `running_total` flag says
+    /// the text marked it "so far / now / as of", which lets a larger later figure update it.
+    #[default]
+    RunningTotal,
+    /// A stock at one moment: present, stationed, working, at the front.
+    Level,
+    /// An amount over a stated period: trade in 2023, dead within three months.
+    Flow,
+    /// Added to an earlier figure: "an additional 5,000", "5,000 more".
+    Increment,
+    /// A projected figure: "trade is expected to reach $50 million".
+    Forecast,
+    /// The day an event happened; the value is the date as YYYYMMDD.
+    EventDate,
+    /// A yes/no statement; the value is 1 (yes) or 0 (no).
+    Status,
+}
+
+impl ClaimKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClaimKind::RunningTotal => "running_total",
+            ClaimKind::Level => "level",
+            ClaimKind::Flow => "flow",
+            ClaimKind::Increment => "increment",
+            ClaimKind::Forecast => "forecast",
+            ClaimKind::EventDate => "event_date",
+            ClaimKind::Status => "status",
+        }
+    }
+}
+
+/// Whether the text asserts or denies what it states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Polarity {
+    #[default]
+    Positive,
+    /// "sanctions are not violated", "denied that 6,000 were killed".
+    Negative,
+}
+
+/// When a figure holds, as the text says it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "type", content = "value")]
+pub enum TimeScope {
+    /// "as of May", "in April" (when the estimate was made).
+    AsOf(String),
+    /// "since September": the start of a running total.
+    Since(String),
+    /// "within three months": a flow over that many months.
+    WithinMonths(u32),
+    /// "in 2023": a flow over that calendar year.
+    Year(i32),
+}
+
 /// A factual assertion read from one sentence: "about 600 North Korean soldiers died".
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Claim {
     /// What the claim is about: an entity id (`dprk-troops`) or, failing that, a named group.
     pub subject: String,
+    /// The role of the people counted (`sappers`, `builders`, `troops`, `workers`), empty
+    /// for figures that are not about people (trade, debt, a treaty).
+    #[serde(default)]
+    pub role: String,
     /// What is counted or stated: `deployed`, `killed`, `casualties`, `status:violates`…
     pub measure: String,
     /// The lower (or only) value.
@@ -145,12 +210,36 @@ pub struct Claim {
     /// Two claims with different periods are never compared.
     #[serde(default)]
     pub period: Option<String>,
+    /// Running total, level, flow, increment, forecast, event date or status.
+    #[serde(default)]
+    pub kind: ClaimKind,
+    /// When the figure holds ("since September", "within three months", "in 2023").
+    #[serde(default)]
+    pub scope: Option<TimeScope>,
+    /// Asserted or denied.
+    #[serde(default)]
+    pub polarity: Polarity,
 }
 
 impl Claim {
-    /// The comparison key: claims are compared only with stored claims of the same key.
+    /// The comparison key — what may be compared: subject, role, measure, unit class, kind
+    /// and period. Claims are compared only with stored claims of the same key; the store
+    /// indexes claims by it, so it must stay deterministic.
     pub fn key(&self) -> String {
-        format!("{}|{}|{}", self.subject, self.measure, self.unit)
+        self.key_with_measure(&self.measure)
+    }
+
+    /// The key this claim would have with another measure (cross-measure checks).
+    pub fn key_with_measure(&self, measure: &str) -> String {
+        format!(
+            "{}|{}|{}|{}|{}|{}",
+            self.subject,
+            self.role,
+            measure,
+            self.unit,
+            self.kind.as_str(),
+            self.period.as_deref().unwrap_or("")
+        )
     }
 }
 

@@ -48,8 +48,11 @@ pub fn feeds(config: &Config, json: bool) -> Result<ExitCode> {
 #[derive(Serialize)]
 struct ClaimGroup {
     subject: String,
+    role: String,
     measure: String,
     unit: String,
+    kind: crate::model::ClaimKind,
+    period: Option<String>,
     /// True when a claim of this group contradicts another.
     conflict: bool,
     claims: Vec<ClaimOut>,
@@ -70,6 +73,11 @@ struct ClaimOut {
     quote: String,
     entities: Vec<String>,
     increment: bool,
+    modality: crate::model::Modality,
+    polarity: crate::model::Polarity,
+    scope: Option<crate::model::TimeScope>,
+    /// The stored claims it was compared with when it was read: "value — source, date".
+    compared_with: Vec<String>,
 }
 
 /// Stored claims grouped by what they are about (subject, measure, unit).
@@ -78,13 +86,36 @@ pub fn render_claims(store: &Store, entity: Option<&str>, json: bool) -> Result<
     let mut groups: BTreeMap<String, ClaimGroup> = BTreeMap::new();
     for (_, rec) in records {
         let ClaimRecord {
-            stored, entities, ..
+            stored,
+            entities,
+            related,
         } = rec;
         let c = &stored.claim;
+        let mut compared_with = Vec::new();
+        for k in &related {
+            if let Some(r) = store.claim(k)? {
+                let o = &r.stored;
+                let date = o.published.unwrap_or(o.first_seen).to_rfc3339();
+                compared_with.push(format!(
+                    "{} — {} ({}){}",
+                    crate::transforms::claims::format_value(&o.claim),
+                    o.source,
+                    date.get(..10).unwrap_or(&date),
+                    o.claim
+                        .attributed_to
+                        .as_deref()
+                        .map(|a| format!(", according to {a}"))
+                        .unwrap_or_default()
+                ));
+            }
+        }
         let g = groups.entry(c.key()).or_insert_with(|| ClaimGroup {
             subject: c.subject.clone(),
+            role: c.role.clone(),
             measure: c.measure.clone(),
             unit: c.unit.clone(),
+            kind: c.kind,
+            period: c.period.clone(),
             conflict: false,
             claims: Vec::new(),
         });
@@ -103,6 +134,10 @@ pub fn render_claims(store: &Store, entity: Option<&str>, json: bool) -> Result<
             quote: c.quote.clone(),
             entities,
             increment: c.increment,
+            modality: c.modality,
+            polarity: c.polarity,
+            scope: c.scope.clone(),
+            compared_with,
         });
     }
     let groups: Vec<ClaimGroup> = groups.into_values().collect();
@@ -116,17 +151,30 @@ pub fn render_claims(store: &Store, entity: Option<&str>, json: bool) -> Result<
     for g in &groups {
         let _ = writeln!(
             out,
-            "{} — {} ({}){}",
+            "{} — {} ({}, {}{}){}",
             g.subject,
             g.measure,
             g.unit,
+            g.kind.as_str().replace('_', " "),
+            g.period
+                .as_deref()
+                .map(|p| format!(", {p}"))
+                .unwrap_or_default(),
             if g.conflict { "  [CONFLICT]" } else { "" }
         );
         for c in &g.claims {
             let date = c.published.as_deref().unwrap_or(&c.first_seen);
+            // A plan, an expectation, a hedge or a denial is said so beside the figure.
+            let hedge = match (c.modality, c.polarity) {
+                (_, crate::model::Polarity::Negative) if g.unit != "bool" => " [denied]",
+                (crate::model::Modality::Planned, _) => " [planned]",
+                (crate::model::Modality::Expected, _) => " [expected]",
+                (crate::model::Modality::Possible, _) => " [possible]",
+                _ => "",
+            };
             let _ = writeln!(
                 out,
-                "  {:<12} {:<18} {} ({}){}",
+                "  {:<12} {:<18} {} ({}){}{hedge}",
                 c.status.as_str().to_uppercase(),
                 c.display,
                 c.source,
@@ -137,6 +185,9 @@ pub fn render_claims(store: &Store, entity: Option<&str>, json: bool) -> Result<
                     .unwrap_or_default()
             );
             let _ = writeln!(out, "               “{}”", c.quote.trim());
+            for w in &c.compared_with {
+                let _ = writeln!(out, "               vs {w}");
+            }
         }
         out.push('\n');
     }

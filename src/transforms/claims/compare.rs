@@ -1,7 +1,7 @@
 //! Comparison of a new claim with stored ones: values as intervals whose width comes
 //! from the stated approximation; overlap agrees, disjoint disagrees.
 
-use crate::model::{Approx, Claim, ClaimStatus, StoredClaim};
+use crate::model::{Approx, Claim, ClaimKind, ClaimStatus, Polarity, StoredClaim};
 
 use super::Comparison;
 
@@ -13,7 +13,7 @@ const ABOUT_TOLERANCE: f64 = 0.15;
 /// The values a claim allows, as a closed interval.
 pub fn interval(c: &Claim) -> (f64, f64) {
     let v = c.value;
-    if c.unit == "bool" {
+    if c.unit == "bool" || c.unit == "date" {
         return (v, v);
     }
     match (c.approx, c.value_max) {
@@ -38,35 +38,56 @@ enum Pair {
     Updates,
 }
 
-fn comparable(claim: &Claim, source: &str, s: &StoredClaim) -> bool {
+/// The same report: the same words, whoever carries them (a syndicated copy, a reprint
+/// under another URL). Compared lower-case, quotes and spacing ignored.
+pub fn same_report(a: &Claim, b: &Claim) -> bool {
+    let norm = |q: &str| -> String {
+        q.chars()
+            .filter(|c| c.is_alphanumeric() || c.is_whitespace())
+            .collect::<String>()
+            .to_lowercase()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    norm(&a.quote) == norm(&b.quote)
+}
+
+fn comparable(claim: &Claim, s: &StoredClaim) -> bool {
     let o = &s.claim;
+    // The key holds subject, role, measure, unit, kind and period.
     if o.key() != claim.key() {
         return false;
     }
-    // A syndicated copy of the same sentence from the same outlet is not a second voice.
-    if s.source == source && o.quote.trim() == claim.quote.trim() {
+    // A syndicated copy is not a second voice, neither for nor against.
+    if same_report(claim, o) {
         return false;
     }
-    // Flows of different periods (trade in 2022 vs 2023) are different quantities.
-    if let (Some(a), Some(b)) = (&claim.period, &o.period) {
-        if a != b {
-            return false;
-        }
+    // A denied figure ("did not send 5,000") says what is not so, not what is.
+    if claim.unit != "bool"
+        && (claim.polarity == Polarity::Negative || o.polarity == Polarity::Negative)
+    {
+        return false;
     }
-    // An increment ("another 5,000") is compared only with increments.
+    // Belt and braces for claims stored before the key held these.
     claim.increment == o.increment
 }
 
-fn pair(claim: &Claim, other: &Claim) -> Pair {
+fn pair(claim: &Claim, source: &str, s: &StoredClaim) -> Option<Pair> {
+    let other = &s.claim;
     let a = interval(claim);
     let b = interval(other);
     if overlaps(a, b) {
-        Pair::Agrees
+        // An outlet repeating itself (a headline and its article, a follow-up) is one voice.
+        (s.source != source).then_some(Pair::Agrees)
+    } else if claim.kind == ClaimKind::EventDate {
+        // Two dates of "a treaty signed" may be two treaties: agreement only.
+        None
     } else if claim.running_total && a.0 > b.1 {
         // The new one is read now, so it is the later figure of a growing total.
-        Pair::Updates
+        Some(Pair::Updates)
     } else {
-        Pair::Disagrees
+        Some(Pair::Disagrees)
     }
 }
 
@@ -75,14 +96,17 @@ pub fn compare(claim: &Claim, source: &str, stored: &[StoredClaim]) -> Compariso
     let mut agree = Vec::new();
     let mut disagree = Vec::new();
     let mut update = Vec::new();
+    let mut compared = Vec::new();
     for (i, s) in stored.iter().enumerate() {
-        if !comparable(claim, source, s) {
+        if !comparable(claim, s) {
             continue;
         }
-        match pair(claim, &s.claim) {
-            Pair::Agrees => agree.push(i),
-            Pair::Disagrees => disagree.push(i),
-            Pair::Updates => update.push(i),
+        compared.push(i);
+        match pair(claim, source, s) {
+            Some(Pair::Agrees) => agree.push(i),
+            Some(Pair::Disagrees) => disagree.push(i),
+            Some(Pair::Updates) => update.push(i),
+            None => {}
         }
     }
     let (status, first) = if !disagree.is_empty() {
@@ -99,11 +123,9 @@ pub fn compare(claim: &Claim, source: &str, stored: &[StoredClaim]) -> Compariso
     };
     // The deciding claims first, then the others that were compared.
     let mut related = first;
-    let mut rest: Vec<usize> = stored
-        .iter()
-        .enumerate()
-        .filter(|(i, s)| !related.contains(i) && comparable(claim, source, s))
-        .map(|(i, _)| i)
+    let mut rest: Vec<usize> = compared
+        .into_iter()
+        .filter(|i| !related.contains(i))
         .collect();
     related.append(&mut rest);
     Comparison { status, related }
@@ -122,10 +144,10 @@ pub fn related_keys(claim: &Claim) -> Vec<String> {
     let mut keys = Vec::new();
     for (part, whole) in PARTS {
         if claim.measure == *part {
-            keys.push(format!("{}|{}|{}", claim.subject, whole, claim.unit));
+            keys.push(claim.key_with_measure(whole));
         }
         if claim.measure == *whole {
-            keys.push(format!("{}|{}|{}", claim.subject, part, claim.unit));
+            keys.push(claim.key_with_measure(part));
         }
     }
     keys
@@ -134,14 +156,23 @@ pub fn related_keys(claim: &Claim) -> Vec<String> {
 /// Cross-measure check: a death toll above a casualty toll of the same subject (or a
 /// casualty toll below a stored death toll) contradicts. Returns `Contradicts` with the
 /// disagreeing stored claims, else `New` (agreement across measures corroborates nothing).
-pub fn cross_check(claim: &Claim, source: &str, stored_other: &[StoredClaim]) -> Comparison {
+pub fn cross_check(claim: &Claim, _source: &str, stored_other: &[StoredClaim]) -> Comparison {
     let mut related = Vec::new();
     for (i, s) in stored_other.iter().enumerate() {
         let o = &s.claim;
-        if o.subject != claim.subject || o.unit != claim.unit || o.increment || claim.increment {
+        if same_report(claim, o) {
             continue;
         }
-        if s.source == source && o.quote.trim() == claim.quote.trim() {
+        if o.subject != claim.subject
+            || o.role != claim.role
+            || o.unit != claim.unit
+            || o.kind != claim.kind
+            || o.period != claim.period
+            || o.increment
+            || claim.increment
+            || o.polarity == Polarity::Negative
+            || claim.polarity == Polarity::Negative
+        {
             continue;
         }
         let (ci, oi) = (interval(claim), interval(o));

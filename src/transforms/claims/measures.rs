@@ -305,7 +305,15 @@ pub enum Search {
 }
 
 /// Which group of people a noun names, given the sentence (lower-cased).
-pub fn group_of(noun: Noun, phrase: &str, sentence: &str) -> &'static str {
+///
+/// `lead_role` is the role the document's lead gives to people it does not otherwise name:
+/// it replaces the `troops` default of a generic noun with no cue in its sentence.
+pub fn group_of(
+    noun: Noun,
+    phrase: &str,
+    sentence: &str,
+    lead_role: Option<&'static str>,
+) -> &'static str {
     // Demining as an activity colours every group of the sentence; a sapper noun only
     // its own phrase ("2,000 people and 300 deminers": the 2,000 are not sappers).
     let activity = [
@@ -367,6 +375,8 @@ pub fn group_of(noun: Noun, phrase: &str, sentence: &str) -> &'static str {
                 "sappers"
             } else if working {
                 "workers"
+            } else if let (Some(r), Noun::Generic | Noun::Brigades) = (lead_role, noun) {
+                r
             } else {
                 "troops"
             }
@@ -679,8 +689,48 @@ const MONEY_WORDS: &[(&str, &str)] = &[
     ("effac", "written_off"),
 ];
 
-/// The money or share measure nearest to a mention, if the sentence names one.
-pub fn money_measure(toks: &[Tok], m: &Mention) -> Option<&'static str> {
+/// The first money or share measure a sentence names, if any.
+pub fn any_money_measure(toks: &[Tok]) -> Option<&'static str> {
+    toks.iter().filter_map(Tok::word).find_map(|w| {
+        MONEY_WORDS
+            .iter()
+            .find(|(p, _)| w.starts_with(p))
+            .map(|(_, m)| *m)
+    })
+}
+
+/// Whether the figure at `first` is denied: a negation between the clause start and the
+/// figure ("did not send 5,000", "не 6 000"), or a denial verb before it.
+pub fn polarity(toks: &[Tok], clause_start: usize, first: usize) -> crate::model::Polarity {
+    let from = clause_start.max(first.saturating_sub(5));
+    let negated = toks[from..first.min(toks.len())]
+        .iter()
+        .filter_map(Tok::word)
+        .any(|w| {
+            matches!(
+                w,
+                "not"
+                    | "never"
+                    | "denied"
+                    | "denies"
+                    | "deny"
+                    | "не"
+                    | "нет"
+                    | "pas"
+                    | "jamais"
+                    | "démenti"
+            ) || w.ends_with("n't")
+        });
+    if negated {
+        crate::model::Polarity::Negative
+    } else {
+        crate::model::Polarity::Positive
+    }
+}
+
+/// The money or share measure nearest to a mention, with its distance in tokens, if the
+/// sentence names one.
+pub fn money_measure(toks: &[Tok], m: &Mention) -> Option<(&'static str, usize)> {
     let mut best: Option<(usize, &'static str)> = None;
     for (k, t) in toks.iter().enumerate() {
         let Some(w) = t.word() else { continue };
@@ -691,7 +741,7 @@ pub fn money_measure(toks: &[Tok], m: &Mention) -> Option<&'static str> {
             }
         }
     }
-    best.map(|b| b.1)
+    best.map(|b| (b.1, b.0))
 }
 
 /// Whether the sentence says the quantity fell ("plummeted fiftyfold").

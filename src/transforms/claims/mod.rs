@@ -8,14 +8,17 @@
 //! [`compare`](mod@compare) puts a new claim next to stored ones. See docs/claims.md.
 use chrono::{DateTime, Datelike, Utc};
 
-use crate::model::{Approx, Claim, ClaimStatus, EntityMatch, StoredClaim};
+use crate::model::{
+    Approx, Claim, ClaimKind, ClaimStatus, EntityMatch, Modality, Polarity, StoredClaim, TimeScope,
+};
 
 mod compare;
+pub mod events;
 pub mod measures;
 pub mod numbers;
 pub mod sentences;
 
-pub use compare::{cross_check, interval, related_keys};
+pub use compare::{cross_check, interval, related_keys, same_report};
 use measures::{Noun, Search};
 use numbers::{Lang, Mention, NumUnit, Tok};
 
@@ -32,8 +35,15 @@ pub fn extract_claims(
 ) -> Vec<Claim> {
     let lang = Lang::detect(lang, text);
     let doc_nat = document_nationality(text);
-    let mut out = Vec::new();
-    for s in sentences::split(text) {
+    let doc_pair = document_pair(text, doc_nat);
+    let lead_role = lead_role(text);
+    let sents = sentences::split(text);
+    // (claim, read from a heading)
+    let mut out: Vec<(Claim, bool)> = Vec::new();
+    // The latest year named so far: the year of a date written without one, when the
+    // article has no date.
+    let mut prior_year: Option<i32> = None;
+    for (si, s) in sents.iter().enumerate() {
         let inside: Vec<&EntityMatch> = matches
             .iter()
             .filter(|m| m.start < s.end && m.end > s.start)
@@ -47,7 +57,10 @@ pub fn extract_claims(
         } else {
             inside
         };
-        if ents.is_empty() {
+        // A sentence without a watch entity still gives country-level figures (trade,
+        // debt, treaty dates) in a document that matched the watch: see docs/claims.md.
+        let anchored = !ents.is_empty();
+        if !anchored && matches.is_empty() {
             continue;
         }
         let context = if s.heading {
@@ -55,6 +68,14 @@ pub fn extract_claims(
         } else {
             &text[s.start..s.end]
         };
+        let prev = si
+            .checked_sub(1)
+            .map(|p| &text[sents[p].start..sents[p].end]);
+        // A short caption line after a quote names its speaker (pull-quote layout).
+        let caption = sents
+            .get(si + 1)
+            .filter(|n| n.heading && is_caption(&text[n.start..n.end]))
+            .map(|n| &text[n.start..n.end]);
         let reader = SentenceReader {
             text,
             start: s.start,
@@ -62,12 +83,92 @@ pub fn extract_claims(
             context,
             lang,
             ents: &ents,
+            anchored,
             published,
             doc_nat,
+            doc_pair,
+            lead_role,
+            prev,
+            caption,
+            prior_year,
         };
-        out.extend(reader.read());
+        out.extend(reader.read().into_iter().map(|c| (c, s.heading)));
+        let toks = numbers::tokenize(&text[s.start..s.end], lang);
+        if let Some(y) = events::last_year_in(&toks) {
+            prior_year = Some(y);
+        }
     }
-    out
+    drop_restated_headings(out)
+}
+
+/// A headline's figure that the text under it restates (same key, overlapping values) is
+/// dropped: the body's sentence carries the attribution and the context, and a headline
+/// repeating its own article is not a second report.
+fn drop_restated_headings(all: Vec<(Claim, bool)>) -> Vec<Claim> {
+    let body: Vec<&Claim> = all.iter().filter(|(_, h)| !h).map(|(c, _)| c).collect();
+    let keep: Vec<bool> = all
+        .iter()
+        .map(|(c, heading)| {
+            !heading
+                || !body.iter().any(|b| {
+                    b.key() == c.key() && {
+                        let (x, y) = (interval(c), interval(b));
+                        x.0 <= y.1 && y.0 <= x.1
+                    }
+                })
+        })
+        .collect();
+    all.into_iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|((c, _), _)| c)
+        .collect()
+}
+
+/// A caption: a short line of capitalised words with no figure ("Russian presidential
+/// aide Yury Ushakov").
+fn is_caption(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    (2..=8).contains(&words.len())
+        && !line.chars().any(|c| c.is_ascii_digit())
+        && words
+            .iter()
+            .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+            .count()
+            >= 2
+}
+
+/// The role the document's lead gives to people it does not otherwise name: a story that
+/// opens on reconstruction is about builders ("brigades of some thousands of people").
+fn lead_role(text: &str) -> Option<&'static str> {
+    let lead = text
+        .split("\n\n")
+        .flat_map(|b| b.split('\n'))
+        .find(|p| p.split_whitespace().count() >= 15)?
+        .to_lowercase();
+    let building = [
+        "reconstruct",
+        "rebuild",
+        "construction",
+        "восстановлен",
+        "строител",
+        "reconstruction",
+    ];
+    let demining = [
+        "demining",
+        "deminer",
+        "sapper",
+        "разминир",
+        "сапер",
+        "déminage",
+    ];
+    if building.iter().any(|w| lead.contains(w)) {
+        Some("builders")
+    } else if demining.iter().any(|w| lead.contains(w)) {
+        Some("sappers")
+    } else {
+        None
+    }
 }
 
 struct SentenceReader<'a> {
@@ -78,9 +179,21 @@ struct SentenceReader<'a> {
     context: &'a str,
     lang: Lang,
     ents: &'a [&'a EntityMatch],
+    /// A watch entity is in the sentence (or, for a headline, its paragraph).
+    anchored: bool,
     published: Option<DateTime<Utc>>,
     /// The nationality a whole text is about, when it names it again and again.
     doc_nat: Option<&'static str>,
+    /// "dprk-russia" when the text is about the two countries: a treaty's subject.
+    doc_pair: Option<&'static str>,
+    /// The role the document's lead gives to people it does not otherwise name.
+    lead_role: Option<&'static str>,
+    /// The sentence before: where "the total amount" finds what it is an amount of.
+    prev: Option<&'a str>,
+    /// A caption line after the sentence naming its speaker.
+    caption: Option<&'a str>,
+    /// The latest year named before this sentence.
+    prior_year: Option<i32>,
 }
 
 impl SentenceReader<'_> {
@@ -88,9 +201,27 @@ impl SentenceReader<'_> {
         let s = &self.text[self.start..self.end];
         let lower = s.to_lowercase().replace('’', "'").replace('ё', "е");
         let toks = numbers::tokenize(s, self.lang);
-        let attributions = measures::attributions(s, &toks);
+        let mut attributions = measures::attributions(s, &toks);
+        // "According to our statistics …" over a caption: the caption is the speaker.
+        if let Some(cap) = self.caption {
+            let first_person = attributions.is_empty()
+                || attributions.iter().any(|a| {
+                    let l = a.1.to_lowercase();
+                    l.starts_with("our ") || l.starts_with("nos ") || l.starts_with("наш")
+                });
+            if first_person
+                && (lower.contains(" our ")
+                    || lower.starts_with("our ")
+                    || lower.contains("according to our")
+                    || s.contains('“')
+                    || s.contains('"'))
+            {
+                attributions = vec![(0, cap.trim().to_string())];
+            }
+        }
         let attributed_to = attributions.first().map(|a| a.1.clone());
-        let context_nat = measures::nationality(&self.context.to_lowercase()).or(self.doc_nat);
+        let sentence_nat = measures::nationality(&self.context.to_lowercase());
+        let context_nat = sentence_nat.or(self.doc_nat);
         let base = Claim {
             attributed_to,
             quote: s.to_string(),
@@ -102,7 +233,11 @@ impl SentenceReader<'_> {
         // The counted noun of the previous figure, for elided ones ("5,000 troops, with an
         // additional 2,000 expected").
         let mut last_noun: Option<measures::Counted> = None;
+        let dates = events::date_spans(&toks);
         for m in numbers::mentions(&toks, self.lang) {
+            if dates.iter().any(|(a, b)| (*a..*b).contains(&m.num_tok)) {
+                continue;
+            }
             // "so far" and "may have" qualify the clause they stand in, not the sentence.
             let (cs, ce) = clause_of(&toks, m.num_tok);
             let words = words_line(&toks[cs..ce]);
@@ -115,29 +250,63 @@ impl SentenceReader<'_> {
                 .or_else(|| attributions.iter().rev().find(|a| a.0 < cs))
                 .map(|a| a.1.clone())
                 .or_else(|| base.attributed_to.clone());
+            // A scope stated for the whole sentence ("within three months") or the clause.
+            let scope = events::time_scope(&toks[cs..ce]);
             let base = Claim {
                 attributed_to,
                 running_total: measures::is_running_total(&words),
                 modality: measures::modality(&words),
+                polarity: measures::polarity(&toks, cs, m.first_tok),
+                scope,
                 ..base.clone()
             };
             let claim = match m.unit {
-                NumUnit::Count => {
+                NumUnit::Count if self.anchored => {
                     self.count_claim(&toks, &m, &lower, context_nat, &mut last_noun, &base)
                 }
-                _ => self.money_claim(&toks, &m, &lower, context_nat, &base),
+                NumUnit::Count => None,
+                _ if self.anchored || sentence_nat.is_some() || self.doc_nat.is_some() => {
+                    self.money_claim(&toks, &m, &lower, context_nat, &base)
+                }
+                _ => None,
             };
             out.extend(claim);
         }
-        if let Some(v) = measures::sanctions_status(&lower, &toks) {
+        for e in events::event_dates(&toks, self.published, self.prior_year) {
+            let subject = document_pair(&lower, sentence_nat)
+                .or(self.doc_pair)
+                .or(context_nat)
+                .map_or_else(|| self.nearest_entity(0), str::to_string);
+            if subject.is_empty() {
+                continue;
+            }
             out.push(Claim {
-                subject: context_nat.map_or_else(|| self.nearest_entity(0), str::to_string),
-                measure: SANCTIONS_MEASURE.to_string(),
-                value: v,
-                unit: "bool".to_string(),
-                modality: measures::modality(&words_line(&toks)),
+                subject: format!("{subject}-treaty"),
+                measure: e.measure.to_string(),
+                value: e.value,
+                unit: "date".to_string(),
+                kind: ClaimKind::EventDate,
+                modality: Modality::Asserted,
                 ..base.clone()
             });
+        }
+        if self.anchored {
+            if let Some(v) = measures::sanctions_status(&lower, &toks) {
+                out.push(Claim {
+                    subject: context_nat.map_or_else(|| self.nearest_entity(0), str::to_string),
+                    measure: SANCTIONS_MEASURE.to_string(),
+                    value: v,
+                    unit: "bool".to_string(),
+                    kind: ClaimKind::Status,
+                    polarity: if v >= 0.5 {
+                        Polarity::Positive
+                    } else {
+                        Polarity::Negative
+                    },
+                    modality: measures::modality(&words_line(&toks)),
+                    ..base.clone()
+                });
+            }
         }
         out
     }
@@ -173,7 +342,7 @@ impl SentenceReader<'_> {
             }
             _ => return None,
         };
-        let group = measures::group_of(counted.noun, &phrase, lower);
+        let group = measures::group_of(counted.noun, &phrase, lower, self.lead_role);
         let nat = measures::nationality(&np).or(context_nat);
         let subject = match nat {
             Some(n) => format!("{n}-{group}"),
@@ -182,7 +351,6 @@ impl SentenceReader<'_> {
         let increment = measures::is_increment(toks, m, counted.phrase_end);
         let measure = match counted.noun {
             Noun::Casualty(meas) => meas,
-            _ if increment && measures::expected_near(toks, m, counted.phrase_end) => "expected",
             // "5,000 workers are expected in Russia": an arrival announced.
             _ if measures::expected_near(toks, m, counted.phrase_end) => "deployed",
             _ => measures::nearest_measure(toks, m, (counted.phrase_start, counted.phrase_end))
@@ -198,14 +366,27 @@ impl SentenceReader<'_> {
         } else {
             "people"
         };
+        let period = base.scope.as_ref().and_then(events::flow_period);
+        let kind = if increment {
+            ClaimKind::Increment
+        } else if period.is_some() {
+            ClaimKind::Flow
+        } else if measure == "present" {
+            ClaimKind::Level
+        } else {
+            ClaimKind::RunningTotal
+        };
         Some(Claim {
             subject,
+            role: group.to_string(),
             measure: measure.to_string(),
             value: m.value,
             value_max: m.value_max,
             approx: m.approx,
             unit: unit.to_string(),
             increment,
+            kind,
+            period,
             ..base.clone()
         })
     }
@@ -218,7 +399,6 @@ impl SentenceReader<'_> {
         context_nat: Option<&'static str>,
         base: &Claim,
     ) -> Option<Claim> {
-        let measure = measures::money_measure(toks, m)?;
         let (unit, mut value, mut value_max) = match m.unit {
             NumUnit::Usd => ("usd", m.value, m.value_max),
             NumUnit::Eur => ("eur", m.value, m.value_max),
@@ -226,20 +406,61 @@ impl SentenceReader<'_> {
             NumUnit::Percent => ("percent", m.value, m.value_max),
             NumUnit::Ratio | NumUnit::Count => ("ratio", m.value, m.value_max),
         };
+        let money = matches!(unit, "usd" | "eur" | "rub");
+        let measure = match measures::money_measure(toks, m) {
+            // An amount is "written off" only when the words stand by it ("wrote off
+            // $10 billion"); "a $5 billion debt, four fifths of it written off": the $5 billion is the debt.
+            Some((meas, d)) if !(money && meas == "written_off" && d > 3) => Some(meas),
+            _ => None,
+        }
+        .or_else(|| {
+            // "The total amount stood at $11 billion": the amount of what the sentence
+            // before named.
+            let amount = ["amount", "sum", "total", "сумма", "montant", "somme"]
+                .iter()
+                .any(|w| lower.contains(w));
+            if !(money && amount) {
+                return None;
+            }
+            let prev = self.prev?;
+            let ptoks = numbers::tokenize(prev, self.lang);
+            measures::any_money_measure(&ptoks).filter(|m| *m != "written_off")
+        })?;
         // A fall "fiftyfold" is a ratio of new to old below one.
         if unit == "ratio" && measures::says_decline(lower) && value > 0.0 {
             value = 1.0 / value;
             value_max = value_max.map(|v| 1.0 / v);
         }
-        let subject = context_nat.map_or_else(
-            || self.nearest_entity(toks[m.num_tok].start),
-            str::to_string,
-        );
+        let subject = context_nat
+            .or_else(|| {
+                self.prev
+                    .and_then(|p| measures::nationality(&p.to_lowercase()))
+            })
+            .map_or_else(
+                || self.nearest_entity(toks[m.num_tok].start),
+                str::to_string,
+            );
+        if subject.is_empty() {
+            return None;
+        }
         let period = if measure == "trade_turnover" {
             period_of(toks, self.published)
         } else {
             None
         };
+        let forecast = matches!(base.modality, Modality::Expected | Modality::Planned);
+        let kind = if forecast {
+            ClaimKind::Forecast
+        } else if measure == "trade_turnover" {
+            ClaimKind::Flow
+        } else {
+            ClaimKind::Level
+        };
+        let scope = period
+            .as_deref()
+            .and_then(|p| p.parse::<i32>().ok())
+            .map(TimeScope::Year)
+            .or_else(|| base.scope.clone());
         Some(Claim {
             subject,
             measure: measure.to_string(),
@@ -249,6 +470,8 @@ impl SentenceReader<'_> {
             unit: unit.to_string(),
             increment: false,
             period,
+            kind,
+            scope,
             ..base.clone()
         })
     }
@@ -317,6 +540,36 @@ fn document_nationality(text: &str) -> Option<&'static str> {
     .map(|m| lower.matches(m).count())
     .sum();
     (n >= 3).then_some("dprk")
+}
+
+/// "dprk-russia" when a text about North Korea also names Russia.
+fn document_pair(text: &str, nat: Option<&'static str>) -> Option<&'static str> {
+    let lower = text.to_lowercase();
+    let russia = [
+        "russia",
+        "moscow",
+        "росси",
+        "москв",
+        "russie",
+        "moscou",
+        "kremlin",
+        "кремл",
+    ]
+    .iter()
+    .any(|w| lower.contains(w));
+    let dprk = nat == Some("dprk")
+        || [
+            "north korea",
+            "dprk",
+            "pyongyang",
+            "кндр",
+            "пхеньян",
+            "rpdc",
+            "corée du nord",
+        ]
+        .iter()
+        .any(|w| lower.contains(w));
+    (russia && dprk).then_some("dprk-russia")
 }
 
 /// The words of a sentence, space-separated with spaces at both ends, for phrase checks.
@@ -403,6 +656,10 @@ pub fn format_value(c: &Claim) -> String {
         let what = c.measure.strip_prefix("status:").unwrap_or(&c.measure);
         let what = what.split('_').next().unwrap_or(what);
         return format!("{what}: {yes}");
+    }
+    if c.unit == "date" {
+        let d = c.value as u64;
+        return format!("{:04}-{:02}-{:02}", d / 10_000, d / 100 % 100, d % 100);
     }
     let prefix = match c.approx {
         Approx::Exact => "",

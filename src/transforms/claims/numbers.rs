@@ -44,6 +44,13 @@ impl Lang {
             " dans ",
             " selon ",
             " environ ",
+            " sont ",
+            " ont ",
+            " à ",
+            " du ",
+            "é",
+            "è",
+            "ç",
         ]
         .iter()
         .filter(|w| lower.contains(*w))

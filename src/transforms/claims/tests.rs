@@ -7,9 +7,11 @@ use chrono::TimeZone;
 use serde::Deserialize;
 
 const CASES: &str = include_str!("../../../tests/fixtures/claims/cases.toml");
+const CASES_MORE: &str = include_str!("../../../tests/fixtures/claims/cases_more.toml");
 const HOLDOUT: &str = include_str!("../../../tests/fixtures/claims/holdout.toml");
-/// Set to what the held-out table reached when it was first run, rounded down.
-const HOLDOUT_FLOOR: f64 = 0.8;
+const PAIRS: &str = include_str!("../../../tests/fixtures/claims/pairs.toml");
+/// Below what the held-out table reached when it was first run (value F1 0.986).
+const HOLDOUT_FLOOR: f64 = 0.95;
 
 #[derive(Debug, Deserialize)]
 struct Table {
@@ -65,6 +67,12 @@ struct Expected {
     running_total: Option<bool>,
     #[serde(default)]
     attributed_to: Option<String>,
+    #[serde(default)]
+    role: Option<String>,
+    #[serde(default)]
+    kind: Option<crate::model::ClaimKind>,
+    #[serde(default)]
+    period: Option<String>,
 }
 
 fn people() -> String {
@@ -118,6 +126,11 @@ fn full_match(c: &Claim, e: &Expected) -> bool {
         && e.attributed_to
             .as_ref()
             .is_none_or(|a| c.attributed_to.as_deref() == Some(a.as_str()))
+        && e.role.as_ref().is_none_or(|r| &c.role == r)
+        && e.kind.is_none_or(|k| c.kind == k)
+        && e.period
+            .as_ref()
+            .is_none_or(|p| c.period.as_ref() == Some(p))
 }
 
 #[derive(Default)]
@@ -155,142 +168,234 @@ impl Score {
             self.hit_expected as f64 / self.expected as f64
         }
     }
-}
-
-/// Run a table of cases: the three scores (value, value+measure, all fields) and the
-/// cases whose claims did not all match.
-fn run_table(src: &str) -> (usize, [Score; 3], Vec<String>) {
-    let table: Table = match toml::from_str(src) {
-        Ok(t) => t,
-        Err(e) => panic!("table: {e}"),
-    };
-    let mut ids = std::collections::HashSet::new();
-    let (mut by_value, mut by_measure, mut full) =
-        (Score::default(), Score::default(), Score::default());
-    let mut failures = Vec::new();
-    for case in &table.case {
-        assert!(ids.insert(case.id.clone()), "duplicate case id {}", case.id);
-        assert!(
-            case.none == case.claims.is_empty(),
-            "{}: none = true xor claims",
-            case.id
-        );
-        let ents: Vec<&str> = case.entities.iter().map(String::as_str).collect();
-        let matches = entity_matches(&case.text, &ents);
-        assert!(
-            !matches.is_empty() || ents.is_empty(),
-            "{}: no entity found in the text",
-            case.id
-        );
-        let got = extract_claims(&case.text, &matches, case.lang.as_deref(), None);
-        by_value.add(&got, &case.claims, same_value);
-        by_measure.add(&got, &case.claims, |c, e| {
-            same_value(c, e) && c.measure == e.measure
-        });
-        full.add(&got, &case.claims, full_match);
-        let all_full = got.len() == case.claims.len()
-            && case
-                .claims
-                .iter()
-                .all(|e| got.iter().any(|c| full_match(c, e)));
-        if !all_full {
-            let got_s: Vec<String> = got
-                .iter()
-                .map(|c| {
-                    format!(
-                        "{} {} {} {:?} {:?} {} inc={} total={} by={:?}",
-                        c.subject,
-                        c.measure,
-                        c.value,
-                        c.value_max,
-                        c.approx,
-                        c.unit,
-                        c.increment,
-                        c.running_total,
-                        c.attributed_to
-                    )
-                })
-                .collect();
-            failures.push(format!("{}: got {:#?}", case.id, got_s));
+    fn f1(&self) -> f64 {
+        let (p, r) = (self.precision(), self.recall());
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
         }
     }
-    (table.case.len(), [by_value, by_measure, full], failures)
 }
 
-fn report(name: &str, n: usize, s: &[Score; 3], failures: &[String]) {
-    for f in failures {
+/// The scores of a set of tables: value; value+unit; value+measure; all fields.
+#[derive(Default)]
+struct Scores {
+    cases: usize,
+    claims: usize,
+    langs: std::collections::BTreeSet<String>,
+    s: [Score; 4],
+    failures: Vec<String>,
+}
+
+const NAMES: [&str; 4] = ["value", "value+unit", "value+measure", "all fields"];
+
+/// Run tables of cases into one score.
+fn run_tables(srcs: &[&str]) -> Scores {
+    let mut out = Scores::default();
+    let mut ids = std::collections::HashSet::new();
+    for src in srcs {
+        let table: Table = match toml::from_str(src) {
+            Ok(t) => t,
+            Err(e) => panic!("table: {e}"),
+        };
+        for case in &table.case {
+            assert!(ids.insert(case.id.clone()), "duplicate case id {}", case.id);
+            assert!(
+                case.none == case.claims.is_empty(),
+                "{}: none = true xor claims",
+                case.id
+            );
+            out.cases += 1;
+            out.claims += case.claims.len();
+            out.langs.insert(case.lang.clone().unwrap_or_default());
+            let ents: Vec<&str> = case.entities.iter().map(String::as_str).collect();
+            let matches = entity_matches(&case.text, &ents);
+            assert!(
+                !matches.is_empty() || ents.is_empty(),
+                "{}: no entity found in the text",
+                case.id
+            );
+            let got = extract_claims(&case.text, &matches, case.lang.as_deref(), None);
+            out.s[0].add(&got, &case.claims, same_value);
+            out.s[1].add(&got, &case.claims, |c, e| {
+                same_value(c, e) && c.unit == e.unit
+            });
+            out.s[2].add(&got, &case.claims, |c, e| {
+                same_value(c, e) && c.measure == e.measure
+            });
+            out.s[3].add(&got, &case.claims, full_match);
+            let all_full = got.len() == case.claims.len()
+                && case
+                    .claims
+                    .iter()
+                    .all(|e| got.iter().any(|c| full_match(c, e)));
+            if !all_full {
+                let got_s: Vec<String> = got
+                    .iter()
+                    .map(|c| {
+                        format!(
+                            "{} [{}] {} {} {:?} {:?} {} {} {:?} inc={} total={} by={:?}",
+                            c.subject,
+                            c.role,
+                            c.measure,
+                            c.value,
+                            c.value_max,
+                            c.approx,
+                            c.unit,
+                            c.kind.as_str(),
+                            c.period,
+                            c.increment,
+                            c.running_total,
+                            c.attributed_to
+                        )
+                    })
+                    .collect();
+                out.failures.push(format!("{}: got {:#?}", case.id, got_s));
+            }
+        }
+    }
+    out
+}
+
+fn report(name: &str, r: &Scores) {
+    for f in &r.failures {
         println!("MISMATCH {f}");
     }
     println!(
-        "{name}: cases {n}; value P={:.3} R={:.3}; value+measure P={:.3} R={:.3}; all fields P={:.3} R={:.3}",
-        s[0].precision(),
-        s[0].recall(),
-        s[1].precision(),
-        s[1].recall(),
-        s[2].precision(),
-        s[2].recall()
+        "{name}: {} sentences, {} labelled claims, languages {:?}",
+        r.cases, r.claims, r.langs
     );
+    for (n, s) in NAMES.iter().zip(&r.s) {
+        println!(
+            "  {n:<14} P={:.3} R={:.3} F1={:.3}",
+            s.precision(),
+            s.recall(),
+            s.f1()
+        );
+    }
 }
 
-/// The development table: every trap of the brief, in three languages.
+const DEV: &[&str] = &[CASES, CASES_MORE];
+
+/// The development tables: every trap of the brief, in three languages. The issue's
+/// floors: value F1 ≥ 0.95, value+measure F1 ≥ 0.85.
 #[test]
 fn labelled_table_precision_and_recall() {
-    let (n, s, failures) = run_table(CASES);
-    report("cases.toml", n, &s, &failures);
-    assert!(n >= 120, "only {n} cases");
-    assert!(
-        s[0].precision() >= 0.95,
-        "value precision {:.3}",
-        s[0].precision()
-    );
-    assert!(s[0].recall() >= 0.95, "value recall {:.3}", s[0].recall());
-    assert!(
-        s[1].precision() >= 0.9,
-        "value+measure precision {:.3}",
-        s[1].precision()
-    );
-    assert!(
-        s[1].recall() >= 0.9,
-        "value+measure recall {:.3}",
-        s[1].recall()
-    );
-    assert!(
-        s[2].precision() >= 0.85,
-        "all-field precision {:.3}",
-        s[2].precision()
-    );
-    assert!(
-        s[2].recall() >= 0.85,
-        "all-field recall {:.3}",
-        s[2].recall()
-    );
+    let r = run_tables(DEV);
+    report("development (cases.toml + cases_more.toml)", &r);
+    let all = {
+        let mut t = DEV.to_vec();
+        t.push(HOLDOUT);
+        run_tables(&t)
+    };
+    assert!(all.claims >= 250, "only {} labelled claims", all.claims);
+    assert!(all.langs.len() >= 3, "languages {:?}", all.langs);
+    assert!(r.s[0].f1() >= 0.95, "value F1 {:.3}", r.s[0].f1());
+    assert!(r.s[1].f1() >= 0.95, "value+unit F1 {:.3}", r.s[1].f1());
+    assert!(r.s[2].f1() >= 0.85, "value+measure F1 {:.3}", r.s[2].f1());
+    assert!(r.s[3].f1() >= 0.8, "all-field F1 {:.3}", r.s[3].f1());
 }
 
-/// Sentences never used for tuning: the honest estimate, with a lower floor.
+/// Sentences never used for tuning: the honest estimate, reported apart, with floors set
+/// below what the first run gave.
 #[test]
 fn held_out_table_precision_and_recall() {
-    let (n, s, failures) = run_table(HOLDOUT);
-    report("holdout.toml", n, &s, &failures);
-    assert!(
-        s[0].precision() >= HOLDOUT_FLOOR,
-        "value precision {:.3}",
-        s[0].precision()
+    let r = run_tables(&[HOLDOUT]);
+    report("held out (holdout.toml)", &r);
+    assert!(r.s[0].f1() >= HOLDOUT_FLOOR, "value F1 {:.3}", r.s[0].f1());
+    assert!(r.s[2].f1() >= 0.85, "value+measure F1 {:.3}", r.s[2].f1());
+}
+
+#[derive(Debug, Deserialize)]
+struct PairTable {
+    pair: Vec<Pair>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Pair {
+    id: String,
+    a: String,
+    b: String,
+    entities: Vec<String>,
+    status: ClaimStatus,
+    #[serde(default)]
+    source_b: Option<String>,
+}
+
+/// What the pipeline does with a new claim: compare with its key, cross-check with the
+/// related keys; a cross-measure conflict is a contradiction.
+fn judge(new: &Claim, source: &str, stored: &[StoredClaim]) -> ClaimStatus {
+    let same: Vec<StoredClaim> = stored
+        .iter()
+        .filter(|s| s.claim.key() == new.key())
+        .cloned()
+        .collect();
+    let mut status = compare(new, source, &same).status;
+    let keys = related_keys(new);
+    let other: Vec<StoredClaim> = stored
+        .iter()
+        .filter(|s| keys.contains(&s.claim.key()))
+        .cloned()
+        .collect();
+    if cross_check(new, source, &other).status == ClaimStatus::Contradicts {
+        status = ClaimStatus::Contradicts;
+    }
+    status
+}
+
+/// Labelled comparison pairs, read end to end from sentences: status accuracy and the
+/// precision and recall of CONTRADICTS (floors 0.9 and 0.8).
+#[test]
+fn comparison_pairs_contradiction_precision_and_recall() {
+    let table: PairTable = match toml::from_str(PAIRS) {
+        Ok(t) => t,
+        Err(e) => panic!("pairs: {e}"),
+    };
+    let (mut right, mut tp, mut predicted, mut labelled) = (0, 0, 0, 0);
+    for p in &table.pair {
+        let ents: Vec<&str> = p.entities.iter().map(String::as_str).collect();
+        let a = extract_claims(&p.a, &entity_matches(&p.a, &ents), None, None);
+        let b = extract_claims(&p.b, &entity_matches(&p.b, &ents), None, None);
+        assert!(!a.is_empty(), "{}: nothing read from a", p.id);
+        assert_eq!(b.len(), 1, "{}: b must give one claim: {b:#?}", p.id);
+        let src_b = p.source_b.as_deref().unwrap_or("source-b");
+        let stored_a: Vec<StoredClaim> = a.into_iter().map(|c| stored(c, "source-a")).collect();
+        let got = judge(&b[0], src_b, &stored_a);
+        if got == p.status {
+            right += 1;
+        } else {
+            println!("PAIR {}: want {:?}, got {:?}", p.id, p.status, got);
+        }
+        if got == ClaimStatus::Contradicts {
+            predicted += 1;
+            if p.status == ClaimStatus::Contradicts {
+                tp += 1;
+            }
+        }
+        if p.status == ClaimStatus::Contradicts {
+            labelled += 1;
+        }
+    }
+    let n = table.pair.len();
+    let precision = if predicted == 0 {
+        1.0
+    } else {
+        tp as f64 / predicted as f64
+    };
+    let recall = if labelled == 0 {
+        1.0
+    } else {
+        tp as f64 / labelled as f64
+    };
+    println!(
+        "pairs.toml: {n} pairs, status accuracy {:.3}; contradiction P={precision:.3} R={recall:.3} ({tp} of {predicted} predicted, {labelled} labelled)",
+        right as f64 / n as f64
     );
-    assert!(
-        s[0].recall() >= HOLDOUT_FLOOR,
-        "value recall {:.3}",
-        s[0].recall()
-    );
-    assert!(
-        s[1].precision() >= HOLDOUT_FLOOR,
-        "value+measure precision {:.3}",
-        s[1].precision()
-    );
-    assert!(
-        s[1].recall() >= HOLDOUT_FLOOR,
-        "value+measure recall {:.3}",
-        s[1].recall()
-    );
+    assert!(n >= 30, "only {n} pairs");
+    assert!(precision >= 0.9, "contradiction precision {precision:.3}");
+    assert!(recall >= 0.8, "contradiction recall {recall:.3}");
 }
 
 fn claim(subject: &str, measure: &str, value: f64, approx: Approx) -> Claim {
@@ -300,7 +405,7 @@ fn claim(subject: &str, measure: &str, value: f64, approx: Approx) -> Claim {
         value,
         approx,
         unit: "people".to_string(),
-        quote: format!("{subject} {measure} {value}"),
+        quote: format!("{subject} {measure} {value} {approx:?}"),
         ..Claim::default()
     }
 }
@@ -364,11 +469,8 @@ fn casualties_and_deaths_are_different_keys() {
 fn deaths_above_casualties_contradict_across_measures() {
     let casualties = claim("dprk-troops", "casualties", 4700.0, Approx::About);
     let killed = claim("dprk-troops", "killed", 6000.0, Approx::Exact);
-    assert_eq!(
-        related_keys(&killed),
-        vec!["dprk-troops|casualties|people".to_string()]
-    );
-    assert!(related_keys(&casualties).contains(&"dprk-troops|killed|people".to_string()));
+    assert_eq!(related_keys(&killed), vec![casualties.key()]);
+    assert!(related_keys(&casualties).contains(&killed.key()));
     let r = cross_check(&killed, "uk", &[stored(casualties.clone(), "seoul")]);
     assert_eq!(r.status, ClaimStatus::Contradicts);
     let small = claim("dprk-troops", "killed", 600.0, Approx::About);
@@ -423,10 +525,63 @@ fn a_syndicated_copy_does_not_corroborate_itself() {
         compare(&c, "wire", std::slice::from_ref(&copy)).status,
         ClaimStatus::New
     );
+    // The same words under another outlet's name are the same report.
+    let mut reprint = c.clone();
+    reprint.quote = format!("  «{}»  ", c.quote.to_uppercase());
     assert_eq!(
-        compare(&c, "other-outlet", &[copy]).status,
+        compare(&reprint, "other-outlet", std::slice::from_ref(&copy)).status,
+        ClaimStatus::New
+    );
+    // Its own words from another outlet corroborate; the same outlet again does not.
+    let mut own = c.clone();
+    own.quote = "Another outlet's own sentence with 5,000 builders.".to_string();
+    assert_eq!(
+        compare(&own, "other-outlet", std::slice::from_ref(&copy)).status,
         ClaimStatus::Corroborates
     );
+    assert_eq!(compare(&own, "wire", &[copy]).status, ClaimStatus::New);
+}
+
+#[test]
+fn a_denied_figure_is_not_compared() {
+    let old = stored(claim("dprk-troops", "killed", 600.0, Approx::About), "a");
+    let mut new = claim("dprk-troops", "killed", 6000.0, Approx::Exact);
+    new.polarity = crate::model::Polarity::Negative;
+    assert_eq!(compare(&new, "b", &[old]).status, ClaimStatus::New);
+}
+
+#[test]
+fn kinds_and_periods_split_the_key() {
+    let total = claim("dprk-troops", "killed", 600.0, Approx::About);
+    let mut flow = claim("dprk-troops", "killed", 1000.0, Approx::Over);
+    flow.kind = crate::model::ClaimKind::Flow;
+    flow.period = Some("3 months".to_string());
+    assert_ne!(total.key(), flow.key());
+    assert_eq!(
+        compare(&flow, "b", &[stored(total, "a")]).status,
+        ClaimStatus::New
+    );
+}
+
+#[test]
+fn different_treaty_dates_do_not_contradict() {
+    let mut a = claim(
+        "dprk-russia-treaty",
+        "treaty_signed",
+        20240619.0,
+        Approx::Exact,
+    );
+    a.unit = "date".to_string();
+    a.kind = crate::model::ClaimKind::EventDate;
+    let mut b = a.clone();
+    b.quote = "b".to_string();
+    assert_eq!(
+        compare(&a, "x", &[stored(b.clone(), "y")]).status,
+        ClaimStatus::Corroborates
+    );
+    b.value = 20000209.0;
+    assert_eq!(compare(&a, "x", &[stored(b, "y")]).status, ClaimStatus::New);
+    assert_eq!(format_value(&a), "2024-06-19");
 }
 
 #[test]
@@ -542,7 +697,10 @@ Page 3 of 12. North Korea news, 2025.
         .iter()
         .filter(|c| c.subject == "dprk-sappers" && close(c.value, 1000.0))
         .count();
-    assert_eq!(thousand, 2, "headline and sentence each say 1,000 sappers");
+    assert_eq!(
+        thousand, 1,
+        "the headline's 1,000 sappers is restated by the sentence under it: kept once"
+    );
     let builders = find("dprk-builders", "deployed", 5000.0);
     assert_eq!(builders.modality, Modality::Planned);
     let brigades = find("dprk-builders", "deployed", 2.0);
@@ -556,8 +714,15 @@ Page 3 of 12. North Korea news, 2025.
         troops.attributed_to.as_deref(),
         Some("South Korea's spy agency")
     );
-    let extra = find("dprk-troops", "expected", 5000.0);
+    let extra = find("dprk-troops", "deployed", 5000.0);
     assert!(extra.increment);
+    assert_eq!(extra.kind, crate::model::ClaimKind::Increment);
+    assert_eq!(extra.modality, Modality::Expected);
+    assert_ne!(
+        extra.key(),
+        troops.key(),
+        "an increment is no rival of the total"
+    );
     let cas = find("dprk-troops", "casualties", 4700.0);
     assert_eq!(cas.approx, Approx::About);
     assert_eq!(cas.attributed_to.as_deref(), Some("Seoul's intelligence"));
@@ -569,6 +734,12 @@ Page 3 of 12. North Korea news, 2025.
     assert_eq!(
         (over.approx, over.modality),
         (Approx::Over, Modality::Asserted)
+    );
+    assert_eq!(over.kind, crate::model::ClaimKind::Flow);
+    assert_eq!(over.period.as_deref(), Some("3 months"));
+    assert_eq!(
+        find("dprk-russia-treaty", "treaty_signed", 20240619.0).unit,
+        "date"
     );
     let workers = find("dprk-workers", "present", 15000.0);
     assert_eq!(workers.approx, Approx::About);
@@ -607,7 +778,7 @@ Page 3 of 12. North Korea news, 2025.
         }
         assert_eq!(&text[c.quote_start..c.quote_end], c.quote);
     }
-    // Each figure once, plus the headline's: nothing else.
+    // Each figure once, and the treaty's date: nothing else.
     assert_eq!(claims.len(), 17, "{claims:#?}");
 }
 
@@ -700,4 +871,65 @@ fn odd_input_never_panics() {
             }
         }
     }
+}
+
+/// Country-level figures need no entity in their sentence, people counts do; a pull
+/// quote's caption names its speaker; the lead gives generic groups their role.
+#[test]
+fn document_level_rules() {
+    let text = "\
+Pyongyang to help rebuild the Kursk region with thousands of workers and engineers, Moscow says
+
+North Korea will send two brigades of 4,000 people, officials in Moscow said on Friday.
+Later that decade Moscow agreed to settle the debts North Korea ran up with the Soviet Union.
+The total sum came to $9 billion, four fifths of which were cancelled.
+Elsewhere, 3,000 soldiers were moved to the south.
+\"By our count, trade rose to $20 mln in 2024\"
+Deputy minister Ivan Petrov
+";
+    let matches = entity_matches(text, &["North Korea=dprk", "Pyongyang", "Kursk"]);
+    let p = Utc.with_ymd_and_hms(2025, 3, 1, 0, 0, 0).single();
+    let claims = extract_claims(text, &matches, Some("en"), p);
+    let got: Vec<(String, String, String, f64)> = claims
+        .iter()
+        .map(|c| {
+            (
+                c.subject.clone(),
+                c.role.clone(),
+                c.measure.clone(),
+                c.value,
+            )
+        })
+        .collect();
+    let has = |s: &str, r: &str, m: &str, v: f64| {
+        got.iter()
+            .any(|g| g.0 == s && g.1 == r && g.2 == m && close(g.3, v))
+    };
+    assert!(
+        has("dprk-builders", "builders", "deployed", 4000.0),
+        "{got:#?}"
+    );
+    assert!(
+        has("dprk-builders", "builders", "deployed", 2.0),
+        "{got:#?}"
+    );
+    assert!(
+        has("dprk", "", "debt", 9e9),
+        "the sum of the debts: {got:#?}"
+    );
+    let trade = claims
+        .iter()
+        .find(|c| c.measure == "trade_turnover" && close(c.value, 20e6))
+        .unwrap_or_else(|| panic!("trade: {got:#?}"));
+    assert_eq!(
+        trade.attributed_to.as_deref(),
+        Some("Deputy minister Ivan Petrov")
+    );
+    assert_eq!(trade.period.as_deref(), Some("2024"));
+    assert!(
+        !got.iter().any(|g| close(g.3, 3000.0)),
+        "a people count without an entity in its sentence is no claim: {got:#?}"
+    );
+    // A document that matched nothing gives nothing.
+    assert!(extract_claims(text, &[], Some("en"), p).is_empty());
 }
