@@ -30,6 +30,12 @@ use crate::watchlist::WatchSet;
 /// Below this many characters of summary/content, `full_text = auto` fetches the article.
 const ARTICLE_LENGTH: usize = 600;
 
+/// How many stored claims of one key (the newest) a new claim is compared with.
+const COMPARE_WITH: usize = 64;
+
+/// How many related claims a stored claim keeps links to.
+const MAX_RELATED_STORED: usize = 12;
+
 /// Stored claims shown beside a digest claim; the rest are counted.
 const MAX_RELATED_SHOWN: usize = 4;
 
@@ -675,11 +681,16 @@ pub fn record_claim(
     entities: &[String],
     now: DateTime<Utc>,
 ) -> Result<(Vec<u8>, ClaimRecord)> {
-    // Claims of the same story are never compared with each other.
+    // Within one story, only statements attributed to different sources are compared (a
+    // story quoting two sources is a real conflict; its headline restating its body is not).
+    let comparable = |r: &ClaimRecord| {
+        r.stored.item_id != item.id
+            || matches!((&r.stored.claim.attributed_to, &claim.attributed_to), (Some(a), Some(b)) if a != b)
+    };
     let existing: Vec<_> = store
-        .claims_for_key(&claim.key())?
+        .recent_claims_for_key(&claim.key(), COMPARE_WITH)?
         .into_iter()
-        .filter(|(_, r)| r.stored.item_id != item.id)
+        .filter(|(_, r)| comparable(r))
         .collect();
     let stored_claims: Vec<StoredClaim> = existing.iter().map(|(_, r)| r.stored.clone()).collect();
     let mut cmp = claims::compare(&claim, &item.source, &stored_claims);
@@ -693,9 +704,9 @@ pub fn record_claim(
     for key in claims::related_keys(&claim) {
         other.extend(
             store
-                .claims_for_key(&key)?
+                .recent_claims_for_key(&key, COMPARE_WITH)?
                 .into_iter()
-                .filter(|(_, r)| r.stored.item_id != item.id),
+                .filter(|(_, r)| comparable(r)),
         );
     }
     if !other.is_empty() {
@@ -717,6 +728,9 @@ pub fn record_claim(
             cmp.status = ClaimStatus::Contradicts;
         }
     }
+    // Keep the most telling few (compare lists disagreements first): a figure repeated by
+    // a thousand stories must not make each new record a thousand keys long.
+    related.truncate(MAX_RELATED_STORED);
     let relations = related
         .iter()
         .map(|k| match existing.iter().find(|(ek, _)| ek == k) {

@@ -89,15 +89,16 @@ pub fn render_claims(store: &Store, entity: Option<&str>, json: bool) -> Result<
             stored,
             entities,
             related,
+            relations,
         } = rec;
         let c = &stored.claim;
         let mut compared_with = Vec::new();
-        for k in &related {
+        for (n, k) in related.iter().enumerate() {
             if let Some(r) = store.claim(k)? {
                 let o = &r.stored;
                 let date = o.published.unwrap_or(o.first_seen).to_rfc3339();
                 compared_with.push(format!(
-                    "{} — {} ({}){}",
+                    "{} — {} ({}){}{}",
                     crate::transforms::claims::format_value(&o.claim),
                     o.source,
                     date.get(..10).unwrap_or(&date),
@@ -105,6 +106,10 @@ pub fn render_claims(store: &Store, entity: Option<&str>, json: bool) -> Result<
                         .attributed_to
                         .as_deref()
                         .map(|a| format!(", according to {a}"))
+                        .unwrap_or_default(),
+                    relations
+                        .get(n)
+                        .map(|r| format!(" [{r}]"))
                         .unwrap_or_default()
                 ));
             }

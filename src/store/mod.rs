@@ -322,6 +322,28 @@ impl Store {
             .collect()
     }
 
+    /// The newest `limit` stored claims under one comparison key, oldest first. A new claim
+    /// is compared with these: the cost per claim stays bounded however often a figure is
+    /// repeated.
+    pub fn recent_claims_for_key(
+        &self,
+        key: &str,
+        limit: usize,
+    ) -> Result<Vec<(Vec<u8>, ClaimRecord)>> {
+        let mut out: Vec<(Vec<u8>, ClaimRecord)> = self
+            .claims
+            .scan_prefix(Self::claim_prefix(key))
+            .rev()
+            .take(limit)
+            .map(|r| {
+                let (k, v) = r?;
+                Ok((k.to_vec(), dec(&v)?))
+            })
+            .collect::<Result<_>>()?;
+        out.reverse();
+        Ok(out)
+    }
+
     pub fn claim(&self, tree_key: &[u8]) -> Result<Option<ClaimRecord>> {
         self.claims.get(tree_key)?.map(|v| dec(&v)).transpose()
     }
