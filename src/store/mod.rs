@@ -403,7 +403,12 @@ impl Store {
     }
 
     /// Record when a story entered the title or fingerprint tier, for [`Store::prune_dedup`].
-    pub fn mark_dedup_time(&self, id: &str, title_key: Option<&str>, at: DateTime<Utc>) -> Result<()> {
+    pub fn mark_dedup_time(
+        &self,
+        id: &str,
+        title_key: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
         let mut k = at.timestamp().to_be_bytes().to_vec();
         k.extend_from_slice(id.as_bytes());
         match title_key {
@@ -422,14 +427,14 @@ impl Store {
         Ok(())
     }
 
-    /// The URL of a story known to the fingerprint or title tier (for `duplicate_of` when
-    /// the first copy matched no watchlist and so is not in `items`).
-    pub fn dedup_url(&self, id: &str) -> Result<Option<String>> {
+    /// The URL and fingerprint of a story known to the fingerprint tier (the URL serves
+    /// `duplicate_of` when the first copy matched no watchlist and so is not in `items`).
+    pub fn fingerprint_of(&self, id: &str) -> Result<Option<(String, Fingerprint)>> {
         Ok(self
             .fp_sigs
             .get(id.as_bytes())?
             .and_then(|v| Self::read_fp_record(&v))
-            .map(|(_, url, _)| url))
+            .map(|(_, url, fp)| (url, fp)))
     }
 
     /// Forget the title and fingerprint entries of stories that appeared before `before`:
@@ -685,14 +690,25 @@ mod tests {
         .unwrap();
         let hits = s.fingerprint_candidates(&other).unwrap();
         assert_eq!(hits.len(), 1);
-        assert_eq!((hits[0].id.as_str(), hits[0].url.as_str()), ("id1", "https://a/1"));
+        assert_eq!(
+            (hits[0].id.as_str(), hits[0].url.as_str()),
+            ("id1", "https://a/1")
+        );
         assert_eq!(hits[0].fingerprint, fp);
-        assert_eq!(s.dedup_url("id1").unwrap().as_deref(), Some("https://a/1"));
+        assert_eq!(
+            s.fingerprint_of("id1").unwrap().map(|(u, _)| u).as_deref(),
+            Some("https://a/1")
+        );
         // Indexing twice does not list it twice.
-        s.index_fingerprint("id1", "https://a/1", &fp, None, old).unwrap();
+        s.index_fingerprint("id1", "https://a/1", &fp, None, old)
+            .unwrap();
         assert_eq!(s.fingerprint_candidates(&fp).unwrap().len(), 1);
 
-        assert_eq!(s.prune_dedup(Utc::now() - chrono::Duration::days(30)).unwrap(), 1);
+        assert_eq!(
+            s.prune_dedup(Utc::now() - chrono::Duration::days(30))
+                .unwrap(),
+            1
+        );
         assert!(s.fingerprint_candidates(&fp).unwrap().is_empty());
         assert!(s.title_story("a long enough title").unwrap().is_none());
         assert_eq!(s.fp_bands.len(), 0, "no band entry left behind");
@@ -710,6 +726,9 @@ mod tests {
         }
         let hits = s.fingerprint_candidates(&fp).unwrap();
         assert_eq!(hits.len(), MAX_BAND_IDS);
-        assert!(!hits.iter().any(|h| h.id == "id0"), "the oldest left the band");
+        assert!(
+            !hits.iter().any(|h| h.id == "id0"),
+            "the oldest left the band"
+        );
     }
 }

@@ -137,7 +137,10 @@ pub fn title_tier_key(title: &str) -> Option<String> {
 }
 
 /// Are two appearance times close enough for the title tier?
-pub fn within_title_window(a: chrono::DateTime<chrono::Utc>, b: chrono::DateTime<chrono::Utc>) -> bool {
+pub fn within_title_window(
+    a: chrono::DateTime<chrono::Utc>,
+    b: chrono::DateTime<chrono::Utc>,
+) -> bool {
     (a - b).num_hours().abs() <= TITLE_WINDOW_HOURS
 }
 

@@ -8,9 +8,10 @@
 //! similarity of their shingle sets. The positions are grouped into [`BANDS`] bands of
 //! [`ROWS`]; two bodies sharing any whole band are candidates (one key lookup per band),
 //! and a candidate is a duplicate when [`Fingerprint::similarity`] passes
-//! [`Similarity::is_duplicate`]. Besides the whole body, the first [`LEAD_WORDS`] words
-//! (the lead, where a news story says what it is about) must agree: two different short
-//! stories that end with the same long site footer differ in their leads.
+//! [`Similarity::is_duplicate`]. Besides the whole body, the leads must agree: the first
+//! sentence, where a news story says what it is about, compared by its content words (so a
+//! reworded wire lead still agrees). Two different short stories that end with the same
+//! long site footer are alike as wholes and differ only there.
 //!
 //! All hashes are our own (FNV-1a and splitmix64), so fingerprints stored on disk stay
 //! comparable across Rust versions and runs.
@@ -28,16 +29,14 @@ pub const ROWS: usize = PERMS / BANDS;
 /// Below this many words a body is not fingerprinted: a short item's text is mostly what
 /// every item of its source shares (a footer, a teaser line), so similarity means little.
 pub const MIN_WORDS: usize = 80;
-/// The lead: this many first words, compared as [`LEAD_SHINGLE`]-word shingles.
-pub const LEAD_WORDS: usize = 30;
-/// Words per shingle of the lead (shorter than the body's: the lead is short).
-pub const LEAD_SHINGLE: usize = 3;
+/// The lead is the first sentence, at most this many words.
+pub const LEAD_WORDS: usize = 40;
 
 /// Estimated Jaccard similarity of the bodies at or above which they are the same story…
 pub const MIN_JACCARD: f64 = 0.45;
 /// …or estimated containment of the shorter in the longer (an added paragraph, a cut).
 pub const MIN_CONTAINMENT: f64 = 0.7;
-/// And the leads must share at least this share of the shorter lead's shingles.
+/// And the leads must share at least this share of the shorter lead's content words.
 pub const MIN_LEAD: f64 = 0.5;
 
 /// What is kept of a body to recognise it again (about 0.6 KB encoded).
@@ -47,7 +46,7 @@ pub struct Fingerprint {
     pub mins: Vec<u32>,
     /// Distinct shingles of the body (for the containment estimate).
     pub shingles: u32,
-    /// Sorted distinct hashes of the lead's shingles.
+    /// Sorted distinct hashes of the lead's content words.
     pub lead: Vec<u32>,
 }
 
@@ -58,7 +57,7 @@ pub struct Similarity {
     pub jaccard: f64,
     /// Estimated share of the smaller shingle set found in the larger.
     pub containment: f64,
-    /// Share of the shorter lead's shingles found in the other lead.
+    /// Share of the shorter lead's content words found in the other lead.
     pub lead: f64,
 }
 
@@ -78,6 +77,57 @@ pub fn words(text: &str) -> Vec<String> {
         .filter(|w| !w.is_empty())
         .map(str::to_string)
         .collect()
+}
+
+/// Function words of English, French and Russian: a lead is compared by what it names.
+const STOPWORDS: &[&str] = &[
+    "the", "and", "for", "that", "with", "from", "this", "was", "were", "are", "has", "have",
+    "had", "its", "his", "her", "their", "been", "will", "would", "which", "who", "after",
+    "into", "than", "les", "des", "une", "que", "qui", "dans", "par", "pour", "sur", "avec",
+    "est", "sont", "son", "ses", "leur", "aux", "pas", "plus", "été", "ete", "les", "это",
+    "что", "как", "для", "его", "при", "был", "была", "были", "было", "также", "после",
+    "или", "уже", "так", "они", "она", "под", "над",
+];
+
+/// The content words of a text's first sentence (at most [`LEAD_WORDS`] words): words of
+/// three letters or more that are not function words, and numbers.
+pub fn lead_words(text: &str) -> Vec<String> {
+    let text = text.trim_start();
+    let mut end = text.len();
+    let mut prev_word_len = 0usize;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next = chars.peek().map(|&(_, n)| n);
+        if c == '\n' && next == Some('\n') {
+            end = i;
+            break;
+        }
+        // A full stop after a word of three letters or more ends the sentence; after a
+        // shorter one it is often an abbreviation ("Mr.", "U.N.", "Un.").
+        if matches!(c, '.' | '!' | '?' | '…')
+            && next.is_none_or(char::is_whitespace)
+            && (c != '.' || prev_word_len >= 3)
+        {
+            end = i;
+            break;
+        }
+        prev_word_len = if c.is_alphanumeric() {
+            prev_word_len + 1
+        } else {
+            0
+        };
+    }
+    let mut out: Vec<String> = words(&text[..end])
+        .into_iter()
+        .take(LEAD_WORDS)
+        .filter(|w| {
+            w.chars().any(|c| c.is_ascii_digit())
+                || (w.chars().count() >= 3 && !STOPWORDS.contains(&w.as_str()))
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
@@ -134,10 +184,9 @@ pub fn fingerprint(body: &str) -> Option<Fingerprint> {
             }
         }
     }
-    let lead_words = &words[..LEAD_WORDS.min(words.len())];
-    let lead = shingle_hashes(lead_words, LEAD_SHINGLE)
-        .into_iter()
-        .map(|h| (h >> 32) as u32)
+    let lead = lead_words(body)
+        .iter()
+        .map(|w| (fnv(std::slice::from_ref(w)) >> 32) as u32)
         .collect::<std::collections::BTreeSet<u32>>()
         .into_iter()
         .collect();
@@ -307,9 +356,27 @@ mod tests {
             "The timetable follows a promise by Sergei Shoigu to link Moscow and Pyongyang \
              by train. {footer} {footer}"
         );
-        let s = fingerprint(&a).unwrap().similarity(&fingerprint(&b).unwrap());
+        let s = fingerprint(&a)
+            .unwrap()
+            .similarity(&fingerprint(&b).unwrap());
         assert!(s.jaccard > 0.5, "alike as wholes: {s:?}");
         assert!(!s.is_duplicate(), "but the leads differ: {s:?}");
+    }
+
+    #[test]
+    fn the_lead_is_the_first_sentence_by_its_content_words() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "Mr. Shoigu met Kim Jong Un in Pyongyang. Then he left.",
+                &["jong", "kim", "met", "pyongyang", "shoigu"],
+            ),
+            ("Farmers brought 300 pumpkins! More later.", &["300", "brought", "farmers", "pumpkins"]),
+            ("Шойгу прибыл в Пхеньян. Потом уехал.", &["прибыл", "пхеньян", "шойгу"]),
+            ("Choïgou est à Pyongyang\n\nLe reste.", &["choigou", "pyongyang"]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(lead_words(text), *want, "{text}");
+        }
     }
 
     #[test]
