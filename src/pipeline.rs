@@ -465,10 +465,6 @@ struct FirstCopy {
     tier: &'static str,
 }
 
-/// Below this estimated Jaccard similarity (and a low containment), two fingerprinted
-/// bodies under one title are different stories: a recurring headline, not a copy.
-const TITLE_BODY_DISAGREE: f64 = 0.1;
-
 /// The dedup tiers, cheapest first: canonical URL or guid, the normalised title within its
 /// window, the body fingerprint. Every read is by key.
 fn first_copy(
@@ -489,10 +485,7 @@ fn first_copy(
     if let Some(tk) = title_key {
         if let Some(rec) = store.title_story(tk)? {
             let disagree = match (&entry.fingerprint, store.fingerprint_of(&rec.id)?) {
-                (Some(a), Some((_, b))) => {
-                    let s = a.similarity(&b);
-                    s.jaccard < TITLE_BODY_DISAGREE && s.containment < 2.0 * TITLE_BODY_DISAGREE
-                }
+                (Some(a), Some((_, b))) => a.similarity(&b).contradicts_title(),
                 _ => false,
             };
             if rec.id != id && dedup::within_title_window(rec.at, appeared) && !disagree {
