@@ -19,9 +19,9 @@
 //! - `fp_by_time`: appearance time (i64 BE) + item id → title index key: what
 //!   [`Store::prune_dedup`] removes once older than the retention window.
 //!
-//! The three dedup trees hold about 2 KB per fingerprinted story (a 0.6 KB fingerprint
-//! with its URL, 32 band entries, the time entry) and ~0.2 KB per titled story, and only
-//! for [`DEDUP_RETENTION_DAYS`]: they stay bounded by the stories of that window.
+//! The dedup trees hold about 3 KB per fingerprinted story (a 0.6 KB fingerprint with its
+//! URL, 64 band entries of ~30 bytes, the time entry) and ~0.2 KB per titled story, and
+//! only for [`DEDUP_RETENTION_DAYS`]: they stay bounded by the stories of that window.
 
 use std::path::{Path, PathBuf};
 
@@ -38,7 +38,7 @@ use crate::transforms::fingerprint::Fingerprint;
 pub const MAX_BAND_IDS: usize = 8;
 /// How long the title and fingerprint tiers remember a story. Copies of a story arrive
 /// within days; the URL/guid tier (`story_index`) remembers for ever.
-pub const DEDUP_RETENTION_DAYS: i64 = 30;
+pub const DEDUP_RETENTION_DAYS: i64 = 14;
 
 /// Bumped when a stored type changes incompatibly; older stores are migrated at open.
 pub const SCHEMA_VERSION: u64 = 1;
@@ -674,7 +674,7 @@ mod tests {
         use crate::transforms::fingerprint::fingerprint;
         let dir = tempfile::tempdir().unwrap();
         let s = Store::open(dir.path()).unwrap();
-        let old = Utc::now() - chrono::Duration::days(40);
+        let old = Utc::now() - chrono::Duration::days(DEDUP_RETENTION_DAYS + 10);
         let fp = fingerprint(&body(200)).unwrap();
         let other = fingerprint(&format!("{} tail", body(150))).unwrap();
         s.index_fingerprint("id1", "https://a/1", &fp, Some("a long enough title"), old)
@@ -705,7 +705,7 @@ mod tests {
         assert_eq!(s.fingerprint_candidates(&fp).unwrap().len(), 1);
 
         assert_eq!(
-            s.prune_dedup(Utc::now() - chrono::Duration::days(30))
+            s.prune_dedup(Utc::now() - chrono::Duration::days(DEDUP_RETENTION_DAYS))
                 .unwrap(),
             1
         );

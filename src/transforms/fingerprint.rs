@@ -325,8 +325,9 @@ pub fn fingerprint(body: &str) -> Option<Fingerprint> {
 
 impl Fingerprint {
     /// One key per band: the band's number and a hash of its rows. Two fingerprints
-    /// sharing a key are candidates; with 32 bands of 4 rows, bodies of Jaccard 0.5 share
-    /// one with probability 0.87, bodies of Jaccard 0.1 with probability 0.003.
+    /// sharing a key are candidates: with 64 bands of 2 rows, bodies of (3-word shingle)
+    /// Jaccard 0.25 share one with probability 0.98, of Jaccard 0.05 with 0.15 (those are
+    /// then rejected by [`Similarity::is_duplicate`], at the cost of one read each).
     pub fn band_keys(&self) -> Vec<[u8; 9]> {
         self.mins
             .chunks(ROWS)
