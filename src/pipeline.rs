@@ -562,7 +562,7 @@ fn store_entry(
         if first_item.is_some() || !entry.watchlists.is_empty() {
             debug!(url = %url, first = %first_url, tier = first.tier, "duplicate");
             report.items.push(ItemReport {
-                id,
+                id: id.clone(),
                 url,
                 title: entry.item.title.clone(),
                 feed: entry.item.feed_url.clone(),
@@ -587,6 +587,8 @@ fn store_entry(
                         at: appeared,
                     },
                 )?;
+                // Pruned with the copy's time, like every title entry.
+                store.mark_dedup_time(&id, Some(tk), now)?;
             }
         }
         // The copy's claims are not stored: a syndicated copy never corroborates itself.

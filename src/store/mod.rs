@@ -466,8 +466,9 @@ impl Store {
             }
             if !title_hash.is_empty() {
                 if let Some(v) = self.title_index.get(&title_hash)? {
-                    // Only if the title still names this story (a later one may own it).
-                    if dec::<TitleRecord>(&v).is_ok_and(|t| t.id == id) {
+                    // Only if the title still names this story or an old one: a later
+                    // story may own it now. (A copy's headline names the first copy.)
+                    if dec::<TitleRecord>(&v).is_ok_and(|t| t.id == id || t.at < before) {
                         self.title_index.remove(&title_hash)?;
                     }
                 }
@@ -699,6 +700,18 @@ mod tests {
             s.fingerprint_of("id1").unwrap().map(|(u, _)| u).as_deref(),
             Some("https://a/1")
         );
+        // A copy's other headline names the first copy, and is pruned with the copy.
+        s.index_title(
+            "the copy's other headline",
+            &TitleRecord {
+                id: "id1".into(),
+                url: "https://a/1".into(),
+                at: old,
+            },
+        )
+        .unwrap();
+        s.mark_dedup_time("copy", Some("the copy's other headline"), old)
+            .unwrap();
         // Indexing twice does not list it twice.
         s.index_fingerprint("id1", "https://a/1", &fp, None, old)
             .unwrap();
@@ -707,10 +720,14 @@ mod tests {
         assert_eq!(
             s.prune_dedup(Utc::now() - chrono::Duration::days(DEDUP_RETENTION_DAYS))
                 .unwrap(),
-            1
+            2
         );
         assert!(s.fingerprint_candidates(&fp).unwrap().is_empty());
         assert!(s.title_story("a long enough title").unwrap().is_none());
+        assert!(s
+            .title_story("the copy's other headline")
+            .unwrap()
+            .is_none());
         assert_eq!(s.fp_bands.len(), 0, "no band entry left behind");
     }
 
