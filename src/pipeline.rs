@@ -23,8 +23,11 @@ use crate::sinks::digest::{self as digest_sink, Digest, DigestClaim, DigestGroup
 use crate::sinks::mail::{Envelope, Mailer};
 use crate::sources::feed::SourceError;
 use crate::sources::html::ListSelectors;
-use crate::store::{ClaimRecord, DigestRecord, DigestState, FeedState, Store, StoredItem};
-use crate::transforms::{claims, dedup::ItemKeys};
+use crate::store::{
+    ClaimRecord, DigestRecord, DigestState, FeedState, Store, StoredItem, TitleRecord,
+};
+use crate::transforms::fingerprint::{self, Fingerprint};
+use crate::transforms::{claims, dedup, dedup::ItemKeys};
 use crate::watchlist::WatchSet;
 
 /// Below this many characters of summary/content, `full_text = auto` fetches the article.
@@ -66,6 +69,8 @@ struct Entry {
     matches: Vec<EntityMatch>,
     watchlists: Vec<String>,
     claims: Vec<Claim>,
+    /// The fingerprint of the body the matcher read (title excluded), when long enough.
+    fingerprint: Option<Fingerprint>,
     /// Older than the backfill window on the feed's first poll: mark seen only.
     backfill_only: bool,
 }
@@ -120,6 +125,13 @@ pub fn item_text(item: &Item, article: Option<&str>) -> String {
         }
     }
     text
+}
+
+/// The fingerprint of the text the matcher saw, without its title: a copy under another
+/// headline has the same body. None when the body is too short to fingerprint.
+pub fn body_fingerprint(item: &Item, text: &str) -> Option<Fingerprint> {
+    let body = text.strip_prefix(item.title.as_str()).unwrap_or(text);
+    fingerprint::fingerprint(body)
 }
 
 /// Match and read one item's text (pure).
@@ -339,6 +351,7 @@ async fn process_feed(
             matches: Vec::new(),
             watchlists: Vec::new(),
             claims: Vec::new(),
+            fingerprint: None,
             backfill_only,
         };
         if !backfill_only {
@@ -364,6 +377,7 @@ async fn process_feed(
             entry.matches = m;
             entry.watchlists = w;
             entry.claims = c;
+            entry.fingerprint = body_fingerprint(&entry.item, &text);
         }
         entries.push(entry);
     }
@@ -448,6 +462,8 @@ fn consume(
 ) -> Result<FeedReport> {
     let store = &ctx.store;
     let now = Utc::now();
+    // The title and fingerprint tiers forget stories older than their window.
+    store.prune_dedup(now - Duration::days(crate::store::DEDUP_RETENTION_DAYS))?;
     let mut state = store
         .feed_state(&outcome.url)?
         .unwrap_or_else(|| FeedState {
@@ -533,6 +549,65 @@ fn index_keys(keys: &ItemKeys) -> Vec<String> {
     out
 }
 
+/// The first copy of a story, as a dedup tier found it.
+struct FirstCopy {
+    id: String,
+    /// Its URL, when the tier knows it (the title and fingerprint tiers do).
+    url: Option<String>,
+    tier: &'static str,
+}
+
+/// The dedup tiers, cheapest first: canonical URL or guid, the normalised title within its
+/// window, the body fingerprint. Every read is by key.
+fn first_copy(
+    store: &Store,
+    ikeys: &[String],
+    id: &str,
+    title_key: Option<&str>,
+    appeared: DateTime<Utc>,
+    entry: &Entry,
+) -> Result<Option<FirstCopy>> {
+    if let Some(first) = store.story_for(ikeys)? {
+        return Ok(Some(FirstCopy {
+            id: first,
+            url: None,
+            tier: "url",
+        }));
+    }
+    if let Some(tk) = title_key {
+        if let Some(rec) = store.title_story(tk)? {
+            let disagree = match (&entry.fingerprint, store.fingerprint_of(&rec.id)?) {
+                (Some(a), Some((_, b))) => a.similarity(&b).contradicts_title(),
+                _ => false,
+            };
+            if rec.id != id && dedup::within_title_window(rec.at, appeared) && !disagree {
+                return Ok(Some(FirstCopy {
+                    id: rec.id,
+                    url: Some(rec.url),
+                    tier: "title",
+                }));
+            }
+        }
+    }
+    if let Some(fp) = &entry.fingerprint {
+        let best = store
+            .fingerprint_candidates(fp)?
+            .into_iter()
+            .filter(|hit| hit.id != id)
+            .map(|hit| (fp.similarity(&hit.fingerprint), hit))
+            .filter(|(s, _)| s.is_duplicate())
+            .max_by(|(a, _), (b, _)| a.jaccard.total_cmp(&b.jaccard));
+        if let Some((_, hit)) = best {
+            return Ok(Some(FirstCopy {
+                id: hit.id,
+                url: Some(hit.url),
+                tier: "fingerprint",
+            }));
+        }
+    }
+    Ok(None)
+}
+
 /// Dedup one new entry against every story known, store it if it matched, read its claims.
 fn store_entry(
     ctx: &Context,
@@ -557,30 +632,78 @@ fn store_entry(
     entities.sort();
     entities.dedup();
 
-    if let Some(first_id) = store.story_for(&ikeys)? {
+    let title_key = dedup::title_tier_key(&entry.item.title);
+    let appeared = entry.item.published.unwrap_or(now);
+    if let Some(first) = first_copy(store, &ikeys, &id, title_key.as_deref(), appeared, &entry)? {
         // Another copy of a story already known.
-        if let Some(mut first) = store.item(&first_id)? {
-            if first.url != url && !first.also_reported_by.iter().any(|(_, u)| u == &url) {
-                first
+        let first_item = store.item(&first.id)?;
+        let first_url = first_item
+            .as_ref()
+            .map(|i| i.url.clone())
+            .or(first.url)
+            .unwrap_or_else(|| entry.keys.url.clone().unwrap_or_default());
+        if let Some(mut first_item) = first_item.clone() {
+            if first_item.url != url && !first_item.also_reported_by.iter().any(|(_, u)| u == &url)
+            {
+                first_item
                     .also_reported_by
                     .push((source.to_string(), url.clone()));
-                store.put_item(&first)?;
+                store.put_item(&first_item)?;
             }
+        }
+        if first_item.is_some() || !entry.watchlists.is_empty() {
+            debug!(url = %url, first = %first_url, tier = first.tier, "duplicate");
             report.items.push(ItemReport {
-                id,
+                id: id.clone(),
                 url,
                 title: entry.item.title.clone(),
                 feed: entry.item.feed_url.clone(),
                 published: entry.item.published.map(|p| p.to_rfc3339()),
                 watchlists: entry.watchlists.clone(),
                 entities,
-                duplicate_of: Some(first.url.clone()),
+                duplicate_of: Some(first_url.clone()),
             });
         }
-        store.index_story(&ikeys, &first_id)?;
+        store.index_story(&ikeys, &first.id)?;
+        // A changed headline names the story too: a third copy under it is found by title.
+        if let Some(tk) = &title_key {
+            let free = store
+                .title_story(tk)?
+                .is_none_or(|r| !dedup::within_title_window(r.at, appeared));
+            if free {
+                store.index_title(
+                    tk,
+                    &TitleRecord {
+                        id: first.id.clone(),
+                        url: first_url,
+                        at: appeared,
+                    },
+                )?;
+                // Pruned with the copy's time, like every title entry.
+                store.mark_dedup_time(&id, Some(tk), now)?;
+            }
+        }
+        // The copy's claims are not stored: a syndicated copy never corroborates itself.
         return Ok(());
     }
     store.index_story(&ikeys, &id)?;
+    // Every new story with a title or a long enough body enters the title and fingerprint
+    // tiers, matched or not, so a later matching copy of it is still a copy.
+    if let Some(tk) = &title_key {
+        store.index_title(
+            tk,
+            &TitleRecord {
+                id: id.clone(),
+                url: url.clone(),
+                at: appeared,
+            },
+        )?;
+    }
+    match &entry.fingerprint {
+        Some(fp) => store.index_fingerprint(&id, &url, fp, title_key.as_deref(), now)?,
+        None if title_key.is_some() => store.mark_dedup_time(&id, title_key.as_deref(), now)?,
+        None => {}
+    }
     if entry.watchlists.is_empty() {
         return Ok(());
     }

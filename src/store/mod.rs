@@ -12,6 +12,16 @@
 //! - `claims_by_entity`: `entity \0 claim tree key` → ().
 //! - `digests`: digest id → [`DigestRecord`] (written before it is sent).
 //! - `seed_docs`: document key → () (what `seed` already recorded).
+//! - `title_index`: hash of the normalised title → [`TitleRecord`] (the title tier).
+//! - `fp_sigs`: item id → appearance time, URL and body fingerprint (the fingerprint tier).
+//! - `fp_bands`: band number + band hash (9 bytes) → ids of the stories with that band, at
+//!   most [`MAX_BAND_IDS`], newest last: the LSH index, one lookup per band.
+//! - `fp_by_time`: appearance time (i64 BE) + item id → title index key: what
+//!   [`Store::prune_dedup`] removes once older than the retention window.
+//!
+//! The dedup trees hold about 3 KB per fingerprinted story (a 0.6 KB fingerprint with its
+//! URL, 64 band entries of ~30 bytes, the time entry) and ~0.2 KB per titled story, and
+//! only for [`DEDUP_RETENTION_DAYS`]: they stay bounded by the stories of that window.
 
 use std::path::{Path, PathBuf};
 
@@ -21,6 +31,14 @@ use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 use crate::fetch::Validators;
 use crate::model::{ClaimStatus, StoredClaim};
+use crate::transforms::fingerprint::Fingerprint;
+
+/// Ids kept per band key: a band shared by many stories (a boilerplate-heavy source) keeps
+/// its newest, so one lookup never reads an unbounded list.
+pub const MAX_BAND_IDS: usize = 8;
+/// How long the title and fingerprint tiers remember a story. Copies of a story arrive
+/// within days; the URL/guid tier (`story_index`) remembers for ever.
+pub const DEDUP_RETENTION_DAYS: i64 = 14;
 
 /// Bumped when a stored type changes incompatibly; older stores are migrated at open.
 pub const SCHEMA_VERSION: u64 = 1;
@@ -58,6 +76,23 @@ pub struct StoredItem {
     pub claim_keys: Vec<Vec<u8>>,
     /// Syndicated copies seen after it: (source, url).
     pub also_reported_by: Vec<(String, String)>,
+}
+
+/// The first story seen under a normalised title.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TitleRecord {
+    pub id: String,
+    pub url: String,
+    /// When it appeared (its published time, else when it was first seen).
+    pub at: DateTime<Utc>,
+}
+
+/// A fingerprinted story as the fingerprint tier returns it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FingerprintHit {
+    pub id: String,
+    pub url: String,
+    pub fingerprint: Fingerprint,
 }
 
 /// A stored claim with what it was compared with.
@@ -121,6 +156,10 @@ pub struct Store {
     claims_by_entity: sled::Tree,
     digests: sled::Tree,
     seed_docs: sled::Tree,
+    title_index: sled::Tree,
+    fp_sigs: sled::Tree,
+    fp_bands: sled::Tree,
+    fp_by_time: sled::Tree,
 }
 
 fn enc<T: Serialize>(v: &T) -> Result<Vec<u8>> {
@@ -172,6 +211,10 @@ impl Store {
             claims_by_entity: tree("claims_by_entity")?,
             digests: tree("digests")?,
             seed_docs: tree("seed_docs")?,
+            title_index: tree("title_index")?,
+            fp_sigs: tree("fp_sigs")?,
+            fp_bands: tree("fp_bands")?,
+            fp_by_time: tree("fp_by_time")?,
             path: dir.to_path_buf(),
             db,
         };
@@ -268,6 +311,174 @@ impl Store {
             )?;
         }
         Ok(())
+    }
+
+    // ---- the title and fingerprint tiers ----
+
+    /// The story first seen under this title key, if any.
+    pub fn title_story(&self, title_key: &str) -> Result<Option<TitleRecord>> {
+        self.title_index
+            .get(hkey(title_key))?
+            .map(|v| dec(&v))
+            .transpose()
+    }
+
+    /// Index a story under its title key (the key now names this story).
+    pub fn index_title(&self, title_key: &str, rec: &TitleRecord) -> Result<()> {
+        self.title_index.insert(hkey(title_key), enc(rec)?)?;
+        Ok(())
+    }
+
+    fn fp_record(at: DateTime<Utc>, url: &str, fp: &Fingerprint) -> Vec<u8> {
+        let url = &url.as_bytes()[..url.len().min(u16::MAX as usize)];
+        let mut v = at.timestamp().to_be_bytes().to_vec();
+        v.extend_from_slice(&(url.len() as u16).to_be_bytes());
+        v.extend_from_slice(url);
+        v.extend_from_slice(&fp.to_bytes());
+        v
+    }
+
+    fn read_fp_record(bytes: &[u8]) -> Option<(i64, String, Fingerprint)> {
+        let at = i64::from_be_bytes(bytes.get(..8)?.try_into().ok()?);
+        let len = usize::from(u16::from_be_bytes(bytes.get(8..10)?.try_into().ok()?));
+        let url = String::from_utf8_lossy(bytes.get(10..10 + len)?).into_owned();
+        let fp = Fingerprint::from_bytes(bytes.get(10 + len..)?)?;
+        Some((at, url, fp))
+    }
+
+    /// The stories sharing at least one band with `fp` (candidates, not yet verified):
+    /// one lookup per band and one per candidate, never a scan.
+    pub fn fingerprint_candidates(&self, fp: &Fingerprint) -> Result<Vec<FingerprintHit>> {
+        let mut ids: Vec<String> = Vec::new();
+        for key in fp.band_keys() {
+            if let Some(v) = self.fp_bands.get(key)? {
+                for id in dec::<Vec<String>>(&v)? {
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for id in ids {
+            let Some(v) = self.fp_sigs.get(id.as_bytes())? else {
+                continue;
+            };
+            // A record this version cannot read is skipped, not fatal.
+            if let Some((_, url, fingerprint)) = Self::read_fp_record(&v) {
+                out.push(FingerprintHit {
+                    id,
+                    url,
+                    fingerprint,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Remember a story's fingerprint (and its title key, for pruning both together).
+    pub fn index_fingerprint(
+        &self,
+        id: &str,
+        url: &str,
+        fp: &Fingerprint,
+        title_key: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        self.fp_sigs
+            .insert(id.as_bytes(), Self::fp_record(at, url, fp))?;
+        for key in fp.band_keys() {
+            let mut ids: Vec<String> = match self.fp_bands.get(key)? {
+                Some(v) => dec(&v)?,
+                None => Vec::new(),
+            };
+            if ids.iter().any(|x| x == id) {
+                continue;
+            }
+            ids.push(id.to_string());
+            if ids.len() > MAX_BAND_IDS {
+                let extra = ids.len() - MAX_BAND_IDS;
+                ids.drain(..extra);
+            }
+            self.fp_bands.insert(key, enc(&ids)?)?;
+        }
+        self.mark_dedup_time(id, title_key, at)
+    }
+
+    /// Record when a story entered the title or fingerprint tier, for [`Store::prune_dedup`].
+    pub fn mark_dedup_time(
+        &self,
+        id: &str,
+        title_key: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut k = at.timestamp().to_be_bytes().to_vec();
+        k.extend_from_slice(id.as_bytes());
+        match title_key {
+            Some(t) => {
+                self.fp_by_time.insert(k, hkey(t).as_bytes())?;
+            }
+            // Never forget a title key recorded before for the same entry.
+            None => {
+                let _ = self.fp_by_time.compare_and_swap(
+                    k,
+                    None as Option<&[u8]>,
+                    Some(&[] as &[u8]),
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The URL and fingerprint of a story known to the fingerprint tier (the URL serves
+    /// `duplicate_of` when the first copy matched no watchlist and so is not in `items`).
+    pub fn fingerprint_of(&self, id: &str) -> Result<Option<(String, Fingerprint)>> {
+        Ok(self
+            .fp_sigs
+            .get(id.as_bytes())?
+            .and_then(|v| Self::read_fp_record(&v))
+            .map(|(_, url, fp)| (url, fp)))
+    }
+
+    /// Forget the title and fingerprint entries of stories that appeared before `before`:
+    /// a range read from the start of `fp_by_time`, so the cost is what is removed.
+    pub fn prune_dedup(&self, before: DateTime<Utc>) -> Result<usize> {
+        let end = before.timestamp().to_be_bytes();
+        let old: Vec<(sled::IVec, sled::IVec)> = self
+            .fp_by_time
+            .range(..end.as_slice())
+            .collect::<Result<_, _>>()?;
+        let removed = old.len();
+        for (k, title_hash) in old {
+            let id = String::from_utf8_lossy(k.get(8..).unwrap_or_default()).into_owned();
+            if let Some(v) = self.fp_sigs.remove(id.as_bytes())? {
+                if let Some((_, _, fp)) = Self::read_fp_record(&v) {
+                    for key in fp.band_keys() {
+                        let Some(list) = self.fp_bands.get(key)? else {
+                            continue;
+                        };
+                        let mut ids: Vec<String> = dec(&list)?;
+                        ids.retain(|x| x != &id);
+                        if ids.is_empty() {
+                            self.fp_bands.remove(key)?;
+                        } else {
+                            self.fp_bands.insert(key, enc(&ids)?)?;
+                        }
+                    }
+                }
+            }
+            if !title_hash.is_empty() {
+                if let Some(v) = self.title_index.get(&title_hash)? {
+                    // Only if the title still names this story or an old one: a later
+                    // story may own it now. (A copy's headline names the first copy.)
+                    if dec::<TitleRecord>(&v).is_ok_and(|t| t.id == id || t.at < before) {
+                        self.title_index.remove(&title_hash)?;
+                    }
+                }
+            }
+            self.fp_by_time.remove(&k)?;
+        }
+        Ok(removed)
     }
 
     // ---- items ----
@@ -475,6 +686,91 @@ mod tests {
         assert_eq!(
             s.story_for(&["u:https://a/1".into()]).unwrap().as_deref(),
             Some("id1")
+        );
+    }
+
+    fn body(n: usize) -> String {
+        (0..n)
+            .map(|i| format!("word{} ", i * 7919 % 1000))
+            .collect()
+    }
+
+    #[test]
+    fn fingerprints_are_found_by_band_and_pruned_by_age() {
+        use crate::transforms::fingerprint::fingerprint;
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path()).unwrap();
+        let old = Utc::now() - chrono::Duration::days(DEDUP_RETENTION_DAYS + 10);
+        let fp = fingerprint(&body(200)).unwrap();
+        let other = fingerprint(&format!("{} tail", body(150))).unwrap();
+        s.index_fingerprint("id1", "https://a/1", &fp, Some("a long enough title"), old)
+            .unwrap();
+        s.index_title(
+            "a long enough title",
+            &TitleRecord {
+                id: "id1".into(),
+                url: "https://a/1".into(),
+                at: old,
+            },
+        )
+        .unwrap();
+        let hits = s.fingerprint_candidates(&other).unwrap();
+        assert_eq!(hits.len(), 1);
+        assert_eq!(
+            (hits[0].id.as_str(), hits[0].url.as_str()),
+            ("id1", "https://a/1")
+        );
+        assert_eq!(hits[0].fingerprint, fp);
+        assert_eq!(
+            s.fingerprint_of("id1").unwrap().map(|(u, _)| u).as_deref(),
+            Some("https://a/1")
+        );
+        // A copy's other headline names the first copy, and is pruned with the copy.
+        s.index_title(
+            "the copy's other headline",
+            &TitleRecord {
+                id: "id1".into(),
+                url: "https://a/1".into(),
+                at: old,
+            },
+        )
+        .unwrap();
+        s.mark_dedup_time("copy", Some("the copy's other headline"), old)
+            .unwrap();
+        // Indexing twice does not list it twice.
+        s.index_fingerprint("id1", "https://a/1", &fp, None, old)
+            .unwrap();
+        assert_eq!(s.fingerprint_candidates(&fp).unwrap().len(), 1);
+
+        assert_eq!(
+            s.prune_dedup(Utc::now() - chrono::Duration::days(DEDUP_RETENTION_DAYS))
+                .unwrap(),
+            2
+        );
+        assert!(s.fingerprint_candidates(&fp).unwrap().is_empty());
+        assert!(s.title_story("a long enough title").unwrap().is_none());
+        assert!(s
+            .title_story("the copy's other headline")
+            .unwrap()
+            .is_none());
+        assert_eq!(s.fp_bands.len(), 0, "no band entry left behind");
+    }
+
+    #[test]
+    fn a_band_keeps_its_newest_ids_only() {
+        use crate::transforms::fingerprint::fingerprint;
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path()).unwrap();
+        let fp = fingerprint(&body(120)).unwrap();
+        for i in 0..MAX_BAND_IDS + 3 {
+            s.index_fingerprint(&format!("id{i}"), "u", &fp, None, Utc::now())
+                .unwrap();
+        }
+        let hits = s.fingerprint_candidates(&fp).unwrap();
+        assert_eq!(hits.len(), MAX_BAND_IDS);
+        assert!(
+            !hits.iter().any(|h| h.id == "id0"),
+            "the oldest left the band"
         );
     }
 }

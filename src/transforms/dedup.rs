@@ -1,8 +1,9 @@
 //! Item identity: canonical URLs and stable ids, so an item seen once is never new again.
 //!
-//! Tiers, cheapest first: the canonical URL, the guid, then (a later issue) a fingerprint of
-//! the extracted body for syndicated copies under another URL. `fingerprint` is the place
-//! for that tier; the store keeps its index beside the URL and guid indexes.
+//! Tiers, cheapest first: the canonical URL or the guid ([`ItemKeys`]), then the normalised
+//! title within [`TITLE_WINDOW_HOURS`] ([`title_tier_key`]), then a fingerprint of the body
+//! (`transforms::fingerprint`). The store keeps an index per tier; docs/dedup.md has the
+//! method and its measured precision and recall.
 
 use sha2::{Digest, Sha256};
 use url::Url;
@@ -119,6 +120,30 @@ pub fn title_key(title: &str) -> String {
         .join(" ")
 }
 
+/// Two items with the same [`title_tier_key`] are one story when they appeared within this
+/// many hours of each other (a recurring headline, "Live: …", comes back days apart).
+pub const TITLE_WINDOW_HOURS: i64 = 48;
+/// A title shorter than this (in words, or in characters of its key) is too generic to
+/// identify a story ("Latest news", "Briefing").
+pub const MIN_TITLE_WORDS: usize = 5;
+pub const MIN_TITLE_CHARS: usize = 25;
+
+/// The title tier's key: the normalised title, or None when it is too short to tell one
+/// story from another.
+pub fn title_tier_key(title: &str) -> Option<String> {
+    let key = title_key(title);
+    (key.split(' ').count() >= MIN_TITLE_WORDS && key.chars().count() >= MIN_TITLE_CHARS)
+        .then_some(key)
+}
+
+/// Are two appearance times close enough for the title tier?
+pub fn within_title_window(
+    a: chrono::DateTime<chrono::Utc>,
+    b: chrono::DateTime<chrono::Utc>,
+) -> bool {
+    (a - b).num_hours().abs() <= TITLE_WINDOW_HOURS
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,5 +185,26 @@ mod tests {
             title_key("Shoigu in Pyongyang — again!"),
             title_key("SHOIGU in  Pyongyang: again")
         );
+    }
+
+    #[test]
+    fn title_tier_needs_a_long_title_and_a_close_time() {
+        let cases = [
+            ("Shoigu arrives in Pyongyang for talks", true),
+            ("SHOIGU arrives in Pyongyang, for talks!", true),
+            ("Latest news", false),
+            ("Live: war in Ukraine", false),
+            ("Шойгу прибыл в Пхеньян на переговоры", true),
+        ];
+        for (title, keyed) in cases {
+            assert_eq!(title_tier_key(title).is_some(), keyed, "{title}");
+        }
+        assert_eq!(
+            title_tier_key("Shoigu arrives in Pyongyang for talks"),
+            title_tier_key("SHOIGU arrives in Pyongyang, for talks!")
+        );
+        let t = chrono::Utc::now();
+        assert!(within_title_window(t, t - chrono::Duration::hours(47)));
+        assert!(!within_title_window(t, t + chrono::Duration::hours(49)));
     }
 }

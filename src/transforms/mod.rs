@@ -3,4 +3,5 @@
 pub mod claims;
 pub mod dedup;
 pub mod extract;
+pub mod fingerprint;
 pub mod normalize;

@@ -2,6 +2,7 @@
 mod claims_seeds;
 mod cycle;
 mod daemon;
+mod dedup;
 mod discovery;
 mod fetch;
 mod mail;
