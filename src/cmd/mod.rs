@@ -109,6 +109,9 @@ pub fn open_store(config: &Config) -> Result<Store> {
 pub fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        // Parsing and extraction are CPU work on 2 cores: a few blocking threads keep the
+        // cores busy; hundreds (tokio's default ceiling) would only add stacks and arenas.
+        .max_blocking_threads(4)
         .thread_name("newswatch")
         .build()
         .context("starting the async runtime")
