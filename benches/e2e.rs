@@ -117,6 +117,15 @@ fn main() -> anyhow::Result<()> {
     drop(cfg);
 
     let bin = env!("CARGO_BIN_EXE_newswatch");
+    // E2E_EXTRA_ENV="K=V,K2=V2" runs the binary with extra environment (e.g. MALLOC_ARENA_MAX=2).
+    let extra: Vec<(String, String)> = std::env::var("E2E_EXTRA_ENV")
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|kv| {
+            kv.split_once('=')
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+        })
+        .collect();
     for round in ["first cycle (all new)", "second cycle (nothing new)"] {
         let start = Instant::now();
         let out = Command::new("/usr/bin/env")
@@ -130,6 +139,7 @@ fn main() -> anyhow::Result<()> {
             .arg(dir.path().join("config/newswatch.toml"))
             .args(["once", "--json", "--no-send"])
             .env("NEWSWATCH_LOG", "warn")
+            .envs(extra.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .output()?;
         let wall = start.elapsed();
         let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();

@@ -377,7 +377,12 @@ async fn process_feed(
             entry.matches = m;
             entry.watchlists = w;
             entry.claims = c;
-            entry.fingerprint = body_fingerprint(&entry.item, &text);
+            // Only stories that matched enter the title and fingerprint tiers: they are the
+            // ones a digest would show twice. Fingerprinting every story (~3 KB each in the
+            // store) would cost a first cycle of 300,000 items a gigabyte for nothing.
+            if !entry.watchlists.is_empty() {
+                entry.fingerprint = body_fingerprint(&entry.item, &text);
+            }
         }
         entries.push(entry);
     }
@@ -687,8 +692,12 @@ fn store_entry(
         return Ok(());
     }
     store.index_story(&ikeys, &id)?;
-    // Every new story with a title or a long enough body enters the title and fingerprint
-    // tiers, matched or not, so a later matching copy of it is still a copy.
+    if entry.watchlists.is_empty() {
+        // Known by URL and guid only: see where the fingerprint is computed.
+        return Ok(());
+    }
+    // A matched story enters the title and fingerprint tiers, so a later copy under another
+    // URL is recognised.
     if let Some(tk) = &title_key {
         store.index_title(
             tk,
@@ -703,9 +712,6 @@ fn store_entry(
         Some(fp) => store.index_fingerprint(&id, &url, fp, title_key.as_deref(), now)?,
         None if title_key.is_some() => store.mark_dedup_time(&id, title_key.as_deref(), now)?,
         None => {}
-    }
-    if entry.watchlists.is_empty() {
-        return Ok(());
     }
 
     let mut stored = StoredItem {
