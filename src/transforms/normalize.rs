@@ -69,16 +69,27 @@ pub fn normalize(input: &str) -> Normalized {
             continue;
         }
         let mut end = start + c.len_utf8();
-        let followed_by_mark = chars.peek().is_some_and(|&(_, m)| is_combining_mark(m));
+        let followed_by_mark = chars.peek().is_some_and(|&(_, m)| is_mark(m));
         if c.is_ascii() && !followed_by_mark {
             // Fast path: most of a text is ASCII with nothing to compose.
             map_char(&mut out, c.to_ascii_lowercase(), start, end);
             continue;
         }
+        if ('\u{0410}'..='\u{044F}').contains(&c) && !followed_by_mark {
+            // Fast path for the basic Russian alphabet (А–я, not Ё/ё): NFKC leaves it alone,
+            // й included, and lower case is one step away.
+            let lower = if c <= '\u{042F}' {
+                char::from_u32(c as u32 + 0x20).unwrap_or(c)
+            } else {
+                c
+            };
+            out.push(lower, start, end);
+            continue;
+        }
         cluster.clear();
         cluster.push(c);
         while let Some(&(j, m)) = chars.peek() {
-            if is_combining_mark(m) {
+            if is_mark(m) {
                 cluster.push(m);
                 end = j + m.len_utf8();
                 chars.next();
@@ -98,6 +109,23 @@ pub fn normalize(input: &str) -> Normalized {
         out.ends.pop();
     }
     out
+}
+
+/// A combining mark; ASCII never is one, and most text is ASCII.
+fn is_mark(c: char) -> bool {
+    !c.is_ascii() && is_combining_mark(c)
+}
+
+/// A letter or digit: what words are made of. ASCII and basic Cyrillic are answered
+/// without the Unicode tables, which cost a search per character.
+pub fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else if ('\u{0410}'..='\u{044F}').contains(&c) {
+        true
+    } else {
+        c.is_alphanumeric()
+    }
 }
 
 /// The normalised form of a short phrase (an alias, a context word), without the map.

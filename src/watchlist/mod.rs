@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::model::EntityMatch;
-use crate::transforms::normalize::{normalize, normalize_phrase, Normalized};
+use crate::transforms::normalize::{is_word_char, normalize, normalize_phrase, Normalized};
 use matcher::{Hit, Matcher, MatcherBuilder, Phrase, Role, Target};
 
 pub use parse::LineIndex;
@@ -552,7 +552,7 @@ impl WordIndex {
         let mut starts = Vec::new();
         let mut in_word = false;
         for (i, c) in text.char_indices() {
-            let w = c.is_alphanumeric();
+            let w = is_word_char(c);
             if w && !in_word {
                 starts.push(i);
             }
