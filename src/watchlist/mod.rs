@@ -8,6 +8,7 @@
 //! rules. Only `load_dir`/`check_dir` touch the file system.
 mod matcher;
 mod parse;
+pub mod suggest;
 mod translit;
 
 use std::collections::{BTreeSet, HashMap};

@@ -22,6 +22,11 @@ pub fn variants(normalized: &str) -> Vec<String> {
     out
 }
 
+/// The English romanisation of a normalised text (`й` → `y`): for ids and labels.
+pub fn romanize(normalized: &str) -> String {
+    to_latin(normalized, Scheme::EnY)
+}
+
 pub fn is_cyrillic(c: char) -> bool {
     matches!(c, '\u{0400}'..='\u{04FF}')
 }
