@@ -28,9 +28,36 @@ const FIRST_LAT: &[&str] = &[
     "Anna", "Olga", "Irina", "Marina", "Elena", "Daria", "Polina", "Vera", "Nina", "Zoya",
 ];
 const FIRST_CYR: &[&str] = &[
-    "Иван", "Павел", "Олег", "Дмитрий", "Николай", "Андрей", "Борис", "Виктор", "Егор", "Роман",
-    "Антон", "Денис", "Максим", "Игорь", "Артем", "Глеб", "Семен", "Тимур", "Руслан", "Вадим",
-    "Анна", "Ольга", "Ирина", "Марина", "Елена", "Дарья", "Полина", "Вера", "Нина", "Зоя",
+    "Иван",
+    "Павел",
+    "Олег",
+    "Дмитрий",
+    "Николай",
+    "Андрей",
+    "Борис",
+    "Виктор",
+    "Егор",
+    "Роман",
+    "Антон",
+    "Денис",
+    "Максим",
+    "Игорь",
+    "Артем",
+    "Глеб",
+    "Семен",
+    "Тимур",
+    "Руслан",
+    "Вадим",
+    "Анна",
+    "Ольга",
+    "Ирина",
+    "Марина",
+    "Елена",
+    "Дарья",
+    "Полина",
+    "Вера",
+    "Нина",
+    "Зоя",
 ];
 const ROOT_LAT: &[&str] = &[
     "Bel", "Vol", "Gor", "Dub", "Zim", "Kor", "Lis", "Mor", "Nov", "Orl", "Pet", "Ryb", "Sok",
@@ -121,9 +148,20 @@ const RU: &[&str] = &[
     "В заявлении {S} говорится о расширении сотрудничества в этом году.",
 ];
 const SHIPPED_NAMES: &[&str] = &[
-    "Sergei Shoigu", "Choïgou", "Шойгу", "the Kursk region", "Курской области", "Pyongyang",
-    "КНДР", "North Korean sappers", "Resolution 2397", "резолюции 2397", "Kim Jong Un",
-    "Лавров", "the NIS", "Corée du Nord",
+    "Sergei Shoigu",
+    "Choïgou",
+    "Шойгу",
+    "the Kursk region",
+    "Курской области",
+    "Pyongyang",
+    "КНДР",
+    "North Korean sappers",
+    "Resolution 2397",
+    "резолюции 2397",
+    "Kim Jong Un",
+    "Лавров",
+    "the NIS",
+    "Corée du Nord",
 ];
 
 /// About `bytes` of mixed-language text, as articles of about `ARTICLE` bytes.
@@ -143,7 +181,10 @@ fn articles(bytes: usize, seed: u64) -> Vec<String> {
             let (pl, pc) = person(rng.next(120_000));
             s = s.replace("{P}", &pl).replace("{C}", &pc);
             s = s.replace("{S}", SHIPPED_NAMES[rng.next(SHIPPED_NAMES.len())]);
-            s = s.replace("{N}", &format!("{},{:03}", 1 + rng.next(30), rng.next(1000)));
+            s = s.replace(
+                "{N}",
+                &format!("{},{:03}", 1 + rng.next(30), rng.next(1000)),
+            );
             a.push_str(&s);
             a.push(if rng.next(4) == 0 { '\n' } else { ' ' });
         }
@@ -198,7 +239,11 @@ fn watch_set(n: usize) -> WatchSet {
         let mut i = 0;
         while count < n {
             let (lat, cyr) = person(i);
-            let aliases = if n - count >= 2 { vec![lat, cyr] } else { vec![lat] };
+            let aliases = if n - count >= 2 {
+                vec![lat, cyr]
+            } else {
+                vec![lat]
+            };
             count += aliases.len();
             entities.push(Entity {
                 id: format!("p{i}"),
@@ -262,7 +307,11 @@ fn plain_run(mb: usize, sizes: &[usize]) {
     let t = Instant::now();
     let normalised: usize = text
         .iter()
-        .map(|a| newswatch::transforms::normalize::normalize(black_box(a)).text.len())
+        .map(|a| {
+            newswatch::transforms::normalize::normalize(black_box(a))
+                .text
+                .len()
+        })
         .sum();
     let secs = t.elapsed().as_secs_f64();
     println!(

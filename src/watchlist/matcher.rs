@@ -12,7 +12,9 @@
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use super::translit::is_cyrillic;
-use crate::transforms::normalize::{is_word_char, normalize_phrase, Normalized};
+use crate::transforms::normalize::{
+    is_word_char, normalize_phrase, without_group_separators, Normalized,
+};
 
 /// Russian noun and adjective case endings (after the stem; `ё` already folded to `е`).
 const RU_ENDINGS: &[&str] = &[
@@ -100,6 +102,9 @@ impl Phrase {
     /// None when nothing is left after normalisation.
     pub fn compile(written: &str, inflect: bool) -> Option<Phrase> {
         let mut words = Vec::new();
+        // "1 000 sappers" is one number, as the text's "1,000 sappers" will be.
+        let written = without_group_separators(written);
+        let written = written.as_str();
         for token in written.split(|c: char| c.is_whitespace() || c == '-' || c == '‑') {
             let letters: Vec<char> = token.chars().filter(|c| c.is_alphabetic()).collect();
             // WRITTEN IN CAPITALS (NIS, KCNA, ООН) means an acronym: never inflected.
@@ -164,10 +169,7 @@ impl Phrase {
                 }
                 pos += w.text.len();
                 if w.text.chars().last().is_some_and(is_word_char)
-                    && text[pos..]
-                        .chars()
-                        .next()
-                        .is_some_and(is_word_char)
+                    && text[pos..].chars().next().is_some_and(is_word_char)
                 {
                     return None;
                 }
@@ -445,8 +447,7 @@ impl Matcher {
         let mut hits = Vec::new();
         for m in ac.find_overlapping_iter(text) {
             let start = m.start();
-            if text[..start].chars().next_back().is_some_and(is_word_char)
-            {
+            if text[..start].chars().next_back().is_some_and(is_word_char) {
                 continue;
             }
             let Some(group) = self.by_pattern.get(m.pattern().as_usize()) else {

@@ -306,7 +306,11 @@ impl WatchSet {
                     }
                     if variants {
                         for v in translit::variants(&normalize_phrase(written)) {
-                            if let Some(p) = Phrase::compile(&v, true) {
+                            // A Cyrillic guess declines like any Russian word; a Latin
+                            // romanisation is a name and takes no plural ("poutines" is
+                            // the dish, not "Poutin").
+                            let inflect = v.chars().any(translit::is_cyrillic);
+                            if let Some(p) = Phrase::compile(&v, inflect) {
                                 b.add(p, target(true));
                             }
                         }

@@ -53,75 +53,373 @@ pub struct Suggestions {
 
 /// Capitalised words that start sentences and titles but are not names.
 const STOP: &[&str] = &[
-    "a", "an", "the", "in", "on", "at", "by", "for", "from", "to", "with", "as", "but", "and",
-    "or", "if", "when", "while", "after", "before", "since", "this", "that", "these", "those",
-    "it", "its", "he", "she", "his", "her", "they", "their", "we", "our", "i", "according",
-    "also", "however", "meanwhile", "still", "until", "during", "there", "what", "where", "why",
-    "how", "who", "some", "many", "most", "all", "one", "two", "last", "new", "more", "other",
-    "such", "both", "each", "no", "not", "so", "then", "thus", "yet", "photo", "le", "la",
-    "les", "l", "un", "une", "des", "du", "de", "d", "dans", "pour", "par", "sur", "avec",
-    "mais", "et", "ou", "il", "elle", "ils", "elles", "selon", "ce", "cette", "ces", "en", "au",
-    "aux", "lors", "apres", "avant", "в", "во", "на", "по", "с", "со", "к", "о", "об", "из",
-    "от", "до", "за", "для", "но", "и", "а", "он", "она", "они", "это", "этот", "эта", "эти",
-    "как", "также", "при", "после", "согласно", "ранее", "мы", "я", "однако", "кроме",
+    "a",
+    "an",
+    "the",
+    "in",
+    "on",
+    "at",
+    "by",
+    "for",
+    "from",
+    "to",
+    "with",
+    "as",
+    "but",
+    "and",
+    "or",
+    "if",
+    "when",
+    "while",
+    "after",
+    "before",
+    "since",
+    "this",
+    "that",
+    "these",
+    "those",
+    "it",
+    "its",
+    "he",
+    "she",
+    "his",
+    "her",
+    "they",
+    "their",
+    "we",
+    "our",
+    "i",
+    "according",
+    "also",
+    "however",
+    "meanwhile",
+    "still",
+    "until",
+    "during",
+    "there",
+    "what",
+    "where",
+    "why",
+    "how",
+    "who",
+    "some",
+    "many",
+    "most",
+    "all",
+    "one",
+    "two",
+    "last",
+    "new",
+    "more",
+    "other",
+    "such",
+    "both",
+    "each",
+    "no",
+    "not",
+    "so",
+    "then",
+    "thus",
+    "yet",
+    "photo",
+    "le",
+    "la",
+    "les",
+    "l",
+    "un",
+    "une",
+    "des",
+    "du",
+    "de",
+    "d",
+    "dans",
+    "pour",
+    "par",
+    "sur",
+    "avec",
+    "mais",
+    "et",
+    "ou",
+    "il",
+    "elle",
+    "ils",
+    "elles",
+    "selon",
+    "ce",
+    "cette",
+    "ces",
+    "en",
+    "au",
+    "aux",
+    "lors",
+    "apres",
+    "avant",
+    "в",
+    "во",
+    "на",
+    "по",
+    "с",
+    "со",
+    "к",
+    "о",
+    "об",
+    "из",
+    "от",
+    "до",
+    "за",
+    "для",
+    "но",
+    "и",
+    "а",
+    "он",
+    "она",
+    "они",
+    "это",
+    "этот",
+    "эта",
+    "эти",
+    "как",
+    "также",
+    "при",
+    "после",
+    "согласно",
+    "ранее",
+    "мы",
+    "я",
+    "однако",
+    "кроме",
 ];
 /// Lower-case words that may sit inside a name, between capitalised words.
 const CONNECT: &[&str] = &["of", "for", "the", "on", "de", "du", "des", "la", "le", "l"];
 /// Dates: never a name, trimmed from both ends of a run.
 const DATES: &[&str] = &[
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
-    "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
-    "oct", "nov", "dec", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi",
-    "dimanche", "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
-    "septembre", "octobre", "novembre", "decembre", "понедельник", "вторник", "среда",
-    "четверг", "пятница", "суббота", "воскресенье", "январь", "февраль", "март", "апрель",
-    "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "lundi",
+    "mardi",
+    "mercredi",
+    "jeudi",
+    "vendredi",
+    "samedi",
+    "dimanche",
+    "janvier",
+    "fevrier",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "aout",
+    "septembre",
+    "octobre",
+    "novembre",
+    "decembre",
+    "понедельник",
+    "вторник",
+    "среда",
+    "четверг",
+    "пятница",
+    "суббота",
+    "воскресенье",
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
 ];
 /// First words of names that are places or groups, not people ("North Korean").
 const NOT_PERSON_FIRST: &[&str] = &[
-    "north", "south", "east", "west", "central", "united", "great", "national", "democratic",
-    "republic", "people", "state", "western", "eastern", "northern", "southern", "new",
+    "north",
+    "south",
+    "east",
+    "west",
+    "central",
+    "united",
+    "great",
+    "national",
+    "democratic",
+    "republic",
+    "people",
+    "state",
+    "western",
+    "eastern",
+    "northern",
+    "southern",
+    "new",
 ];
 /// Words that make the name before them a title: the person follows.
 const TITLES: &[&str] = &[
-    "president", "secretary", "minister", "general", "chief", "leader", "director", "head",
-    "chairman", "ambassador", "colonel", "commander", "spokesman", "spokeswoman", "governor",
-    "envoy", "adviser", "advisor", "aide", "premier", "marshal", "major", "lieutenant",
-    "chancellor", "king", "pope", "mayor", "senator", "deputy", "staff",
+    "president",
+    "secretary",
+    "minister",
+    "general",
+    "chief",
+    "leader",
+    "director",
+    "head",
+    "chairman",
+    "ambassador",
+    "colonel",
+    "commander",
+    "spokesman",
+    "spokeswoman",
+    "governor",
+    "envoy",
+    "adviser",
+    "advisor",
+    "aide",
+    "premier",
+    "marshal",
+    "major",
+    "lieutenant",
+    "chancellor",
+    "king",
+    "pope",
+    "mayor",
+    "senator",
+    "deputy",
+    "staff",
 ];
 /// Words that make a name a document; the ones that take a number come first.
 const DOC_NUMBERED: &[&str] = &["resolution", "decree", "резолюци", "указ"];
 const DOC_WORDS: &[&str] = &[
-    "treaty", "agreement", "accord", "convention", "pact", "charter", "traite", "договор",
-    "соглашени", "конвенци",
+    "treaty",
+    "agreement",
+    "accord",
+    "convention",
+    "pact",
+    "charter",
+    "traite",
+    "договор",
+    "соглашени",
+    "конвенци",
 ];
 const UNIT_WORDS: &[&str] = &[
-    "brigade", "division", "regiment", "corps", "battalion", "army", "fleet", "troops",
-    "forces", "бригад", "дивизи", "полк", "корпус", "арми", "батальон",
+    "brigade",
+    "division",
+    "regiment",
+    "corps",
+    "battalion",
+    "army",
+    "fleet",
+    "troops",
+    "forces",
+    "бригад",
+    "дивизи",
+    "полк",
+    "корпус",
+    "арми",
+    "батальон",
 ];
 const ORG_WORDS: &[&str] = &[
-    "council", "ministry", "service", "agency", "institute", "committee", "party", "office",
-    "directorate", "bureau", "government", "parliament", "assembly", "kremlin", "nations",
-    "union", "team", "panel", "intelligence", "conseil", "ministere", "agence", "совет",
-    "министерств", "служб", "агентств", "институт", "комитет", "кремл", "разведк",
+    "council",
+    "ministry",
+    "service",
+    "agency",
+    "institute",
+    "committee",
+    "party",
+    "office",
+    "directorate",
+    "bureau",
+    "government",
+    "parliament",
+    "assembly",
+    "kremlin",
+    "nations",
+    "union",
+    "team",
+    "panel",
+    "intelligence",
+    "conseil",
+    "ministere",
+    "agence",
+    "совет",
+    "министерств",
+    "служб",
+    "агентств",
+    "институт",
+    "комитет",
+    "кремл",
+    "разведк",
 ];
 const PLACE_WORDS: &[&str] = &[
-    "region", "oblast", "province", "republic", "federation", "city", "sea", "river", "область",
-    "област", "край", "республик", "федераци",
+    "region",
+    "oblast",
+    "province",
+    "republic",
+    "federation",
+    "city",
+    "sea",
+    "river",
+    "область",
+    "област",
+    "край",
+    "республик",
+    "федераци",
 ];
 /// Lower-case words that end a place name ("Kursk region", "Курская область").
 const PLACE_HEADS: &[&str] = &["region", "oblast", "province", "област", "край", "кра"];
 /// Words before a place ("in Kursk", "à Pyongyang", "в Курске").
 const PLACE_PREPS: &[&str] = &[
-    "in", "to", "from", "near", "into", "across", "visited", "a", "au", "en", "vers", "в", "во",
-    "из", "под", "около",
+    "in",
+    "to",
+    "from",
+    "near",
+    "into",
+    "across",
+    "visited",
+    "a",
+    "au",
+    "en",
+    "vers",
+    "в",
+    "во",
+    "из",
+    "под",
+    "около",
 ];
 /// Russian case endings stripped to group the forms of one word (longest first).
 const RU_ENDINGS: &[&str] = &[
     "ами", "ями", "ого", "его", "ому", "ему", "ыми", "ими", "ой", "ей", "ий", "ый", "ая", "яя",
-    "ое", "ее", "ые", "ие", "ую", "юю", "ом", "ем", "ам", "ям", "ах", "ях", "ых", "их", "ым",
-    "им", "а", "я", "о", "е", "и", "ы", "у", "ю", "ь", "й",
+    "ое", "ее", "ые", "ие", "ую", "юю", "ом", "ем", "ам", "ям", "ах", "ях", "ых", "их", "ым", "им",
+    "а", "я", "о", "е", "и", "ы", "у", "ю", "ь", "й",
 ];
 
 #[derive(Debug, Clone)]
@@ -442,7 +740,9 @@ fn emit_run(
     let is_in = |idx: &usize, list: &[&str]| list.contains(&toks[*idx].norm().as_str());
     // An ordinary word capitalised because it starts the sentence ("Following Ukraine's…").
     let ordinary = |idx: &usize| {
-        toks[*idx].sentence_start && !is_acronym(toks[*idx].text) && lower.contains(&toks[*idx].norm())
+        toks[*idx].sentence_start
+            && !is_acronym(toks[*idx].text)
+            && lower.contains(&toks[*idx].norm())
     };
     let mut run: Vec<usize> = run.to_vec();
     while run.first().is_some_and(|i| {
@@ -467,7 +767,9 @@ fn emit_run(
         let rest = &run[t + 1..];
         let person = !rest.is_empty()
             && rest.len() <= 3
-            && rest.iter().all(|&i| toks[i].is_cap() && !is_acronym(toks[i].text));
+            && rest
+                .iter()
+                .all(|&i| toks[i].is_cap() && !is_acronym(toks[i].text));
         if person {
             push_run(text, toks, &run[..=t], true, false, out);
             push_run(text, toks, rest, false, true, out);
@@ -511,9 +813,7 @@ fn push_run(
     if key.is_empty() || key.chars().filter(|c| c.is_alphabetic()).count() < 2 {
         return;
     }
-    let mixed = |w: &str| {
-        w.chars().any(is_cyrillic) && w.chars().any(|c| c.is_ascii_alphabetic())
-    };
+    let mixed = |w: &str| w.chars().any(is_cyrillic) && w.chars().any(|c| c.is_ascii_alphabetic());
     if run.iter().any(|&i| mixed(toks[i].text)) {
         return;
     }
@@ -735,7 +1035,13 @@ fn best_label(aliases: &[(String, usize)]) -> String {
         .unwrap_or_default()
 }
 
-fn guess_kind(key: &str, label: &str, place_preps: usize, count: usize, title: bool) -> &'static str {
+fn guess_kind(
+    key: &str,
+    label: &str,
+    place_preps: usize,
+    count: usize,
+    title: bool,
+) -> &'static str {
     let words: Vec<String> = key.split(' ').map(str::to_string).collect();
     if title {
         return "person";
@@ -766,13 +1072,24 @@ fn known_entity(set: &WatchSet, aliases: &[(String, usize)]) -> (Option<String>,
     let mut owner = None;
     let mut unmatched = Vec::new();
     for (form, _) in aliases {
-        let whole = set
-            .find(form)
-            .into_iter()
-            .find(|m| m.start == 0 && m.end == form.len());
-        match whole {
-            Some(m) => {
-                owner.get_or_insert(format!("{}/{}", m.watchlist, m.entity));
+        // `explain`, not `find`: a name whose entity wants context ("NIS" near "Korea")
+        // is known even when the form alone does not count.
+        let report = set.explain(form);
+        let counted = report
+            .matches
+            .iter()
+            .find(|m| m.start == 0 && m.end == form.len())
+            .map(|m| (m.watchlist.clone(), m.entity.clone()));
+        let missed = || {
+            report
+                .near_misses
+                .iter()
+                .find(|n| n.col == 1 && n.found == *form)
+                .map(|n| (n.watchlist.clone(), n.entity.clone()))
+        };
+        match counted.or_else(missed) {
+            Some((list, entity)) => {
+                owner.get_or_insert(format!("{list}/{entity}"));
             }
             None => unmatched.push(form.clone()),
         }
@@ -882,11 +1199,8 @@ impl fmt::Display for Suggestions {
             let aliases: Vec<String> = s.aliases.iter().map(|(a, _)| quoted(a)).collect();
             writeln!(f, "aliases = [{}]", aliases.join(", "))?;
             if s.aliases.len() > 1 {
-                let counts: Vec<String> = s
-                    .aliases
-                    .iter()
-                    .map(|(a, n)| format!("{a} {n}"))
-                    .collect();
+                let counts: Vec<String> =
+                    s.aliases.iter().map(|(a, n)| format!("{a} {n}")).collect();
                 writeln!(f, "# seen: {}", counts.join(", "))?;
             }
         }
@@ -962,7 +1276,10 @@ mod tests {
         assert_eq!(doc, Some(("document", 3, 3)));
         let place = find(&s, "Minsk").map(|p| (p.kind, p.count));
         assert_eq!(place, Some(("place", 6)));
-        assert_eq!(find(&s, "OTAN").map(|o| (o.kind, o.count)), Some(("org", 2)));
+        assert_eq!(
+            find(&s, "OTAN").map(|o| (o.kind, o.count)),
+            Some(("org", 2))
+        );
     }
 
     #[test]
@@ -1021,10 +1338,8 @@ mod tests {
         let s = suggest(CORPUS, None, 2);
         let draft = s.to_string();
         assert!(draft.contains("[[entity]]\nid = \"minsk\"\nlabel = \"Minsk\"\nkind = \"place\""));
-        let (set, diags) = WatchSet::from_sources(&[(
-            std::path::PathBuf::from("draft.toml"),
-            draft.clone(),
-        )]);
+        let (set, diags) =
+            WatchSet::from_sources(&[(std::path::PathBuf::from("draft.toml"), draft.clone())]);
         assert!(diags.is_empty(), "{diags:?}\n{draft}");
         let set = set.unwrap_or_default();
         assert!(set.find("Belousov in Minsk").len() == 2, "{draft}");

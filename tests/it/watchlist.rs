@@ -311,3 +311,63 @@ fn explain_reports_positions_and_transliterations() {
         .to_string()
         .contains("2:6  dprk-russia/ushakov  \"Ouchakov\""));
 }
+
+/// The figure in docs/watchlists.md ("Transliteration"): over the whole table, how many
+/// matches came from a transliteration, and how many of those the table says are wrong.
+#[test]
+fn transliterated_matches_on_the_table_have_no_false_positive() {
+    let set = shipped();
+    let cases = cases();
+    let mut transliterated = 0;
+    let mut wrong = Vec::new();
+    let mut negatives = 0;
+    for case in &cases {
+        negatives += case.expect_not.len();
+        for m in set.explain(&case.text).matches {
+            if !m.transliterated {
+                continue;
+            }
+            transliterated += 1;
+            if case.expect_not.contains(&m.entity) {
+                wrong.push(format!("{:?} → {} via {:?}", case.text, m.entity, m.found));
+            }
+        }
+    }
+    eprintln!(
+        "transliterated matches: {transliterated}, false: {} ({negatives} negative expectations in {} cases)",
+        wrong.len(),
+        cases.len()
+    );
+    assert!(
+        transliterated >= 10,
+        "only {transliterated} transliterated matches"
+    );
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn check_prints_every_problem_of_every_file_with_a_hint() {
+    let s = crate::support::cli::Session::new();
+    for (from, to) in [
+        ("many-files/a.toml", "a.toml"),
+        ("many-files/b.toml", "b.toml"),
+        ("unknown-key/typo.toml", "typo.toml"),
+    ] {
+        let text = std::fs::read_to_string(fixtures().join(from)).unwrap();
+        s.write(&format!("watchlists/{to}"), &text);
+    }
+    s.config("");
+    let run = s.run(&["check"]);
+    let all = format!("{}{}", run.stdout, run.stderr);
+    assert_eq!(run.code, 2, "{all}");
+    // One run reports the problems of all three files, each with its hint.
+    for want in [
+        "a.toml:5:8: unknown kind `thing`; expected one of: person, place, org, group, document, topic",
+        "b.toml:2:1: unknown key `nmae`; did you mean `name`?",
+        "b.toml:6:12: alias `x` is a single letter; it would match every lone `x` in a text",
+        "typo.toml:6:1: unknown key `lable` in [[entity]]; did you mean `label`?",
+        "typo.toml:10:1: unknown key `anyy` in [alert]; did you mean `any`?",
+    ] {
+        assert!(all.contains(want), "missing {want:?} in:\n{all}");
+    }
+}
