@@ -530,6 +530,14 @@ mod tests {
             ("Ким Чен Ын", "с Ким Чен Ыном", Some("Ким Чен Ыном")),
             ("Ким Чен Ын", "Ким Чен Ынчхоль", None),
             ("Ким", "Кима", None),
+            // Thousands separators: the same number however it is typeset.
+            ("1 000 sappers", "sent 1,000 sappers", Some("1,000 sappers")),
+            (
+                "1,000 sappers",
+                "envoie 1 000 sapeurs et 1 000 sappers",
+                Some("1 000 sappers"),
+            ),
+            ("1 000 sappers", "sent 1,0000 sappers", None),
         ];
         for (alias, text, want) in cases {
             assert_eq!(

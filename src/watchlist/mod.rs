@@ -215,7 +215,11 @@ impl WatchSet {
         };
         let entries = match std::fs::read_dir(dir) {
             Ok(entries) => entries,
-            Err(e) => return folder_problem(format!("cannot read the watchlists folder: {e}")),
+            Err(e) => {
+                return folder_problem(format!(
+                    "cannot read the watchlists folder: {e}; check watchlists_dir in the config"
+                ))
+            }
         };
         let mut paths: Vec<PathBuf> = entries
             .filter_map(Result::ok)
@@ -244,7 +248,9 @@ impl WatchSet {
                     path,
                     line: 1,
                     col: 1,
-                    message: format!("cannot read the file: {e}"),
+                    message: format!(
+                        "cannot read the file: {e}; check that it exists and is readable"
+                    ),
                 }),
             }
         }
