@@ -4,7 +4,8 @@
 //!
 //! `parse` reads one file's text into a `Watchlist` (or diagnostics), `matcher` compiles
 //! every alias of every watchlist into one automaton, `translit` adds Cyrillic ↔ Latin
-//! variants. This module ties them together and applies the `near`, `exclude` and `[alert]`
+//! variants, `suggest` drafts entries from a corpus (`seed DIR --suggest`). This module
+//! ties them together and applies the `near`, `exclude` and `[alert]`
 //! rules. Only `load_dir`/`check_dir` touch the file system.
 mod matcher;
 mod parse;

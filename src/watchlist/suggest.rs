@@ -1056,9 +1056,9 @@ fn guess_kind(
         "place"
     } else if is_acronym(label) {
         "org"
-    } else if place_preps * 3 >= count {
-        "place"
-    } else if words.len() > 1 && NOT_PERSON_FIRST.contains(&words[0].as_str()) {
+    } else if place_preps * 3 >= count
+        || words.len() > 1 && NOT_PERSON_FIRST.contains(&words[0].as_str())
+    {
         "place"
     } else if (2..=3).contains(&words.len()) {
         "person"
