@@ -56,6 +56,9 @@ pub enum Command {
         /// Also write the claims read from DIR as a baseline file (what seeds/baseline.json is made with)
         #[arg(long, value_name = "PATH")]
         export: Option<PathBuf>,
+        /// Print a watchlist draft of the names DIR mentions (with counts) instead of seeding
+        #[arg(long, requires = "dir", conflicts_with = "export")]
+        suggest: bool,
     },
     /// Stored claims with their provenance, grouped by what they are about, conflicts marked
     Claims {

@@ -54,9 +54,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let config = load_config(&config_path)?;
             query::feeds(&config, json)
         }
-        Command::Seed { dir, json, export } => {
+        Command::Seed {
+            dir,
+            json,
+            export,
+            suggest,
+        } => {
             let config = load_config(&config_path)?;
-            seed::seed(&config, dir.as_deref(), json, export.as_deref())
+            match (suggest, dir.as_deref()) {
+                (true, Some(dir)) => seed::suggest(&config, dir),
+                _ => seed::seed(&config, dir.as_deref(), json, export.as_deref()),
+            }
         }
         Command::Once { json, no_send } => cycle::once(&config_path, json, no_send),
         Command::Poll { json } => cycle::poll(&config_path, json),

@@ -15,6 +15,7 @@ use crate::model::Claim;
 use crate::pipeline::{self, SeedDoc};
 use crate::report::ClaimReport;
 use crate::store::{Store, StoredItem};
+use crate::watchlist::WatchSet;
 
 /// `seeds/manifest.toml`: what is known of each seed document.
 #[derive(Debug, Default, Deserialize)]
@@ -287,6 +288,22 @@ pub fn seed(
             }
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `seed DIR --suggest`: print a watchlist draft of the names DIR mentions. Nothing is
+/// recorded and the store is not opened; the current watchlists, when valid, mark what
+/// they already find.
+pub fn suggest(config: &Config, dir: &Path) -> Result<ExitCode> {
+    let docs = read_corpus(dir, &Manifest::default())?;
+    let known = WatchSet::load_dir(&config.watchlists_dir).ok();
+    let texts: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
+    let draft = crate::watchlist::suggest::suggest(
+        &texts,
+        known.as_ref(),
+        crate::watchlist::suggest::DEFAULT_MIN_COUNT,
+    );
+    print!("{draft}");
     Ok(ExitCode::SUCCESS)
 }
 

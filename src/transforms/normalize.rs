@@ -5,7 +5,9 @@
 //! that follow it): NFKC, full Unicode lower-casing, Latin diacritics folded (`Choïgou` →
 //! `choigou`), `ё` → `е`, typographic quotes and apostrophes unified (`'` and `"`), every
 //! dash or hyphen turned into a space (`Jong-un` = `Jong Un`), soft hyphens and zero-width
-//! characters dropped, and runs of white space collapsed into one space.
+//! characters dropped, and runs of white space collapsed into one space. Thousands
+//! separators inside a number are dropped (`1,000`, `1 000`, `1 000` → `1000`), so that a
+//! number reads the same in English, French and Russian typography; see `group_separators`.
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
@@ -62,23 +64,40 @@ pub fn normalize(input: &str) -> Normalized {
         starts: Vec::with_capacity(input.len()),
         ends: Vec::with_capacity(input.len()),
     };
+    let separators = group_separators(input);
+    let mut next_sep = 0;
     let mut chars = input.char_indices().peekable();
     let mut cluster = String::new();
     while let Some((start, c)) = chars.next() {
         if is_invisible(c) {
             continue;
         }
+        if separators.get(next_sep) == Some(&start) {
+            next_sep += 1;
+            continue;
+        }
         let mut end = start + c.len_utf8();
-        let followed_by_mark = chars.peek().is_some_and(|&(_, m)| is_combining_mark(m));
+        let followed_by_mark = chars.peek().is_some_and(|&(_, m)| is_mark(m));
         if c.is_ascii() && !followed_by_mark {
             // Fast path: most of a text is ASCII with nothing to compose.
             map_char(&mut out, c.to_ascii_lowercase(), start, end);
             continue;
         }
+        if ('\u{0410}'..='\u{044F}').contains(&c) && !followed_by_mark {
+            // Fast path for the basic Russian alphabet (А–я, not Ё/ё): NFKC leaves it alone,
+            // й included, and lower case is one step away.
+            let lower = if c <= '\u{042F}' {
+                char::from_u32(c as u32 + 0x20).unwrap_or(c)
+            } else {
+                c
+            };
+            out.push(lower, start, end);
+            continue;
+        }
         cluster.clear();
         cluster.push(c);
         while let Some(&(j, m)) = chars.peek() {
-            if is_combining_mark(m) {
+            if is_mark(m) {
                 cluster.push(m);
                 end = j + m.len_utf8();
                 chars.next();
@@ -98,6 +117,77 @@ pub fn normalize(input: &str) -> Normalized {
         out.ends.pop();
     }
     out
+}
+
+/// `s` without the thousands separators inside its numbers (what `normalize` drops), case
+/// and everything else kept: for code that splits an alias before normalising it.
+pub fn without_group_separators(s: &str) -> String {
+    let seps = group_separators(s);
+    s.char_indices()
+        .filter(|(i, _)| seps.binary_search(i).is_err())
+        .map(|(_, c)| c)
+        .collect()
+}
+
+/// Byte offsets of the thousands separators inside numbers, in order: a comma, a space
+/// (plain, no-break, narrow no-break or thin) or an apostrophe between a group of one to
+/// three digits that starts a number and exactly three digits, repeated (`1,000,000`).
+/// Not the dot: `1.500` is one and a half in English. A four-digit head is a year or a
+/// resolution number, so `2024 100` and `2397, 2375` stay apart.
+fn group_separators(s: &str) -> Vec<usize> {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let starts_number = !s[..i]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric);
+        let mut j = i;
+        while j < b.len() && b[j].is_ascii_digit() {
+            j += 1;
+        }
+        let mut pos = j;
+        if starts_number && j - i <= 3 {
+            while let Some(c) = s[pos..].chars().next() {
+                if !matches!(c, ',' | ' ' | '\'' | '\u{00A0}' | '\u{202F}' | '\u{2009}') {
+                    break;
+                }
+                let k = pos + c.len_utf8();
+                let three = b
+                    .get(k..k + 3)
+                    .is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+                if !three || b.get(k + 3).is_some_and(u8::is_ascii_digit) {
+                    break;
+                }
+                out.push(pos);
+                pos = k + 3;
+            }
+        }
+        i = pos;
+    }
+    out
+}
+
+/// A combining mark; ASCII never is one, and most text is ASCII.
+fn is_mark(c: char) -> bool {
+    !c.is_ascii() && is_combining_mark(c)
+}
+
+/// A letter or digit: what words are made of. ASCII and basic Cyrillic are answered
+/// without the Unicode tables, which cost a search per character.
+pub fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else if ('\u{0410}'..='\u{044F}').contains(&c) {
+        true
+    } else {
+        c.is_alphanumeric()
+    }
 }
 
 /// The normalised form of a short phrase (an alias, a context word), without the map.
@@ -228,6 +318,34 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(normalize(input).text, want, "input {input:?}");
         }
+    }
+
+    #[test]
+    fn thousands_separators_are_dropped_inside_numbers() {
+        let cases = [
+            ("1,000 sappers", "1000 sappers"),
+            ("1 000 sappers", "1000 sappers"),
+            ("1\u{00A0}000 sapeurs", "1000 sapeurs"),
+            ("1\u{202F}000 сапёров", "1000 саперов"),
+            ("12,500,000", "12500000"),
+            ("1'000", "1000"),
+            // Not a thousands group: kept apart.
+            ("in 2024 100 soldiers", "in 2024 100 soldiers"),
+            ("Resolutions 2397, 2375", "resolutions 2397, 2375"),
+            ("1,5 million", "1,5 million"),
+            ("1.500", "1.500"),
+            ("5, 200", "5, 200"),
+            ("12,3456", "12,3456"),
+            ("A1 000", "a1 000"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(normalize(input).text, want, "input {input:?}");
+        }
+        let original = "about 1 000 sappers";
+        let n = normalize(original);
+        let p = n.text.find("1000").unwrap();
+        let (s, e) = n.original_range(p, p + 4);
+        assert_eq!(&original[s..e], "1 000");
     }
 
     #[test]

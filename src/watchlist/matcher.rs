@@ -12,7 +12,9 @@
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use super::translit::is_cyrillic;
-use crate::transforms::normalize::{normalize_phrase, Normalized};
+use crate::transforms::normalize::{
+    is_word_char, normalize_phrase, without_group_separators, Normalized,
+};
 
 /// Russian noun and adjective case endings (after the stem; `ё` already folded to `е`).
 const RU_ENDINGS: &[&str] = &[
@@ -100,6 +102,9 @@ impl Phrase {
     /// None when nothing is left after normalisation.
     pub fn compile(written: &str, inflect: bool) -> Option<Phrase> {
         let mut words = Vec::new();
+        // "1 000 sappers" is one number, as the text's "1,000 sappers" will be.
+        let written = without_group_separators(written);
+        let written = written.as_str();
         for token in written.split(|c: char| c.is_whitespace() || c == '-' || c == '‑') {
             let letters: Vec<char> = token.chars().filter(|c| c.is_alphabetic()).collect();
             // WRITTEN IN CAPITALS (NIS, KCNA, ООН) means an acronym: never inflected.
@@ -163,11 +168,8 @@ impl Phrase {
                     return None;
                 }
                 pos += w.text.len();
-                if w.text.chars().last().is_some_and(char::is_alphanumeric)
-                    && text[pos..]
-                        .chars()
-                        .next()
-                        .is_some_and(char::is_alphanumeric)
+                if w.text.chars().last().is_some_and(is_word_char)
+                    && text[pos..].chars().next().is_some_and(is_word_char)
                 {
                     return None;
                 }
@@ -184,7 +186,7 @@ fn suffix_after(text: &str, pos: usize, last: &Word, norm: &Normalized, original
     let rest = &text[pos..];
     if !last.is_cyrillic() {
         if let Some(after) = rest.strip_prefix("'s") {
-            if !after.chars().next().is_some_and(char::is_alphanumeric) {
+            if !after.chars().next().is_some_and(is_word_char) {
                 return 2;
             }
         }
@@ -215,7 +217,7 @@ fn written_last_is_acronym(written: &str) -> bool {
 
 fn alnum_run(s: &str) -> usize {
     s.char_indices()
-        .find(|(_, c)| !c.is_alphanumeric())
+        .find(|(_, c)| !is_word_char(*c))
         .map_or(s.len(), |(i, _)| i)
 }
 
@@ -313,12 +315,68 @@ pub struct Hit {
     pub end: usize,
 }
 
+/// The candidates that share one automaton pattern, indexed so that a hit costs the same
+/// however many aliases start alike: 100,000 names such as "Ivan Petrov", "Ivan Sidorov"…
+/// all share the pattern `ivan` (an inflected first word ends the literal), and verifying
+/// each of them at every "Ivan" of a text would make matching time grow with the list.
+#[derive(Debug, Clone, Default)]
+struct Group {
+    /// Phrases that end with the pattern's last word: verified one by one (few: they differ
+    /// only in that word's forms).
+    direct: Vec<usize>,
+    /// Phrases with a word after the pattern's last word, by that word's literal prefix.
+    by_next: std::collections::HashMap<String, Vec<usize>>,
+    /// How many spaces the pattern has: the next word is the text's token after as many
+    /// spaces plus one, counted from the hit.
+    spaces: usize,
+    /// The longest key of `by_next`, in bytes: the prefixes looked up never exceed it.
+    longest_key: usize,
+}
+
+impl Group {
+    /// The candidates worth verifying at `start` of `text`.
+    fn candidates<'g>(&'g self, text: &str, start: usize) -> impl Iterator<Item = usize> + 'g {
+        let mut next: Vec<&'g [usize]> = Vec::new();
+        if !self.by_next.is_empty() {
+            if let Some(token) = nth_token(text, start, self.spaces + 1) {
+                // Every key is a literal prefix of the word it stands for, so the keys that
+                // can match are prefixes of the text's token: at most a word's length of
+                // look-ups, whatever the number of phrases.
+                let limit = token.len().min(self.longest_key);
+                for (i, c) in token.char_indices() {
+                    let end = i + c.len_utf8();
+                    if end > limit {
+                        break;
+                    }
+                    if let Some(v) = self.by_next.get(&token[..end]) {
+                        next.push(v);
+                    }
+                }
+            }
+        }
+        self.direct
+            .iter()
+            .copied()
+            .chain(next.into_iter().flatten().copied())
+    }
+}
+
+/// The `n`-th space-separated token after `start` (0 is the one at `start`).
+fn nth_token(text: &str, start: usize, n: usize) -> Option<&str> {
+    let mut rest = text.get(start..)?;
+    for _ in 0..n {
+        let sp = rest.find(' ')?;
+        rest = &rest[sp + 1..];
+    }
+    Some(rest.split(' ').next().unwrap_or(rest))
+}
+
 /// Every phrase of every watchlist in one automaton.
 #[derive(Debug, Clone, Default)]
 pub struct Matcher {
     ac: Option<AhoCorasick>,
     /// Automaton pattern id → the candidates that start with that literal.
-    by_pattern: Vec<Vec<usize>>,
+    by_pattern: Vec<Group>,
     candidates: Vec<Candidate>,
 }
 
@@ -326,7 +384,7 @@ pub struct Matcher {
 #[derive(Debug, Default)]
 pub struct MatcherBuilder {
     patterns: Vec<String>,
-    by_pattern: Vec<Vec<usize>>,
+    by_pattern: Vec<Group>,
     index: std::collections::HashMap<String, usize>,
     candidates: Vec<Candidate>,
 }
@@ -334,12 +392,25 @@ pub struct MatcherBuilder {
 impl MatcherBuilder {
     pub fn add(&mut self, phrase: Phrase, target: Target) {
         let pattern = phrase.pattern();
+        let spaces = pattern.matches(' ').count();
         let id = *self.index.entry(pattern.clone()).or_insert_with(|| {
             self.patterns.push(pattern);
-            self.by_pattern.push(Vec::new());
+            self.by_pattern.push(Group {
+                spaces,
+                ..Group::default()
+            });
             self.by_pattern.len() - 1
         });
-        self.by_pattern[id].push(self.candidates.len());
+        let cand = self.candidates.len();
+        let group = &mut self.by_pattern[id];
+        match phrase.words.get(spaces + 1) {
+            Some(next) => {
+                let key = next.prefix().to_string();
+                group.longest_key = group.longest_key.max(key.len());
+                group.by_next.entry(key).or_default().push(cand);
+            }
+            None => group.direct.push(cand),
+        }
         self.candidates.push(Candidate { phrase, target });
     }
 
@@ -376,17 +447,13 @@ impl Matcher {
         let mut hits = Vec::new();
         for m in ac.find_overlapping_iter(text) {
             let start = m.start();
-            if text[..start]
-                .chars()
-                .next_back()
-                .is_some_and(char::is_alphanumeric)
-            {
+            if text[..start].chars().next_back().is_some_and(is_word_char) {
                 continue;
             }
-            let Some(cands) = self.by_pattern.get(m.pattern().as_usize()) else {
+            let Some(group) = self.by_pattern.get(m.pattern().as_usize()) else {
                 continue;
             };
-            for &candidate in cands {
+            for candidate in group.candidates(text, start) {
                 if let Some(end) = self.candidates[candidate]
                     .phrase
                     .verify(norm, original, start)
@@ -463,6 +530,14 @@ mod tests {
             ("Ким Чен Ын", "с Ким Чен Ыном", Some("Ким Чен Ыном")),
             ("Ким Чен Ын", "Ким Чен Ынчхоль", None),
             ("Ким", "Кима", None),
+            // Thousands separators: the same number however it is typeset.
+            ("1 000 sappers", "sent 1,000 sappers", Some("1,000 sappers")),
+            (
+                "1,000 sappers",
+                "envoie 1 000 sapeurs et 1 000 sappers",
+                Some("1 000 sappers"),
+            ),
+            ("1 000 sappers", "sent 1,0000 sappers", None),
         ];
         for (alias, text, want) in cases {
             assert_eq!(

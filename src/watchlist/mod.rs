@@ -4,10 +4,12 @@
 //!
 //! `parse` reads one file's text into a `Watchlist` (or diagnostics), `matcher` compiles
 //! every alias of every watchlist into one automaton, `translit` adds Cyrillic ↔ Latin
-//! variants. This module ties them together and applies the `near`, `exclude` and `[alert]`
+//! variants, `suggest` drafts entries from a corpus (`seed DIR --suggest`). This module
+//! ties them together and applies the `near`, `exclude` and `[alert]`
 //! rules. Only `load_dir`/`check_dir` touch the file system.
 mod matcher;
 mod parse;
+pub mod suggest;
 mod translit;
 
 use std::collections::{BTreeSet, HashMap};
@@ -16,7 +18,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::model::EntityMatch;
-use crate::transforms::normalize::{normalize, normalize_phrase, Normalized};
+use crate::transforms::normalize::{is_word_char, normalize, normalize_phrase, Normalized};
 use matcher::{Hit, Matcher, MatcherBuilder, Phrase, Role, Target};
 
 pub use parse::LineIndex;
@@ -214,7 +216,11 @@ impl WatchSet {
         };
         let entries = match std::fs::read_dir(dir) {
             Ok(entries) => entries,
-            Err(e) => return folder_problem(format!("cannot read the watchlists folder: {e}")),
+            Err(e) => {
+                return folder_problem(format!(
+                    "cannot read the watchlists folder: {e}; check watchlists_dir in the config"
+                ))
+            }
         };
         let mut paths: Vec<PathBuf> = entries
             .filter_map(Result::ok)
@@ -243,7 +249,9 @@ impl WatchSet {
                     path,
                     line: 1,
                     col: 1,
-                    message: format!("cannot read the file: {e}"),
+                    message: format!(
+                        "cannot read the file: {e}; check that it exists and is readable"
+                    ),
                 }),
             }
         }
@@ -305,7 +313,11 @@ impl WatchSet {
                     }
                     if variants {
                         for v in translit::variants(&normalize_phrase(written)) {
-                            if let Some(p) = Phrase::compile(&v, true) {
+                            // A Cyrillic guess declines like any Russian word; a Latin
+                            // romanisation is a name and takes no plural ("poutines" is
+                            // the dish, not "Poutin").
+                            let inflect = v.chars().any(translit::is_cyrillic);
+                            if let Some(p) = Phrase::compile(&v, inflect) {
                                 b.add(p, target(true));
                             }
                         }
@@ -552,7 +564,7 @@ impl WordIndex {
         let mut starts = Vec::new();
         let mut in_word = false;
         for (i, c) in text.char_indices() {
-            let w = c.is_alphanumeric();
+            let w = is_word_char(c);
             if w && !in_word {
                 starts.push(i);
             }

@@ -86,7 +86,10 @@ impl Ctx<'_> {
             other => {
                 self.at(
                     value.span(),
-                    format!("`{key}` must be a string, not {}", other.type_str()),
+                    format!(
+                        "`{key}` must be a string, not {}; write it in double quotes: {key} = \"…\"",
+                        other.type_str()
+                    ),
                 );
                 None
             }
@@ -98,7 +101,7 @@ impl Ctx<'_> {
             self.at(
                 value.span(),
                 format!(
-                    "`{key}` must be an array of strings, not {}",
+                    "`{key}` must be an array of strings, not {}; write it in brackets: {key} = [\"…\", \"…\"]",
                     value.get_ref().type_str()
                 ),
             );
@@ -111,7 +114,7 @@ impl Ctx<'_> {
                 other => self.at(
                     item.span(),
                     format!(
-                        "`{key}` must contain only strings; found {}",
+                        "`{key}` must contain only strings; found {}: put it in double quotes",
                         other.type_str()
                     ),
                 ),
@@ -134,7 +137,10 @@ pub fn parse_watchlist(path: &Path, id: &str, src: &str) -> (Option<Watchlist>, 
         for e in errors {
             let span = e.span().unwrap_or(0..0);
             let message = e.message().lines().next().unwrap_or("invalid TOML").trim();
-            cx.at(span, format!("TOML syntax error: {message}"));
+            cx.at(
+                span,
+                format!("TOML syntax error: {message}; {}", syntax_hint(message)),
+            );
         }
         return (None, finish(cx.diags));
     }
@@ -148,6 +154,7 @@ pub fn parse_watchlist(path: &Path, id: &str, src: &str) -> (Option<Watchlist>, 
     // Normalised alias → (entity id, where it was first claimed).
     let mut claimed: HashMap<String, String> = HashMap::new();
     let mut ids: Vec<String> = Vec::new();
+    let mut first_lines: HashMap<String, usize> = HashMap::new();
     for (key, value) in doc.get_ref().iter() {
         match key.get_ref().as_ref() {
             "name" => {
@@ -177,15 +184,17 @@ pub fn parse_watchlist(path: &Path, id: &str, src: &str) -> (Option<Watchlist>, 
                     // still counts for duplicate ids and for the alert rules.
                     if let Some(id) = table.get("id") {
                         if let DeValue::String(s) = id.get_ref() {
-                            if ids.iter().any(|known| known == s.as_ref()) {
+                            if let Some(line) = first_lines.get(s.as_ref()) {
                                 cx.at(
                                     id.span(),
                                     format!(
-                                        "duplicate entity id `{s}`; each entity of a watchlist needs its own id"
+                                        "duplicate entity id `{s}` (first on line {line}); rename one, or merge their aliases into one entity"
                                     ),
                                 );
                             } else {
                                 ids.push(s.to_string());
+                                first_lines
+                                    .insert(s.to_string(), cx.lines.line_col(id.span().start).0);
                             }
                         }
                     }
@@ -225,7 +234,10 @@ pub fn parse_watchlist(path: &Path, id: &str, src: &str) -> (Option<Watchlist>, 
             let known: Vec<&str> = ids.iter().map(String::as_str).collect();
             let hint = match nearest(id.get_ref(), &known) {
                 Some(near) => format!("; did you mean `{near}`?"),
-                None => String::new(),
+                None if known.is_empty() => {
+                    "; define it first with an [[entity]] of that id".to_string()
+                }
+                None => format!("; the entities of this file are: {}", known.join(", ")),
             };
             cx.at(
                 id.span(),
@@ -285,7 +297,8 @@ fn parse_entity(
                         cx.at(
                             value.span(),
                             format!(
-                                "entity id `{id}` must be lower-case letters, digits, `-` or `_`"
+                                "entity id `{id}` must be lower-case letters, digits, `-` or `_`; did you mean `{}`?",
+                                id_like(&id)
                             ),
                         );
                     }
@@ -313,35 +326,25 @@ fn parse_entity(
                 other => cx.at(
                     value.span(),
                     format!(
-                        "`transliterate` must be true or false, not {}",
+                        "`transliterate` must be true or false, not {}; write it without quotes",
                         other.type_str()
                     ),
                 ),
             },
-            "near" => {
-                entity.near = cx
-                    .strings("near", value)
-                    .map(|v| v.into_iter().map(Spanned::into_inner).collect())
-                    .unwrap_or_default()
-            }
-            "exclude" => {
-                entity.exclude = cx
-                    .strings("exclude", value)
-                    .map(|v| v.into_iter().map(Spanned::into_inner).collect())
-                    .unwrap_or_default()
-            }
+            "near" => entity.near = terms(cx, "near", value),
+            "exclude" => entity.exclude = terms(cx, "exclude", value),
             "near_words" => match value.get_ref() {
                 DeValue::Integer(i) => match i.as_str().parse::<usize>() {
                     Ok(n) if i.radix() == 10 && (1..=1000).contains(&n) => entity.near_words = n,
                     _ => cx.at(
                         value.span(),
-                        "`near_words` must be a whole number from 1 to 1000",
+                        "`near_words` must be a whole number from 1 to 1000; the default is 12",
                     ),
                 },
                 other => cx.at(
                     value.span(),
                     format!(
-                        "`near_words` must be a whole number, not {}",
+                        "`near_words` must be a whole number, not {}; write it without quotes, e.g. near_words = 12",
                         other.type_str()
                     ),
                 ),
@@ -350,7 +353,10 @@ fn parse_entity(
         }
     }
     if !id_seen {
-        cx.at(header.clone(), "entity is missing required key `id`");
+        cx.at(
+            header.clone(),
+            "entity is missing required key `id`; add a line such as id = \"kursk\" (lower-case letters, digits, - or _)",
+        );
     }
     let Some(aliases) = aliases else {
         if !table.contains_key("aliases") {
@@ -370,7 +376,7 @@ fn parse_entity(
         cx.at(
             table.get("aliases").map_or(header, |v| v.span()),
             format!(
-                "entity `{}` has no aliases; it could never match",
+                "entity `{}` has no aliases; it could never match: list the names it goes by",
                 entity.id
             ),
         );
@@ -386,7 +392,7 @@ fn parse_entity(
             cx.at(
                 alias.span(),
                 format!(
-                    "alias `{}` is a single letter; it would match every lone `{}` in a text",
+                    "alias `{}` is a single letter; it would match every lone `{}` in a text: write the full name",
                     alias.get_ref(),
                     norm
                 ),
@@ -397,7 +403,7 @@ fn parse_entity(
             Some(owner) if *owner != entity.id => cx.at(
                 alias.span(),
                 format!(
-                    "alias `{}` is already claimed by entity `{owner}`; an alias must name one entity",
+                    "alias `{}` is already claimed by entity `{owner}`; an alias must name one entity: remove it from one of them",
                     alias.get_ref()
                 ),
             ),
@@ -418,6 +424,56 @@ fn parse_entity(
         None
     } else {
         Some(entity)
+    }
+}
+
+/// The strings of a `near` or `exclude` list; an empty one is a diagnostic.
+fn terms(cx: &mut Ctx<'_>, key: &str, value: &Spanned<DeValue<'_>>) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in cx.strings(key, value).unwrap_or_default() {
+        if !normalize_phrase(t.get_ref())
+            .chars()
+            .any(char::is_alphanumeric)
+        {
+            cx.at(
+                t.span(),
+                format!("empty `{key}` term; write a word or phrase, or remove it"),
+            );
+            continue;
+        }
+        out.push(t.into_inner());
+    }
+    out
+}
+
+/// What to look at for a TOML syntax error, in a sentence.
+fn syntax_hint(message: &str) -> &'static str {
+    if message.contains("string") {
+        "close the text with the same quote that opens it, or escape a quote inside it as \\\""
+    } else if message.contains("array") {
+        "a list is [\"a\", \"b\"]: check the commas and the closing bracket"
+    } else if message.contains("table") || message.contains("duplicate") {
+        "each key may appear once per table; use [[entity]] for each entity"
+    } else {
+        "each line is key = value, with text in double quotes"
+    }
+}
+
+/// An id close to `id` that follows the rules: lower case, other characters as `-`.
+fn id_like(id: &str) -> String {
+    let mut out = String::new();
+    for c in id.to_lowercase().chars() {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_matches('-').to_string();
+    if out.is_empty() {
+        "entity-1".to_string()
+    } else {
+        out
     }
 }
 

@@ -50,43 +50,49 @@ fn invalid_watchlists_are_reported_at_line_and_column() {
             "typo.toml:10:1: unknown key `anyy` in [alert]; did you mean `any`?",
         ]),
         ("syntax-error", &[
-            "broken.toml:1:15: TOML syntax error: invalid basic string, expected `\"`",
+            "broken.toml:1:15: TOML syntax error: invalid basic string, expected `\"`; close the text with the same quote that opens it, or escape a quote inside it as \\\"",
         ]),
         ("bad-kind", &[
             "kinds.toml:5:8: unknown kind `persn`; did you mean `person`?",
             "kinds.toml:10:8: unknown kind `city`; expected one of: person, place, org, group, document, topic",
         ]),
         ("duplicate-id", &[
-            "dup.toml:8:6: duplicate entity id `kursk`; each entity of a watchlist needs its own id",
+            "dup.toml:8:6: duplicate entity id `kursk` (first on line 4); rename one, or merge their aliases into one entity",
         ]),
         ("alias-claimed-twice", &[
-            "claimed.toml:10:25: alias `north-korea` is already claimed by entity `dprk`; an alias must name one entity",
+            "claimed.toml:10:25: alias `north-korea` is already claimed by entity `dprk`; an alias must name one entity: remove it from one of them",
         ]),
         ("alert-unknown-entity", &[
             "alert.toml:8:18: [alert] any names unknown entity `shoygu`; did you mean `shoigu`?",
-            "alert.toml:9:9: [alert] none names unknown entity `weather`",
+            "alert.toml:9:9: [alert] none names unknown entity `weather`; the entities of this file are: shoigu",
         ]),
         ("short-alias", &[
             "short.toml:5:27: empty alias; write the name to look for",
-            "short.toml:5:31: alias `K` is a single letter; it would match every lone `k` in a text",
+            "short.toml:5:31: alias `K` is a single letter; it would match every lone `k` in a text: write the full name",
             "short.toml:5:36: empty alias; write the name to look for",
         ]),
         ("missing-keys", &[
-            "missing.toml:3:1: entity is missing required key `id`",
+            "missing.toml:3:1: entity is missing required key `id`; add a line such as id = \"kursk\" (lower-case letters, digits, - or _)",
             "missing.toml:7:1: entity `no-aliases` is missing required key `aliases`; list the names it goes by",
         ]),
         ("wrong-types", &[
-            "types.toml:1:8: `name` must be a string, not integer",
-            "types.toml:2:14: `recipients` must be an array of strings, not string",
-            "types.toml:6:21: `aliases` must contain only strings; found integer",
-            "types.toml:7:14: `near_words` must be a whole number, not string",
-            "types.toml:8:17: `transliterate` must be true or false, not string",
+            "types.toml:1:8: `name` must be a string, not integer; write it in double quotes: name = \"…\"",
+            "types.toml:2:14: `recipients` must be an array of strings, not string; write it in brackets: recipients = [\"…\", \"…\"]",
+            "types.toml:6:21: `aliases` must contain only strings; found integer: put it in double quotes",
+            "types.toml:7:14: `near_words` must be a whole number, not string; write it without quotes, e.g. near_words = 12",
+            "types.toml:8:17: `transliterate` must be true or false, not string; write it without quotes",
         ]),
         // Every problem of every file, in one pass.
         ("many-files", &[
             "a.toml:5:8: unknown kind `thing`; expected one of: person, place, org, group, document, topic",
             "b.toml:2:1: unknown key `nmae`; did you mean `name`?",
-            "b.toml:6:12: alias `x` is a single letter; it would match every lone `x` in a text",
+            "b.toml:6:12: alias `x` is a single letter; it would match every lone `x` in a text: write the full name",
+        ]),
+        ("bad-terms", &[
+            "terms.toml:4:6: entity id `Kursk Region` must be lower-case letters, digits, `-` or `_`; did you mean `kursk-region`?",
+            "terms.toml:6:20: empty `near` term; write a word or phrase, or remove it",
+            "terms.toml:7:12: empty `exclude` term; write a word or phrase, or remove it",
+            "terms.toml:10:8: [alert] any names unknown entity `weather`; the entities of this file are: Kursk Region",
         ]),
         ("valid", &[]),
     ];
@@ -109,7 +115,7 @@ fn diagnostics_print_as_path_line_col_message() {
     assert_eq!(
         diags[0].to_string(),
         format!(
-            "{}:8:6: duplicate entity id `kursk`; each entity of a watchlist needs its own id",
+            "{}:8:6: duplicate entity id `kursk` (first on line 4); rename one, or merge their aliases into one entity",
             dir.join("dup.toml").display()
         )
     );
@@ -310,4 +316,104 @@ fn explain_reports_positions_and_transliterations() {
     assert!(report
         .to_string()
         .contains("2:6  dprk-russia/ushakov  \"Ouchakov\""));
+}
+
+/// The figure in docs/watchlists.md ("Transliteration"): over the whole table, how many
+/// matches came from a transliteration, and how many of those the table says are wrong.
+#[test]
+fn transliterated_matches_on_the_table_have_no_false_positive() {
+    let set = shipped();
+    let cases = cases();
+    let mut transliterated = 0;
+    let mut wrong = Vec::new();
+    let mut negatives = 0;
+    for case in &cases {
+        negatives += case.expect_not.len();
+        for m in set.explain(&case.text).matches {
+            if !m.transliterated {
+                continue;
+            }
+            transliterated += 1;
+            if case.expect_not.contains(&m.entity) {
+                wrong.push(format!("{:?} → {} via {:?}", case.text, m.entity, m.found));
+            }
+        }
+    }
+    eprintln!(
+        "transliterated matches: {transliterated}, false: {} ({negatives} negative expectations in {} cases)",
+        wrong.len(),
+        cases.len()
+    );
+    assert!(
+        transliterated >= 10,
+        "only {transliterated} transliterated matches"
+    );
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn check_prints_every_problem_of_every_file_with_a_hint() {
+    let s = crate::support::cli::Session::new();
+    for (from, to) in [
+        ("many-files/a.toml", "a.toml"),
+        ("many-files/b.toml", "b.toml"),
+        ("unknown-key/typo.toml", "typo.toml"),
+    ] {
+        let text = std::fs::read_to_string(fixtures().join(from)).unwrap();
+        s.write(&format!("watchlists/{to}"), &text);
+    }
+    s.config("");
+    let run = s.run(&["check"]);
+    let all = format!("{}{}", run.stdout, run.stderr);
+    assert_eq!(run.code, 2, "{all}");
+    // One run reports the problems of all three files, each with its hint.
+    for want in [
+        "a.toml:5:8: unknown kind `thing`; expected one of: person, place, org, group, document, topic",
+        "b.toml:2:1: unknown key `nmae`; did you mean `name`?",
+        "b.toml:6:12: alias `x` is a single letter; it would match every lone `x` in a text",
+        "typo.toml:6:1: unknown key `lable` in [[entity]]; did you mean `label`?",
+        "typo.toml:10:1: unknown key `anyy` in [alert]; did you mean `any`?",
+    ] {
+        assert!(all.contains(want), "missing {want:?} in:\n{all}");
+    }
+}
+
+#[test]
+fn seed_suggest_prints_a_draft_and_records_nothing() {
+    let s = crate::support::cli::Session::new();
+    s.config("");
+    s.write(
+        "corpus/one.txt",
+        "Defence Minister Andrei Belousov flew to Minsk on Monday, and Shoigu stayed home.\nOfficials in Minsk said Belousov would come back in June.\n",
+    );
+    s.write(
+        "corpus/two.txt",
+        "Андрей Белоусов прибыл в Минск. Belousov met Shoigu there.\n",
+    );
+    let run = s
+        .run(&["seed", s.path("corpus").to_str().unwrap(), "--suggest"])
+        .success();
+    assert!(
+        run.stdout
+            .contains("id = \"andrei-belousov\"\nlabel = \"Andrei Belousov\"\nkind = \"person\""),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("\"Андрей Белоусов\""), "{}", run.stdout);
+    // Shoigu is in the session's watchlist: listed as known, not proposed again.
+    assert!(
+        run.stdout
+            .contains("#   Shoigu (2 mention(s)) → dprk-russia/shoigu"),
+        "{}",
+        run.stdout
+    );
+    // The draft is a watchlist `check` accepts once saved.
+    s.write("watchlists/draft.toml", &run.stdout);
+    s.run(&["check"]).success();
+    // Nothing was recorded: the store was never opened.
+    assert!(!s.path("var/state").exists());
+    assert_eq!(
+        s.run(&["claims", "--json"]).success().json(),
+        serde_json::json!([])
+    );
 }
