@@ -3,6 +3,9 @@
 //!
 //!     cargo bench --bench e2e -- [FEEDS] [PORTS]     (default 10000 feeds on 200 ports)
 //!
+//! Environment: E2E_EXTRA_ENV="K=V,…" adds variables to the binary's environment;
+//! E2E_SERVE=1 only serves the feeds and prints the config's path (profiling by hand).
+//!
 //! Figures go in docs/performance.md; nothing here asserts a time.
 
 use std::io::Write as _;
@@ -116,6 +119,16 @@ fn main() -> anyhow::Result<()> {
     }
     drop(cfg);
 
+    // E2E_SERVE=1: only serve the feeds and print the config path, for profiling by hand.
+    if std::env::var_os("E2E_SERVE").is_some() {
+        let keep = dir.keep();
+        println!(
+            "serving; config: {}",
+            keep.join("config/newswatch.toml").display()
+        );
+        std::thread::sleep(std::time::Duration::from_secs(3600));
+        return Ok(());
+    }
     let bin = env!("CARGO_BIN_EXE_newswatch");
     // E2E_EXTRA_ENV="K=V,K2=V2" runs the binary with extra environment (e.g. MALLOC_ARENA_MAX=2).
     let extra: Vec<(String, String)> = std::env::var("E2E_EXTRA_ENV")

@@ -85,6 +85,8 @@ struct FeedOutcome {
     validators: Option<crate::fetch::Validators>,
     /// The feed an HTML page announced, when the configured URL was a page.
     discovered_url: Option<String>,
+    /// Released when the consumer drops the outcome (see `poll`).
+    permit: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 fn source_name(name: Option<&str>, feed_title: Option<&str>, url: &str) -> String {
@@ -279,6 +281,7 @@ async fn process_feed(
         items_total: 0,
         validators: None,
         discovered_url: None,
+        permit: None,
     };
     // A feed URL that answered with an HTML page announcing a feed is polled at the feed
     // it announced from then on (kept in the feed's state, shown by `feeds`).
@@ -384,6 +387,9 @@ async fn process_feed(
                 entry.fingerprint = body_fingerprint(&entry.item, &text);
             }
         }
+        // The consumer needs the item's identity, not its text: drop the text now.
+        entry.item.summary = None;
+        entry.item.content = None;
         entries.push(entry);
     }
     out.result = Ok(Some(entries));
@@ -398,19 +404,43 @@ pub async fn poll(ctx: &Arc<Context>, watch: Arc<WatchSet>) -> Result<CycleRepor
         ..Default::default()
     };
     let (tx, mut rx) = tokio::sync::mpsc::channel::<FeedOutcome>(64);
-    let mut tasks = tokio::task::JoinSet::new();
-    for feed in ctx.config.feeds.clone() {
-        let state = ctx.store.feed_state(&feed.url).unwrap_or_else(|e| {
-            warn!(feed = %feed.url, error = %format!("{e:#}"), "feed state unreadable; polling as new");
-            None
-        });
-        let (ctx, watch, tx) = (ctx.clone(), watch.clone(), tx.clone());
-        tasks.spawn(async move {
-            let outcome = process_feed(ctx, watch, feed, state, started).await;
-            let _ = tx.send(outcome).await;
-        });
-    }
-    drop(tx);
+    // At most this many feeds are between "started" and "stored": a feed's permit travels
+    // with its outcome and is released once the consumer has stored it, so fast fetchers
+    // never pile up parsed feeds in memory behind the store.
+    let inflight = Arc::new(tokio::sync::Semaphore::new(
+        ctx.config.fetch.settings.concurrency.max(1) * 2,
+    ));
+    let spawner = {
+        let (ctx, watch) = (ctx.clone(), watch.clone());
+        tokio::spawn(async move {
+            let mut tasks = tokio::task::JoinSet::new();
+            for feed in ctx.config.feeds.clone() {
+                let Ok(permit) = inflight.clone().acquire_owned().await else {
+                    break;
+                };
+                let (ctx, watch, tx) = (ctx.clone(), watch.clone(), tx.clone());
+                tasks.spawn(async move {
+                    let state = ctx.store.feed_state(&feed.url).unwrap_or_else(|e| {
+                        warn!(feed = %feed.url, error = %format!("{e:#}"), "feed state unreadable; polling as new");
+                        None
+                    });
+                    let mut outcome = process_feed(ctx, watch, feed, state, started).await;
+                    outcome.permit = Some(permit);
+                    let _ = tx.send(outcome).await;
+                });
+                while let Some(joined) = tasks.try_join_next() {
+                    if let Err(e) = joined {
+                        warn!(error = %e, "a feed task failed");
+                    }
+                }
+            }
+            while let Some(joined) = tasks.join_next().await {
+                if let Err(e) = joined {
+                    warn!(error = %e, "a feed task failed");
+                }
+            }
+        })
+    };
     let mut feed_reports = BTreeMap::new();
     let mut seen_this_cycle = HashSet::new();
     while let Some(outcome) = rx.recv().await {
@@ -433,10 +463,8 @@ pub async fn poll(ctx: &Arc<Context>, watch: Arc<WatchSet>) -> Result<CycleRepor
             }
         }
     }
-    while let Some(joined) = tasks.join_next().await {
-        if let Err(e) = joined {
-            warn!(error = %e, "a feed task failed");
-        }
+    if let Err(e) = spawner.await {
+        warn!(error = %e, "the feed spawner failed");
     }
     // Report feeds in config order.
     for feed in &ctx.config.feeds {

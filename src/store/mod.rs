@@ -186,7 +186,14 @@ impl Store {
         let db = sled::Config::new()
             .path(dir.join("db"))
             // sled's default cache is 1 GiB; the daemon must stay small.
-            .cache_capacity(32 * 1024 * 1024)
+            .cache_capacity(
+                std::env::var("NW_CACHE_MB")
+                    .ok()
+                    .and_then(|v| v.parse::<u64>().ok())
+                    .unwrap_or(32)
+                    * 1024
+                    * 1024,
+            )
             .flush_every_ms(Some(2000))
             .open()
             .map_err(|e| match e {
