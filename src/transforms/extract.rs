@@ -31,12 +31,14 @@ fn extract_inner(html: &str, url: Option<&str>) -> Article {
         return fallback_article(html);
     };
     let extra = PageMeta::read(&readability.doc);
+    mark_small_boilerplate(&readability.doc);
     let parsed = readability.parse();
     let mut article = match parsed {
         Ok(found) => {
             let base = url
                 .or(extra.canonical.as_deref())
                 .and_then(|u| url::Url::parse(u).ok());
+            if std::env::var_os("NW_DUMP").is_some() { eprintln!("{}", found.content); }
             let body = render_body(&found.content, &found.title, base);
             Article {
                 title: non_empty(found.title.trim()),
@@ -122,6 +124,48 @@ impl PageMeta {
     }
 }
 
+/// Marks small page-furniture elements (by class/id words) and everything inside them with
+/// the class [`MARK`] before readability runs. Readability unwraps a `<div class="caption">`
+/// holding one `<p>` into that bare `<p>`, which loses the class the renderer reads; the mark
+/// on the `<p>` survives. Large blocks are left alone (a `tag-…` class on the article element
+/// must not condemn the article); readability keeps their classes, so the renderer still sees
+/// them.
+fn mark_small_boilerplate(doc: &dom_query::Document) {
+    let Some(candidates) = doc.try_select("[class], [id]") else {
+        return;
+    };
+    for node in candidates.nodes() {
+        let class = node.attr("class").unwrap_or_default();
+        let id = node.attr("id").unwrap_or_default();
+        let verdict = furniture_class(&class, &id);
+        if verdict == ClassVerdict::None {
+            continue;
+        }
+        let name = node.node_name().unwrap_or_default();
+        if matches!(&*name, "html" | "body" | "main" | "article") || is_inline_in_text(&name) {
+            continue;
+        }
+        let text = node.text();
+        let chars = text.trim().len();
+        let words = text.split_whitespace().count();
+        // Captions, credits, share bars and author boxes are short; a block of 25+ words whose
+        // class happens to hold "ad" or "more" is more likely text.
+        if chars > MARK_MAX_CHARS || (verdict == ClassVerdict::Weak && words > 25) {
+            continue;
+        }
+        node.add_class(MARK);
+        // Collected first: dom_query holds the tree borrowed while its iterator lives.
+        for d in node.descendants().into_iter().filter(|d| d.is_element()) {
+            d.add_class(MARK);
+        }
+    }
+}
+
+/// The class [`mark_small_boilerplate`] adds; [`is_boilerplate`] trusts it.
+const MARK: &str = "nwboilerplate";
+/// Text size up to which a furniture-classed element is marked before readability.
+const MARK_MAX_CHARS: usize = 400;
+
 /// A date as pages state it → RFC 3339 when it can be read, else as stated.
 fn normalise_date(raw: &str) -> Option<String> {
     let raw = raw.trim();
@@ -195,9 +239,7 @@ impl Renderer {
                     if is_boilerplate(&el) && !self.holds_most_text(&el) {
                         continue;
                     }
-                    if matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
-                        && is_related_heading(&text_of(&el))
-                    {
+                    if heading_like(&el) && is_related_heading(&text_of(&el)) {
                         skip_link_lists = true;
                         continue;
                     }
@@ -272,6 +314,14 @@ impl Renderer {
             self.current.push(' ');
         }
     }
+}
+
+/// A heading, or a short block standing as one ("More Great Stories" in a `<p>`).
+fn heading_like(el: &ElementRef<'_>) -> bool {
+    let name = el.value().name();
+    matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+        || (matches!(name, "p" | "div" | "strong" | "b" | "span")
+            && text_of(el).split_whitespace().count() <= 8)
 }
 
 static LINK: OnceLock<Option<scraper::Selector>> = OnceLock::new();
@@ -437,20 +487,87 @@ fn is_boilerplate(el: &ElementRef<'_>) -> bool {
         return true;
     }
     let class = v.attr("class").unwrap_or("");
-    let id = v.attr("id").unwrap_or("");
-    class_words(class)
-        .chain(class_words(id))
-        .any(|w| BOILERPLATE_WORDS.contains(&w.as_str()))
-        // A class such as "related-articles" always is; an "ad" word inside a paragraph of
-        // text with few links is more likely a false match: keep text-heavy paragraphs.
-        && !(name == "p" && link_density(el) < 0.3 && text_of(el).split_whitespace().count() > 25)
+    if class.split_whitespace().any(|c| c == MARK) {
+        return true;
+    }
+    if is_inline_in_text(name) {
+        // `<a class="textTag">` inside a sentence is part of the sentence.
+        return false;
+    }
+    match furniture_class(class, v.attr("id").unwrap_or("")) {
+        ClassVerdict::Strong => true,
+        // An "ad" or "more" word on a paragraph of text with few links is more likely a false
+        // match: keep text-heavy paragraphs.
+        ClassVerdict::Weak => {
+            !(name == "p"
+                && link_density(el) < 0.3
+                && text_of(el).split_whitespace().count() > 25)
+        }
+        ClassVerdict::None => false,
+    }
 }
+
+/// Inline elements that sit inside running text; their class words are not trusted.
+fn is_inline_in_text(name: &str) -> bool {
+    matches!(
+        name,
+        "a" | "em" | "strong" | "b" | "i" | "u" | "abbr" | "cite" | "mark" | "q" | "time"
+    )
+}
+
+/// How sure a class/id is of marking furniture.
+#[derive(PartialEq)]
+enum ClassVerdict {
+    /// Words that name furniture and nothing else (caption, share, newsletter, cookie…).
+    Strong,
+    /// Words that usually do ("more", "meta", "author", "ad"…) but also occur on text.
+    Weak,
+    None,
+}
+
+fn furniture_class(class: &str, id: &str) -> ClassVerdict {
+    let mut verdict = ClassVerdict::None;
+    for w in class_words(class).chain(class_words(id)) {
+        if STRONG_WORDS.contains(&w.as_str()) {
+            return ClassVerdict::Strong;
+        }
+        if BOILERPLATE_WORDS.contains(&w.as_str()) {
+            verdict = ClassVerdict::Weak;
+        }
+    }
+    verdict
+}
+
+/// Class/id words that mark furniture however much text the element holds.
+const STRONG_WORDS: &[&str] = &[
+    "caption",
+    "credit",
+    "credits",
+    "cookie",
+    "cookies",
+    "consent",
+    "newsletter",
+    "share",
+    "sharing",
+    "social",
+    "subscribe",
+    "subscription",
+    "signup",
+    "promo",
+    "outbrain",
+    "taboola",
+    "paywall",
+    "breadcrumb",
+    "breadcrumbs",
+    "tip",
+    "tips",
+];
 
 fn related_heading_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)^(more on this|more from|more stories|related|read more|read also|see also|you may also|you might also|recommended|most (read|popular|viewed)|latest (news|stories)|top stories|further reading|à lire aussi|a lire aussi|lire aussi|sur le même sujet|dans la même rubrique|les plus lus|читайте также|по теме|еще по теме|ещё по теме|другие новости|самое читаемое|новости по теме|смотрите также)",
+            r"(?i)^(more on this|more from|more stories|related|read more|read also|see also|you may also|you might also|recommended|most (read|popular|viewed)|latest (news|stories)|top stories|further reading|à lire aussi|a lire aussi|lire aussi|sur le même sujet|dans la même rubrique|les plus lus|читайте также|по теме|еще по теме|ещё по теме|другие новости|самое читаемое|новости по теме|смотрите также)|(?i)^(more|other|related|similar|latest|top|popular|recommended|further)\b.{0,40}\b(stories|articles|news|reads|reading|coverage|posts|videos)\b",
         )
         .ok()
     })
@@ -466,7 +583,7 @@ fn furniture_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)^(read more|read also|see more|don['’]t miss|watch:|listen:|related articles|posted:|updated:|published:|last updated|\(?(image|photo|picture)s?( credit)?:|related:|related coverage|see also|more:|also read|subscribe|sign up|newsletter|follow us|follow @|share this|share on|click here|advertisement|advertising|copyright|©|all rights reserved|have a (news )?tip|got a (news )?tip|send (us )?(your )?(news )?tips|lire aussi|à lire aussi|(à )?voir (aussi|également)|abonnez-vous|inscrivez-vous|partager|suivez-nous|publicité|читайте также|смотрите также|нашли (ошибку|опечатку)|подписывайтесь|подпишитесь|поделиться|реклама)",
+            r"(?i)^(read more|read also|see more|don['’]t miss|watch:|listen:|related articles|posted:|updated:|published:|last updated|(published|updated|posted|publié|mis à jour|опубликовано|обновлено)\b.{0,40}\d{4}|\(?(image|photo|picture)s?( credit)?:|related:|related coverage|see also|more:|also read|subscribe|sign up|newsletter|follow us|follow @|share this|share on|click here|advertisement|advertising|copyright|©|all rights reserved|have a (news )?tip|got a (news )?tip|send (us )?(your )?(news )?tips|lire aussi|à lire aussi|(à )?voir (aussi|également)|abonnez-vous|inscrivez-vous|partager|suivez-nous|publicité|читайте также|смотрите также|нашли (ошибку|опечатку)|подписывайтесь|подпишитесь|поделиться|реклама)",
         )
         .ok()
     })
@@ -512,7 +629,11 @@ fn finish_paragraphs(paragraphs: Vec<String>, title: &str) -> String {
         })
         .collect();
     while let Some(last) = kept.last() {
-        let words = last.split_whitespace().count();
+        // Word tokens, so "Loading content ..." counts two.
+        let words = last
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .count();
         let trailing = trailing_re().is_some_and(|re| re.is_match(last)) && words < 60;
         if trailing || words < 3 {
             kept.pop();
