@@ -6,6 +6,7 @@
 //! prompts, tag lists, captions and trailing author boxes are dropped. When readability finds
 //! nothing, the page's own paragraphs outside navigation are used. Never panics on bad HTML.
 //! OWNER: sources helper. Interface (keep): `extract_article`.
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use dom_smoothie::{Config, Readability};
@@ -31,15 +32,14 @@ fn extract_inner(html: &str, url: Option<&str>) -> Article {
         return fallback_article(html);
     };
     let extra = PageMeta::read(&readability.doc);
-    mark_small_boilerplate(&readability.doc);
+    let furniture_texts = mark_small_boilerplate(&readability.doc);
     let parsed = readability.parse();
     let mut article = match parsed {
         Ok(found) => {
             let base = url
                 .or(extra.canonical.as_deref())
                 .and_then(|u| url::Url::parse(u).ok());
-            if std::env::var_os("NW_DUMP").is_some() { eprintln!("{}", found.content); }
-            let body = render_body(&found.content, &found.title, base);
+            let body = render_body(&found.content, &found.title, base, &furniture_texts);
             Article {
                 title: non_empty(found.title.trim()),
                 byline: found
@@ -130,9 +130,14 @@ impl PageMeta {
 /// on the `<p>` survives. Large blocks are left alone (a `tag-…` class on the article element
 /// must not condemn the article); readability keeps their classes, so the renderer still sees
 /// them.
-fn mark_small_boilerplate(doc: &dom_query::Document) {
+///
+/// Returns the texts of the small caption/credit/prompt elements (strong class words, share
+/// bars excepted: they may quote the article): readability sometimes rebuilds such an element
+/// as a new `<p>` without the mark, and a paragraph with exactly that text is dropped then.
+fn mark_small_boilerplate(doc: &dom_query::Document) -> HashSet<String> {
+    let mut texts = HashSet::new();
     let Some(candidates) = doc.try_select("[class], [id]") else {
-        return;
+        return texts;
     };
     for node in candidates.nodes() {
         let class = node.attr("class").unwrap_or_default();
@@ -154,11 +159,20 @@ fn mark_small_boilerplate(doc: &dom_query::Document) {
             continue;
         }
         node.add_class(MARK);
+        if verdict == ClassVerdict::Strong
+            && words >= 3
+            && !class_words(&class)
+                .chain(class_words(&id))
+                .any(|w| matches!(w.as_str(), "share" | "sharing" | "social"))
+        {
+            texts.insert(collapse_whitespace(&text));
+        }
         // Collected first: dom_query holds the tree borrowed while its iterator lives.
         for d in node.descendants().into_iter().filter(|d| d.is_element()) {
             d.add_class(MARK);
         }
     }
+    texts
 }
 
 /// The class [`mark_small_boilerplate`] adds; [`is_boilerplate`] trusts it.
@@ -179,7 +193,12 @@ fn normalise_date(raw: &str) -> Option<String> {
 }
 
 /// The chosen content (HTML) → paragraphs of plain text, boilerplate dropped.
-fn render_body(content_html: &str, title: &str, base: Option<url::Url>) -> String {
+fn render_body(
+    content_html: &str,
+    title: &str,
+    base: Option<url::Url>,
+    furniture_texts: &HashSet<String>,
+) -> String {
     let doc = Html::parse_fragment(content_html);
     let total_chars = doc.root_element().text().map(|t| t.trim().len()).sum();
     let mut r = Renderer {
@@ -189,7 +208,12 @@ fn render_body(content_html: &str, title: &str, base: Option<url::Url>) -> Strin
     };
     r.walk(doc.tree.root());
     r.break_paragraph();
-    finish_paragraphs(r.paragraphs, title)
+    let paragraphs = r
+        .paragraphs
+        .into_iter()
+        .filter(|p| !furniture_texts.contains(p))
+        .collect();
+    finish_paragraphs(paragraphs, title)
 }
 
 #[derive(Default)]
@@ -320,7 +344,7 @@ impl Renderer {
 fn heading_like(el: &ElementRef<'_>) -> bool {
     let name = el.value().name();
     matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
-        || (matches!(name, "p" | "div" | "strong" | "b" | "span")
+        || (matches!(name, "p" | "div")
             && text_of(el).split_whitespace().count() <= 8)
 }
 
