@@ -163,7 +163,7 @@ fn mark_small_boilerplate(doc: &dom_query::Document) -> HashSet<String> {
             && words >= 3
             && !class_words(&class)
                 .chain(class_words(&id))
-                .any(|w| matches!(w.as_str(), "share" | "sharing" | "social"))
+                .any(|w| in_list(&["share", "sharing", "social"], w))
         {
             texts.insert(collapse_whitespace(&text));
         }
@@ -446,25 +446,29 @@ const BOILERPLATE_WORDS: &[&str] = &[
     "tips",
 ];
 
-/// The words of a class or id attribute, lower-cased: split at punctuation and at camelCase
-/// humps (`newsCaption` → `news`, `caption`; `tag-adam-neumann` → `tag`, `adam`, `neumann`).
-fn class_words(attr: &str) -> impl Iterator<Item = String> + '_ {
+/// The words of a class or id attribute, split at punctuation and at camelCase humps
+/// (`newsCaption` → `news`, `Caption`; `tag-adam-neumann` → `tag`, `adam`, `neumann`).
+/// Slices of the attribute, no allocation: this runs on every classed element of a page.
+fn class_words(attr: &str) -> impl Iterator<Item = &str> + '_ {
     attr.split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
         .flat_map(|w| {
-            let mut parts = Vec::new();
-            let mut current = String::new();
-            let mut prev_lower = false;
-            for c in w.chars() {
-                if c.is_ascii_uppercase() && prev_lower && !current.is_empty() {
-                    parts.push(std::mem::take(&mut current));
+            let bytes = w.as_bytes();
+            let mut cuts = vec![0];
+            for k in 1..bytes.len() {
+                if bytes[k].is_ascii_uppercase() && !bytes[k - 1].is_ascii_uppercase() {
+                    cuts.push(k);
                 }
-                prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-                current.push(c.to_ascii_lowercase());
             }
-            parts.push(current);
-            parts
+            cuts.push(bytes.len());
+            // All cuts sit before an ASCII byte, so they are char boundaries.
+            (0..cuts.len() - 1).filter_map(move |k| w.get(cuts[k]..cuts[k + 1]))
         })
+}
+
+/// Whether `word` is in `list` (lower-case), ignoring ASCII case.
+fn in_list(list: &[&str], word: &str) -> bool {
+    list.iter().any(|l| l.eq_ignore_ascii_case(word))
 }
 
 fn is_boilerplate(el: &ElementRef<'_>) -> bool {
@@ -552,10 +556,10 @@ enum ClassVerdict {
 fn furniture_class(class: &str, id: &str) -> ClassVerdict {
     let mut verdict = ClassVerdict::None;
     for w in class_words(class).chain(class_words(id)) {
-        if STRONG_WORDS.contains(&w.as_str()) {
+        if in_list(STRONG_WORDS, w) {
             return ClassVerdict::Strong;
         }
-        if BOILERPLATE_WORDS.contains(&w.as_str()) {
+        if in_list(BOILERPLATE_WORDS, w) {
             verdict = ClassVerdict::Weak;
         }
     }
@@ -591,7 +595,7 @@ fn related_heading_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)^(more on this|more from|more stories|related|read more|read also|see also|you may also|you might also|recommended|most (read|popular|viewed)|latest (news|stories)|top stories|further reading|à lire aussi|a lire aussi|lire aussi|sur le même sujet|dans la même rubrique|les plus lus|читайте также|по теме|еще по теме|ещё по теме|другие новости|самое читаемое|новости по теме|смотрите также)|(?i)^(more|other|related|similar|latest|top|popular|recommended|further)\b.{0,40}\b(stories|articles|news|reads|reading|coverage|posts|videos)\b",
+            r"(?i)^(more on this|more from|more stories|related|read more|read also|see also|you may also|you might also|recommended|most (read|popular|viewed)|latest (news|stories)|top stories|further reading|à lire aussi|a lire aussi|lire aussi|sur le même sujet|dans la même rubrique|les plus lus|читайте также|по теме|еще по теме|ещё по теме|другие новости|самое читаемое|новости по теме|смотрите также)|(?i)^(more|other|related|similar|latest|top|popular|recommended|further)(?-u:\b).{0,40}(?-u:\b)(stories|articles|news|reads|reading|coverage|posts|videos)(?-u:\b)",
         )
         .ok()
     })
@@ -607,7 +611,7 @@ fn furniture_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)^(read more|read also|see more|don['’]t miss|watch:|listen:|related articles|posted:|updated:|published:|last updated|(published|updated|posted|publié|mis à jour|опубликовано|обновлено)\b.{0,40}\d{4}|\(?(image|photo|picture)s?( credit)?:|related:|related coverage|see also|more:|also read|subscribe|sign up|newsletter|follow us|follow @|share this|share on|click here|advertisement|advertising|copyright|©|all rights reserved|have a (news )?tip|got a (news )?tip|send (us )?(your )?(news )?tips|lire aussi|à lire aussi|(à )?voir (aussi|également)|abonnez-vous|inscrivez-vous|partager|suivez-nous|publicité|читайте также|смотрите также|нашли (ошибку|опечатку)|подписывайтесь|подпишитесь|поделиться|реклама)",
+            r"(?i)^(read more|read also|see more|don['’]t miss|watch:|listen:|related articles|posted:|updated:|published:|last updated|(published|updated|posted|publié|mis à jour|опубликовано|обновлено)(?-u:\b).{0,40}\d{4}|\(?(image|photo|picture)s?( credit)?:|related:|related coverage|see also|more:|also read|subscribe|sign up|newsletter|follow us|follow @|share this|share on|click here|advertisement|advertising|copyright|©|all rights reserved|have a (news )?tip|got a (news )?tip|send (us )?(your )?(news )?tips|lire aussi|à lire aussi|(à )?voir (aussi|également)|abonnez-vous|inscrivez-vous|partager|suivez-nous|publicité|читайте также|смотрите также|нашли (ошибку|опечатку)|подписывайтесь|подпишитесь|поделиться|реклама)",
         )
         .ok()
     })
@@ -619,7 +623,7 @@ fn trailing_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)(\bis (a|an|the|our)\b.{0,60}\b(reporter|correspondent|writer|editor|journalist|columnist|contributor)\b|\bcontributed (to )?(this )?report|\bcontact (the )?(author|reporter|us)\b|\bemail (the author|us)\b|\btwitter\b.*@|\bphoto:|\bimage:|\(reporting by|\bediting by|\breporting by|tous droits réservés|все права защищены)",
+            r"(?i)((?-u:\b)is (a|an|the|our)(?-u:\b).{0,60}(?-u:\b)(reporter|correspondent|writer|editor|journalist|columnist|contributor)(?-u:\b)|(?-u:\b)contributed (to )?(this )?report|(?-u:\b)contact (the )?(author|reporter|us)(?-u:\b)|(?-u:\b)email (the author|us)(?-u:\b)|(?-u:\b)twitter(?-u:\b).*@|(?-u:\b)photo:|(?-u:\b)image:|\(reporting by|(?-u:\b)editing by|(?-u:\b)reporting by|tous droits réservés|все права защищены)",
         )
         .ok()
     })
@@ -631,11 +635,19 @@ fn prompt_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)(\bsubscribe (now|today|to (our|the))|\bsubscribers only|\bbecome a (member|subscriber)|\bsign up (for|to) (our|the)|\bsign up (for free|now|today|here)|ctrl\s*\+\s*enter|\bnewsletter\b.*\binbox|abonnez-vous|réservé aux abonnés|cet article vous est offert|inscrivez-vous à (notre|la) newsletter|подпишитесь|подписывайтесь|оформите подписку)",
+            r"(?i)((?-u:\b)subscribe (now|today|to (our|the))|(?-u:\b)subscribers only|(?-u:\b)become a (member|subscriber)|(?-u:\b)sign up (for|to) (our|the)|(?-u:\b)sign up (for free|now|today|here)|ctrl\s*\+\s*enter|(?-u:\b)newsletter(?-u:\b).*(?-u:\b)inbox|abonnez-vous|réservé aux abonnés|cet article vous est offert|inscrivez-vous à (notre|la) newsletter|подпишитесь|подписывайтесь|оформите подписку)",
         )
         .ok()
     })
     .as_ref()
+}
+
+/// The start of a paragraph, enough for the anchored furniture patterns.
+fn prefix(p: &str) -> &str {
+    match p.char_indices().nth(120) {
+        Some((i, _)) => &p[..i],
+        None => p,
+    }
 }
 
 /// Drop furniture paragraphs, the repeated title, and trailing author/credit lines.
@@ -646,8 +658,9 @@ fn finish_paragraphs(paragraphs: Vec<String>, title: &str) -> String {
         .filter(|p| {
             let lower = p.to_lowercase();
             let words = p.split_whitespace().count();
-            let furniture = furniture_re().is_some_and(|re| re.is_match(p)) && words < 40;
-            let prompt = prompt_re().is_some_and(|re| re.is_match(p)) && words < 50;
+            // Word counts first: the regexes are the costly part of rendering.
+            let furniture = words < 40 && furniture_re().is_some_and(|re| re.is_match(prefix(p)));
+            let prompt = words < 50 && prompt_re().is_some_and(|re| re.is_match(p));
             let repeats_title = lower == title_norm && !title_norm.is_empty();
             !(furniture || prompt || repeats_title)
         })
@@ -658,7 +671,7 @@ fn finish_paragraphs(paragraphs: Vec<String>, title: &str) -> String {
             .split_whitespace()
             .filter(|w| w.chars().any(char::is_alphanumeric))
             .count();
-        let trailing = trailing_re().is_some_and(|re| re.is_match(last)) && words < 60;
+        let trailing = words < 60 && trailing_re().is_some_and(|re| re.is_match(last));
         if trailing || words < 3 {
             kept.pop();
         } else {
