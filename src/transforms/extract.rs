@@ -623,7 +623,7 @@ fn trailing_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)((?-u:\b)is (a|an|the|our)(?-u:\b).{0,60}(?-u:\b)(reporter|correspondent|writer|editor|journalist|columnist|contributor)(?-u:\b)|(?-u:\b)contributed (to )?(this )?report|(?-u:\b)contact (the )?(author|reporter|us)(?-u:\b)|(?-u:\b)email (the author|us)(?-u:\b)|(?-u:\b)twitter(?-u:\b).*@|(?-u:\b)photo:|(?-u:\b)image:|\(reporting by|(?-u:\b)editing by|(?-u:\b)reporting by|tous droits réservés|все права защищены)",
+            r"(?i)((?-u:\b)is (a|an|the|our|[\w.]+['’]s?)(?-u:\b).{0,60}(?-u:\b)(reporter|correspondent|writer|editor|journalist|columnist|contributor|producer|curator|analyst)s?(?-u:\b)|(?-u:\b)contributed (to )?(this )?report|(?-u:\b)contact (the )?(author|reporter|us)(?-u:\b)|(?-u:\b)email (the author|us)(?-u:\b)|(?-u:\b)twitter(?-u:\b).*@|(?-u:\b)photo:|(?-u:\b)image:|\(reporting by|(?-u:\b)editing by|(?-u:\b)reporting by|tous droits réservés|все права защищены)",
         )
         .ok()
     })
@@ -640,6 +640,24 @@ fn prompt_re() -> Option<&'static Regex> {
         .ok()
     })
     .as_ref()
+}
+
+/// Words of a paragraph: whitespace tokens holding a letter or digit (so "Loading content
+/// ..." counts two), and for scripts written without spaces (Chinese, Japanese) one word per
+/// two such characters.
+fn word_count(p: &str) -> usize {
+    p.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .map(|w| {
+            let unspaced = w.chars().filter(|c| is_unspaced_script(*c)).count();
+            (unspaced / 2).max(1)
+        })
+        .sum()
+}
+
+/// CJK ideographs and kana: scripts that do not put spaces between words.
+fn is_unspaced_script(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{ac00}'..='\u{d7af}')
 }
 
 /// The start of a paragraph, enough for the anchored furniture patterns.
@@ -666,11 +684,7 @@ fn finish_paragraphs(paragraphs: Vec<String>, title: &str) -> String {
         })
         .collect();
     while let Some(last) = kept.last() {
-        // Word tokens, so "Loading content ..." counts two.
-        let words = last
-            .split_whitespace()
-            .filter(|w| w.chars().any(char::is_alphanumeric))
-            .count();
+        let words = word_count(last);
         let trailing = words < 60 && trailing_re().is_some_and(|re| re.is_match(last));
         if trailing || words < 3 {
             kept.pop();
