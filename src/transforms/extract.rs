@@ -33,13 +33,22 @@ fn extract_inner(html: &str, url: Option<&str>) -> Article {
     };
     let extra = PageMeta::read(&readability.doc);
     let furniture_texts = mark_small_boilerplate(&readability.doc);
+    // The second opinion is taken before readability rewrites the document.
+    let density = DensityBlock::find(&readability.doc);
     let parsed = readability.parse();
     let mut article = match parsed {
         Ok(found) => {
             let base = url
                 .or(extra.canonical.as_deref())
                 .and_then(|u| url::Url::parse(u).ok());
-            let body = render_body(&found.content, &found.title, base, &furniture_texts);
+            let mut body =
+                render_body(&found.content, &found.title, base.clone(), &furniture_texts);
+            if let Some(block) = density.filter(|d| d.disagrees_with(&body)) {
+                let other = render_body(&block.html, &found.title, base, &furniture_texts);
+                if word_count(&other) > word_count(&body) {
+                    body = other;
+                }
+            }
             Article {
                 title: non_empty(found.title.trim()),
                 byline: found
@@ -173,6 +182,106 @@ fn mark_small_boilerplate(doc: &dom_query::Document) -> HashSet<String> {
         }
     }
     texts
+}
+
+/// A second, independent choice of the main block: the element whose child paragraphs hold
+/// the most text outside links (text density with a link-density penalty, half credit to the
+/// grandparent), as in boilerplate-removal scorers. Readability's choice is kept unless the
+/// two disagree badly: readability's body holding under half the words of this block's
+/// paragraphs (readability settled on a teaser or a fragment).
+struct DensityBlock {
+    html: String,
+    /// Words in the block's scored paragraphs.
+    words: usize,
+    /// A sample of those paragraphs' texts, to check that readability's body holds them.
+    texts: Vec<String>,
+}
+
+impl DensityBlock {
+    fn find(doc: &dom_query::Document) -> Option<DensityBlock> {
+        let paragraphs = doc.try_select("p")?;
+        let mut scores: std::collections::HashMap<dom_query::NodeId, f64> =
+            std::collections::HashMap::new();
+        let mut scored = Vec::new();
+        for p in paragraphs.nodes() {
+            if p.has_class(MARK) || in_furniture(p) {
+                continue;
+            }
+            let text = p.text();
+            let words = word_count(&text);
+            if words < 8 {
+                continue;
+            }
+            let total = text.trim().len().max(1);
+            let linked: usize = p
+                .descendants()
+                .into_iter()
+                .filter(|d| d.node_name().is_some_and(|n| &*n == "a"))
+                .map(|a| a.text().trim().len())
+                .sum();
+            let link_density = linked as f64 / total as f64;
+            if link_density > 0.5 {
+                continue;
+            }
+            let score = words as f64 * (1.0 - link_density);
+            let Some(parent) = p.parent() else { continue };
+            *scores.entry(parent.id).or_default() += score;
+            if let Some(grand) = parent.parent() {
+                *scores.entry(grand.id).or_default() += score / 2.0;
+            }
+            scored.push((
+                parent.id,
+                parent.parent().map(|g| g.id),
+                collapse_whitespace(&text),
+                words,
+            ));
+        }
+        let (best, _) = scores
+            .iter()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .map(|(id, s)| (*id, *s))?;
+        let node = dom_query::NodeRef::new(best, &doc.tree);
+        let mine: Vec<&(dom_query::NodeId, Option<dom_query::NodeId>, String, usize)> = scored
+            .iter()
+            .filter(|(parent, grand, _, _)| *parent == best || *grand == Some(best))
+            .collect();
+        Some(DensityBlock {
+            html: node.html().to_string(),
+            words: mine.iter().map(|m| m.3).sum(),
+            texts: mine.iter().map(|m| m.2.clone()).collect(),
+        })
+    }
+
+    fn disagrees_with(&self, body: &str) -> bool {
+        // A substantial readability body is trusted: the density block may be a long comment
+        // thread or a listing that escaped the class filter.
+        if self.words < 80 || word_count(body) >= 250 {
+            return false;
+        }
+        let held: usize = self
+            .texts
+            .iter()
+            .filter(|t| body.contains(t.as_str()))
+            .map(|t| word_count(t))
+            .sum();
+        held * 2 < self.words
+    }
+}
+
+/// Whether a paragraph sits in comments, a sidebar or other furniture (by tag or class words).
+fn in_furniture(p: &dom_query::NodeRef<'_>) -> bool {
+    p.ancestors_it(Some(12)).any(|a| {
+        let name = a.node_name().unwrap_or_default();
+        if matches!(&*name, "nav" | "aside" | "footer" | "header" | "form") {
+            return true;
+        }
+        if matches!(&*name, "html" | "body" | "main" | "article") {
+            return false;
+        }
+        let class = a.attr("class").unwrap_or_default();
+        let id = a.attr("id").unwrap_or_default();
+        furniture_class(&class, &id) != ClassVerdict::None
+    })
 }
 
 /// The class [`mark_small_boilerplate`] adds; [`is_boilerplate`] trusts it.
@@ -344,8 +453,7 @@ impl Renderer {
 fn heading_like(el: &ElementRef<'_>) -> bool {
     let name = el.value().name();
     matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
-        || (matches!(name, "p" | "div")
-            && text_of(el).split_whitespace().count() <= 8)
+        || (matches!(name, "p" | "div") && text_of(el).split_whitespace().count() <= 8)
 }
 
 static LINK: OnceLock<Option<scraper::Selector>> = OnceLock::new();
@@ -527,9 +635,7 @@ fn is_boilerplate(el: &ElementRef<'_>) -> bool {
         // An "ad" or "more" word on a paragraph of text with few links is more likely a false
         // match: keep text-heavy paragraphs.
         ClassVerdict::Weak => {
-            !(name == "p"
-                && link_density(el) < 0.3
-                && text_of(el).split_whitespace().count() > 25)
+            !(name == "p" && link_density(el) < 0.3 && text_of(el).split_whitespace().count() > 25)
         }
         ClassVerdict::None => false,
     }
@@ -816,7 +922,8 @@ mod tests {
         assert!(names.len() >= 9, "only {} golden pages", names.len());
         let mut failures = String::new();
         for name in &names {
-            let html = crate::sources::charset::decode_html(&fixture(&format!("{name}.html")), None);
+            let html =
+                crate::sources::charset::decode_html(&fixture(&format!("{name}.html")), None);
             let want = String::from_utf8(fixture(&format!("{name}.expected.txt"))).unwrap();
             let got = extract_article(&html, None).body;
             if got != want.trim_end() {
@@ -824,6 +931,47 @@ mod tests {
             }
         }
         assert!(failures.is_empty(), "golden pages differ:\n{failures}");
+    }
+
+    #[test]
+    fn density_block_finds_the_article_and_flags_a_teaser_body() {
+        let sentence = "The regional governor said that the engineers would clear the fields \
+                        before the harvest and that the builders would start on the roads.";
+        let article: String = (0..6).map(|_| format!("<p>{sentence}</p>")).collect();
+        let comments: String = (0..3)
+            .map(|_| format!("<div class=\"comment\"><p>{sentence} {sentence}</p></div>"))
+            .collect();
+        let html = format!(
+            "<html><body><div class=\"teaser\"><p>A short teaser about the roads and the \
+             fields near the border.</p></div><div id=\"story\">{article}</div>\
+             <section class=\"comments-list\">{comments}</section></body></html>"
+        );
+        let doc = dom_query::Document::from(html.as_str());
+        let block = DensityBlock::find(&doc).unwrap();
+        // Six paragraphs of the story; the longer comments are furniture and not counted.
+        assert!(
+            block.html.starts_with("<div id=\"story\">"),
+            "{}",
+            block.html
+        );
+        assert_eq!(block.texts.len(), 6);
+        assert!(
+            block.disagrees_with("A short teaser about the roads and the fields near the border.")
+        );
+        let full = vec![sentence; 6].join("\n\n");
+        assert!(!block.disagrees_with(&full));
+    }
+
+    #[test]
+    fn class_words_split_punctuation_and_camel_case() {
+        let words: Vec<&str> = class_words("InlineImage-imageEmbedCaption tag_x").collect();
+        assert_eq!(
+            words,
+            ["Inline", "Image", "image", "Embed", "Caption", "tag", "x"]
+        );
+        assert!(furniture_class("newsCaption", "") == ClassVerdict::Strong);
+        assert!(furniture_class("article-main__more", "") == ClassVerdict::Weak);
+        assert!(furniture_class("story-body", "main") == ClassVerdict::None);
     }
 
     #[test]
@@ -856,7 +1004,8 @@ mod tests {
                     alphabet[seed as usize % alphabet.len()]
                 })
                 .collect();
-            let html = crate::sources::charset::decode_html(&bytes, Some("text/html; charset=bogus"));
+            let html =
+                crate::sources::charset::decode_html(&bytes, Some("text/html; charset=bogus"));
             let a = extract_article(&html, None);
             // Sensible: never more text out than went in.
             assert!(a.body.chars().count() <= html.chars().count(), "{len}");
