@@ -958,7 +958,7 @@ mod tests {
         assert!(
             block.disagrees_with("A short teaser about the roads and the fields near the border.")
         );
-        let full = vec![sentence; 6].join("\n\n");
+        let full = [sentence; 6].join("\n\n");
         assert!(!block.disagrees_with(&full));
     }
 
