@@ -981,13 +981,21 @@ mod tests {
 
     #[test]
     fn truncated_and_garbage_pages_never_panic() {
-        // Every prefix (in steps) of a golden page, plus byte garbage: decoding and extraction
-        // must return, and a page cut after its first paragraphs still yields those paragraphs.
-        let page = fixture("en_news_boilerplate.html");
-        for cut in (0..page.len()).step_by(97) {
-            let html = crate::sources::charset::decode_html(&page[..cut], None);
-            let _ = extract_article(&html, Some("https://ledger.example.com/a/b"));
+        // Prefixes (in steps) of every golden page, cut anywhere, also inside a multi-byte
+        // character or a tag: decoding and extraction must return, and a page cut after its
+        // first paragraphs still yields those paragraphs.
+        for entry in std::fs::read_dir(fixture_dir()).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "html") {
+                continue;
+            }
+            let page = std::fs::read(&path).unwrap();
+            for cut in (0..page.len()).step_by(211) {
+                let html = crate::sources::charset::decode_html(&page[..cut], None);
+                let _ = extract_article(&html, Some("https://news.example.com/a/b"));
+            }
         }
+        let page = fixture("en_news_boilerplate.html");
         let text = String::from_utf8_lossy(&page);
         let cut = text.find("<figure>").unwrap();
         let body = extract_article(&text[..cut], None).body;
