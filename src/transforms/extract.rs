@@ -729,9 +729,19 @@ fn trailing_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)((?-u:\b)is (a|an|the|our|[\w.]+['’]s?)(?-u:\b).{0,60}(?-u:\b)(reporter|correspondent|writer|editor|journalist|columnist|contributor|producer|curator|analyst)s?(?-u:\b)|(?-u:\b)contributed (to )?(this )?report|(?-u:\b)contact (the )?(author|reporter|us)(?-u:\b)|(?-u:\b)email (the author|us)(?-u:\b)|(?-u:\b)twitter(?-u:\b).*@|(?-u:\b)photo:|(?-u:\b)image:|\(reporting by|(?-u:\b)editing by|(?-u:\b)reporting by|tous droits réservés|все права защищены)",
+            r"(?i)((?-u:\b)join our(?-u:\b)|(?-u:\b)let us know(?-u:\b)|(?-u:\b)follow (us|him|her|them) on(?-u:\b)|(?-u:\b)is (a|an|the|our|[\w.]+['’]s?)(?-u:\b).{0,60}(?-u:\b)(reporter|correspondent|writer|editor|journalist|columnist|contributor|producer|curator|analyst)s?(?-u:\b)|(?-u:\b)contributed (to )?(this )?report|(?-u:\b)contact (the )?(author|reporter|us)(?-u:\b)|(?-u:\b)email (the author|us)(?-u:\b)|(?-u:\b)twitter(?-u:\b).*@|(?-u:\b)photo:|(?-u:\b)image:|\(reporting by|(?-u:\b)editing by|(?-u:\b)reporting by|tous droits réservés|все права защищены)",
         )
         .ok()
+    })
+    .as_ref()
+}
+
+/// Image credits inside a short line: "(Image: …)", "(Photo credit: …)", "photos by …".
+fn credit_re() -> Option<&'static Regex> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)\((image|photo|picture)s?( credit)?:|(?-u:\b)photos? by |crédits? photo")
+            .ok()
     })
     .as_ref()
 }
@@ -785,8 +795,11 @@ fn finish_paragraphs(paragraphs: Vec<String>, title: &str) -> String {
             // Word counts first: the regexes are the costly part of rendering.
             let furniture = words < 40 && furniture_re().is_some_and(|re| re.is_match(prefix(p)));
             let prompt = words < 50 && prompt_re().is_some_and(|re| re.is_match(p));
+            // A short line with a copyright sign or an image credit is a photo credit.
+            let credit =
+                words < 25 && (p.contains('©') || credit_re().is_some_and(|re| re.is_match(p)));
             let repeats_title = lower == title_norm && !title_norm.is_empty();
-            !(furniture || prompt || repeats_title)
+            !(furniture || prompt || credit || repeats_title)
         })
         .collect();
     while let Some(last) = kept.last() {
