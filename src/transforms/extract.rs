@@ -1,10 +1,13 @@
 //! HTML page → its main article (title, byline, date, language, body).
 //!
-//! The main-content block is chosen by dom_smoothie (a port of Mozilla's readability); its
-//! output is then rendered to text here with a boilerplate filter that readability lacks:
-//! share bars, related-story lists ("More on this topic"), newsletter and subscription
-//! prompts, tag lists, captions and trailing author boxes are dropped. When readability finds
-//! nothing, the page's own paragraphs outside navigation are used. Never panics on bad HTML.
+//! Small page furniture (captions, credits, share bars, prompts) is marked in the parsed page
+//! first; the main-content block is then chosen by dom_smoothie (a port of Mozilla's
+//! readability), checked against a second, independent choice by text and link density, and
+//! rendered to text here with a boilerplate filter that readability lacks: share bars,
+//! related-story lists ("More on this topic"), newsletter and subscription prompts, tag lists,
+//! captions and trailing author boxes are dropped. When readability finds nothing, the
+//! page's own paragraphs outside navigation are used. Never panics on bad HTML.
+//! See docs/extraction.md for the method and its measurements.
 //! OWNER: sources helper. Interface (keep): `extract_article`.
 use std::collections::HashSet;
 use std::sync::OnceLock;
