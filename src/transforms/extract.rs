@@ -696,8 +696,6 @@ const STRONG_WORDS: &[&str] = &[
     "paywall",
     "breadcrumb",
     "breadcrumbs",
-    "tip",
-    "tips",
 ];
 
 fn related_heading_re() -> Option<&'static Regex> {
