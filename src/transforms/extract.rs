@@ -48,7 +48,13 @@ fn extract_inner(html: &str, url: Option<&str>) -> Article {
                 render_body(&found.content, &found.title, base.clone(), &furniture_texts);
             if let Some(block) = density.filter(|d| d.disagrees_with(&body)) {
                 let other = render_body(&block.html, &found.title, base, &furniture_texts);
-                if word_count(&other) > word_count(&body) {
+                // JSON-LD articleBody (often truncated) breaks the tie when the page has one;
+                // else the longer text wins.
+                let better = match json_ld_article_body(&extra.json_ld) {
+                    Some(reference) => overlap(&other, &reference) > overlap(&body, &reference),
+                    None => word_count(&other) > word_count(&body),
+                };
+                if better {
                     body = other;
                 }
             }
@@ -92,6 +98,8 @@ struct PageMeta {
     published: Option<String>,
     lang: Option<String>,
     canonical: Option<String>,
+    /// JSON-LD blocks that mention `articleBody`, unparsed (parsed only when needed).
+    json_ld: Vec<String>,
 }
 
 impl PageMeta {
@@ -117,7 +125,17 @@ impl PageMeta {
         .into_iter()
         .flatten()
         .find_map(|d| normalise_date(&d));
+        let json_ld = doc
+            .try_select("script[type='application/ld+json']")
+            .map(|s| {
+                s.iter()
+                    .map(|n| n.text().to_string())
+                    .filter(|t| t.contains("articleBody"))
+                    .collect()
+            })
+            .unwrap_or_default();
         PageMeta {
+            json_ld,
             title: attr("meta[property='og:title']", "content")
                 .or_else(|| text("h1"))
                 .or_else(|| text("title")),
@@ -291,6 +309,42 @@ fn in_furniture(p: &dom_query::NodeRef<'_>) -> bool {
 const MARK: &str = "nwboilerplate";
 /// Text size up to which a furniture-classed element is marked before readability.
 const MARK_MAX_CHARS: usize = 400;
+
+/// The first `articleBody` of 30+ words in the page's JSON-LD blocks.
+fn json_ld_article_body(blocks: &[String]) -> Option<String> {
+    fn find(v: &serde_json::Value) -> Option<String> {
+        match v {
+            serde_json::Value::Object(map) => map
+                .get("articleBody")
+                .and_then(|b| b.as_str())
+                .filter(|b| word_count(b) >= 30)
+                .map(str::to_owned)
+                .or_else(|| map.values().find_map(find)),
+            serde_json::Value::Array(items) => items.iter().find_map(find),
+            _ => None,
+        }
+    }
+    blocks
+        .iter()
+        .filter_map(|b| serde_json::from_str::<serde_json::Value>(b).ok())
+        .find_map(|v| find(&v))
+}
+
+/// Share of the reference's distinct lower-cased words that the text also has.
+fn overlap(text: &str, reference: &str) -> f64 {
+    let words = |t: &str| -> HashSet<String> {
+        t.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let reference = words(reference);
+    if reference.is_empty() {
+        return 0.0;
+    }
+    let text = words(text);
+    reference.intersection(&text).count() as f64 / reference.len() as f64
+}
 
 /// A date as pages state it → RFC 3339 when it can be read, else as stated.
 fn normalise_date(raw: &str) -> Option<String> {
@@ -974,6 +1028,32 @@ mod tests {
         );
         let full = [sentence; 6].join("\n\n");
         assert!(!block.disagrees_with(&full));
+    }
+
+    #[test]
+    fn json_ld_article_body_is_found_nested_and_scores_overlap() {
+        let body = "Engineers from the north will clear fields and roads near the border \
+                    this summer, the regional governor said on Monday after talks with \
+                    officials, adding that builders would follow in the autumn months.";
+        let blocks = vec![
+            "not json".to_owned(),
+            format!(
+                r#"{{"@graph": [{{"@type": "WebPage"}}, {{"@type": "NewsArticle", "articleBody": "{body}"}}]}}"#
+            ),
+        ];
+        assert_eq!(json_ld_article_body(&blocks).as_deref(), Some(body));
+        assert_eq!(
+            json_ld_article_body(&[r#"{"articleBody": "Too short."}"#.to_owned()]),
+            None
+        );
+        assert!(overlap(body, body) > 0.99);
+        assert!(overlap("Subscribe to our newsletter", body) < 0.1);
+        let page = format!(
+            r#"<html><head><script type="application/ld+json">{}</script></head><body></body></html>"#,
+            blocks[1]
+        );
+        let meta = PageMeta::read(&dom_query::Document::from(page.as_str()));
+        assert_eq!(json_ld_article_body(&meta.json_ld).as_deref(), Some(body));
     }
 
     #[test]
