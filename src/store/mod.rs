@@ -40,8 +40,9 @@ pub const MAX_BAND_IDS: usize = 8;
 /// within days; the URL/guid tier (`story_index`) remembers for ever.
 pub const DEDUP_RETENTION_DAYS: i64 = 14;
 
-/// Bumped when a stored type changes incompatibly; older stores are migrated at open.
-pub const SCHEMA_VERSION: u64 = 1;
+/// Bumped when a stored type or key changes incompatibly; older stores are migrated at open
+/// (see `Store::migrate`). 2: claims keyed by subject|role|measure|unit|kind|period.
+pub const SCHEMA_VERSION: u64 = 2;
 
 /// Per-feed state, kept across cycles: what `feeds` shows.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -235,19 +236,96 @@ impl Store {
 
     fn check_schema(&self) -> Result<()> {
         let meta = self.db.open_tree("meta")?;
-        match meta.get("schema_version")? {
-            None => {
-                meta.insert("schema_version", &SCHEMA_VERSION.to_be_bytes())?;
-            }
+        let found = match meta.get("schema_version")? {
+            // A new store is written at the current version.
+            None if self.claims.is_empty() && self.items.is_empty() => SCHEMA_VERSION,
+            None => 1,
             Some(v) => {
                 let bytes: [u8; 8] = v.as_ref().try_into().context("schema_version is damaged")?;
-                let found = u64::from_be_bytes(bytes);
-                anyhow::ensure!(
-                    found <= SCHEMA_VERSION,
-                    "the store was written by a newer newswatch (schema {found}, this one \
-                     reads up to {SCHEMA_VERSION})"
-                );
+                u64::from_be_bytes(bytes)
             }
+        };
+        anyhow::ensure!(
+            found <= SCHEMA_VERSION,
+            "the store was written by a newer newswatch (schema {found}, this one reads up to \
+             {SCHEMA_VERSION}); upgrade newswatch or point state_dir elsewhere"
+        );
+        if found < SCHEMA_VERSION {
+            self.migrate(found)?;
+        }
+        meta.insert("schema_version", &SCHEMA_VERSION.to_be_bytes())?;
+        Ok(())
+    }
+
+    /// Bring a store written by an older version up to date, in place. Every step is
+    /// idempotent, so a migration stopped half-way is simply run again at the next open.
+    fn migrate(&self, from: u64) -> Result<()> {
+        tracing::info!(from, to = SCHEMA_VERSION, "migrating the store");
+        if from < 2 {
+            let moved = self.reindex_claims().context("re-keying stored claims")?;
+            tracing::info!(claims = moved, "claims re-keyed");
+        }
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Re-key every stored claim under the current `Claim::key()` (keeping its sequence
+    /// number, so order is kept), fix the links that point at moved claims (items' claim
+    /// lists, claims' related lists) and rebuild the entity index. Returns how many moved.
+    pub fn reindex_claims(&self) -> Result<usize> {
+        let mut renamed: std::collections::HashMap<Vec<u8>, Vec<u8>> = Default::default();
+        let all: Vec<(Vec<u8>, ClaimRecord)> = self
+            .claims
+            .iter()
+            .map(|r| {
+                let (k, v) = r?;
+                Ok((k.to_vec(), dec(&v)?))
+            })
+            .collect::<Result<_>>()?;
+        for (old, rec) in &all {
+            let seq = old.get(old.len().saturating_sub(8)..).unwrap_or_default();
+            let mut new = Self::claim_prefix(&rec.stored.claim.key());
+            new.extend_from_slice(seq);
+            if &new != old {
+                renamed.insert(old.clone(), new);
+            }
+        }
+        let fix = |k: &Vec<u8>| renamed.get(k).cloned().unwrap_or_else(|| k.clone());
+        for (old, mut rec) in all {
+            rec.related = rec.related.iter().map(fix).collect();
+            let new = fix(&old);
+            self.claims.insert(new.as_slice(), enc(&rec)?)?;
+            if new != old {
+                self.claims.remove(old.as_slice())?;
+            }
+        }
+        for r in self.items.iter() {
+            let (k, v) = r?;
+            let mut item: StoredItem = dec(&v)?;
+            if item.claim_keys.iter().any(|c| renamed.contains_key(c)) {
+                item.claim_keys = item.claim_keys.iter().map(fix).collect();
+                self.items.insert(k, enc(&item)?)?;
+            }
+        }
+        self.claims_by_entity.clear()?;
+        for r in self.claims.iter() {
+            let (k, v) = r?;
+            let rec: ClaimRecord = dec(&v)?;
+            self.index_claim_entities(&k, &rec)?;
+        }
+        Ok(renamed.len())
+    }
+
+    fn index_claim_entities(&self, key: &[u8], record: &ClaimRecord) -> Result<()> {
+        let mut entities = record.entities.clone();
+        entities.push(record.stored.claim.subject.clone());
+        entities.sort();
+        entities.dedup();
+        for e in entities {
+            let mut ek = e.into_bytes();
+            ek.push(0);
+            ek.extend_from_slice(key);
+            self.claims_by_entity.insert(ek, &[])?;
         }
         Ok(())
     }
@@ -572,16 +650,7 @@ impl Store {
         let mut key = Self::claim_prefix(&record.stored.claim.key());
         key.extend_from_slice(&seq.to_be_bytes());
         self.claims.insert(key.as_slice(), enc(record)?)?;
-        let mut entities = record.entities.clone();
-        entities.push(record.stored.claim.subject.clone());
-        entities.sort();
-        entities.dedup();
-        for e in entities {
-            let mut ek = e.into_bytes();
-            ek.push(0);
-            ek.extend_from_slice(&key);
-            self.claims_by_entity.insert(ek, &[])?;
-        }
+        self.index_claim_entities(&key, record)?;
         Ok(key)
     }
 
@@ -663,6 +732,81 @@ pub fn status_counts(records: &[(Vec<u8>, ClaimRecord)]) -> [(ClaimStatus, usize
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_version_1_store_is_migrated_and_its_claims_keep_their_links() {
+        use crate::model::{Claim, ClaimStatus, StoredClaim};
+        let dir = tempfile::tempdir().unwrap();
+        let claim = |v: f64| Claim {
+            subject: "dprk-troops".into(),
+            measure: "killed".into(),
+            unit: "people".into(),
+            value: v,
+            quote: format!("{v} died"),
+            ..Default::default()
+        };
+        let record = |c: Claim, related: Vec<Vec<u8>>| ClaimRecord {
+            stored: StoredClaim {
+                claim: c,
+                item_id: "i1".into(),
+                item_url: "https://a/1".into(),
+                source: "A".into(),
+                published: None,
+                first_seen: Utc::now(),
+                status: ClaimStatus::New,
+            },
+            entities: vec!["kursk".into()],
+            related,
+            relations: Vec::new(),
+        };
+        {
+            let s = Store::open(dir.path()).unwrap();
+            // Written the way version 1 keyed claims (subject|measure|unit).
+            let old_key = |seq: u64| {
+                let mut k = b"dprk-troops|killed|people\0".to_vec();
+                k.extend_from_slice(&seq.to_be_bytes());
+                k
+            };
+            s.claims
+                .insert(old_key(1), enc(&record(claim(600.0), vec![])).unwrap())
+                .unwrap();
+            s.claims
+                .insert(
+                    old_key(2),
+                    enc(&record(claim(6000.0), vec![old_key(1)])).unwrap(),
+                )
+                .unwrap();
+            s.put_item(&StoredItem {
+                id: "i1".into(),
+                claim_keys: vec![old_key(1), old_key(2)],
+                ..Default::default()
+            })
+            .unwrap();
+            let meta = s.db.open_tree("meta").unwrap();
+            meta.insert("schema_version", &1u64.to_be_bytes()).unwrap();
+            s.flush().unwrap();
+        }
+        let s = Store::open(dir.path()).unwrap();
+        let new_key = claim(600.0).key();
+        let under_new = s.claims_for_key(&new_key).unwrap();
+        assert_eq!(under_new.len(), 2, "both claims under the current key");
+        let (k600, _) = &under_new[0];
+        assert_eq!(
+            under_new[1].1.related,
+            vec![k600.clone()],
+            "links follow the move"
+        );
+        let item = s.item("i1").unwrap().unwrap();
+        assert!(item
+            .claim_keys
+            .iter()
+            .all(|k| s.claim(k).unwrap().is_some()));
+        assert_eq!(
+            s.claims_list(Some("kursk")).unwrap().len(),
+            2,
+            "entity index rebuilt"
+        );
+    }
 
     #[test]
     fn second_open_is_refused_as_locked() {
