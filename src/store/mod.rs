@@ -186,15 +186,9 @@ impl Store {
         std::fs::create_dir_all(dir).map_err(|e| other(e.to_string()))?;
         let db = sled::Config::new()
             .path(dir.join("db"))
-            // sled's default cache is 1 GiB; the daemon must stay small.
-            .cache_capacity(
-                std::env::var("NW_CACHE_MB")
-                    .ok()
-                    .and_then(|v| v.parse::<u64>().ok())
-                    .unwrap_or(32)
-                    * 1024
-                    * 1024,
-            )
+            // sled's default cache is 1 GiB; the daemon must stay small. 16 MiB: at 10,000
+            // feeds a 32 MiB cache cost 40 MB more resident for no measurable speed.
+            .cache_capacity(16 * 1024 * 1024)
             .flush_every_ms(Some(2000))
             .open()
             .map_err(|e| match e {
