@@ -8,6 +8,7 @@
 //!
 //! Figures go in docs/performance.md; nothing here asserts a time.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test and bench code may panic on a broken setup
 use std::io::Write as _;
 use std::process::Command;
 use std::sync::Arc;

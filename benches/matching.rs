@@ -10,6 +10,7 @@
 //! written for this bench, cut into articles of about 10 KB (matching runs per item in the
 //! pipeline). Figures go in docs/performance.md ("Matching"); nothing here asserts a time.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test and bench code may panic on a broken setup
 use std::hint::black_box;
 use std::path::Path;
 use std::time::Instant;

@@ -3,6 +3,7 @@
 //! `newswatch extract --format json` prints — for /work/shared/eval/extraction/score.py.
 //!
 //! Usage: cargo run --release --example extract_eval -- PAGE...
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test and bench code may panic on a broken setup
 use std::io::{Read, Write};
 
 use newswatch::sources::charset::decode_html;
