@@ -1199,7 +1199,7 @@ pub async fn digest(
         let hash = crate::transforms::dedup::stable_id(&format!("{id}|{}", b.item_ids.join(",")));
         let record = DigestRecord {
             message_id: crate::sinks::mail::message_id_for(
-                &format!("digest-{id}-{}", &hash[..8]),
+                &format!("{id}-{}", &hash[..8]),
                 &crate::sinks::mail::domain_of(&ctx.config.email.from).unwrap_or_default(),
             ),
             id,

@@ -162,3 +162,77 @@ fn watchlist_edits_are_applied_and_invalid_ones_kept_out() {
     assert!(log.contains("NOT reloaded"), "{log}");
     assert!(log.contains("watchlists reloaded"), "{log}");
 }
+
+#[test]
+fn the_daemon_polls_and_mails_on_its_schedules() {
+    let http = HttpServer::start();
+    let smtp = crate::support::smtp::SmtpServer::start();
+    let base = http.base_url();
+    let base = base.trim_end_matches('/');
+    let item = |slug: &str, title: &str, body: &str| {
+        format!(
+            "<item><title>{title}</title><link>{base}/{slug}</link><guid>{slug}</guid><pubDate>{}</pubDate>\
+             <description>{body}</description></item>",
+            (chrono::Utc::now() - chrono::Duration::hours(1)).to_rfc2822()
+        )
+    };
+    let first_body = "Sergei Shoigu discussed the Kursk region with officials in Pyongyang on Monday, according to \
+        state media, and both sides promised further meetings before the end of the year.";
+    let second_body =
+        "Negotiators met again on Thursday to discuss rebuilding in the Kursk region, with North \
+        Korean engineers expected to arrive in the spring, a regional official told reporters.";
+    let feed_doc = |items: &str| {
+        format!("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Wire</title><link>{base}</link><description>d</description>{items}</channel></rss>")
+    };
+    http.route(
+        "/rss.xml",
+        Response::ok(
+            "application/rss+xml",
+            feed_doc(&item("a", "Shoigu in Pyongyang again", first_body)),
+        ),
+    );
+    let s = Session::new();
+    // Six fields: every second; the digest every 3 seconds.
+    s.write(
+        "config/newswatch.toml",
+        &format!(
+            "state_dir = \"../var/state\"\nwatchlists_dir = \"../watchlists\"\n[schedule]\npoll = \"* * * * * *\"\ndigest = \"*/3 * * * * *\"\ntimezone = \"Europe/Paris\"\n\n{}\n{}",
+            crate::support::cli::smtp_email(smtp.port()),
+            feed(&http.url("/rss.xml"), "Wire")
+        ),
+    );
+    let child = s.spawn(&["run"]);
+    let first = smtp.wait_for_messages(1, Duration::from_secs(15));
+    assert_eq!(first.len(), 1, "a digest on schedule");
+    assert!(first[0]
+        .parse()
+        .text
+        .unwrap_or_default()
+        .contains("Shoigu in Pyongyang again"));
+    // A new item appears: the next polls find it, the next digest carries it alone.
+    http.route(
+        "/rss.xml",
+        Response::ok(
+            "application/rss+xml",
+            feed_doc(&format!(
+                "{}{}",
+                item("b", "Kursk talks continue", second_body),
+                item("a", "Shoigu in Pyongyang again", first_body)
+            )),
+        ),
+    );
+    let both = smtp.wait_for_messages(2, Duration::from_secs(15));
+    let (log, _) = stop(child);
+    assert_eq!(both.len(), 2, "a second digest for the new story\n{log}");
+    let second = both[1].parse().text.unwrap_or_default();
+    assert!(second.contains("Kursk talks continue"), "{second}");
+    assert!(
+        !second.contains("Shoigu in Pyongyang again"),
+        "a story is mailed once: {second}"
+    );
+    assert!(
+        http.hits("/rss.xml") >= 3,
+        "polled on schedule: {} hits",
+        http.hits("/rss.xml")
+    );
+}

@@ -113,7 +113,10 @@ timezone = "UTC"
         c.args(args);
         c.current_dir(self.dir.path());
         c.env_remove("NEWSWATCH_CONFIG");
-        c.env("NEWSWATCH_LOG", "info");
+        c.env(
+            "NEWSWATCH_LOG",
+            std::env::var("IT_LOG").unwrap_or_else(|_| "info".into()),
+        );
         // Never a proxy between the binary and the loopback servers.
         for v in [
             "HTTP_PROXY",
