@@ -1,0 +1,184 @@
+//! Claim storage: a new claim compared with the stored claims of its key (and across
+//! measures), stored with its status and links, and reported.
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+
+use crate::model::{Claim, ClaimStatus, EntityMatch, StoredClaim};
+use crate::report::{ClaimReport, RelatedReport};
+use crate::store::{ClaimRecord, Store, StoredItem};
+use crate::transforms::claims;
+
+/// How many stored claims of one key (the newest) a new claim is compared with.
+const COMPARE_WITH: usize = 64;
+
+/// How many related claims a stored claim keeps links to.
+const MAX_RELATED_STORED: usize = 12;
+
+/// How a stored claim of the same key relates to a new one, for the digest's labels.
+fn relation(new: &Claim, old: &Claim) -> &'static str {
+    let (a, b) = (claims::interval(new), claims::interval(old));
+    if a.0 <= b.1 && b.0 <= a.1 {
+        "agrees with"
+    } else if new.running_total && new.value > old.value {
+        "earlier value"
+    } else {
+        "contradicts"
+    }
+}
+
+/// One claim per figure of a story: a headline and its body often state the same figure;
+/// the attributed, fuller statement is kept.
+pub(super) fn distinct_claims(claims_read: Vec<Claim>) -> Vec<Claim> {
+    let mut out: Vec<Claim> = Vec::new();
+    for c in claims_read {
+        let same = out.iter_mut().find(|o| {
+            o.key() == c.key()
+                && o.value == c.value
+                && o.value_max == c.value_max
+                && o.increment == c.increment
+        });
+        match same {
+            // An attributed statement beats an unattributed one; then the fuller sentence
+            // (a body sentence over its headline).
+            Some(o)
+                if (o.attributed_to.is_none() && c.attributed_to.is_some())
+                    || (o.attributed_to.is_some() == c.attributed_to.is_some()
+                        && c.quote.len() > o.quote.len()) =>
+            {
+                *o = c
+            }
+            Some(_) => {}
+            None => out.push(c),
+        }
+    }
+    out
+}
+
+/// The entities a claim's own sentence names (what `claims --entity` finds it by, beside
+/// its subject).
+pub fn claim_entities(claim: &Claim, matches: &[EntityMatch]) -> Vec<String> {
+    let mut ids: Vec<String> = matches
+        .iter()
+        .filter(|m| m.start >= claim.quote_start && m.end <= claim.quote_end)
+        .map(|m| m.entity.clone())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// Compare a new claim with the stored ones of its key and store it with its status.
+pub fn record_claim(
+    store: &Store,
+    claim: Claim,
+    item: &StoredItem,
+    entities: &[String],
+    now: DateTime<Utc>,
+) -> Result<(Vec<u8>, ClaimRecord)> {
+    // Within one story, only statements attributed to different sources are compared (a
+    // story quoting two sources is a real conflict; its headline restating its body is not).
+    let comparable = |r: &ClaimRecord| {
+        r.stored.item_id != item.id
+            || matches!((&r.stored.claim.attributed_to, &claim.attributed_to), (Some(a), Some(b)) if a != b)
+    };
+    let existing: Vec<_> = store
+        .recent_claims_for_key(&claim.key(), COMPARE_WITH)?
+        .into_iter()
+        .filter(|(_, r)| comparable(r))
+        .collect();
+    let stored_claims: Vec<StoredClaim> = existing.iter().map(|(_, r)| r.stored.clone()).collect();
+    let mut cmp = claims::compare(&claim, &item.source, &stored_claims);
+    let mut related: Vec<Vec<u8>> = cmp
+        .related
+        .iter()
+        .filter_map(|&i| existing.get(i).map(|(k, _)| k.clone()))
+        .collect();
+    // Across measures: a death toll above a casualty toll of the same subject contradicts.
+    let mut other = Vec::new();
+    for key in claims::related_keys(&claim) {
+        other.extend(
+            store
+                .recent_claims_for_key(&key, COMPARE_WITH)?
+                .into_iter()
+                .filter(|(_, r)| comparable(r)),
+        );
+    }
+    if !other.is_empty() {
+        let other_claims: Vec<StoredClaim> = other.iter().map(|(_, r)| r.stored.clone()).collect();
+        let cross = claims::cross_check(&claim, &item.source, &other_claims);
+        if cross.status == ClaimStatus::Contradicts {
+            let mut keys: Vec<Vec<u8>> = cross
+                .related
+                .iter()
+                .filter_map(|&i| other.get(i).map(|(k, _)| k.clone()))
+                .collect();
+            if cmp.status != ClaimStatus::Contradicts {
+                // The cross-measure conflict is the reason: show it first.
+                keys.append(&mut related);
+                related = keys;
+            } else {
+                related.append(&mut keys);
+            }
+            cmp.status = ClaimStatus::Contradicts;
+        }
+    }
+    // Keep the most telling few (compare lists disagreements first): a figure repeated by
+    // a thousand stories must not make each new record a thousand keys long.
+    related.truncate(MAX_RELATED_STORED);
+    let relations = related
+        .iter()
+        .map(|k| match existing.iter().find(|(ek, _)| ek == k) {
+            Some((_, r)) => relation(&claim, &r.stored.claim).to_string(),
+            // Related across measures only when it conflicts (cross_check).
+            None => "contradicts".to_string(),
+        })
+        .collect();
+    let record = ClaimRecord {
+        stored: StoredClaim {
+            claim,
+            item_id: item.id.clone(),
+            item_url: item.url.clone(),
+            source: item.source.clone(),
+            published: item.published,
+            first_seen: now,
+            status: cmp.status,
+        },
+        entities: entities.to_vec(),
+        related,
+        relations,
+    };
+    let key = store.put_claim(&record)?;
+    Ok((key, record))
+}
+
+pub fn claim_report(store: &Store, rec: &ClaimRecord, item_url: &str) -> Result<ClaimReport> {
+    let c = &rec.stored.claim;
+    let mut related = Vec::new();
+    for k in &rec.related {
+        if let Some(r) = store.claim(k)? {
+            related.push(RelatedReport {
+                item_url: r.stored.item_url.clone(),
+                source: r.stored.source.clone(),
+                value: r.stored.claim.value,
+                value_max: r.stored.claim.value_max,
+                quote: r.stored.claim.quote.clone(),
+                first_seen: r.stored.first_seen.to_rfc3339(),
+                attributed_to: r.stored.claim.attributed_to.clone(),
+            });
+        }
+    }
+    Ok(ClaimReport {
+        item_url: item_url.to_string(),
+        quote: c.quote.clone(),
+        subject: c.subject.clone(),
+        measure: c.measure.clone(),
+        value: c.value,
+        value_max: c.value_max,
+        approx: c.approx,
+        unit: c.unit.clone(),
+        attributed_to: c.attributed_to.clone(),
+        status: rec.stored.status,
+        related,
+    })
+}

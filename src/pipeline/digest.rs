@@ -1,0 +1,338 @@
+//! The digest: pending stories → `Digest` per recipient set → rendered → written to the
+//! store as `Queued` → sent → `Sent`, and the stories leave `pending`.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use tracing::{info, warn};
+
+use super::Context;
+use crate::model::ClaimStatus;
+use crate::report::DigestReport;
+use crate::sinks::digest::{self as digest_sink, Digest, DigestClaim, DigestGroup, DigestStory};
+use crate::sinks::mail::{Envelope, Mailer};
+use crate::store::{DigestRecord, DigestState, Store, StoredItem};
+use crate::transforms::claims;
+use crate::watchlist::WatchSet;
+
+/// Stored claims shown beside a digest claim; the rest are counted.
+const MAX_RELATED_SHOWN: usize = 4;
+
+/// How a digest run should end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DigestMode {
+    /// Write to the store, send, and clear the pending items once accepted.
+    Send,
+    /// Render only: print, keep everything pending, write nothing.
+    DryRun,
+}
+
+/// A rendered digest for one recipient set, before it is stored or sent.
+pub struct BuiltDigest {
+    pub recipients: Vec<String>,
+    pub item_ids: Vec<String>,
+    pub claims: usize,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+fn display_status(s: ClaimStatus) -> String {
+    s.as_str().to_uppercase()
+}
+
+fn date_str(d: Option<DateTime<Utc>>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string())
+}
+
+/// Build the digests of the pending items that no queued digest holds yet.
+pub fn build_digests(
+    ctx: &Context,
+    watch: &WatchSet,
+    now: DateTime<Utc>,
+) -> Result<Vec<BuiltDigest>> {
+    let store = &ctx.store;
+    let held: HashSet<String> = store
+        .queued_digests()?
+        .into_iter()
+        .flat_map(|d| d.item_ids)
+        .collect();
+    let mut items = Vec::new();
+    for id in store.pending_ids()? {
+        if held.contains(&id) {
+            continue;
+        }
+        match store.item(&id)? {
+            Some(item) => items.push(item),
+            None => warn!(item = %id, "pending item missing from the store; skipped"),
+        }
+    }
+    if items.is_empty() {
+        return Ok(Vec::new());
+    }
+    items.sort_by_key(|i| std::cmp::Reverse(i.published.unwrap_or(i.first_seen)));
+
+    // Recipient sets: a watchlist's own recipients, else email.to.
+    let recipients_of = |wl: &str| -> Vec<String> {
+        let mut r = watch
+            .lists
+            .iter()
+            .find(|l| l.id == wl)
+            .and_then(|l| l.recipients.clone())
+            .unwrap_or_else(|| ctx.config.email.to.clone());
+        r.sort();
+        r.dedup();
+        r
+    };
+    let mut sets: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();
+    let mut all_lists: Vec<String> = items.iter().flat_map(|i| i.watchlists.clone()).collect();
+    all_lists.sort();
+    all_lists.dedup();
+    for wl in all_lists {
+        sets.entry(recipients_of(&wl)).or_default().push(wl);
+    }
+
+    let failing_feeds: Vec<digest_sink::FailingFeed> = store
+        .all_feed_states()?
+        .into_iter()
+        .filter(|s| s.consecutive_failures > 0)
+        .map(|s| digest_sink::FailingFeed {
+            name: s.name.clone().unwrap_or_else(|| s.url.clone()),
+            url: s.url.clone(),
+            error: s.last_error.clone().unwrap_or_default(),
+            consecutive_failures: s.consecutive_failures,
+            since: date_str(s.failing_since),
+        })
+        .collect();
+
+    let mut out = Vec::new();
+    for (recipients, lists) in sets {
+        let mut digest = Digest {
+            generated_at: now.to_rfc3339(),
+            failing_feeds: failing_feeds.clone(),
+            ..Default::default()
+        };
+        let mut item_ids = Vec::new();
+        let mut claim_count = 0;
+        for wl in &lists {
+            let name = watch
+                .lists
+                .iter()
+                .find(|l| &l.id == wl)
+                .map(|l| l.name.clone())
+                .unwrap_or_else(|| wl.clone());
+            let mut group = DigestGroup {
+                watchlist_id: wl.clone(),
+                watchlist_name: name,
+                stories: Vec::new(),
+            };
+            for item in items.iter().filter(|i| i.watchlists.contains(wl)) {
+                // A story in two watchlists of one digest appears under the first only.
+                if item_ids.contains(&item.id) {
+                    continue;
+                }
+                item_ids.push(item.id.clone());
+                let story = digest_story(store, watch, item)?;
+                claim_count += story.claims.len();
+                group.stories.push(story);
+            }
+            if !group.stories.is_empty() {
+                digest.groups.push(group);
+            }
+        }
+        digest.subject = digest_sink::subject_line(&ctx.config.email.subject_prefix, &digest);
+        let rendered = digest_sink::render(&digest)?;
+        out.push(BuiltDigest {
+            recipients,
+            item_ids,
+            claims: claim_count,
+            subject: digest.subject.clone(),
+            text: rendered.text,
+            html: rendered.html,
+        });
+    }
+    Ok(out)
+}
+
+fn digest_story(store: &Store, watch: &WatchSet, item: &StoredItem) -> Result<DigestStory> {
+    let mut entities = Vec::new();
+    for e in &item.entities {
+        let label = item
+            .watchlists
+            .iter()
+            .find_map(|wl| watch.entity(wl, e))
+            .or_else(|| {
+                watch
+                    .lists
+                    .iter()
+                    .find_map(|l| l.entities.iter().find(|x| &x.id == e))
+            })
+            .map(|x| x.label.clone())
+            .unwrap_or_else(|| e.clone());
+        entities.push(label);
+    }
+    let mut claims_out = Vec::new();
+    for key in &item.claim_keys {
+        let Some(rec) = store.claim(key)? else {
+            continue;
+        };
+        let mut related = Vec::new();
+        for (n, rk) in rec.related.iter().enumerate() {
+            if let Some(r) = store.claim(rk)? {
+                related.push(digest_sink::RelatedClaim {
+                    relation: rec.relations.get(n).cloned().unwrap_or_default(),
+                    // A figure of another measure (casualties beside a death toll) says so.
+                    value: if r.stored.claim.measure == rec.stored.claim.measure {
+                        claims::format_value(&r.stored.claim)
+                    } else {
+                        format!(
+                            "{} ({})",
+                            claims::format_value(&r.stored.claim),
+                            r.stored.claim.measure
+                        )
+                    },
+                    source: r.stored.source.clone(),
+                    url: r.stored.item_url.clone(),
+                    date: date_str(r.stored.published.or(Some(r.stored.first_seen))),
+                    quote: r.stored.claim.quote.clone(),
+                    attributed_to: r.stored.claim.attributed_to.clone(),
+                });
+            }
+        }
+        // The most telling first (contradictions), then the newest; a few, not all.
+        related.sort_by_key(|r| {
+            (
+                r.relation != "contradicts",
+                std::cmp::Reverse(r.date.clone()),
+            )
+        });
+        let related_more = related.len().saturating_sub(MAX_RELATED_SHOWN);
+        related.truncate(MAX_RELATED_SHOWN);
+        let c = &rec.stored.claim;
+        claims_out.push(DigestClaim {
+            status: display_status(rec.stored.status),
+            subject: c.subject.clone(),
+            measure: c.measure.clone(),
+            value: claims::format_value(c),
+            attributed_to: c.attributed_to.clone(),
+            quote: c.quote.clone(),
+            related,
+            related_more,
+        });
+    }
+    Ok(DigestStory {
+        title: item.title.clone(),
+        url: item.url.clone(),
+        source: item.source.clone(),
+        published: date_str(item.published),
+        entities,
+        also_reported_by: item
+            .also_reported_by
+            .iter()
+            .map(|(s, u)| digest_sink::AlsoReported {
+                source: s.clone(),
+                url: u.clone(),
+            })
+            .collect(),
+        claims: claims_out,
+    })
+}
+
+/// Send queued digests again, then build, store and send the new ones.
+pub async fn digest(
+    ctx: &Arc<Context>,
+    watch: &WatchSet,
+    mode: DigestMode,
+) -> Result<(Vec<DigestReport>, Vec<BuiltDigest>)> {
+    let now = Utc::now();
+    let built = build_digests(ctx, watch, now)?;
+    if mode == DigestMode::DryRun {
+        let reports = built
+            .iter()
+            .map(|b| DigestReport {
+                status: "not_sent".into(),
+                recipients: b.recipients.clone(),
+                message_id: None,
+                items: b.item_ids.len(),
+                claims: b.claims,
+                error: None,
+            })
+            .collect();
+        return Ok((reports, built));
+    }
+    let mailer = Mailer::from_config(&ctx.config.email)?;
+    let mut reports = Vec::new();
+    // Retries first: a digest keeps its Message-ID and content across attempts.
+    let mut queue = ctx.store.queued_digests()?;
+    for (n, b) in built.iter().enumerate() {
+        let id = format!("{}-{}", now.format("%Y%m%dT%H%M%SZ"), n + 1);
+        let hash = crate::transforms::dedup::stable_id(&format!("{id}|{}", b.item_ids.join(",")));
+        let record = DigestRecord {
+            message_id: crate::sinks::mail::message_id_for(
+                &format!("{id}-{}", &hash[..8]),
+                &crate::sinks::mail::domain_of(&ctx.config.email.from).unwrap_or_default(),
+            ),
+            id,
+            created_at: now,
+            recipients: b.recipients.clone(),
+            subject: b.subject.clone(),
+            text: b.text.clone(),
+            html: b.html.clone(),
+            item_ids: b.item_ids.clone(),
+            claims: b.claims,
+            state: DigestState::Queued,
+            attempts: 0,
+            last_error: None,
+            sent_at: None,
+        };
+        // Written before it is sent: a crash mid-send resends it, never loses it.
+        ctx.store.put_digest(&record)?;
+        queue.push(record);
+    }
+    ctx.store.flush()?;
+    for mut record in queue {
+        let envelope = Envelope {
+            from: ctx.config.email.from.clone(),
+            to: record.recipients.clone(),
+            subject: record.subject.clone(),
+            message_id: record.message_id.clone(),
+            date: record.created_at,
+            text: record.text.clone(),
+            html: record.html.clone(),
+        };
+        record.attempts += 1;
+        let result = mailer.send(&envelope).await;
+        let mut rep = DigestReport {
+            status: String::new(),
+            recipients: record.recipients.clone(),
+            message_id: Some(record.message_id.clone()),
+            items: record.item_ids.len(),
+            claims: record.claims,
+            error: None,
+        };
+        match result {
+            Ok(()) => {
+                record.state = DigestState::Sent;
+                record.sent_at = Some(Utc::now());
+                record.last_error = None;
+                ctx.store.put_digest(&record)?;
+                ctx.store.remove_pending(&record.item_ids)?;
+                info!(message_id = %record.message_id, items = record.item_ids.len(), "digest sent");
+                rep.status = "sent".into();
+            }
+            Err(e) => {
+                let msg = format!("{e:#}");
+                warn!(message_id = %record.message_id, error = %msg, "digest not sent; it stays queued for the next digest time");
+                record.last_error = Some(msg.clone());
+                ctx.store.put_digest(&record)?;
+                rep.status = "queued".into();
+                rep.error = Some(msg);
+            }
+        }
+        reports.push(rep);
+    }
+    ctx.store.flush()?;
+    Ok((reports, built))
+}

@@ -1,0 +1,47 @@
+//! One poll cycle: fetch → sources → transforms → store → cycle report; and the digest:
+//! pending stories → rendered digest → written to the store → sent.
+//!
+//! Feeds are processed concurrently (bounded by the fetcher); each feed task does its own
+//! fetching, parsing, extraction, matching and claim reading, then hands small results to
+//! one consumer that does dedup and store writes in order, so "earlier in this cycle" is
+//! well defined. No task keeps a page after it has been read.
+//!
+//! The work is split by what it owns: `cycle` (the poll cycle: feed tasks, the consumer,
+//! dedup and store writes), `claims` (claim storage and comparison), `digest` (building,
+//! storing and sending digests) and `seed` (recording a corpus document as baseline).
+
+use std::sync::Arc;
+
+use anyhow::{Context as _, Result};
+
+use crate::config::Config;
+use crate::fetch::Fetcher;
+use crate::store::Store;
+
+mod claims;
+mod cycle;
+mod digest;
+mod seed;
+
+pub use claims::{claim_entities, claim_report, record_claim};
+pub use cycle::{analyse, body_fingerprint, item_text, poll};
+pub use digest::{build_digests, digest, BuiltDigest, DigestMode};
+pub use seed::{seed_document, SeedDoc};
+
+/// What a cycle needs from the outside world.
+pub struct Context {
+    pub config: Config,
+    pub store: Arc<Store>,
+    pub fetcher: Arc<Fetcher>,
+}
+
+impl Context {
+    pub fn new(config: Config, store: Store) -> Result<Context> {
+        let fetcher = Fetcher::new(&config.fetch.settings).context("building the HTTP client")?;
+        Ok(Context {
+            config,
+            store: Arc::new(store),
+            fetcher: Arc::new(fetcher),
+        })
+    }
+}
