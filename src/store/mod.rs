@@ -22,8 +22,15 @@
 //! The dedup trees hold about 3 KB per fingerprinted story (a 0.6 KB fingerprint with its
 //! URL, 64 band entries of ~30 bytes, the time entry) and ~0.2 KB per titled story, and
 //! only for [`DEDUP_RETENTION_DAYS`]: they stay bounded by the stories of that window.
+//!
+//! Backups: [`Store::export`] writes every tree as JSON lines (format below, at
+//! [`EXPORT_FORMAT`]) and [`Store::import`] reads them back into an empty store. sled can
+//! be left damaged by a killed container; an open that finds damage says so and points at
+//! the export (see [`RECOVERY_HINT`]).
 
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
@@ -43,6 +50,133 @@ pub const DEDUP_RETENTION_DAYS: i64 = 14;
 /// Bumped when a stored type or key changes incompatibly; older stores are migrated at open
 /// (see `Store::migrate`). 2: claims keyed by subject|role|measure|unit|kind|period.
 pub const SCHEMA_VERSION: u64 = 2;
+
+/// The version of the export format (the `newswatch_export` field of its first line).
+///
+/// An export is UTF-8 JSON lines. The first line is the header,
+/// `{"newswatch_export": 1, "schema_version": N, "created_at": "<RFC 3339>"}`; each other
+/// line is one record, `{"tree": "<tree>", "key": …, "value": …}`, trees in name order and
+/// records in key order. A key that is UTF-8 is written as a JSON string under `key`; any
+/// other key is written as lower-case hex under `key_hex` instead. A value that is a JSON
+/// document (most are) is written as that JSON, byte for byte, under `value`; any other
+/// value (binary records, empty markers) as lower-case hex under `value_hex`.
+pub const EXPORT_FORMAT: u64 = 1;
+
+/// What to do about a damaged store; every error that finds damage ends with it.
+pub const RECOVERY_HINT: &str = "the store looks damaged (an unclean stop, a full disk or a \
+     killed container can do this): stop newswatch, move the state_dir's `db` folder aside, \
+     then run `newswatch import FILE` with your latest `newswatch export`; or start with an \
+     empty state_dir instead: the feeds' items are seen again and, being older than \
+     fetch.backfill_days, are only marked seen, not mailed";
+
+/// The meta key that offsets claim sequence numbers after an import (see `Store::import`).
+const ID_FLOOR_KEY: &str = "id_floor";
+
+/// What an export wrote.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ExportStats {
+    pub schema_version: u64,
+    /// Records per tree (trees with no record are listed with 0).
+    pub trees: BTreeMap<String, u64>,
+    pub records: u64,
+}
+
+/// What an import read.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ImportStats {
+    /// The schema version the export was written at.
+    pub from_schema_version: u64,
+    /// True when the records were migrated to [`SCHEMA_VERSION`] after loading.
+    pub migrated: bool,
+    pub trees: BTreeMap<String, u64>,
+    pub records: u64,
+}
+
+/// The first line of an export.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExportHeader {
+    newswatch_export: u64,
+    schema_version: u64,
+    created_at: DateTime<Utc>,
+}
+
+/// One record line as written (see [`EXPORT_FORMAT`]).
+#[derive(Serialize)]
+struct ExportLine<'a> {
+    tree: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key_hex: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<&'a serde_json::value::RawValue>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value_hex: Option<String>,
+}
+
+fn to_hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+fn from_hex(s: &str) -> Result<Vec<u8>> {
+    anyhow::ensure!(s.len() % 2 == 0, "odd number of hex digits");
+    (0..s.len())
+        .step_by(2)
+        .map(|i| {
+            s.get(i..i + 2)
+                .and_then(|d| u8::from_str_radix(d, 16).ok())
+                .with_context(|| format!("not hex at {i}"))
+        })
+        .collect()
+}
+
+/// The stored bytes as JSON text when they are exactly a JSON document (so that writing
+/// the text back gives the same bytes), else None.
+fn as_raw_json(bytes: &[u8]) -> Option<&serde_json::value::RawValue> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let raw: &serde_json::value::RawValue = serde_json::from_str(text).ok()?;
+    (raw.get() == text).then_some(raw)
+}
+
+/// Parse one record line into (tree, key, value).
+fn parse_line(line: &str) -> Result<(String, Vec<u8>, Vec<u8>)> {
+    use serde_json::value::RawValue;
+    let fields: HashMap<String, &RawValue> =
+        serde_json::from_str(line).context("not a JSON object")?;
+    if let Some(unknown) = fields
+        .keys()
+        .find(|k| !["tree", "key", "key_hex", "value", "value_hex"].contains(&k.as_str()))
+    {
+        anyhow::bail!("unknown field {unknown:?}");
+    }
+    let string = |name: &str| -> Result<Option<String>> {
+        fields
+            .get(name)
+            .map(|raw| {
+                serde_json::from_str::<String>(raw.get())
+                    .with_context(|| format!("{name} is not a string"))
+            })
+            .transpose()
+    };
+    let tree = string("tree")?.context("no tree")?;
+    let key = match (string("key")?, string("key_hex")?) {
+        (Some(k), None) => k.into_bytes(),
+        (None, Some(h)) => from_hex(&h).context("key_hex")?,
+        _ => anyhow::bail!("exactly one of key and key_hex is wanted"),
+    };
+    let value = match (fields.get("value"), string("value_hex")?) {
+        (Some(raw), None) => raw.get().as_bytes().to_vec(),
+        (None, Some(h)) => from_hex(&h).context("value_hex")?,
+        _ => anyhow::bail!("exactly one of value and value_hex is wanted"),
+    };
+    Ok((tree, key, value))
+}
 
 /// Per-feed state, kept across cycles: what `feeds` shows.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -161,6 +295,9 @@ pub struct Store {
     fp_sigs: sled::Tree,
     fp_bands: sled::Tree,
     fp_by_time: sled::Tree,
+    /// Added to sled's id generator for claim sequence numbers: an imported store starts a
+    /// fresh generator, and new claims must sort after (and never overwrite) imported ones.
+    id_floor: AtomicU64,
 }
 
 fn enc<T: Serialize>(v: &T) -> Result<Vec<u8>> {
@@ -168,7 +305,20 @@ fn enc<T: Serialize>(v: &T) -> Result<Vec<u8>> {
 }
 
 fn dec<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
-    serde_json::from_slice(bytes).context("decoding a stored value (is the store damaged?)")
+    serde_json::from_slice(bytes)
+        .with_context(|| format!("a stored value does not decode; {RECOVERY_HINT}"))
+}
+
+/// sled's errors that mean the files are damaged, not busy or missing.
+fn is_damage(e: &sled::Error) -> bool {
+    match e {
+        sled::Error::Corruption { .. } | sled::Error::ReportableBug(_) => true,
+        sled::Error::Io(io) => matches!(
+            io.kind(),
+            std::io::ErrorKind::InvalidData | std::io::ErrorKind::UnexpectedEof
+        ),
+        _ => false,
+    }
 }
 
 /// A fixed-width key part for a URL-like string: keys stay short whatever the URL.
@@ -200,9 +350,15 @@ impl Store {
                 {
                     OpenError::Locked(dir.to_path_buf())
                 }
+                ref damage if is_damage(damage) => other(format!("{damage}; {RECOVERY_HINT}")),
                 other_err => other(other_err.to_string()),
             })?;
-        let tree = |name: &str| db.open_tree(name).map_err(|e| other(e.to_string()));
+        let tree = |name: &str| {
+            db.open_tree(name).map_err(|e| match is_damage(&e) {
+                true => other(format!("{e}; {RECOVERY_HINT}")),
+                false => other(e.to_string()),
+            })
+        };
         let store = Store {
             feeds: tree("feeds")?,
             feed_seen: tree("feed_seen")?,
@@ -218,9 +374,11 @@ impl Store {
             fp_bands: tree("fp_bands")?,
             fp_by_time: tree("fp_by_time")?,
             path: dir.to_path_buf(),
+            id_floor: AtomicU64::new(0),
             db,
         };
         store.check_schema().map_err(|e| other(format!("{e:#}")))?;
+        store.load_id_floor().map_err(|e| other(format!("{e:#}")))?;
         Ok(store)
     }
 
@@ -235,7 +393,10 @@ impl Store {
             None if self.claims.is_empty() && self.items.is_empty() => SCHEMA_VERSION,
             None => 1,
             Some(v) => {
-                let bytes: [u8; 8] = v.as_ref().try_into().context("schema_version is damaged")?;
+                let bytes: [u8; 8] = v
+                    .as_ref()
+                    .try_into()
+                    .with_context(|| format!("schema_version is damaged; {RECOVERY_HINT}"))?;
                 u64::from_be_bytes(bytes)
             }
         };
@@ -328,6 +489,213 @@ impl Store {
     pub fn flush(&self) -> Result<()> {
         self.db.flush().context("flushing the store")?;
         Ok(())
+    }
+
+    fn load_id_floor(&self) -> Result<()> {
+        let meta = self.db.open_tree("meta")?;
+        if let Some(v) = meta.get(ID_FLOOR_KEY)? {
+            let bytes: [u8; 8] = v
+                .as_ref()
+                .try_into()
+                .with_context(|| format!("{ID_FLOOR_KEY} is damaged; {RECOVERY_HINT}"))?;
+            self.id_floor
+                .store(u64::from_be_bytes(bytes), Ordering::Relaxed);
+        }
+        Ok(())
+    }
+
+    // ---- export and import ----
+
+    /// The trees an export covers, by name (sled's default tree included; it is empty).
+    fn tree_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .db
+            .tree_names()
+            .iter()
+            .map(|n| String::from_utf8_lossy(n).into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// Meta records that describe this database rather than its content: the header carries
+    /// the schema version, and the id floor is recomputed by an import.
+    fn is_local_meta(tree: &str, key: &[u8]) -> bool {
+        tree == "meta" && (key == b"schema_version" || key == ID_FLOOR_KEY.as_bytes())
+    }
+
+    /// Write every tree's records as JSON lines (the format is at [`EXPORT_FORMAT`]): each
+    /// tree is read once, in key order. Taken while the daemon runs, each record is
+    /// whole, but a cycle running at the same time may be caught half-written (as after a
+    /// crash, which the next cycle repairs).
+    pub fn export(&self, out: &mut dyn std::io::Write) -> Result<ExportStats> {
+        let header = ExportHeader {
+            newswatch_export: EXPORT_FORMAT,
+            schema_version: SCHEMA_VERSION,
+            created_at: Utc::now(),
+        };
+        let mut stats = ExportStats {
+            schema_version: SCHEMA_VERSION,
+            ..Default::default()
+        };
+        let mut line = serde_json::to_vec(&header)?;
+        line.push(b'\n');
+        out.write_all(&line).context("writing the export")?;
+        for name in self.tree_names() {
+            let tree = self.db.open_tree(&name)?;
+            let mut count = 0u64;
+            for r in tree.iter() {
+                let (k, v) = r.with_context(|| format!("reading tree {name}"))?;
+                if Self::is_local_meta(&name, &k) {
+                    continue;
+                }
+                let key = std::str::from_utf8(&k).ok();
+                let value = as_raw_json(&v);
+                let record = ExportLine {
+                    tree: &name,
+                    key,
+                    key_hex: key.is_none().then(|| to_hex(&k)),
+                    value,
+                    value_hex: value.is_none().then(|| to_hex(&v)),
+                };
+                line.clear();
+                serde_json::to_writer(&mut line, &record)?;
+                line.push(b'\n');
+                out.write_all(&line).context("writing the export")?;
+                count += 1;
+            }
+            stats.records += count;
+            stats.trees.insert(name, count);
+        }
+        out.flush().context("writing the export")?;
+        Ok(stats)
+    }
+
+    /// True when no tree holds a record (meta's own version records aside).
+    pub fn is_empty(&self) -> Result<bool> {
+        for name in self.tree_names() {
+            let tree = self.db.open_tree(&name)?;
+            for r in tree.iter().keys() {
+                if !Self::is_local_meta(&name, &r?) {
+                    return Ok(false);
+                }
+            }
+        }
+        Ok(true)
+    }
+
+    /// Load an export (see [`EXPORT_FORMAT`]) into this store, which must be empty, then
+    /// migrate it when it was written at an older schema version. A bad line fails the
+    /// whole import with its line number, and the store is left empty again.
+    pub fn import(&self, input: &mut dyn std::io::BufRead) -> Result<ImportStats> {
+        anyhow::ensure!(
+            self.is_empty()?,
+            "the store at {} already holds records; import only into an empty state_dir \
+             (move the old one aside first)",
+            self.path.display()
+        );
+        let mut text = String::new();
+        input.read_line(&mut text).context("line 1: reading")?;
+        let header: ExportHeader = serde_json::from_str(text.trim_end())
+            .map_err(|e| anyhow::anyhow!("line 1: not a newswatch export header ({e})"))?;
+        anyhow::ensure!(
+            header.newswatch_export == EXPORT_FORMAT,
+            "line 1: export format {} is not one this newswatch reads ({EXPORT_FORMAT})",
+            header.newswatch_export
+        );
+        anyhow::ensure!(
+            header.schema_version <= SCHEMA_VERSION,
+            "line 1: the export was written at schema {} by a newer newswatch (this one reads \
+             up to {SCHEMA_VERSION}); import it with that version",
+            header.schema_version
+        );
+        let mut stats = ImportStats {
+            from_schema_version: header.schema_version,
+            ..Default::default()
+        };
+        match self.load_records(input, &mut stats) {
+            Ok(max_seq) => {
+                let meta = self.db.open_tree("meta")?;
+                meta.insert(ID_FLOOR_KEY, &max_seq.saturating_add(1).to_be_bytes())?;
+                self.load_id_floor()?;
+                // Written before the migration: a migration stopped half-way runs again
+                // at the next open (every step is idempotent).
+                meta.insert("schema_version", &header.schema_version.to_be_bytes())?;
+                if header.schema_version < SCHEMA_VERSION {
+                    self.migrate(header.schema_version)?;
+                    stats.migrated = true;
+                }
+                meta.insert("schema_version", &SCHEMA_VERSION.to_be_bytes())?;
+                self.flush()?;
+                Ok(stats)
+            }
+            Err(e) => {
+                // Leave the store as empty as it was, so the import can simply be rerun.
+                for name in stats.trees.keys() {
+                    if let Ok(tree) = self.db.open_tree(name) {
+                        let _ = tree.clear();
+                    }
+                }
+                let _ = self.flush();
+                Err(e.context("nothing was imported"))
+            }
+        }
+    }
+
+    /// The record lines of an import; returns the highest claim sequence number seen.
+    fn load_records(
+        &self,
+        input: &mut dyn std::io::BufRead,
+        stats: &mut ImportStats,
+    ) -> Result<u64> {
+        let mut trees: HashMap<String, sled::Tree> = HashMap::new();
+        let mut max_seq = 0u64;
+        let mut text = String::new();
+        let mut number = 1usize;
+        loop {
+            text.clear();
+            number += 1;
+            let n = input
+                .read_line(&mut text)
+                .with_context(|| format!("line {number}: reading (is it UTF-8?)"))?;
+            if n == 0 {
+                break;
+            }
+            if text.trim().is_empty() {
+                continue;
+            }
+            let (name, key, value) = parse_line(text.trim_end_matches(['\n', '\r']))
+                .with_context(|| format!("line {number}"))?;
+            anyhow::ensure!(
+                !Self::is_local_meta(&name, &key),
+                "line {number}: meta's {} is not imported from a record",
+                String::from_utf8_lossy(&key)
+            );
+            // Claim keys end with their 8-byte sequence number (see `put_claim`).
+            if let Some(seq) = key
+                .len()
+                .checked_sub(8)
+                .and_then(|at| <[u8; 8]>::try_from(&key[at..]).ok())
+                .filter(|_| name == "claims")
+            {
+                max_seq = max_seq.max(u64::from_be_bytes(seq));
+            }
+            let tree = match trees.get(&name) {
+                Some(t) => t,
+                None => {
+                    let t = self
+                        .db
+                        .open_tree(&name)
+                        .with_context(|| format!("line {number}: opening tree {name}"))?;
+                    trees.entry(name.clone()).or_insert(t)
+                }
+            };
+            tree.insert(key, value)
+                .with_context(|| format!("line {number}: writing"))?;
+            *stats.trees.entry(name).or_default() += 1;
+            stats.records += 1;
+        }
+        Ok(max_seq)
     }
 
     // ---- feeds ----
@@ -640,7 +1008,10 @@ impl Store {
 
     /// Store a claim; returns its tree key.
     pub fn put_claim(&self, record: &ClaimRecord) -> Result<Vec<u8>> {
-        let seq = self.db.generate_id()?;
+        let seq = self
+            .db
+            .generate_id()?
+            .saturating_add(self.id_floor.load(Ordering::Relaxed));
         let mut key = Self::claim_prefix(&record.stored.claim.key());
         key.extend_from_slice(&seq.to_be_bytes());
         self.claims.insert(key.as_slice(), enc(record)?)?;
