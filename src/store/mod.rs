@@ -69,6 +69,10 @@ pub const RECOVERY_HINT: &str = "the store looks damaged (an unclean stop, a ful
      empty state_dir instead: the feeds' items are seen again and, being older than \
      fetch.backfill_days, are only marked seen, not mailed";
 
+/// A file in sled's folder written once the store has been opened (see `check_not_emptied`);
+/// it moves aside with the folder. sled itself only touches its own files there.
+const STORE_MARKER: &str = "newswatch-store";
+
 /// The meta key that offsets claim sequence numbers after an import (see `Store::import`).
 const ID_FLOOR_KEY: &str = "id_floor";
 
@@ -334,6 +338,8 @@ impl Store {
             message,
         };
         std::fs::create_dir_all(dir).map_err(|e| other(e.to_string()))?;
+        let marker = dir.join("db").join(STORE_MARKER);
+        let had_store = marker.exists();
         let db = sled::Config::new()
             .path(dir.join("db"))
             // sled's default cache is 1 GiB; the daemon must stay small. 16 MiB: at 10,000
@@ -377,13 +383,38 @@ impl Store {
             id_floor: AtomicU64::new(0),
             db,
         };
+        if had_store {
+            store.check_not_emptied().map_err(|e| other(format!("{e:#}")))?;
+        }
         store.check_schema().map_err(|e| other(format!("{e:#}")))?;
         store.load_id_floor().map_err(|e| other(format!("{e:#}")))?;
+        if !had_store {
+            // Flushed first: the marker must never exist for a store whose version record
+            // is not on disk yet, or a kill right now would read as damage at the next open.
+            store.flush().map_err(|e| other(format!("{e:#}")))?;
+            std::fs::write(
+                &marker,
+                "newswatch: this sled store has been opened before; see store/mod.rs\n",
+            )
+            .map_err(|e| other(format!("writing {}: {e}", marker.display())))?;
+        }
         Ok(store)
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// sled recovers a log damaged near its start by dropping what follows, so a damaged
+    /// store can open as an empty one. A store opened before always has its version
+    /// record: one without it (where the marker says a store was here) lost its records.
+    fn check_not_emptied(&self) -> Result<()> {
+        let meta = self.db.open_tree("meta")?;
+        anyhow::ensure!(
+            meta.contains_key("schema_version")?,
+            "the store opened with its records missing; {RECOVERY_HINT}"
+        );
+        Ok(())
     }
 
     fn check_schema(&self) -> Result<()> {
@@ -1288,5 +1319,254 @@ mod tests {
             !hits.iter().any(|h| h.id == "id0"),
             "the oldest left the band"
         );
+    }
+
+    // ---- export and import ----
+
+    fn claim_record(subject: &str, value: f64) -> ClaimRecord {
+        use crate::model::{Claim, StoredClaim};
+        ClaimRecord {
+            stored: StoredClaim {
+                claim: Claim {
+                    subject: subject.into(),
+                    measure: "deployed".into(),
+                    unit: "troops".into(),
+                    value,
+                    quote: format!("some {value} troops were sent"),
+                    ..Default::default()
+                },
+                item_id: "i1".into(),
+                item_url: "https://a.example/1".into(),
+                source: "A".into(),
+                published: None,
+                first_seen: Utc::now(),
+                status: ClaimStatus::New,
+            },
+            entities: vec!["kursk".into()],
+            related: Vec::new(),
+            relations: Vec::new(),
+        }
+    }
+
+    /// A store with a record in most trees, binary keys and values among them.
+    fn populated(dir: &Path) -> Store {
+        use crate::transforms::fingerprint::fingerprint;
+        let s = Store::open(dir).unwrap();
+        let now = Utc::now();
+        s.put_feed_state(&FeedState {
+            url: "https://a.example/rss".into(),
+            name: Some("A".into()),
+            items_seen: 3,
+            ..Default::default()
+        })
+        .unwrap();
+        s.mark_feed_seen("https://a.example/rss", "u:https://a.example/1", now)
+            .unwrap();
+        s.index_story(&["u:https://a.example/1".into()], "i1")
+            .unwrap();
+        let k1 = s.put_claim(&claim_record("dprk-troops", 11000.0)).unwrap();
+        s.put_claim(&claim_record("dprk-troops", 12000.0)).unwrap();
+        s.put_item(&StoredItem {
+            id: "i1".into(),
+            title: "Troops sent to the Kursk front".into(),
+            claim_keys: vec![k1],
+            ..Default::default()
+        })
+        .unwrap();
+        s.add_pending("i1").unwrap();
+        s.mark_seed_doc("briefing.txt").unwrap();
+        let fp = fingerprint(&body(200)).unwrap();
+        s.index_fingerprint("i1", "https://a.example/1", &fp, Some("a title"), now)
+            .unwrap();
+        s.index_title(
+            "a title",
+            &TitleRecord {
+                id: "i1".into(),
+                url: "https://a.example/1".into(),
+                at: now,
+            },
+        )
+        .unwrap();
+        // Keys and values that are not UTF-8, and a JSON value with spacing of its own.
+        s.feed_seen.insert([0xff, 0x00, 0xfe], &[0xc3, 0x28]).unwrap();
+        s.seed_docs.insert("spaced", "{ \"a\" : [1, 2] }").unwrap();
+        s
+    }
+
+    /// Every record of every tree, by tree name (meta's version records aside).
+    fn records(s: &Store) -> BTreeMap<String, Vec<(Vec<u8>, Vec<u8>)>> {
+        s.tree_names()
+            .into_iter()
+            .map(|name| {
+                let tree = s.db.open_tree(&name).unwrap();
+                let recs = tree
+                    .iter()
+                    .map(|r| {
+                        let (k, v) = r.unwrap();
+                        (k.to_vec(), v.to_vec())
+                    })
+                    .filter(|(k, _)| !Store::is_local_meta(&name, k))
+                    .collect();
+                (name, recs)
+            })
+            .filter(|(_, recs): &(String, Vec<_>)| !recs.is_empty())
+            .collect()
+    }
+
+    #[test]
+    fn export_then_import_gives_the_same_records_in_every_tree() {
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let src = populated(a.path());
+        let mut out = Vec::new();
+        let stats = src.export(&mut out).unwrap();
+        let text = String::from_utf8(out.clone()).unwrap();
+        let mut lines = text.lines();
+        let header: serde_json::Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+        assert_eq!(header["newswatch_export"], 1);
+        assert_eq!(header["schema_version"], SCHEMA_VERSION);
+        assert_eq!(stats.records as usize, lines.count());
+        assert!(text.contains(r#""key_hex":"ff00fe","value_hex":"c328""#), "{text}");
+        assert!(text.contains(r#""key":"spaced","value":{ "a" : [1, 2] }"#), "{text}");
+
+        let dst = Store::open(b.path()).unwrap();
+        let imported = dst.import(&mut out.as_slice()).unwrap();
+        assert_eq!(imported.records, stats.records);
+        assert!(!imported.migrated);
+        let before = records(&src);
+        assert!(before.len() >= 12, "most trees hold records: {:?}", before.keys());
+        assert_eq!(records(&dst), before);
+        // And the typed reads see the same store.
+        assert_eq!(dst.all_feed_states().unwrap(), src.all_feed_states().unwrap());
+        assert_eq!(dst.claims_list(Some("kursk")).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_claim_stored_after_an_import_is_the_newest_of_its_key() {
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let src = populated(a.path());
+        let mut out = Vec::new();
+        src.export(&mut out).unwrap();
+        drop(src);
+        {
+            let dst = Store::open(b.path()).unwrap();
+            dst.import(&mut out.as_slice()).unwrap();
+        }
+        // Reopened: the floor is read back from meta, the generator starts afresh.
+        let dst = Store::open(b.path()).unwrap();
+        let record = claim_record("dprk-troops", 13000.0);
+        let key = dst.put_claim(&record).unwrap();
+        let all = dst.claims_for_key(&record.stored.claim.key()).unwrap();
+        let values: Vec<f64> = all.iter().map(|(_, r)| r.stored.claim.value).collect();
+        assert_eq!(values, [11000.0, 12000.0, 13000.0]);
+        assert_eq!(all[2].0, key);
+    }
+
+    #[test]
+    fn importing_into_a_store_that_holds_records_is_refused() {
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let mut out = Vec::new();
+        populated(a.path()).export(&mut out).unwrap();
+        let dst = Store::open(b.path()).unwrap();
+        dst.add_pending("x").unwrap();
+        let err = dst.import(&mut out.as_slice()).unwrap_err();
+        assert!(format!("{err:#}").contains("already holds records"), "{err:#}");
+        assert_eq!(dst.pending_ids().unwrap(), ["x"], "nothing written");
+    }
+
+    #[test]
+    fn a_bad_line_is_named_by_its_number_and_nothing_is_kept() {
+        let header = format!(
+            r#"{{"newswatch_export":1,"schema_version":{SCHEMA_VERSION},"created_at":"2026-11-01T00:00:00Z"}}"#
+        );
+        let good = r#"{"tree":"pending","key":"i1","value_hex":""}"#;
+        let cases = [
+            (format!("{header}\n{good}\n{{\"tree\":\"pending\"\n"), "line 3"),
+            (format!("{header}\n{good}\n\n{{\"tree\":\"pending\",\"key\":\"i2\"}}\n"), "line 4"),
+            (format!("{header}\n{{\"tree\":\"pending\",\"key_hex\":\"zz\",\"value_hex\":\"\"}}\n"), "line 2"),
+            (format!("{header}\n{{\"tree\":\"meta\",\"key\":\"schema_version\",\"value_hex\":\"\"}}\n"), "line 2"),
+            ("{\"tree\":\"pending\",\"key\":\"i1\",\"value_hex\":\"\"}\n".to_string(), "line 1"),
+            (header.replace(&format!(":{SCHEMA_VERSION},"), ":99,") + "\n", "line 1"),
+        ];
+        for (text, want) in cases {
+            let dir = tempfile::tempdir().unwrap();
+            let s = Store::open(dir.path()).unwrap();
+            let err = s.import(&mut text.as_bytes()).unwrap_err();
+            let msg = format!("{err:#}");
+            assert!(msg.contains(want), "want {want:?} in {msg:?} for\n{text}");
+            assert!(s.is_empty().unwrap(), "left empty after: {msg}");
+        }
+    }
+
+    #[test]
+    fn an_export_at_an_older_schema_is_migrated_on_import() {
+        let claim = claim_record("dprk-troops", 11000.0);
+        let mut old_key = b"dprk-troops|deployed|troops\0".to_vec();
+        old_key.extend_from_slice(&7u64.to_be_bytes());
+        let line = serde_json::json!({
+            "tree": "claims",
+            "key": String::from_utf8(old_key).unwrap(),
+            "value": serde_json::to_value(&claim).unwrap(),
+        });
+        let text = format!(
+            "{{\"newswatch_export\":1,\"schema_version\":1,\"created_at\":\"2026-11-01T00:00:00Z\"}}\n{line}\n"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path()).unwrap();
+        let stats = s.import(&mut text.as_bytes()).unwrap();
+        assert!(stats.migrated);
+        assert_eq!(stats.from_schema_version, 1);
+        let moved = s.claims_for_key(&claim.stored.claim.key()).unwrap();
+        assert_eq!(moved.len(), 1, "re-keyed under the current key");
+        assert!(moved[0].0.ends_with(&7u64.to_be_bytes()), "sequence kept");
+    }
+
+    #[test]
+    fn a_value_that_does_not_decode_says_how_to_recover() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path()).unwrap();
+        s.items.insert("i1", "{\"id\": tru").unwrap();
+        let msg = format!("{:#}", s.item("i1").unwrap_err());
+        assert!(msg.contains("does not decode"), "{msg}");
+        assert!(msg.contains("newswatch import"), "{msg}");
+    }
+
+    /// A store whose files are damaged fails to open, saying what to do.
+    #[test]
+    fn a_damaged_store_fails_to_open_with_the_way_to_recover() {
+        let dir = tempfile::tempdir().unwrap();
+        populated(dir.path()).flush().unwrap();
+        // sled's config file is checksummed (sled reports Corruption); damage at the start
+        // of the log makes sled drop every record (the store would open empty).
+        for (file, from) in [("conf", 0usize), ("db", 0), ("db", 20)] {
+            let copy = tempfile::tempdir().unwrap();
+            std::fs::create_dir_all(copy.path().join("db")).unwrap();
+            for f in ["conf", "db", STORE_MARKER] {
+                std::fs::copy(dir.path().join("db").join(f), copy.path().join("db").join(f))
+                    .unwrap();
+            }
+            let p = copy.path().join("db").join(file);
+            let mut bytes = std::fs::read(&p).unwrap();
+            for b in bytes.iter_mut().skip(from).step_by(3) {
+                *b ^= 0x5a;
+            }
+            std::fs::write(&p, bytes).unwrap();
+            match Store::open(copy.path()) {
+                Err(OpenError::Other { message, .. }) => {
+                    assert!(message.contains("newswatch import"), "{file}: {message}");
+                    assert!(message.contains("move the state_dir's `db` folder aside"));
+                }
+                Err(e) => panic!("{file}: expected damage, got {e}"),
+                Ok(_) => panic!("{file} at {from}: a damaged store opened"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_store_is_reopened_without_complaint() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(Store::open(dir.path()).unwrap());
+        drop(Store::open(dir.path()).unwrap());
+        let s = Store::open(dir.path()).unwrap();
+        assert!(s.is_empty().unwrap());
     }
 }
