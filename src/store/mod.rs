@@ -1447,18 +1447,25 @@ mod tests {
         let mut out = Vec::new();
         src.export(&mut out).unwrap();
         drop(src);
+        let values = |s: &Store, key: &str| -> Vec<f64> {
+            let all = s.claims_for_key(key).unwrap();
+            all.iter().map(|(_, r)| r.stored.claim.value).collect()
+        };
+        let key = claim_record("dprk-troops", 0.0).stored.claim.key();
         {
+            // A fresh store's id generator starts where the exported one started: without
+            // the floor this claim would overwrite the first imported one.
             let dst = Store::open(b.path()).unwrap();
             dst.import(&mut out.as_slice()).unwrap();
+            dst.put_claim(&claim_record("dprk-troops", 13000.0))
+                .unwrap();
+            assert_eq!(values(&dst, &key), [11000.0, 12000.0, 13000.0]);
         }
-        // Reopened: the floor is read back from meta, the generator starts afresh.
+        // Reopened: the floor is read back from meta.
         let dst = Store::open(b.path()).unwrap();
-        let record = claim_record("dprk-troops", 13000.0);
-        let key = dst.put_claim(&record).unwrap();
-        let all = dst.claims_for_key(&record.stored.claim.key()).unwrap();
-        let values: Vec<f64> = all.iter().map(|(_, r)| r.stored.claim.value).collect();
-        assert_eq!(values, [11000.0, 12000.0, 13000.0]);
-        assert_eq!(all[2].0, key);
+        dst.put_claim(&claim_record("dprk-troops", 14000.0))
+            .unwrap();
+        assert_eq!(values(&dst, &key), [11000.0, 12000.0, 13000.0, 14000.0]);
     }
 
     #[test]
