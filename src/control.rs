@@ -19,8 +19,13 @@ use crate::store::Store;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "command", rename_all = "snake_case")]
 pub enum Request {
-    Claims { entity: Option<String>, json: bool },
-    Feeds { json: bool },
+    Claims {
+        entity: Option<String>,
+        json: bool,
+    },
+    Feeds {
+        json: bool,
+    },
     /// The whole `newswatch export` as the answer's body.
     Export,
 }

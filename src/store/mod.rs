@@ -66,8 +66,8 @@ pub const EXPORT_FORMAT: u64 = 1;
 pub const RECOVERY_HINT: &str = "the store looks damaged (an unclean stop, a full disk or a \
      killed container can do this): stop newswatch, move the state_dir's `db` folder aside, \
      then run `newswatch import FILE` with your latest `newswatch export`; or start with an \
-     empty state_dir instead: the feeds' items are seen again and, being older than \
-     fetch.backfill_days, are only marked seen, not mailed";
+     empty state_dir instead: the feeds' items are seen again, and those older than \
+     fetch.backfill_days are only marked seen, not mailed";
 
 /// A file in sled's folder written once the store has been opened (see `check_not_emptied`);
 /// it moves aside with the folder. sled itself only touches its own files there.
@@ -384,7 +384,9 @@ impl Store {
             db,
         };
         if had_store {
-            store.check_not_emptied().map_err(|e| other(format!("{e:#}")))?;
+            store
+                .check_not_emptied()
+                .map_err(|e| other(format!("{e:#}")))?;
         }
         store.check_schema().map_err(|e| other(format!("{e:#}")))?;
         store.load_id_floor().map_err(|e| other(format!("{e:#}")))?;
@@ -1388,13 +1390,17 @@ mod tests {
         )
         .unwrap();
         // Keys and values that are not UTF-8, and a JSON value with spacing of its own.
-        s.feed_seen.insert([0xff, 0x00, 0xfe], &[0xc3, 0x28]).unwrap();
+        s.feed_seen
+            .insert([0xff, 0x00, 0xfe], &[0xc3, 0x28])
+            .unwrap();
         s.seed_docs.insert("spaced", "{ \"a\" : [1, 2] }").unwrap();
         s
     }
 
+    type Records = Vec<(Vec<u8>, Vec<u8>)>;
+
     /// Every record of every tree, by tree name (meta's version records aside).
-    fn records(s: &Store) -> BTreeMap<String, Vec<(Vec<u8>, Vec<u8>)>> {
+    fn records(s: &Store) -> BTreeMap<String, Records> {
         s.tree_names()
             .into_iter()
             .map(|name| {
@@ -1409,7 +1415,7 @@ mod tests {
                     .collect();
                 (name, recs)
             })
-            .filter(|(_, recs): &(String, Vec<_>)| !recs.is_empty())
+            .filter(|(_, recs): &(String, Records)| !recs.is_empty())
             .collect()
     }
 
@@ -1425,18 +1431,31 @@ mod tests {
         assert_eq!(header["newswatch_export"], 1);
         assert_eq!(header["schema_version"], SCHEMA_VERSION);
         assert_eq!(stats.records as usize, lines.count());
-        assert!(text.contains(r#""key_hex":"ff00fe","value_hex":"c328""#), "{text}");
-        assert!(text.contains(r#""key":"spaced","value":{ "a" : [1, 2] }"#), "{text}");
+        assert!(
+            text.contains(r#""key_hex":"ff00fe","value_hex":"c328""#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#""key":"spaced","value":{ "a" : [1, 2] }"#),
+            "{text}"
+        );
 
         let dst = Store::open(b.path()).unwrap();
         let imported = dst.import(&mut out.as_slice()).unwrap();
         assert_eq!(imported.records, stats.records);
         assert!(!imported.migrated);
         let before = records(&src);
-        assert!(before.len() >= 12, "most trees hold records: {:?}", before.keys());
+        assert!(
+            before.len() >= 12,
+            "most trees hold records: {:?}",
+            before.keys()
+        );
         assert_eq!(records(&dst), before);
         // And the typed reads see the same store.
-        assert_eq!(dst.all_feed_states().unwrap(), src.all_feed_states().unwrap());
+        assert_eq!(
+            dst.all_feed_states().unwrap(),
+            src.all_feed_states().unwrap()
+        );
         assert_eq!(dst.claims_list(Some("kursk")).unwrap().len(), 2);
     }
 
@@ -1476,7 +1495,10 @@ mod tests {
         let dst = Store::open(b.path()).unwrap();
         dst.add_pending("x").unwrap();
         let err = dst.import(&mut out.as_slice()).unwrap_err();
-        assert!(format!("{err:#}").contains("already holds records"), "{err:#}");
+        assert!(
+            format!("{err:#}").contains("already holds records"),
+            "{err:#}"
+        );
         assert_eq!(dst.pending_ids().unwrap(), ["x"], "nothing written");
     }
 
@@ -1548,8 +1570,11 @@ mod tests {
             let copy = tempfile::tempdir().unwrap();
             std::fs::create_dir_all(copy.path().join("db")).unwrap();
             for f in ["conf", "db", STORE_MARKER] {
-                std::fs::copy(dir.path().join("db").join(f), copy.path().join("db").join(f))
-                    .unwrap();
+                std::fs::copy(
+                    dir.path().join("db").join(f),
+                    copy.path().join("db").join(f),
+                )
+                .unwrap();
             }
             let p = copy.path().join("db").join(file);
             let mut bytes = std::fs::read(&p).unwrap();

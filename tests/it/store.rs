@@ -95,7 +95,11 @@ fn an_export_imported_into_a_fresh_state_dir_gives_the_same_claims() {
     // A second import into the now filled state_dir is refused, and changes nothing.
     let refused = import_into(&s, &fresh, "backup.jsonl");
     assert_eq!(refused.code, 1, "{}", refused.stderr);
-    assert!(refused.stderr.contains("already holds"), "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("already holds"),
+        "{}",
+        refused.stderr
+    );
     assert_eq!(claims_with_state(&s, Some(&fresh)), before);
 }
 
@@ -140,8 +144,7 @@ fn while_the_daemon_runs_export_is_answered_and_import_refused() {
 
     let child = s.spawn(&["run"]);
     let start = Instant::now();
-    while !s.path("var/state/control.sock").exists() && start.elapsed() < Duration::from_secs(10)
-    {
+    while !s.path("var/state/control.sock").exists() && start.elapsed() < Duration::from_secs(10) {
         std::thread::sleep(Duration::from_millis(100));
     }
     let exported = s.run(&["export", "--output", "live.jsonl"]);
