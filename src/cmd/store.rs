@@ -17,9 +17,13 @@ pub fn export(config: &Config, output: Option<&Path>) -> Result<ExitCode> {
     let Some(path) = output else {
         let stdout = std::io::stdout();
         let mut out = BufWriter::new(stdout.lock());
-        write_export(config, &mut out)?;
-        out.flush().context("writing the export to stdout")?;
-        return Ok(ExitCode::SUCCESS);
+        let written = write_export(config, &mut out)
+            .and_then(|_| out.flush().context("writing the export to stdout"));
+        // `newswatch export | head` is a reader that stopped early, not a failure.
+        return match written {
+            Err(e) if !is_broken_pipe(&e) => Err(e),
+            _ => Ok(ExitCode::SUCCESS),
+        };
     };
     let partial = partial_path(path);
     let written = (|| -> Result<u64> {
@@ -46,6 +50,13 @@ pub fn export(config: &Config, output: Option<&Path>) -> Result<ExitCode> {
         .with_context(|| format!("renaming {} to {}", partial.display(), path.display()))?;
     eprintln!("exported {records} records to {}", path.display());
     Ok(ExitCode::SUCCESS)
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// `FILE.partial` beside `FILE`: the same file system, so the rename is atomic.
