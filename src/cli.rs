@@ -73,6 +73,18 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write the whole store as JSON lines (a backup `import` reads back), also while the daemon runs
+    Export {
+        /// Write to FILE (replaced only once the export is complete) [default: stdout]
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Load an export into an empty state_dir (the daemon stopped): the way back from a damaged store
+    Import {
+        /// The export to read, or - for stdin
+        #[arg(value_name = "FILE|-")]
+        file: PathBuf,
+    },
     /// The main article text of HTML pages (files or URLs)
     Extract {
         #[arg(long, value_enum, default_value_t = ExtractFormat::Text)]

@@ -1,5 +1,5 @@
 //! The daemon's control socket (`<state_dir>/control.sock`): sled lets one process open the
-//! store, so `newswatch claims` / `feeds` typed while the service runs ask the daemon.
+//! store, so `newswatch claims` / `feeds` / `export` typed while the service runs ask the daemon.
 //!
 //! Protocol: one JSON request line in, the command's output text back, then close.
 
@@ -19,8 +19,15 @@ use crate::store::Store;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "command", rename_all = "snake_case")]
 pub enum Request {
-    Claims { entity: Option<String>, json: bool },
-    Feeds { json: bool },
+    Claims {
+        entity: Option<String>,
+        json: bool,
+    },
+    Feeds {
+        json: bool,
+    },
+    /// The whole `newswatch export` as the answer's body.
+    Export,
 }
 
 pub fn socket_path(state_dir: &Path) -> PathBuf {
@@ -81,6 +88,12 @@ fn answer(store: &Store, config: &Config, line: &str) -> Result<String> {
             crate::cmd::render_claims(store, entity.as_deref(), json)
         }
         Request::Feeds { json } => crate::cmd::render_feeds(store, config, json),
+        Request::Export => {
+            let mut out = Vec::new();
+            store.export(&mut out)?;
+            // The export is JSON lines (binary keys and values are hex): always UTF-8.
+            String::from_utf8(out).context("the export is not UTF-8")
+        }
     }
 }
 

@@ -14,6 +14,7 @@ use crate::watchlist::{Diagnostic, WatchSet};
 mod cycle;
 mod query;
 mod seed;
+mod store;
 mod tools;
 
 pub use query::{render_claims, render_feeds};
@@ -53,6 +54,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Feeds { json } => {
             let config = load_config(&config_path)?;
             query::feeds(&config, json)
+        }
+        Command::Export { output } => {
+            let config = load_config(&config_path)?;
+            store::export(&config, output.as_deref())
+        }
+        Command::Import { file } => {
+            let config = load_config(&config_path)?;
+            store::import(&config, &file)
         }
         Command::Seed {
             dir,

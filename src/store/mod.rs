@@ -22,8 +22,15 @@
 //! The dedup trees hold about 3 KB per fingerprinted story (a 0.6 KB fingerprint with its
 //! URL, 64 band entries of ~30 bytes, the time entry) and ~0.2 KB per titled story, and
 //! only for [`DEDUP_RETENTION_DAYS`]: they stay bounded by the stories of that window.
+//!
+//! Backups: [`Store::export`] writes every tree as JSON lines (format below, at
+//! [`EXPORT_FORMAT`]) and [`Store::import`] reads them back into an empty store. sled can
+//! be left damaged by a killed container; an open that finds damage says so and points at
+//! the export (see [`RECOVERY_HINT`]).
 
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
@@ -43,6 +50,137 @@ pub const DEDUP_RETENTION_DAYS: i64 = 14;
 /// Bumped when a stored type or key changes incompatibly; older stores are migrated at open
 /// (see `Store::migrate`). 2: claims keyed by subject|role|measure|unit|kind|period.
 pub const SCHEMA_VERSION: u64 = 2;
+
+/// The version of the export format (the `newswatch_export` field of its first line).
+///
+/// An export is UTF-8 JSON lines. The first line is the header,
+/// `{"newswatch_export": 1, "schema_version": N, "created_at": "<RFC 3339>"}`; each other
+/// line is one record, `{"tree": "<tree>", "key": …, "value": …}`, trees in name order and
+/// records in key order. A key that is UTF-8 is written as a JSON string under `key`; any
+/// other key is written as lower-case hex under `key_hex` instead. A value that is a JSON
+/// document (most are) is written as that JSON, byte for byte, under `value`; any other
+/// value (binary records, empty markers) as lower-case hex under `value_hex`.
+pub const EXPORT_FORMAT: u64 = 1;
+
+/// What to do about a damaged store; every error that finds damage ends with it.
+pub const RECOVERY_HINT: &str = "the store looks damaged (an unclean stop, a full disk or a \
+     killed container can do this): stop newswatch, move the state_dir's `db` folder aside, \
+     then run `newswatch import FILE` with your latest `newswatch export`; or start with an \
+     empty state_dir instead: the feeds' items are seen again, and those older than \
+     fetch.backfill_days are only marked seen, not mailed";
+
+/// A file in sled's folder written once the store has been opened (see `check_not_emptied`);
+/// it moves aside with the folder. sled itself only touches its own files there.
+const STORE_MARKER: &str = "newswatch-store";
+
+/// The meta key that offsets claim sequence numbers after an import (see `Store::import`).
+const ID_FLOOR_KEY: &str = "id_floor";
+
+/// What an export wrote.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ExportStats {
+    pub schema_version: u64,
+    /// Records per tree (trees with no record are listed with 0).
+    pub trees: BTreeMap<String, u64>,
+    pub records: u64,
+}
+
+/// What an import read.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ImportStats {
+    /// The schema version the export was written at.
+    pub from_schema_version: u64,
+    /// True when the records were migrated to [`SCHEMA_VERSION`] after loading.
+    pub migrated: bool,
+    pub trees: BTreeMap<String, u64>,
+    pub records: u64,
+}
+
+/// The first line of an export.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExportHeader {
+    newswatch_export: u64,
+    schema_version: u64,
+    created_at: DateTime<Utc>,
+}
+
+/// One record line as written (see [`EXPORT_FORMAT`]).
+#[derive(Serialize)]
+struct ExportLine<'a> {
+    tree: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key_hex: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<&'a serde_json::value::RawValue>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value_hex: Option<String>,
+}
+
+fn to_hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+fn from_hex(s: &str) -> Result<Vec<u8>> {
+    anyhow::ensure!(s.len() % 2 == 0, "odd number of hex digits");
+    (0..s.len())
+        .step_by(2)
+        .map(|i| {
+            s.get(i..i + 2)
+                .and_then(|d| u8::from_str_radix(d, 16).ok())
+                .with_context(|| format!("not hex at {i}"))
+        })
+        .collect()
+}
+
+/// The stored bytes as JSON text when they are exactly a JSON document (so that writing
+/// the text back gives the same bytes), else None.
+fn as_raw_json(bytes: &[u8]) -> Option<&serde_json::value::RawValue> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let raw: &serde_json::value::RawValue = serde_json::from_str(text).ok()?;
+    (raw.get() == text).then_some(raw)
+}
+
+/// Parse one record line into (tree, key, value).
+fn parse_line(line: &str) -> Result<(String, Vec<u8>, Vec<u8>)> {
+    use serde_json::value::RawValue;
+    let fields: HashMap<String, &RawValue> =
+        serde_json::from_str(line).context("not a JSON object")?;
+    if let Some(unknown) = fields
+        .keys()
+        .find(|k| !["tree", "key", "key_hex", "value", "value_hex"].contains(&k.as_str()))
+    {
+        anyhow::bail!("unknown field {unknown:?}");
+    }
+    let string = |name: &str| -> Result<Option<String>> {
+        fields
+            .get(name)
+            .map(|raw| {
+                serde_json::from_str::<String>(raw.get())
+                    .with_context(|| format!("{name} is not a string"))
+            })
+            .transpose()
+    };
+    let tree = string("tree")?.context("no tree")?;
+    let key = match (string("key")?, string("key_hex")?) {
+        (Some(k), None) => k.into_bytes(),
+        (None, Some(h)) => from_hex(&h).context("key_hex")?,
+        _ => anyhow::bail!("exactly one of key and key_hex is wanted"),
+    };
+    let value = match (fields.get("value"), string("value_hex")?) {
+        (Some(raw), None) => raw.get().as_bytes().to_vec(),
+        (None, Some(h)) => from_hex(&h).context("value_hex")?,
+        _ => anyhow::bail!("exactly one of value and value_hex is wanted"),
+    };
+    Ok((tree, key, value))
+}
 
 /// Per-feed state, kept across cycles: what `feeds` shows.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -161,6 +299,9 @@ pub struct Store {
     fp_sigs: sled::Tree,
     fp_bands: sled::Tree,
     fp_by_time: sled::Tree,
+    /// Added to sled's id generator for claim sequence numbers: an imported store starts a
+    /// fresh generator, and new claims must sort after (and never overwrite) imported ones.
+    id_floor: AtomicU64,
 }
 
 fn enc<T: Serialize>(v: &T) -> Result<Vec<u8>> {
@@ -168,7 +309,20 @@ fn enc<T: Serialize>(v: &T) -> Result<Vec<u8>> {
 }
 
 fn dec<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
-    serde_json::from_slice(bytes).context("decoding a stored value (is the store damaged?)")
+    serde_json::from_slice(bytes)
+        .with_context(|| format!("a stored value does not decode; {RECOVERY_HINT}"))
+}
+
+/// sled's errors that mean the files are damaged, not busy or missing.
+fn is_damage(e: &sled::Error) -> bool {
+    match e {
+        sled::Error::Corruption { .. } | sled::Error::ReportableBug(_) => true,
+        sled::Error::Io(io) => matches!(
+            io.kind(),
+            std::io::ErrorKind::InvalidData | std::io::ErrorKind::UnexpectedEof
+        ),
+        _ => false,
+    }
 }
 
 /// A fixed-width key part for a URL-like string: keys stay short whatever the URL.
@@ -184,6 +338,8 @@ impl Store {
             message,
         };
         std::fs::create_dir_all(dir).map_err(|e| other(e.to_string()))?;
+        let marker = dir.join("db").join(STORE_MARKER);
+        let had_store = marker.exists();
         let db = sled::Config::new()
             .path(dir.join("db"))
             // sled's default cache is 1 GiB; the daemon must stay small. 16 MiB: at 10,000
@@ -200,9 +356,15 @@ impl Store {
                 {
                     OpenError::Locked(dir.to_path_buf())
                 }
+                ref damage if is_damage(damage) => other(format!("{damage}; {RECOVERY_HINT}")),
                 other_err => other(other_err.to_string()),
             })?;
-        let tree = |name: &str| db.open_tree(name).map_err(|e| other(e.to_string()));
+        let tree = |name: &str| {
+            db.open_tree(name).map_err(|e| match is_damage(&e) {
+                true => other(format!("{e}; {RECOVERY_HINT}")),
+                false => other(e.to_string()),
+            })
+        };
         let store = Store {
             feeds: tree("feeds")?,
             feed_seen: tree("feed_seen")?,
@@ -218,14 +380,43 @@ impl Store {
             fp_bands: tree("fp_bands")?,
             fp_by_time: tree("fp_by_time")?,
             path: dir.to_path_buf(),
+            id_floor: AtomicU64::new(0),
             db,
         };
+        if had_store {
+            store
+                .check_not_emptied()
+                .map_err(|e| other(format!("{e:#}")))?;
+        }
         store.check_schema().map_err(|e| other(format!("{e:#}")))?;
+        store.load_id_floor().map_err(|e| other(format!("{e:#}")))?;
+        if !had_store {
+            // Flushed first: the marker must never exist for a store whose version record
+            // is not on disk yet, or a kill right now would read as damage at the next open.
+            store.flush().map_err(|e| other(format!("{e:#}")))?;
+            std::fs::write(
+                &marker,
+                "newswatch: this sled store has been opened before; see store/mod.rs\n",
+            )
+            .map_err(|e| other(format!("writing {}: {e}", marker.display())))?;
+        }
         Ok(store)
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// sled recovers a log damaged near its start by dropping what follows, so a damaged
+    /// store can open as an empty one. A store opened before always has its version
+    /// record: one without it (where the marker says a store was here) lost its records.
+    fn check_not_emptied(&self) -> Result<()> {
+        let meta = self.db.open_tree("meta")?;
+        anyhow::ensure!(
+            meta.contains_key("schema_version")?,
+            "the store opened with its records missing; {RECOVERY_HINT}"
+        );
+        Ok(())
     }
 
     fn check_schema(&self) -> Result<()> {
@@ -235,7 +426,10 @@ impl Store {
             None if self.claims.is_empty() && self.items.is_empty() => SCHEMA_VERSION,
             None => 1,
             Some(v) => {
-                let bytes: [u8; 8] = v.as_ref().try_into().context("schema_version is damaged")?;
+                let bytes: [u8; 8] = v
+                    .as_ref()
+                    .try_into()
+                    .with_context(|| format!("schema_version is damaged; {RECOVERY_HINT}"))?;
                 u64::from_be_bytes(bytes)
             }
         };
@@ -328,6 +522,213 @@ impl Store {
     pub fn flush(&self) -> Result<()> {
         self.db.flush().context("flushing the store")?;
         Ok(())
+    }
+
+    fn load_id_floor(&self) -> Result<()> {
+        let meta = self.db.open_tree("meta")?;
+        if let Some(v) = meta.get(ID_FLOOR_KEY)? {
+            let bytes: [u8; 8] = v
+                .as_ref()
+                .try_into()
+                .with_context(|| format!("{ID_FLOOR_KEY} is damaged; {RECOVERY_HINT}"))?;
+            self.id_floor
+                .store(u64::from_be_bytes(bytes), Ordering::Relaxed);
+        }
+        Ok(())
+    }
+
+    // ---- export and import ----
+
+    /// The trees an export covers, by name (sled's default tree included; it is empty).
+    fn tree_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .db
+            .tree_names()
+            .iter()
+            .map(|n| String::from_utf8_lossy(n).into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// Meta records that describe this database rather than its content: the header carries
+    /// the schema version, and the id floor is recomputed by an import.
+    fn is_local_meta(tree: &str, key: &[u8]) -> bool {
+        tree == "meta" && (key == b"schema_version" || key == ID_FLOOR_KEY.as_bytes())
+    }
+
+    /// Write every tree's records as JSON lines (the format is at [`EXPORT_FORMAT`]): each
+    /// tree is read once, in key order. Taken while the daemon runs, each record is
+    /// whole, but a cycle running at the same time may be caught half-written (as after a
+    /// crash, which the next cycle repairs).
+    pub fn export(&self, out: &mut dyn std::io::Write) -> Result<ExportStats> {
+        let header = ExportHeader {
+            newswatch_export: EXPORT_FORMAT,
+            schema_version: SCHEMA_VERSION,
+            created_at: Utc::now(),
+        };
+        let mut stats = ExportStats {
+            schema_version: SCHEMA_VERSION,
+            ..Default::default()
+        };
+        let mut line = serde_json::to_vec(&header)?;
+        line.push(b'\n');
+        out.write_all(&line).context("writing the export")?;
+        for name in self.tree_names() {
+            let tree = self.db.open_tree(&name)?;
+            let mut count = 0u64;
+            for r in tree.iter() {
+                let (k, v) = r.with_context(|| format!("reading tree {name}"))?;
+                if Self::is_local_meta(&name, &k) {
+                    continue;
+                }
+                let key = std::str::from_utf8(&k).ok();
+                let value = as_raw_json(&v);
+                let record = ExportLine {
+                    tree: &name,
+                    key,
+                    key_hex: key.is_none().then(|| to_hex(&k)),
+                    value,
+                    value_hex: value.is_none().then(|| to_hex(&v)),
+                };
+                line.clear();
+                serde_json::to_writer(&mut line, &record)?;
+                line.push(b'\n');
+                out.write_all(&line).context("writing the export")?;
+                count += 1;
+            }
+            stats.records += count;
+            stats.trees.insert(name, count);
+        }
+        out.flush().context("writing the export")?;
+        Ok(stats)
+    }
+
+    /// True when no tree holds a record (meta's own version records aside).
+    pub fn is_empty(&self) -> Result<bool> {
+        for name in self.tree_names() {
+            let tree = self.db.open_tree(&name)?;
+            for r in tree.iter().keys() {
+                if !Self::is_local_meta(&name, &r?) {
+                    return Ok(false);
+                }
+            }
+        }
+        Ok(true)
+    }
+
+    /// Load an export (see [`EXPORT_FORMAT`]) into this store, which must be empty, then
+    /// migrate it when it was written at an older schema version. A bad line fails the
+    /// whole import with its line number, and the store is left empty again.
+    pub fn import(&self, input: &mut dyn std::io::BufRead) -> Result<ImportStats> {
+        anyhow::ensure!(
+            self.is_empty()?,
+            "the store at {} already holds records; import only into an empty state_dir \
+             (move the old one aside first)",
+            self.path.display()
+        );
+        let mut text = String::new();
+        input.read_line(&mut text).context("line 1: reading")?;
+        let header: ExportHeader = serde_json::from_str(text.trim_end())
+            .map_err(|e| anyhow::anyhow!("line 1: not a newswatch export header ({e})"))?;
+        anyhow::ensure!(
+            header.newswatch_export == EXPORT_FORMAT,
+            "line 1: export format {} is not one this newswatch reads ({EXPORT_FORMAT})",
+            header.newswatch_export
+        );
+        anyhow::ensure!(
+            header.schema_version <= SCHEMA_VERSION,
+            "line 1: the export was written at schema {} by a newer newswatch (this one reads \
+             up to {SCHEMA_VERSION}); import it with that version",
+            header.schema_version
+        );
+        let mut stats = ImportStats {
+            from_schema_version: header.schema_version,
+            ..Default::default()
+        };
+        match self.load_records(input, &mut stats) {
+            Ok(max_seq) => {
+                let meta = self.db.open_tree("meta")?;
+                meta.insert(ID_FLOOR_KEY, &max_seq.saturating_add(1).to_be_bytes())?;
+                self.load_id_floor()?;
+                // Written before the migration: a migration stopped half-way runs again
+                // at the next open (every step is idempotent).
+                meta.insert("schema_version", &header.schema_version.to_be_bytes())?;
+                if header.schema_version < SCHEMA_VERSION {
+                    self.migrate(header.schema_version)?;
+                    stats.migrated = true;
+                }
+                meta.insert("schema_version", &SCHEMA_VERSION.to_be_bytes())?;
+                self.flush()?;
+                Ok(stats)
+            }
+            Err(e) => {
+                // Leave the store as empty as it was, so the import can simply be rerun.
+                for name in stats.trees.keys() {
+                    if let Ok(tree) = self.db.open_tree(name) {
+                        let _ = tree.clear();
+                    }
+                }
+                let _ = self.flush();
+                Err(e.context("nothing was imported"))
+            }
+        }
+    }
+
+    /// The record lines of an import; returns the highest claim sequence number seen.
+    fn load_records(
+        &self,
+        input: &mut dyn std::io::BufRead,
+        stats: &mut ImportStats,
+    ) -> Result<u64> {
+        let mut trees: HashMap<String, sled::Tree> = HashMap::new();
+        let mut max_seq = 0u64;
+        let mut text = String::new();
+        let mut number = 1usize;
+        loop {
+            text.clear();
+            number += 1;
+            let n = input
+                .read_line(&mut text)
+                .with_context(|| format!("line {number}: reading (is it UTF-8?)"))?;
+            if n == 0 {
+                break;
+            }
+            if text.trim().is_empty() {
+                continue;
+            }
+            let (name, key, value) = parse_line(text.trim_end_matches(['\n', '\r']))
+                .with_context(|| format!("line {number}"))?;
+            anyhow::ensure!(
+                !Self::is_local_meta(&name, &key),
+                "line {number}: meta's {} is not imported from a record",
+                String::from_utf8_lossy(&key)
+            );
+            // Claim keys end with their 8-byte sequence number (see `put_claim`).
+            if let Some(seq) = key
+                .len()
+                .checked_sub(8)
+                .and_then(|at| <[u8; 8]>::try_from(&key[at..]).ok())
+                .filter(|_| name == "claims")
+            {
+                max_seq = max_seq.max(u64::from_be_bytes(seq));
+            }
+            let tree = match trees.get(&name) {
+                Some(t) => t,
+                None => {
+                    let t = self
+                        .db
+                        .open_tree(&name)
+                        .with_context(|| format!("line {number}: opening tree {name}"))?;
+                    trees.entry(name.clone()).or_insert(t)
+                }
+            };
+            tree.insert(key, value)
+                .with_context(|| format!("line {number}: writing"))?;
+            *stats.trees.entry(name).or_default() += 1;
+            stats.records += 1;
+        }
+        Ok(max_seq)
     }
 
     // ---- feeds ----
@@ -640,7 +1041,10 @@ impl Store {
 
     /// Store a claim; returns its tree key.
     pub fn put_claim(&self, record: &ClaimRecord) -> Result<Vec<u8>> {
-        let seq = self.db.generate_id()?;
+        let seq = self
+            .db
+            .generate_id()?
+            .saturating_add(self.id_floor.load(Ordering::Relaxed));
         let mut key = Self::claim_prefix(&record.stored.claim.key());
         key.extend_from_slice(&seq.to_be_bytes());
         self.claims.insert(key.as_slice(), enc(record)?)?;
@@ -917,5 +1321,284 @@ mod tests {
             !hits.iter().any(|h| h.id == "id0"),
             "the oldest left the band"
         );
+    }
+
+    // ---- export and import ----
+
+    fn claim_record(subject: &str, value: f64) -> ClaimRecord {
+        use crate::model::{Claim, StoredClaim};
+        ClaimRecord {
+            stored: StoredClaim {
+                claim: Claim {
+                    subject: subject.into(),
+                    measure: "deployed".into(),
+                    unit: "troops".into(),
+                    value,
+                    quote: format!("some {value} troops were sent"),
+                    ..Default::default()
+                },
+                item_id: "i1".into(),
+                item_url: "https://a.example/1".into(),
+                source: "A".into(),
+                published: None,
+                first_seen: Utc::now(),
+                status: ClaimStatus::New,
+            },
+            entities: vec!["kursk".into()],
+            related: Vec::new(),
+            relations: Vec::new(),
+        }
+    }
+
+    /// A store with a record in most trees, binary keys and values among them.
+    fn populated(dir: &Path) -> Store {
+        use crate::transforms::fingerprint::fingerprint;
+        let s = Store::open(dir).unwrap();
+        let now = Utc::now();
+        s.put_feed_state(&FeedState {
+            url: "https://a.example/rss".into(),
+            name: Some("A".into()),
+            items_seen: 3,
+            ..Default::default()
+        })
+        .unwrap();
+        s.mark_feed_seen("https://a.example/rss", "u:https://a.example/1", now)
+            .unwrap();
+        s.index_story(&["u:https://a.example/1".into()], "i1")
+            .unwrap();
+        let k1 = s.put_claim(&claim_record("dprk-troops", 11000.0)).unwrap();
+        s.put_claim(&claim_record("dprk-troops", 12000.0)).unwrap();
+        s.put_item(&StoredItem {
+            id: "i1".into(),
+            title: "Troops sent to the Kursk front".into(),
+            claim_keys: vec![k1],
+            ..Default::default()
+        })
+        .unwrap();
+        s.add_pending("i1").unwrap();
+        s.mark_seed_doc("briefing.txt").unwrap();
+        let fp = fingerprint(&body(200)).unwrap();
+        s.index_fingerprint("i1", "https://a.example/1", &fp, Some("a title"), now)
+            .unwrap();
+        s.index_title(
+            "a title",
+            &TitleRecord {
+                id: "i1".into(),
+                url: "https://a.example/1".into(),
+                at: now,
+            },
+        )
+        .unwrap();
+        // Keys and values that are not UTF-8, and a JSON value with spacing of its own.
+        s.feed_seen
+            .insert([0xff, 0x00, 0xfe], &[0xc3, 0x28])
+            .unwrap();
+        s.seed_docs.insert("spaced", "{ \"a\" : [1, 2] }").unwrap();
+        s
+    }
+
+    type Records = Vec<(Vec<u8>, Vec<u8>)>;
+
+    /// Every record of every tree, by tree name (meta's version records aside).
+    fn records(s: &Store) -> BTreeMap<String, Records> {
+        s.tree_names()
+            .into_iter()
+            .map(|name| {
+                let tree = s.db.open_tree(&name).unwrap();
+                let recs = tree
+                    .iter()
+                    .map(|r| {
+                        let (k, v) = r.unwrap();
+                        (k.to_vec(), v.to_vec())
+                    })
+                    .filter(|(k, _)| !Store::is_local_meta(&name, k))
+                    .collect();
+                (name, recs)
+            })
+            .filter(|(_, recs): &(String, Records)| !recs.is_empty())
+            .collect()
+    }
+
+    #[test]
+    fn export_then_import_gives_the_same_records_in_every_tree() {
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let src = populated(a.path());
+        let mut out = Vec::new();
+        let stats = src.export(&mut out).unwrap();
+        let text = String::from_utf8(out.clone()).unwrap();
+        let mut lines = text.lines();
+        let header: serde_json::Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+        assert_eq!(header["newswatch_export"], 1);
+        assert_eq!(header["schema_version"], SCHEMA_VERSION);
+        assert_eq!(stats.records as usize, lines.count());
+        assert!(
+            text.contains(r#""key_hex":"ff00fe","value_hex":"c328""#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#""key":"spaced","value":{ "a" : [1, 2] }"#),
+            "{text}"
+        );
+
+        let dst = Store::open(b.path()).unwrap();
+        let imported = dst.import(&mut out.as_slice()).unwrap();
+        assert_eq!(imported.records, stats.records);
+        assert!(!imported.migrated);
+        let before = records(&src);
+        assert!(
+            before.len() >= 12,
+            "most trees hold records: {:?}",
+            before.keys()
+        );
+        assert_eq!(records(&dst), before);
+        // And the typed reads see the same store.
+        assert_eq!(
+            dst.all_feed_states().unwrap(),
+            src.all_feed_states().unwrap()
+        );
+        assert_eq!(dst.claims_list(Some("kursk")).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_claim_stored_after_an_import_is_the_newest_of_its_key() {
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let src = populated(a.path());
+        let mut out = Vec::new();
+        src.export(&mut out).unwrap();
+        drop(src);
+        let values = |s: &Store, key: &str| -> Vec<f64> {
+            let all = s.claims_for_key(key).unwrap();
+            all.iter().map(|(_, r)| r.stored.claim.value).collect()
+        };
+        let key = claim_record("dprk-troops", 0.0).stored.claim.key();
+        {
+            // A fresh store's id generator starts where the exported one started: without
+            // the floor this claim would overwrite the first imported one.
+            let dst = Store::open(b.path()).unwrap();
+            dst.import(&mut out.as_slice()).unwrap();
+            dst.put_claim(&claim_record("dprk-troops", 13000.0))
+                .unwrap();
+            assert_eq!(values(&dst, &key), [11000.0, 12000.0, 13000.0]);
+        }
+        // Reopened: the floor is read back from meta.
+        let dst = Store::open(b.path()).unwrap();
+        dst.put_claim(&claim_record("dprk-troops", 14000.0))
+            .unwrap();
+        assert_eq!(values(&dst, &key), [11000.0, 12000.0, 13000.0, 14000.0]);
+    }
+
+    #[test]
+    fn importing_into_a_store_that_holds_records_is_refused() {
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let mut out = Vec::new();
+        populated(a.path()).export(&mut out).unwrap();
+        let dst = Store::open(b.path()).unwrap();
+        dst.add_pending("x").unwrap();
+        let err = dst.import(&mut out.as_slice()).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("already holds records"),
+            "{err:#}"
+        );
+        assert_eq!(dst.pending_ids().unwrap(), ["x"], "nothing written");
+    }
+
+    #[test]
+    fn a_bad_line_is_named_by_its_number_and_nothing_is_kept() {
+        let header = format!(
+            r#"{{"newswatch_export":1,"schema_version":{SCHEMA_VERSION},"created_at":"2026-11-01T00:00:00Z"}}"#
+        );
+        let good = r#"{"tree":"pending","key":"i1","value_hex":""}"#;
+        let cases = [
+            (format!("{header}\n{good}\n{{\"tree\":\"pending\"\n"), "line 3"),
+            (format!("{header}\n{good}\n\n{{\"tree\":\"pending\",\"key\":\"i2\"}}\n"), "line 4"),
+            (format!("{header}\n{{\"tree\":\"pending\",\"key_hex\":\"zz\",\"value_hex\":\"\"}}\n"), "line 2"),
+            (format!("{header}\n{{\"tree\":\"meta\",\"key\":\"schema_version\",\"value_hex\":\"\"}}\n"), "line 2"),
+            ("{\"tree\":\"pending\",\"key\":\"i1\",\"value_hex\":\"\"}\n".to_string(), "line 1"),
+            (header.replace(&format!(":{SCHEMA_VERSION},"), ":99,") + "\n", "line 1"),
+        ];
+        for (text, want) in cases {
+            let dir = tempfile::tempdir().unwrap();
+            let s = Store::open(dir.path()).unwrap();
+            let err = s.import(&mut text.as_bytes()).unwrap_err();
+            let msg = format!("{err:#}");
+            assert!(msg.contains(want), "want {want:?} in {msg:?} for\n{text}");
+            assert!(s.is_empty().unwrap(), "left empty after: {msg}");
+        }
+    }
+
+    #[test]
+    fn an_export_at_an_older_schema_is_migrated_on_import() {
+        let claim = claim_record("dprk-troops", 11000.0);
+        let mut old_key = b"dprk-troops|deployed|troops\0".to_vec();
+        old_key.extend_from_slice(&7u64.to_be_bytes());
+        let line = serde_json::json!({
+            "tree": "claims",
+            "key": String::from_utf8(old_key).unwrap(),
+            "value": serde_json::to_value(&claim).unwrap(),
+        });
+        let text = format!(
+            "{{\"newswatch_export\":1,\"schema_version\":1,\"created_at\":\"2026-11-01T00:00:00Z\"}}\n{line}\n"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path()).unwrap();
+        let stats = s.import(&mut text.as_bytes()).unwrap();
+        assert!(stats.migrated);
+        assert_eq!(stats.from_schema_version, 1);
+        let moved = s.claims_for_key(&claim.stored.claim.key()).unwrap();
+        assert_eq!(moved.len(), 1, "re-keyed under the current key");
+        assert!(moved[0].0.ends_with(&7u64.to_be_bytes()), "sequence kept");
+    }
+
+    #[test]
+    fn a_value_that_does_not_decode_says_how_to_recover() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path()).unwrap();
+        s.items.insert("i1", "{\"id\": tru").unwrap();
+        let msg = format!("{:#}", s.item("i1").unwrap_err());
+        assert!(msg.contains("does not decode"), "{msg}");
+        assert!(msg.contains("newswatch import"), "{msg}");
+    }
+
+    /// A store whose files are damaged fails to open, saying what to do.
+    #[test]
+    fn a_damaged_store_fails_to_open_with_the_way_to_recover() {
+        let dir = tempfile::tempdir().unwrap();
+        populated(dir.path()).flush().unwrap();
+        // sled's config file is checksummed (sled reports Corruption); damage at the start
+        // of the log makes sled drop every record (the store would open empty).
+        for (file, from) in [("conf", 0usize), ("db", 0), ("db", 20)] {
+            let copy = tempfile::tempdir().unwrap();
+            std::fs::create_dir_all(copy.path().join("db")).unwrap();
+            for f in ["conf", "db", STORE_MARKER] {
+                std::fs::copy(
+                    dir.path().join("db").join(f),
+                    copy.path().join("db").join(f),
+                )
+                .unwrap();
+            }
+            let p = copy.path().join("db").join(file);
+            let mut bytes = std::fs::read(&p).unwrap();
+            for b in bytes.iter_mut().skip(from).step_by(3) {
+                *b ^= 0x5a;
+            }
+            std::fs::write(&p, bytes).unwrap();
+            match Store::open(copy.path()) {
+                Err(OpenError::Other { message, .. }) => {
+                    assert!(message.contains("newswatch import"), "{file}: {message}");
+                    assert!(message.contains("move the state_dir's `db` folder aside"));
+                }
+                Err(e) => panic!("{file}: expected damage, got {e}"),
+                Ok(_) => panic!("{file} at {from}: a damaged store opened"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_store_is_reopened_without_complaint() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(Store::open(dir.path()).unwrap());
+        drop(Store::open(dir.path()).unwrap());
+        let s = Store::open(dir.path()).unwrap();
+        assert!(s.is_empty().unwrap());
     }
 }

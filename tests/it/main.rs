@@ -8,6 +8,7 @@ mod discovery;
 mod fetch;
 mod mail;
 mod seed;
+mod store;
 mod support;
 mod tools;
 mod watchlist;

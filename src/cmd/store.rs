@@ -1,0 +1,133 @@
+//! `export` and `import`: the store as JSON lines and back, the way to recover a damaged one.
+
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result};
+
+use crate::config::Config;
+use crate::control::{self, Request};
+use crate::store::{OpenError, Store};
+
+/// Write the export to `output` (or stdout): read from the store, or asked of the daemon
+/// when it holds the store. A file is written beside its name and renamed when complete,
+/// so an interrupted export never leaves a truncated file that looks like a backup.
+pub fn export(config: &Config, output: Option<&Path>) -> Result<ExitCode> {
+    let Some(path) = output else {
+        let stdout = std::io::stdout();
+        let mut out = BufWriter::new(stdout.lock());
+        let written = write_export(config, &mut out)
+            .and_then(|_| out.flush().context("writing the export to stdout"));
+        // `newswatch export | head` is a reader that stopped early, not a failure.
+        return match written {
+            Err(e) if !is_broken_pipe(&e) => Err(e),
+            _ => Ok(ExitCode::SUCCESS),
+        };
+    };
+    let partial = partial_path(path);
+    let written = (|| -> Result<u64> {
+        let file = std::fs::File::create(&partial)
+            .with_context(|| format!("creating {}", partial.display()))?;
+        let mut out = BufWriter::new(file);
+        let records = write_export(config, &mut out)?;
+        let file = out
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .with_context(|| format!("writing {}", partial.display()))?;
+        file.sync_all()
+            .with_context(|| format!("writing {}", partial.display()))?;
+        Ok(records)
+    })();
+    let records = match written {
+        Ok(n) => n,
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            return Err(e);
+        }
+    };
+    std::fs::rename(&partial, path)
+        .with_context(|| format!("renaming {} to {}", partial.display(), path.display()))?;
+    eprintln!("exported {records} records to {}", path.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// `FILE.partial` beside `FILE`: the same file system, so the rename is atomic.
+fn partial_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".partial");
+    path.with_file_name(name)
+}
+
+/// The export into `out`; returns the number of records (lines after the header).
+fn write_export(config: &Config, out: &mut dyn Write) -> Result<u64> {
+    match Store::open(&config.state_dir) {
+        Ok(store) => Ok(store.export(out)?.records),
+        Err(OpenError::Locked(p)) => {
+            let body = control::ask(&config.state_dir, &Request::Export).map_err(|e| {
+                anyhow::anyhow!(
+                    "the store at {} is held by another newswatch process and its control \
+                     socket did not answer: {e:#}",
+                    p.display()
+                )
+            })?;
+            out.write_all(body.as_bytes())
+                .context("writing the export")?;
+            Ok(body.lines().count().saturating_sub(1) as u64)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Load an export (`-` for stdin) into the configured state_dir, which must hold no store
+/// yet (or an empty one) and must not be in use.
+pub fn import(config: &Config, file: &Path) -> Result<ExitCode> {
+    let dir = &config.state_dir;
+    let store = match Store::open(dir) {
+        Ok(s) => s,
+        Err(OpenError::Locked(p)) => anyhow::bail!(
+            "the store at {} is in use (is the service running?); stop it, move the state_dir \
+             aside or point state_dir at an empty folder, then import",
+            p.display()
+        ),
+        Err(e) => return Err(e.into()),
+    };
+    if !store.is_empty()? {
+        anyhow::bail!(
+            "the state_dir {} already holds a store; import only fills an empty one: move the \
+             folder aside (or set state_dir to a new folder) and run the import again",
+            dir.display()
+        );
+    }
+    let mut input: Box<dyn BufRead> = if file == Path::new("-") {
+        Box::new(BufReader::new(std::io::stdin().lock()))
+    } else {
+        let f = std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?;
+        Box::new(BufReader::new(f))
+    };
+    let stats = store
+        .import(&mut input)
+        .with_context(|| format!("importing {}", file.display()))?;
+    println!(
+        "imported {} records into {}{}",
+        stats.records,
+        dir.display(),
+        if stats.migrated {
+            format!(
+                " (migrated from schema {} to {})",
+                stats.from_schema_version,
+                crate::store::SCHEMA_VERSION
+            )
+        } else {
+            String::new()
+        }
+    );
+    Ok(ExitCode::SUCCESS)
+}
