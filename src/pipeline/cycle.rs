@@ -292,6 +292,14 @@ async fn process_feed(
     let backfill_cutoff = now - Duration::days(i64::from(ctx.config.fetch.backfill_days));
     let full_text = feed.full_text.unwrap_or(ctx.config.fetch.full_text);
 
+    let seen = match ctx.store.seen_set(&feed.url) {
+        Ok(s) => s,
+        Err(e) => {
+            out.result = Err(format!("store: {e:#}"));
+            return out;
+        }
+    };
+    let mut this_doc = std::collections::HashSet::new();
     let mut entries = Vec::new();
     for mut item in parsed.items {
         if item.feed_url.is_empty() {
@@ -302,13 +310,9 @@ async fn process_feed(
         }
         let keys = ItemKeys::new(item.url.as_deref(), item.guid.as_deref());
         let key = entry_key(&item, &keys);
-        match ctx.store.feed_has_seen(&feed.url, &key) {
-            Ok(true) => continue,
-            Ok(false) => {}
-            Err(e) => {
-                warn!(feed = %feed.url, error = %format!("{e:#}"), "store read failed");
-                continue;
-            }
+        // Carried before, or twice in this very document: not new.
+        if seen.contains(&key) || !this_doc.insert(key.clone()) {
+            continue;
         }
         let backfill_only = first_poll && item.published.is_some_and(|p| p < backfill_cutoff);
         let mut entry = Entry {
@@ -511,9 +515,10 @@ fn consume(
     if let Some(d) = outcome.discovered_url {
         state.discovered_url = Some(d);
     }
+    let mut seen = store.seen_set(&outcome.url)?;
     for entry in entries {
         state.items_seen += 1;
-        let (feed_url, key) = (outcome.url.clone(), entry.entry_key.clone());
+        let key = entry.entry_key.clone();
         if entry.backfill_only {
             fr.items_backfilled += 1;
             // Known from now on, so a later copy elsewhere is a duplicate, not news.
@@ -524,9 +529,11 @@ fn consume(
             fr.items_new += 1;
             store_entry(ctx, watch, &source, entry, now, report)?;
         }
-        // Marked seen only once stored: a stop between the two re-reads it, never loses it.
-        store.mark_feed_seen(&feed_url, &key, now)?;
+        seen.insert(&key);
     }
+    // Written once its entries are stored: a stop before this re-reads them next cycle,
+    // where the URL/guid tier knows them (reported at worst as copies, never lost).
+    store.put_seen_set(&outcome.url, &mut seen, outcome.items_total)?;
     state.last_success = Some(now);
     state.consecutive_failures = 0;
     state.failing_since = None;

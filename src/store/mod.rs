@@ -4,7 +4,9 @@
 //! Trees:
 //! - `meta`: `schema_version`.
 //! - `feeds`: feed URL → [`FeedState`].
-//! - `feed_seen`: `feed-id \0 entry-key` → first-seen time; "did this feed carry it before".
+//! - `seen_sets`: feed id → the hashes of the entries that feed carried ([`SeenSet`]): one
+//!   read and one write per feed and cycle, whatever the feed's length.
+//! - `feed_seen`: schema 1–2's per-entry form of the same; folded into `seen_sets` at open.
 //! - `story_index`: `u:<canonical url>` / `g:<guid>` → item id of the first copy.
 //! - `items`: item id → [`StoredItem`] (stories that matched a watchlist).
 //! - `pending`: item id → () (stories waiting for a digest).
@@ -35,6 +37,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use sha2::Digest as _;
 
 use crate::fetch::Validators;
 use crate::model::{ClaimStatus, StoredClaim};
@@ -49,7 +52,76 @@ pub const DEDUP_RETENTION_DAYS: i64 = 14;
 
 /// Bumped when a stored type or key changes incompatibly; older stores are migrated at open
 /// (see `Store::migrate`). 2: claims keyed by subject|role|measure|unit|kind|period.
-pub const SCHEMA_VERSION: u64 = 2;
+/// 3: what a feed carried kept as one set per feed (`seen_sets`) instead of a key per entry.
+pub const SCHEMA_VERSION: u64 = 3;
+
+/// A feed's seen set keeps at least this many entries (and 10 × the feed's length), so an
+/// entry falls out of it only long after it left the feed.
+pub const SEEN_PER_FEED_MIN: usize = 2000;
+
+/// The hash a seen set keeps for an entry key (the first 8 bytes of its SHA-256, the same
+/// bytes `stable_id` prints first, so schema-2 keys fold into it).
+pub fn entry_hash(entry_key: &str) -> u64 {
+    let digest = sha2::Sha256::digest(entry_key.as_bytes());
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&digest[..8]);
+    u64::from_be_bytes(b)
+}
+
+/// The entries one feed carried before, oldest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SeenSet {
+    order: Vec<u64>,
+    index: std::collections::HashSet<u64>,
+}
+
+impl SeenSet {
+    pub fn contains(&self, entry_key: &str) -> bool {
+        self.index.contains(&entry_hash(entry_key))
+    }
+
+    pub fn insert(&mut self, entry_key: &str) {
+        self.insert_hash(entry_hash(entry_key));
+    }
+
+    fn insert_hash(&mut self, h: u64) {
+        if self.index.insert(h) {
+            self.order.push(h);
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// Forget the oldest entries beyond `max`.
+    fn cap(&mut self, max: usize) {
+        if self.order.len() > max {
+            let drop = self.order.len() - max;
+            for h in self.order.drain(..drop) {
+                self.index.remove(&h);
+            }
+        }
+    }
+
+    fn to_bytes(&self) -> Vec<u8> {
+        self.order.iter().flat_map(|h| h.to_be_bytes()).collect()
+    }
+
+    fn from_bytes(bytes: &[u8]) -> SeenSet {
+        let mut set = SeenSet::default();
+        for chunk in bytes.chunks_exact(8) {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(chunk);
+            set.insert_hash(u64::from_be_bytes(b));
+        }
+        set
+    }
+}
 
 /// The version of the export format (the `newswatch_export` field of its first line).
 ///
@@ -288,6 +360,7 @@ pub struct Store {
     path: PathBuf,
     feeds: sled::Tree,
     feed_seen: sled::Tree,
+    seen_sets: sled::Tree,
     story_index: sled::Tree,
     items: sled::Tree,
     pending: sled::Tree,
@@ -368,6 +441,7 @@ impl Store {
         let store = Store {
             feeds: tree("feeds")?,
             feed_seen: tree("feed_seen")?,
+            seen_sets: tree("seen_sets")?,
             story_index: tree("story_index")?,
             items: tree("items")?,
             pending: tree("pending")?,
@@ -452,6 +526,12 @@ impl Store {
         if from < 2 {
             let moved = self.reindex_claims().context("re-keying stored claims")?;
             tracing::info!(claims = moved, "claims re-keyed");
+        }
+        if from < 3 {
+            let feeds = self
+                .fold_feed_seen()
+                .context("folding seen entries into sets")?;
+            tracing::info!(feeds, "seen entries folded into one set per feed");
         }
         self.db.flush()?;
         Ok(())
@@ -749,26 +829,54 @@ impl Store {
 
     // ---- seen entries and the story index ----
 
-    fn seen_key(feed_url: &str, entry_key: &str) -> Vec<u8> {
-        let mut k = hkey(feed_url).into_bytes();
-        k.push(0);
-        k.extend_from_slice(hkey(entry_key).as_bytes());
-        k
-    }
-
-    /// Did this feed carry this entry before?
-    pub fn feed_has_seen(&self, feed_url: &str, entry_key: &str) -> Result<bool> {
+    /// What this feed carried before (empty for a feed never polled).
+    pub fn seen_set(&self, feed_url: &str) -> Result<SeenSet> {
         Ok(self
-            .feed_seen
-            .contains_key(Self::seen_key(feed_url, entry_key))?)
+            .seen_sets
+            .get(hkey(feed_url).as_bytes())?
+            .map(|v| SeenSet::from_bytes(&v))
+            .unwrap_or_default())
     }
 
-    pub fn mark_feed_seen(&self, feed_url: &str, entry_key: &str, at: DateTime<Utc>) -> Result<()> {
-        self.feed_seen.insert(
-            Self::seen_key(feed_url, entry_key),
-            at.timestamp().to_be_bytes().to_vec(),
-        )?;
+    /// Write a feed's seen set, capped to `max(SEEN_PER_FEED_MIN, 10 × feed_len)` entries.
+    pub fn put_seen_set(&self, feed_url: &str, set: &mut SeenSet, feed_len: usize) -> Result<()> {
+        set.cap(SEEN_PER_FEED_MIN.max(feed_len.saturating_mul(10)));
+        self.seen_sets
+            .insert(hkey(feed_url).as_bytes(), set.to_bytes())?;
         Ok(())
+    }
+
+    /// Schema 2 → 3: `feed-id \0 entry-id` keys become one set per feed id. Idempotent:
+    /// sets are merged into, and the old tree is cleared only once all are written.
+    fn fold_feed_seen(&self) -> Result<usize> {
+        let mut sets: std::collections::BTreeMap<Vec<u8>, SeenSet> = Default::default();
+        for k in self.feed_seen.iter().keys() {
+            let k = k?;
+            let Some(split) = k.iter().position(|&b| b == 0) else {
+                continue;
+            };
+            let (feed, entry) = (&k[..split], &k[split + 1..]);
+            let Some(hex) = entry.get(..16).and_then(|h| std::str::from_utf8(h).ok()) else {
+                continue;
+            };
+            let Ok(h) = u64::from_str_radix(hex, 16) else {
+                continue;
+            };
+            sets.entry(feed.to_vec()).or_default().insert_hash(h);
+        }
+        let n = sets.len();
+        for (feed, mut set) in sets {
+            if let Some(old) = self.seen_sets.get(&feed)? {
+                let mut merged = SeenSet::from_bytes(&old);
+                for h in set.order.drain(..) {
+                    merged.insert_hash(h);
+                }
+                set = merged;
+            }
+            self.seen_sets.insert(feed, set.to_bytes())?;
+        }
+        self.feed_seen.clear()?;
+        Ok(n)
     }
 
     /// The id of the first copy known under any of these keys (`u:…`, `g:…`).
@@ -1207,6 +1315,52 @@ mod tests {
     }
 
     #[test]
+    fn a_seen_set_keeps_the_newest_entries_within_its_cap() {
+        let mut set = SeenSet::default();
+        for i in 0..(SEEN_PER_FEED_MIN + 5) {
+            set.insert(&format!("g:{i}"));
+        }
+        set.insert("g:0");
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path()).unwrap();
+        s.put_seen_set("https://a/rss", &mut set, 30).unwrap();
+        let back = s.seen_set("https://a/rss").unwrap();
+        assert_eq!(back.len(), SEEN_PER_FEED_MIN);
+        assert!(
+            !back.contains("g:0") && !back.contains("g:4"),
+            "the oldest went first"
+        );
+        assert!(back.contains("g:5") && back.contains(&format!("g:{}", SEEN_PER_FEED_MIN + 4)));
+    }
+
+    #[test]
+    fn a_schema_2_store_folds_its_seen_entries_into_sets() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let s = Store::open(dir.path()).unwrap();
+            // Schema 2's form: `feed-id \0 entry-id` per entry.
+            for (feed, entry) in [
+                ("https://a/rss", "g:1"),
+                ("https://a/rss", "g:2"),
+                ("https://b/rss", "g:1"),
+            ] {
+                let mut k = hkey(feed).into_bytes();
+                k.push(0);
+                k.extend_from_slice(hkey(entry).as_bytes());
+                s.feed_seen.insert(k, &[]).unwrap();
+            }
+            let meta = s.db.open_tree("meta").unwrap();
+            meta.insert("schema_version", &2u64.to_be_bytes()).unwrap();
+            s.flush().unwrap();
+        }
+        let s = Store::open(dir.path()).unwrap();
+        let a = s.seen_set("https://a/rss").unwrap();
+        assert!(a.contains("g:1") && a.contains("g:2") && !a.contains("g:3"));
+        assert!(s.seen_set("https://b/rss").unwrap().contains("g:1"));
+        assert!(s.feed_seen.is_empty(), "the old form is gone");
+    }
+
+    #[test]
     fn second_open_is_refused_as_locked() {
         let dir = tempfile::tempdir().unwrap();
         let _a = Store::open(dir.path()).unwrap();
@@ -1220,18 +1374,24 @@ mod tests {
     #[test]
     fn seen_entries_and_story_index_survive_reopen() {
         let dir = tempfile::tempdir().unwrap();
-        let now = Utc::now();
         {
             let s = Store::open(dir.path()).unwrap();
-            s.mark_feed_seen("https://a/rss", "u:https://a/1", now)
-                .unwrap();
+            let mut seen = s.seen_set("https://a/rss").unwrap();
+            seen.insert("u:https://a/1");
+            s.put_seen_set("https://a/rss", &mut seen, 30).unwrap();
             s.index_story(&["u:https://a/1".into()], "id1").unwrap();
             s.index_story(&["u:https://a/1".into()], "id2").unwrap();
             s.flush().unwrap();
         }
         let s = Store::open(dir.path()).unwrap();
-        assert!(s.feed_has_seen("https://a/rss", "u:https://a/1").unwrap());
-        assert!(!s.feed_has_seen("https://b/rss", "u:https://a/1").unwrap());
+        assert!(s
+            .seen_set("https://a/rss")
+            .unwrap()
+            .contains("u:https://a/1"));
+        assert!(!s
+            .seen_set("https://b/rss")
+            .unwrap()
+            .contains("u:https://a/1"));
         assert_eq!(
             s.story_for(&["u:https://a/1".into()]).unwrap().as_deref(),
             Some("id1")
@@ -1362,7 +1522,9 @@ mod tests {
             ..Default::default()
         })
         .unwrap();
-        s.mark_feed_seen("https://a.example/rss", "u:https://a.example/1", now)
+        let mut seen = s.seen_set("https://a.example/rss").unwrap();
+        seen.insert("u:https://a.example/1");
+        s.put_seen_set("https://a.example/rss", &mut seen, 1)
             .unwrap();
         s.index_story(&["u:https://a.example/1".into()], "i1")
             .unwrap();
