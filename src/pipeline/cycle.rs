@@ -690,13 +690,16 @@ fn store_entry(
         // The copy's claims are not stored: a syndicated copy never corroborates itself.
         return Ok(());
     }
-    store.index_story(&ikeys, &id)?;
     if entry.watchlists.is_empty() {
-        // Known by URL and guid only: see where the fingerprint is computed.
+        // A story no watchlist wants enters no dedup tier: its feed's seen set already keeps
+        // it from being new again there, and indexing every story of every feed (two keys
+        // each) would be most of a large cycle's store writes. A later copy that does match
+        // is then a story of its own — the same trade as the fingerprint tier's.
         return Ok(());
     }
-    // A matched story enters the title and fingerprint tiers, so a later copy under another
-    // URL is recognised.
+    // A matched story enters every dedup tier, so a later copy under the same URL or guid,
+    // the same title or the same text is recognised.
+    store.index_story(&ikeys, &id)?;
     if let Some(tk) = &title_key {
         store.index_title(
             tk,
