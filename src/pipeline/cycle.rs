@@ -1,7 +1,7 @@
 //! The poll cycle: a task per feed (fetch → parse → full text → match → claims), one
 //! consumer that dedups and stores in order, and the cycle report.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use anyhow::Result;
@@ -410,10 +410,9 @@ pub async fn poll(ctx: &Arc<Context>, watch: Arc<WatchSet>) -> Result<CycleRepor
         })
     };
     let mut feed_reports = BTreeMap::new();
-    let mut seen_this_cycle = HashSet::new();
     while let Some(outcome) = rx.recv().await {
         let url = outcome.url.clone();
-        match consume(ctx, &watch, outcome, &mut report, &mut seen_this_cycle) {
+        match consume(ctx, outcome, &mut report) {
             Ok(fr) => {
                 feed_reports.insert(url, fr);
             }
@@ -454,13 +453,7 @@ pub async fn poll(ctx: &Arc<Context>, watch: Arc<WatchSet>) -> Result<CycleRepor
 }
 
 /// Store one feed's outcome (sequential: dedup sees every earlier entry of the cycle).
-fn consume(
-    ctx: &Context,
-    watch: &WatchSet,
-    outcome: FeedOutcome,
-    report: &mut CycleReport,
-    _seen: &mut HashSet<String>,
-) -> Result<FeedReport> {
+fn consume(ctx: &Context, outcome: FeedOutcome, report: &mut CycleReport) -> Result<FeedReport> {
     let store = &ctx.store;
     let now = Utc::now();
     // The title and fingerprint tiers forget stories older than their window.
@@ -527,7 +520,7 @@ fn consume(
             }
         } else {
             fr.items_new += 1;
-            store_entry(ctx, watch, &source, entry, now, report)?;
+            store_entry(ctx, &source, entry, now, report)?;
         }
         seen.insert(&key);
     }
@@ -615,7 +608,6 @@ fn first_copy(
 /// Dedup one new entry against every story known, store it if it matched, read its claims.
 fn store_entry(
     ctx: &Context,
-    watch: &WatchSet,
     source: &str,
     entry: Entry,
     now: DateTime<Utc>,
@@ -737,7 +729,6 @@ fn store_entry(
     }
     store.put_item(&stored)?;
     store.add_pending(&id)?;
-    let _ = watch;
     report.items.push(ItemReport {
         id,
         url,
