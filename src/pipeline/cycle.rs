@@ -556,6 +556,9 @@ struct FirstCopy {
 
 /// The dedup tiers, cheapest first: canonical URL or guid, the normalised title within its
 /// window, the body fingerprint. Every read is by key.
+/// `FirstCopy::tier` of a story this very feed entry already stored.
+const ALREADY_STORED: &str = "already stored";
+
 fn first_copy(
     store: &Store,
     ikeys: &[String],
@@ -565,11 +568,28 @@ fn first_copy(
     entry: &Entry,
 ) -> Result<Option<FirstCopy>> {
     if let Some(first) = store.story_for(ikeys)? {
-        return Ok(Some(FirstCopy {
-            id: first,
-            url: None,
-            tier: "url",
-        }));
+        // Its own id: this story was indexed by a cycle that stopped before the feed's seen
+        // set was written. It is a copy only of what another feed stored under that URL.
+        let own = if first == id { store.item(id)? } else { None };
+        match own {
+            // Fully stored then (the item is written last): nothing to do again.
+            Some(it) if it.feed_url == entry.item.feed_url => {
+                return Ok(Some(FirstCopy {
+                    id: first,
+                    url: None,
+                    tier: ALREADY_STORED,
+                }))
+            }
+            // Indexed but not stored before the stop: store it now.
+            None if first == id => {}
+            _ => {
+                return Ok(Some(FirstCopy {
+                    id: first,
+                    url: None,
+                    tier: "url",
+                }))
+            }
+        }
     }
     if let Some(tk) = title_key {
         if let Some(rec) = store.title_story(tk)? {
@@ -630,7 +650,11 @@ fn store_entry(
 
     let title_key = dedup::title_tier_key(&entry.item.title);
     let appeared = entry.item.published.unwrap_or(now);
-    if let Some(first) = first_copy(store, &ikeys, &id, title_key.as_deref(), appeared, &entry)? {
+    let first = first_copy(store, &ikeys, &id, title_key.as_deref(), appeared, &entry)?;
+    if first.as_ref().is_some_and(|f| f.tier == ALREADY_STORED) {
+        return Ok(());
+    }
+    if let Some(first) = first {
         // Another copy of a story already known.
         let first_item = store.item(&first.id)?;
         let first_url = first_item
@@ -727,8 +751,10 @@ fn store_entry(
         report.claims.push(claim_report(store, &rec, &stored.url)?);
         stored.claim_keys.push(key);
     }
-    store.put_item(&stored)?;
+    // Pending before the item: a stop in between leaves a pending id without its item,
+    // which the digest skips and the next cycle stores again; never an item nobody mails.
     store.add_pending(&id)?;
+    store.put_item(&stored)?;
     report.items.push(ItemReport {
         id,
         url,

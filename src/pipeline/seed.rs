@@ -44,9 +44,9 @@ pub fn seed_document(
         .clone()
         .unwrap_or_else(|| format!("seed:{}", doc.name));
     let keys = ItemKeys::new(doc.url.as_deref(), Some(&key));
-    let id = keys
-        .id()
-        .unwrap_or_else(|| crate::transforms::dedup::stable_id(&key));
+    // Its own id (from the text), never the URL's: a story a feed already stored under the
+    // same URL keeps its record; the URL still points at whichever came first.
+    let id = crate::transforms::dedup::stable_id(&key);
     store.index_story(&index_keys(&keys), &id)?;
     let mut stored = StoredItem {
         id,
