@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 use serde::{Deserialize, Serialize};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
 
 use crate::config::Config;
 use crate::store::Store;
@@ -58,14 +58,24 @@ pub fn ask(state_dir: &Path, req: &Request) -> Result<String> {
 /// Serve requests until the task is dropped.
 pub async fn serve(listener: tokio::net::UnixListener, store: Arc<Store>, config: Arc<Config>) {
     loop {
-        let Ok((stream, _)) = listener.accept().await else {
-            continue;
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                // Out of descriptors, say: wait instead of spinning on the error.
+                tracing::warn!(error = %e, "control socket: accept failed");
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                continue;
+            }
         };
         let (store, config) = (store.clone(), config.clone());
         tokio::spawn(async move {
             let (read, mut write) = stream.into_split();
-            let mut lines = tokio::io::BufReader::new(read).lines();
-            let Ok(Some(line)) = lines.next_line().await else {
+            // A request is one short line, sent at once: a client that sends nothing (or
+            // an endless line) is dropped instead of holding a task for ever.
+            let mut lines = tokio::io::BufReader::new(read.take(64 * 1024)).lines();
+            let Ok(Ok(Some(line))) =
+                tokio::time::timeout(std::time::Duration::from_secs(5), lines.next_line()).await
+            else {
                 return;
             };
             let answer = tokio::task::spawn_blocking(move || answer(&store, &config, &line))

@@ -82,7 +82,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let config = load_config(&config_path)?;
             let watch = load_watchlists(&config.watchlists_dir)?;
             let store = open_store(&config)?;
-            runtime()?.block_on(crate::daemon::run(config, store, watch))?;
+            let rt = runtime()?;
+            let result = rt.block_on(crate::daemon::run(config, store, watch));
+            // The store is flushed by now; do not wait on stragglers past the 10 s promise.
+            rt.shutdown_timeout(std::time::Duration::from_secs(1));
+            result?;
             Ok(ExitCode::SUCCESS)
         }
     }

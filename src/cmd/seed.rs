@@ -346,6 +346,10 @@ fn seed_baseline_doc(
         out.push(pipeline::claim_report(store, &rec, &url)?);
         item.claim_keys.push(k);
     }
+    // Its URL, when the baseline knows one, makes a later feed copy a known story.
+    let keys = crate::transforms::dedup::ItemKeys::new(doc.url.as_deref(), None);
+    let url_keys: Vec<String> = keys.url.iter().map(|u| format!("u:{u}")).collect();
+    store.index_story(&url_keys, &item.id)?;
     store.put_item(&item)?;
     store.mark_seed_doc(&key)?;
     Ok(Some(out))

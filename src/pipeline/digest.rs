@@ -52,13 +52,19 @@ pub fn build_digests(
     ctx: &Context,
     watch: &WatchSet,
     now: DateTime<Utc>,
+    mode: DigestMode,
 ) -> Result<Vec<BuiltDigest>> {
     let store = &ctx.store;
-    let held: HashSet<String> = store
-        .queued_digests()?
-        .into_iter()
-        .flat_map(|d| d.item_ids)
-        .collect();
+    // Stories a queued digest holds are resent with it; a dry run shows every pending story.
+    let held: HashSet<String> = if mode == DigestMode::DryRun {
+        HashSet::new()
+    } else {
+        store
+            .queued_digests()?
+            .into_iter()
+            .flat_map(|d| d.item_ids)
+            .collect()
+    };
     let mut items = Vec::new();
     for id in store.pending_ids()? {
         if held.contains(&id) {
@@ -247,7 +253,7 @@ pub async fn digest(
     mode: DigestMode,
 ) -> Result<(Vec<DigestReport>, Vec<BuiltDigest>)> {
     let now = Utc::now();
-    let built = build_digests(ctx, watch, now)?;
+    let built = build_digests(ctx, watch, now, mode)?;
     if mode == DigestMode::DryRun {
         let reports = built
             .iter()
@@ -266,8 +272,9 @@ pub async fn digest(
     let mut reports = Vec::new();
     // Retries first: a digest keeps its Message-ID and content across attempts.
     let mut queue = ctx.store.queued_digests()?;
-    for (n, b) in built.iter().enumerate() {
-        let id = format!("{}-{}", now.format("%Y%m%dT%H%M%SZ"), n + 1);
+    for b in &built {
+        // Unique in the store even for two runs in one second or a clock stepped back.
+        let id = format!("{}-{}", now.format("%Y%m%dT%H%M%SZ"), ctx.store.next_id()?);
         let hash = crate::transforms::dedup::stable_id(&format!("{id}|{}", b.item_ids.join(",")));
         let record = DigestRecord {
             message_id: crate::sinks::mail::message_id_for(
@@ -317,8 +324,7 @@ pub async fn digest(
                 record.state = DigestState::Sent;
                 record.sent_at = Some(Utc::now());
                 record.last_error = None;
-                ctx.store.put_digest(&record)?;
-                ctx.store.remove_pending(&record.item_ids)?;
+                ctx.store.mark_digest_sent(&record)?;
                 info!(message_id = %record.message_id, items = record.item_ids.len(), "digest sent");
                 rep.status = "sent".into();
             }

@@ -1093,13 +1093,28 @@ impl Store {
             .collect()
     }
 
-    pub fn remove_pending(&self, ids: &[String]) -> Result<()> {
-        let mut batch = sled::Batch::default();
-        for id in ids {
-            batch.remove(id.as_bytes());
-        }
-        self.pending.apply_batch(batch)?;
+    /// Record a digest as sent and take its stories out of `pending`, atomically: a stop
+    /// can never leave a sent digest whose stories would be mailed again.
+    pub fn mark_digest_sent(&self, record: &DigestRecord) -> Result<()> {
+        use sled::Transactional as _;
+        let value = enc(record)?;
+        (&self.digests, &self.pending)
+            .transaction(|(digests, pending)| {
+                digests.insert(record.id.as_bytes(), value.as_slice())?;
+                for id in &record.item_ids {
+                    pending.remove(id.as_bytes())?;
+                }
+                Ok(())
+            })
+            .map_err(|e: sled::transaction::TransactionError<()>| {
+                anyhow::anyhow!("recording a sent digest: {e:?}")
+            })?;
         Ok(())
+    }
+
+    /// A fresh number, unique in this store (for digest ids).
+    pub fn next_id(&self) -> Result<u64> {
+        Ok(self.db.generate_id()?)
     }
 
     // ---- claims ----

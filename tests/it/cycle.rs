@@ -432,6 +432,9 @@ fn a_refused_digest_stays_queued_and_is_resent_with_the_same_message_id() {
     let first = w.s.run(&["once", "--json"]).success().json();
     assert_eq!(first["digest"]["status"], "queued", "{:#}", first["digest"]);
     let id = first["digest"]["message_id"].as_str().unwrap().to_string();
+    // A dry run still shows every pending story, the queued digest's included.
+    let dry = w.s.run(&["digest", "--dry-run"]).success();
+    assert!(dry.stdout.contains("Shoigu arrives"), "{}", dry.stdout);
     w.smtp.accept();
     let second = w.s.run(&["digest", "--json"]).success().json();
     assert_eq!(second["digest"]["status"], "sent", "{second:#}");
