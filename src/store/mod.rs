@@ -13,6 +13,7 @@
 //! - `claims`: `claim key \0 seq` → [`ClaimRecord`] (prefix = comparison key).
 //! - `claims_by_entity`: `entity \0 claim tree key` → ().
 //! - `digests`: digest id → [`DigestRecord`] (written before it is sent).
+//! - `queued`: digest id → () for the digests not yet accepted by the transport.
 //! - `seed_docs`: document key → () (what `seed` already recorded).
 //! - `title_index`: hash of the normalised title → [`TitleRecord`] (the title tier).
 //! - `fp_sigs`: item id → appearance time, URL and body fingerprint (the fingerprint tier).
@@ -53,7 +54,8 @@ pub const DEDUP_RETENTION_DAYS: i64 = 14;
 /// Bumped when a stored type or key changes incompatibly; older stores are migrated at open
 /// (see `Store::migrate`). 2: claims keyed by subject|role|measure|unit|kind|period.
 /// 3: what a feed carried kept as one set per feed (`seen_sets`) instead of a key per entry.
-pub const SCHEMA_VERSION: u64 = 3;
+/// 4: queued digests indexed (`queued`), so sent ones are never read again.
+pub const SCHEMA_VERSION: u64 = 4;
 
 /// A feed's seen set keeps at least this many entries (and 10 × the feed's length), so an
 /// entry falls out of it only long after it left the feed.
@@ -367,6 +369,7 @@ pub struct Store {
     claims: sled::Tree,
     claims_by_entity: sled::Tree,
     digests: sled::Tree,
+    queued: sled::Tree,
     seed_docs: sled::Tree,
     title_index: sled::Tree,
     fp_sigs: sled::Tree,
@@ -448,6 +451,7 @@ impl Store {
             claims: tree("claims")?,
             claims_by_entity: tree("claims_by_entity")?,
             digests: tree("digests")?,
+            queued: tree("queued")?,
             seed_docs: tree("seed_docs")?,
             title_index: tree("title_index")?,
             fp_sigs: tree("fp_sigs")?,
@@ -532,6 +536,12 @@ impl Store {
                 .fold_feed_seen()
                 .context("folding seen entries into sets")?;
             tracing::info!(feeds, "seen entries folded into one set per feed");
+        }
+        if from < 4 {
+            let n = self
+                .index_queued_digests()
+                .context("indexing queued digests")?;
+            tracing::info!(queued = n, "queued digests indexed");
         }
         self.db.flush()?;
         Ok(())
@@ -1098,9 +1108,10 @@ impl Store {
     pub fn mark_digest_sent(&self, record: &DigestRecord) -> Result<()> {
         use sled::Transactional as _;
         let value = enc(record)?;
-        (&self.digests, &self.pending)
-            .transaction(|(digests, pending)| {
+        (&self.digests, &self.pending, &self.queued)
+            .transaction(|(digests, pending, queued)| {
                 digests.insert(record.id.as_bytes(), value.as_slice())?;
+                queued.remove(record.id.as_bytes())?;
                 for id in &record.item_ids {
                     pending.remove(id.as_bytes())?;
                 }
@@ -1212,19 +1223,51 @@ impl Store {
 
     pub fn put_digest(&self, d: &DigestRecord) -> Result<()> {
         self.digests.insert(d.id.as_bytes(), enc(d)?)?;
+        match d.state {
+            DigestState::Queued => self.queued.insert(d.id.as_bytes(), &[])?,
+            DigestState::Sent => self.queued.remove(d.id.as_bytes())?,
+        };
         Ok(())
     }
 
-    /// Digests written but not yet accepted by the transport, oldest first.
+    /// Digests written but not yet accepted by the transport, oldest first (read through
+    /// the `queued` index: sent digests are never read again).
     pub fn queued_digests(&self) -> Result<Vec<DigestRecord>> {
         let mut out = Vec::new();
-        for r in self.digests.iter().values() {
-            let d: DigestRecord = dec(&r?)?;
-            if d.state == DigestState::Queued {
-                out.push(d);
+        for k in self.queued.iter().keys() {
+            let k = k?;
+            match self.digests.get(&k)? {
+                Some(v) => {
+                    let d: DigestRecord = dec(&v)?;
+                    if d.state == DigestState::Queued {
+                        out.push(d);
+                    }
+                }
+                None => {
+                    self.queued.remove(&k)?;
+                }
             }
         }
+        out.sort_by(|a, b| {
+            a.created_at
+                .cmp(&b.created_at)
+                .then_with(|| a.id.cmp(&b.id))
+        });
         Ok(out)
+    }
+
+    /// Schema 3 → 4: index the digests still queued.
+    fn index_queued_digests(&self) -> Result<usize> {
+        let mut n = 0;
+        for r in self.digests.iter() {
+            let (k, v) = r?;
+            let d: DigestRecord = dec(&v)?;
+            if d.state == DigestState::Queued {
+                self.queued.insert(k, &[])?;
+                n += 1;
+            }
+        }
+        Ok(n)
     }
 
     // ---- seed documents ----
