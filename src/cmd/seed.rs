@@ -324,6 +324,14 @@ fn seed_baseline_doc(
     if store.seed_doc_recorded(&key)? {
         return Ok(None);
     }
+    if store
+        .item(&crate::transforms::dedup::stable_id(&key))?
+        .is_some()
+    {
+        // Stored by a run that stopped before the marker (the item is written last).
+        store.mark_seed_doc(&key)?;
+        return Ok(None);
+    }
     let url = doc
         .url
         .clone()

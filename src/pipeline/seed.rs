@@ -47,6 +47,12 @@ pub fn seed_document(
     // Its own id (from the text), never the URL's: a story a feed already stored under the
     // same URL keeps its record; the URL still points at whichever came first.
     let id = crate::transforms::dedup::stable_id(&key);
+    if store.item(&id)?.is_some() {
+        // Stored (its item is written after its claims) by a run that stopped before the
+        // document's marker: only the marker is missing.
+        store.mark_seed_doc(&key)?;
+        return Ok(None);
+    }
     store.index_story(&index_keys(&keys), &id)?;
     let mut stored = StoredItem {
         id,
