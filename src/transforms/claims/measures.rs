@@ -384,22 +384,23 @@ pub fn group_of(
     }
 }
 
+/// Lower-case markers of North Korea in English, French and Russian.
+pub const DPRK_MARKERS: &[&str] = &[
+    "north korea",
+    "dprk",
+    "pyongyang",
+    "кндр",
+    "северокоре",
+    "пхеньян",
+    "corée du nord",
+    "nord-coré",
+    "rpdc",
+];
+
 /// The nationality a noun phrase or a sentence names, as a subject prefix.
 pub fn nationality(s: &str) -> Option<&'static str> {
-    let dprk_direct = [
-        "north korea",
-        "north-korea",
-        "dprk",
-        "pyongyang",
-        "kim jong",
-        "кндр",
-        "северокоре",
-        "пхеньян",
-        "corée du nord",
-        "nord-coré",
-        "rpdc",
-    ];
-    if dprk_direct.iter().any(|w| s.contains(w)) {
+    let dprk_direct = DPRK_MARKERS.iter().chain(&["north-korea", "kim jong"]);
+    if dprk_direct.into_iter().any(|w| s.contains(w)) {
         return Some("dprk");
     }
     // "Korean" alone means the North here unless the South is named next to it.

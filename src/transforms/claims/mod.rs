@@ -525,20 +525,10 @@ fn clause_of(toks: &[Tok], i: usize) -> (usize, usize) {
 /// nationality of its own ("5,000 military engineers") is taken to be North Korean.
 fn document_nationality(text: &str) -> Option<&'static str> {
     let lower = text.to_lowercase();
-    let n: usize = [
-        "north korea",
-        "dprk",
-        "pyongyang",
-        "кндр",
-        "северокоре",
-        "пхеньян",
-        "corée du nord",
-        "nord-coré",
-        "rpdc",
-    ]
-    .iter()
-    .map(|m| lower.matches(m).count())
-    .sum();
+    let n: usize = measures::DPRK_MARKERS
+        .iter()
+        .map(|m| lower.matches(m).count())
+        .sum();
     (n >= 3).then_some("dprk")
 }
 
