@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::{load_watchlists, runtime, UsageError};
 use crate::cli::ExtractFormat;
 use crate::config::{Config, ConfigError};
-use crate::fetch::{FetchOutcome, FetchSettings, Fetcher};
+use crate::fetch::{FetchOutcome, FetchSettings, Fetcher, Reach};
 use crate::watchlist::WatchSet;
 
 pub fn check(config_path: &Path) -> Result<ExitCode> {
@@ -65,7 +65,7 @@ fn read_input(
         let Some(f) = fetcher.as_ref() else {
             anyhow::bail!("no HTTP client")
         };
-        match rt.block_on(f.fetch(input, None)) {
+        match rt.block_on(f.fetch(input, None, Reach::OPERATOR)) {
             Ok(FetchOutcome::Fetched(p)) => Ok((p.body, p.content_type, Some(p.final_url))),
             Ok(FetchOutcome::NotModified) => anyhow::bail!("not modified"),
             Err(e) => Err(anyhow::anyhow!("{e}")),

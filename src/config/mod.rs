@@ -227,6 +227,7 @@ const FETCH_KEYS: &[(&str, Shape)] = &[
     ("full_text", Shape::Leaf),
     ("backfill_days", Shape::Leaf),
     ("user_agent", Shape::Leaf),
+    ("internal_networks", Shape::Leaf),
 ];
 const SMTP_KEYS: &[(&str, Shape)] = &[
     ("host", Shape::Leaf),
@@ -928,8 +929,35 @@ impl<'a> Loader<'a> {
             Some(ua) => ua,
             None => default_user_agent(),
         };
+        let internal_networks = match get("fetch.internal_networks") {
+            None => crate::fetch::InternalNetworks::default(),
+            Some(v) => {
+                let mut nets = Vec::new();
+                for (i, text) in self
+                    .string_list("fetch.internal_networks", Some(v))
+                    .into_iter()
+                    .enumerate()
+                {
+                    // A bare address is a network of one.
+                    let parsed = text
+                        .parse::<ipnet::IpNet>()
+                        .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from));
+                    match parsed {
+                        Ok(net) => nets.push(net),
+                        Err(_) => self.error(
+                            &format!("fetch.internal_networks[{i}]"),
+                            format!(
+                                "{text:?} is not an address or a network such as \"10.0.0.0/8\""
+                            ),
+                        ),
+                    }
+                }
+                crate::fetch::InternalNetworks::new(nets)
+            }
+        };
         FetchConfig {
             settings: FetchSettings {
+                internal_networks,
                 timeout: Duration::from_secs(timeout),
                 connect_timeout: Duration::from_secs(connect),
                 max_body_bytes,

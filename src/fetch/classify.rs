@@ -11,6 +11,10 @@ use super::FetchError;
 pub(crate) enum RedirectRefused {
     TooMany(usize),
     Loop(String),
+    /// To a scheme other than http(s).
+    Scheme(String),
+    /// To an internal address the fetch may not reach.
+    Internal(String),
 }
 
 impl fmt::Display for RedirectRefused {
@@ -18,6 +22,8 @@ impl fmt::Display for RedirectRefused {
         match self {
             RedirectRefused::TooMany(max) => write!(f, "more than {max} redirects"),
             RedirectRefused::Loop(url) => write!(f, "redirect loop at {url}"),
+            RedirectRefused::Scheme(s) => write!(f, "redirect to a {s}:// URL"),
+            RedirectRefused::Internal(why) => write!(f, "redirect: {why}"),
         }
     }
 }
@@ -79,7 +85,15 @@ pub(crate) fn classify(
         return match refused {
             RedirectRefused::TooMany(max) => FetchError::TooManyRedirects(*max),
             RedirectRefused::Loop(url) => FetchError::RedirectLoop(url.clone()),
+            RedirectRefused::Scheme(s) => {
+                FetchError::Forbidden(format!("redirect to a {s}:// URL"))
+            }
+            RedirectRefused::Internal(why) => FetchError::Forbidden(format!("redirect: {why}")),
         };
+    }
+    // The guarded resolver refused every address of a name.
+    if let Some(blocked) = find::<super::guard::Blocked>(&links) {
+        return FetchError::Forbidden(blocked.to_string());
     }
     if err.is_redirect() {
         return FetchError::Other(format!("redirect: {}", innermost(&links)));

@@ -14,9 +14,12 @@ use tokio::io::AsyncReadExt;
 use tokio::sync::Semaphore;
 
 mod classify;
+mod guard;
 mod limits;
 
 use classify::{classify, RedirectRefused, Timeouts};
+use guard::{literal_internal, GuardedResolver, HostCache};
+pub use guard::{InternalNetworks, Reach, DEFAULT_INTERNAL_NETWORKS};
 use limits::HostLimits;
 
 /// At most this many redirects are followed for one fetch.
@@ -43,6 +46,8 @@ pub struct FetchSettings {
     pub concurrency: usize,
     pub per_host_concurrency: usize,
     pub user_agent: String,
+    /// The addresses only feeds configured on one may make newswatch reach.
+    pub internal_networks: InternalNetworks,
 }
 
 impl Default for FetchSettings {
@@ -54,6 +59,7 @@ impl Default for FetchSettings {
             concurrency: 32,
             per_host_concurrency: 2,
             user_agent: format!("newswatch/{}", env!("CARGO_PKG_VERSION")),
+            internal_networks: InternalNetworks::default(),
         }
     }
 }
@@ -126,6 +132,10 @@ pub enum FetchError {
     TooManyRedirects(usize),
     #[error("redirect loop at {0}")]
     RedirectLoop(String),
+    /// What a feed said points somewhere it may not go: a local file, an internal
+    /// address, a scheme other than http(s).
+    #[error("refused: {0}")]
+    Forbidden(String),
     /// A file:// URL that could not be read.
     #[error("file: {0}")]
     File(String),
@@ -160,6 +170,7 @@ impl FetchError {
             | FetchError::Tls(_)
             | FetchError::TooManyRedirects(_)
             | FetchError::RedirectLoop(_)
+            | FetchError::Forbidden(_)
             | FetchError::File(_) => false,
         }
     }
@@ -176,13 +187,19 @@ pub fn install_crypto_provider() {
     });
 }
 
-/// Fetches URLs for the whole process. Clones share the client, its pool and the limits.
+/// Fetches URLs for the whole process. Clones share the clients, their pools and the limits.
+///
+/// Two clients: `open` connects anywhere and serves what may reach internal addresses;
+/// `guarded` resolves names through [`GuardedResolver`] and refuses literal internal
+/// addresses at every redirect, for everything else (see [`Reach`]).
 #[derive(Clone)]
 pub struct Fetcher {
     settings: FetchSettings,
-    client: reqwest::Client,
+    open: reqwest::Client,
+    guarded: reqwest::Client,
     global: Arc<Semaphore>,
     hosts: Arc<HostLimits>,
+    host_cache: Arc<HostCache>,
 }
 
 impl std::fmt::Debug for Fetcher {
@@ -193,45 +210,78 @@ impl std::fmt::Debug for Fetcher {
     }
 }
 
+/// The redirect policy: at most [`MAX_REDIRECTS`] hops, no loops, `http(s)` only, and for
+/// the guarded client no literal internal address.
+fn redirect_policy(guard: Option<InternalNetworks>) -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(move |attempt| {
+        // `previous` starts with the URL first asked for, so it holds every hop so far.
+        if attempt.previous().len() > MAX_REDIRECTS {
+            return attempt.error(RedirectRefused::TooMany(MAX_REDIRECTS));
+        }
+        if attempt.previous().contains(attempt.url()) {
+            let url = attempt.url().to_string();
+            return attempt.error(RedirectRefused::Loop(url));
+        }
+        let scheme = attempt.url().scheme().to_string();
+        if scheme != "http" && scheme != "https" {
+            return attempt.error(RedirectRefused::Scheme(scheme));
+        }
+        if let Some(blocked) = guard
+            .as_ref()
+            .and_then(|nets| literal_internal(attempt.url(), nets))
+        {
+            return attempt.error(RedirectRefused::Internal(blocked.to_string()));
+        }
+        attempt.follow()
+    })
+}
+
 impl Fetcher {
     pub fn new(settings: &FetchSettings) -> anyhow::Result<Fetcher> {
         use anyhow::Context as _;
         install_crypto_provider();
-        let mut headers = HeaderMap::new();
-        headers.insert(header::ACCEPT, HeaderValue::from_static(ACCEPT));
-        let policy = reqwest::redirect::Policy::custom(|attempt| {
-            // `previous` starts with the URL first asked for, so it holds every hop so far.
-            if attempt.previous().len() > MAX_REDIRECTS {
-                attempt.error(RedirectRefused::TooMany(MAX_REDIRECTS))
-            } else if attempt.previous().contains(attempt.url()) {
-                let url = attempt.url().to_string();
-                attempt.error(RedirectRefused::Loop(url))
-            } else {
-                attempt.follow()
+        let build = |guard: Option<InternalNetworks>| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::ACCEPT, HeaderValue::from_static(ACCEPT));
+            let mut builder = reqwest::Client::builder()
+                .tls_backend_rustls()
+                .user_agent(settings.user_agent.as_str())
+                .default_headers(headers)
+                .gzip(true)
+                .brotli(true)
+                .deflate(true)
+                .redirect(redirect_policy(guard.clone()))
+                .connect_timeout(settings.connect_timeout)
+                .read_timeout(settings.read_idle_timeout())
+                // No client-wide `timeout`: `fetch` bounds the whole request itself, so the
+                // error can name which limit fired.
+                .pool_idle_timeout(POOL_IDLE_TIMEOUT)
+                .pool_max_idle_per_host(POOL_MAX_IDLE_PER_HOST.min(settings.per_host_concurrency));
+            if let Some(internal) = guard {
+                // A proxy would resolve names itself, out of the guard's sight.
+                builder = builder
+                    .no_proxy()
+                    .dns_resolver(Arc::new(GuardedResolver { internal }));
             }
-        });
-        let client = reqwest::Client::builder()
-            .tls_backend_rustls()
-            .user_agent(settings.user_agent.as_str())
-            .default_headers(headers)
-            .gzip(true)
-            .brotli(true)
-            .deflate(true)
-            .redirect(policy)
-            .connect_timeout(settings.connect_timeout)
-            .read_timeout(settings.read_idle_timeout())
-            // No client-wide `timeout`: `fetch` bounds the whole request itself, so the
-            // error can name which limit fired.
-            .pool_idle_timeout(POOL_IDLE_TIMEOUT)
-            .pool_max_idle_per_host(POOL_MAX_IDLE_PER_HOST.min(settings.per_host_concurrency))
-            .build()
-            .context("building the HTTP client")?;
+            builder.build().context("building the HTTP client")
+        };
         Ok(Fetcher {
             settings: settings.clone(),
-            client,
+            open: build(None)?,
+            guarded: build(Some(settings.internal_networks.clone()))?,
             global: Arc::new(Semaphore::new(settings.concurrency.max(1))),
             hosts: Arc::new(HostLimits::new(settings.per_host_concurrency)),
+            host_cache: Arc::new(HostCache::default()),
         })
+    }
+
+    /// Whether a configured feed URL is on an internal address (a `file://` feed is): what
+    /// the feed says may then reach internal addresses too. Names are resolved (and the
+    /// answer kept for ten minutes).
+    pub async fn feed_is_internal(&self, url: &str) -> bool {
+        self.host_cache
+            .is_internal(url, &self.settings.internal_networks)
+            .await
     }
 
     pub fn settings(&self) -> &FetchSettings {
@@ -243,7 +293,8 @@ impl Fetcher {
         self.hosts.tracked_hosts()
     }
 
-    /// GET `url` (http, https or file), conditional on `validators`, body capped.
+    /// GET `url` (http, https or file), conditional on `validators`, body capped, going
+    /// only where `reach` allows.
     ///
     /// Waits first for a slot of the URL's host, then for one of the global slots, so
     /// fetches queued behind a busy host do not hold global slots. The timeout counts from
@@ -252,11 +303,22 @@ impl Fetcher {
         &self,
         url: &str,
         validators: Option<&Validators>,
+        reach: Reach,
     ) -> Result<FetchOutcome, FetchError> {
         let parsed =
             url::Url::parse(url).map_err(|e| FetchError::InvalidUrl(format!("{url}: {e}")))?;
         match parsed.scheme() {
             "http" | "https" => {}
+            "file" if !reach.local_files => {
+                return Err(FetchError::Forbidden(
+                    "file:// is read only for feeds written in the config".into(),
+                ))
+            }
+            other if !reach.local_files => {
+                return Err(FetchError::Forbidden(format!(
+                    "a {other}:// link (only http and https are followed)"
+                )))
+            }
             "file" => {
                 let _slot = self.global_slot().await?;
                 return read_file(&parsed, self.settings.max_body_bytes)
@@ -268,6 +330,11 @@ impl Fetcher {
         let Some(host) = parsed.host_str() else {
             return Err(FetchError::InvalidUrl(format!("{url}: no host")));
         };
+        if !reach.internal {
+            if let Some(blocked) = literal_internal(&parsed, &self.settings.internal_networks) {
+                return Err(FetchError::Forbidden(blocked.to_string()));
+            }
+        }
         let host_key = match parsed.port_or_known_default() {
             Some(port) => format!("{host}:{port}"),
             None => host.to_string(),
@@ -279,15 +346,20 @@ impl Fetcher {
             .ok_or_else(|| FetchError::Other("fetcher is shutting down".into()))?;
         let _slot = self.global_slot().await?;
         let timeout = self.settings.timeout;
-        match tokio::time::timeout(timeout, self.get(parsed, &host_key, validators)).await {
+        let client = if reach.internal {
+            &self.open
+        } else {
+            &self.guarded
+        };
+        match tokio::time::timeout(timeout, self.get(client, parsed, &host_key, validators)).await {
             Ok(result) => result,
             Err(_) => Err(FetchError::Timeout(timeout)),
         }
     }
 
     /// GET an article page: `fetch` without validators, so the answer is always a body.
-    pub async fn fetch_page(&self, url: &str) -> Result<Fetched, FetchError> {
-        match self.fetch(url, None).await? {
+    pub async fn fetch_page(&self, url: &str, reach: Reach) -> Result<Fetched, FetchError> {
+        match self.fetch(url, None, reach).await? {
             FetchOutcome::Fetched(fetched) => Ok(fetched),
             // Only a confused server answers 304 to an unconditional GET.
             FetchOutcome::NotModified => Err(FetchError::Status(304)),
@@ -310,11 +382,12 @@ impl Fetcher {
 
     async fn get(
         &self,
+        client: &reqwest::Client,
         url: url::Url,
         host_key: &str,
         validators: Option<&Validators>,
     ) -> Result<FetchOutcome, FetchError> {
-        let mut request = self.client.get(url);
+        let mut request = client.get(url);
         if let Some(v) = validators {
             if let Some(etag) = v.etag.as_deref().filter(|s| !s.is_empty()) {
                 request = request.header(header::IF_NONE_MATCH, etag);
@@ -492,11 +565,14 @@ mod tests {
     async fn unsupported_schemes_and_bad_urls_fail_before_any_io() {
         let fetcher = Fetcher::new(&FetchSettings::default()).unwrap();
         let err = fetcher
-            .fetch("ftp://example.org/feed", None)
+            .fetch("ftp://example.org/feed", None, Reach::OPERATOR)
             .await
             .unwrap_err();
         assert_eq!(err, FetchError::UnsupportedScheme("ftp".into()));
-        let err = fetcher.fetch("not a url", None).await.unwrap_err();
+        let err = fetcher
+            .fetch("not a url", None, Reach::OPERATOR)
+            .await
+            .unwrap_err();
         assert!(matches!(err, FetchError::InvalidUrl(_)), "{err:?}");
     }
 

@@ -11,7 +11,7 @@ use tracing::{debug, info, warn};
 use super::claims::{claim_entities, claim_report, distinct_claims, record_claim};
 use super::Context;
 use crate::config::{FeedConfig, FeedKind, FullText};
-use crate::fetch::{FetchOutcome, Fetched, Fetcher};
+use crate::fetch::{FetchError, FetchOutcome, Fetched, Fetcher, Reach};
 use crate::model::{Claim, EntityMatch, Item, ParsedFeed};
 use crate::report::{CycleReport, FeedReport, ItemReport};
 use crate::sources::feed::SourceError;
@@ -185,14 +185,16 @@ async fn parse_in_worker(feed: &FeedConfig, fetched: Fetched) -> Result<ParsedFe
     .unwrap_or_else(|e| Err(ParseFailure::Other(format!("parser task failed: {e}"))))
 }
 
-/// Follow the feed links an HTML page announced: the first that parses wins.
+/// Follow the feed links an HTML page announced: the first that parses wins. They are
+/// what a page says, so they reach only what the feed may (`reach`).
 async fn discover(
     ctx: &Context,
     feed: &FeedConfig,
     links: &[String],
+    reach: Reach,
 ) -> Option<(String, ParsedFeed, crate::fetch::Validators)> {
     for link in links.iter().take(3) {
-        match ctx.fetcher.fetch(link, None).await {
+        match ctx.fetcher.fetch(link, None, reach).await {
             Ok(FetchOutcome::Fetched(f)) => {
                 let validators = f.validators.clone();
                 match parse_in_worker(feed, f).await {
@@ -203,15 +205,19 @@ async fn discover(
                 }
             }
             Ok(FetchOutcome::NotModified) => {}
+            Err(e @ FetchError::Forbidden(_)) => {
+                warn!(feed = %feed.url, link, error = %e, "announced feed refused");
+            }
             Err(e) => debug!(feed = %feed.url, link, error = %e, "announced feed unreachable"),
         }
     }
     None
 }
 
-/// Fetch an article page and extract its text; None (logged) when anything fails.
-async fn fetch_article(fetcher: &Fetcher, url: &str) -> Option<String> {
-    match fetcher.fetch(url, None).await {
+/// Fetch an article page and extract its text; None (logged) when anything fails. The link
+/// is what a feed said: it reaches only what `reach` allows.
+async fn fetch_article(fetcher: &Fetcher, url: &str, reach: Reach) -> Option<String> {
+    match fetcher.fetch(url, None, reach).await {
         Ok(FetchOutcome::Fetched(page)) => {
             let body = tokio::task::spawn_blocking(move || {
                 let html =
@@ -223,6 +229,10 @@ async fn fetch_article(fetcher: &Fetcher, url: &str) -> Option<String> {
             (!body.trim().is_empty()).then_some(body)
         }
         Ok(FetchOutcome::NotModified) => None,
+        Err(e @ FetchError::Forbidden(_)) => {
+            warn!(url, error = %e, "article link refused");
+            None
+        }
         Err(e) => {
             debug!(url, error = %e, "article fetch failed");
             None
@@ -255,7 +265,20 @@ async fn process_feed(
         .filter(|_| feed.kind == FeedKind::Feed)
         .unwrap_or_else(|| feed.url.clone());
     let validators = state.as_ref().map(|s| s.validators.clone());
-    let fetched = match ctx.fetcher.fetch(&fetch_url, validators.as_ref()).await {
+    // What the feed says may reach inside only if the configured URL is inside; a feed
+    // URL the page announced is something the feed said, not the config.
+    let internal = ctx.fetcher.feed_is_internal(&feed.url).await;
+    let reach = if fetch_url == feed.url {
+        Reach::configured_feed(internal)
+    } else {
+        Reach::said_by_feed(internal)
+    };
+    let said = Reach::said_by_feed(internal);
+    let fetched = match ctx
+        .fetcher
+        .fetch(&fetch_url, validators.as_ref(), reach)
+        .await
+    {
         Ok(FetchOutcome::NotModified) => return out,
         Ok(FetchOutcome::Fetched(f)) => f,
         Err(e) => {
@@ -269,7 +292,7 @@ async fn process_feed(
         Err(ParseFailure::NotAFeed {
             message,
             discovered,
-        }) => match discover(&ctx, &feed, &discovered).await {
+        }) => match discover(&ctx, &feed, &discovered, said).await {
             Some((url, parsed, validators)) => {
                 info!(feed = %feed.url, discovered = %url, "feed discovered from the page");
                 out.discovered_url = Some(url);
@@ -339,7 +362,7 @@ async fn process_feed(
             };
             let article = match (&entry.item.url, want_article) {
                 (Some(u), true) if u.starts_with("http") || u.starts_with("file:") => {
-                    fetch_article(&ctx.fetcher, u).await
+                    fetch_article(&ctx.fetcher, u, said).await
                 }
                 _ => None,
             };

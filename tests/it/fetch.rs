@@ -2,7 +2,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use newswatch::fetch::{FetchError, FetchOutcome, FetchSettings, Fetched, Fetcher, Validators};
+use newswatch::fetch::{
+    FetchError, FetchOutcome, FetchSettings, Fetched, Fetcher, Reach, Validators,
+};
 
 use crate::support::http::{refused_url, HttpServer, Response};
 
@@ -32,7 +34,7 @@ async fn fetch(
     validators: Option<&Validators>,
 ) -> Result<FetchOutcome, FetchError> {
     let bound = fetcher.settings().timeout * 10;
-    tokio::time::timeout(bound, fetcher.fetch(url, validators))
+    tokio::time::timeout(bound, fetcher.fetch(url, validators, Reach::OPERATOR))
         .await
         .expect("fetch returned within 10x its timeout")
 }
@@ -349,7 +351,7 @@ async fn no_host_gets_more_than_its_share_of_connections() {
         .into_iter()
         .map(|url| {
             let f = f.clone();
-            tokio::spawn(async move { f.fetch(&url, None).await.map(|_| ()) })
+            tokio::spawn(async move { f.fetch(&url, None, Reach::OPERATOR).await.map(|_| ()) })
         })
         .collect();
     for task in tasks {
@@ -379,7 +381,7 @@ async fn the_global_limit_caps_all_fetches() {
         .map(|i| {
             let f = Arc::clone(&f);
             let url = srv.url(&format!("/slow.xml?{i}"));
-            tokio::spawn(async move { f.fetch(&url, None).await.map(|_| ()) })
+            tokio::spawn(async move { f.fetch(&url, None, Reach::OPERATOR).await.map(|_| ()) })
         })
         .collect();
     for task in tasks {
@@ -393,7 +395,10 @@ async fn article_pages_come_back_as_bodies() {
     let srv = HttpServer::start();
     let page = "<html><body><article><p>Sappers cleared the fields.</p></article></body></html>";
     srv.route("/story.html", Response::html(page));
-    let got = fetcher().fetch_page(&srv.url("/story.html")).await.unwrap();
+    let got = fetcher()
+        .fetch_page(&srv.url("/story.html"), Reach::OPERATOR)
+        .await
+        .unwrap();
     assert_eq!(got.body, page.as_bytes());
     assert_eq!(
         got.content_type.as_deref(),

@@ -7,6 +7,7 @@ mod dedup;
 mod discovery;
 mod fetch;
 mod mail;
+mod security;
 mod seed;
 mod store;
 mod support;

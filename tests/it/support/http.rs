@@ -220,8 +220,15 @@ pub struct HttpServer {
 impl HttpServer {
     /// Binds 127.0.0.1:0 and serves on a thread of its own. Unknown paths get 404.
     pub fn start() -> HttpServer {
+        HttpServer::start_on("127.0.0.1")
+    }
+
+    /// Binds `ip`:0, `ip` a loopback address (127.0.0.2 stands for a "public" host in the
+    /// tests that configure which addresses are internal).
+    pub fn start_on(ip: &str) -> HttpServer {
+        assert!(ip.starts_with("127."), "tests stay on loopback");
         // Bound here, before the thread starts: the port is ours from the first moment.
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        let listener = std::net::TcpListener::bind((ip, 0)).expect("bind a loopback port");
         listener
             .set_nonblocking(true)
             .expect("non-blocking listener");
