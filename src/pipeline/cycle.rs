@@ -447,7 +447,9 @@ pub async fn poll(ctx: &Arc<Context>, watch: Arc<WatchSet>) -> Result<CycleRepor
             Err(e) => {
                 // Every write from here on could land in a damaged store: the cycle
                 // stops, and no feed is blamed for it.
-                let message = format!("{e:#}").replace(&format!("; {RECOVERY_HINT}"), "");
+                let message = format!("{e:#}")
+                    .replace(&format!("; {RECOVERY_HINT}"), "")
+                    .replace(" backtrace ()", "");
                 error!(feed = %url, error = %message, "the store failed; the cycle stops");
                 ctx.store.mark_failed();
                 failure = Some(StoreFailure {

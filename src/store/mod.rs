@@ -451,6 +451,11 @@ fn is_damage(e: &sled::Error) -> bool {
     }
 }
 
+/// sled's message without the empty backtrace its corruption errors print.
+fn plain(message: &str) -> String {
+    message.replace(" backtrace ()", "")
+}
+
 /// A fixed-width key part for a URL-like string: keys stay short whatever the URL.
 fn hkey(s: &str) -> String {
     crate::transforms::dedup::stable_id(s)
@@ -480,7 +485,7 @@ impl Store {
         };
         let damaged = |message: String| OpenError::Damaged {
             path: dir.to_path_buf(),
-            message: format!("{message}; {RECOVERY_HINT}"),
+            message: format!("{}; {RECOVERY_HINT}", plain(&message)),
         };
         std::fs::create_dir_all(dir).map_err(|e| other(e.to_string()))?;
         let db_dir = dir.join("db");
@@ -972,7 +977,7 @@ impl Store {
         });
         let failure = match forward {
             Ok(Ok(None)) => return Ok((count, None)),
-            Ok(Ok(Some(e))) => e,
+            Ok(Ok(Some(e))) => plain(&e),
             Ok(Err(write_error)) => return Err(write_error),
             Err(panic) => panic,
         };

@@ -9,6 +9,7 @@ mod fetch;
 mod mail;
 mod seed;
 mod store;
+mod store_damage;
 mod support;
 mod tools;
 mod watchlist;
