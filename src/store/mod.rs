@@ -2,7 +2,7 @@
 //!
 //! Everything is read by key or by key prefix; nothing scans a whole tree per item.
 //! Trees:
-//! - `meta`: `schema_version`.
+//! - `meta`: `schema_version`, `id_floor`, `generation` (see `integrity`).
 //! - `feeds`: feed URL → [`FeedState`].
 //! - `seen_sets`: feed id → the hashes of the entries that feed carried ([`SeenSet`]): one
 //!   read and one write per feed and cycle, whatever the feed's length.
@@ -29,7 +29,8 @@
 //! Backups: [`Store::export`] writes every tree as JSON lines (format below, at
 //! [`EXPORT_FORMAT`]) and [`Store::import`] reads them back into an empty store. sled can
 //! be left damaged by a killed container; an open that finds damage says so and points at
-//! the export (see [`RECOVERY_HINT`]).
+//! the export (see [`RECOVERY_HINT`]). Damage is found by reading every record at open and
+//! comparing the counts with newswatch's own record of the store (see `integrity`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -558,9 +559,15 @@ impl Store {
         // From here on a failure must not write a clean record over the damage found.
         store.failed.store(true, Ordering::Relaxed);
         let recorded = recorded.map_err(&damaged)?;
+        let started = std::time::Instant::now();
         let counts = integrity::contain(|| store.count_records())
             .map_err(&damaged)?
             .map_err(|e| damaged(format!("{e:#}")))?;
+        tracing::debug!(
+            records = counts.values().sum::<u64>(),
+            ms = started.elapsed().as_millis() as u64,
+            "every tree read at open"
+        );
         let sled_generation = store
             .sled_generation()
             .map_err(|e| damaged(format!("{e:#}")))?;
@@ -680,11 +687,17 @@ impl Store {
 
     /// Record the store as cleanly closed: flushed, every tree counted. Called on drop.
     fn close(&self) -> Result<()> {
+        let started = std::time::Instant::now();
         let counts = integrity::contain(|| -> Result<BTreeMap<String, u64>> {
             self.db.flush().context("flushing the store")?;
             self.count_records()
         })
         .map_err(anyhow::Error::msg)??;
+        tracing::debug!(
+            records = counts.values().sum::<u64>(),
+            ms = started.elapsed().as_millis() as u64,
+            "every tree counted at close"
+        );
         integrity::write(
             &self.path.join("db"),
             &integrity::Integrity {

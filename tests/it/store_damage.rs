@@ -404,3 +404,48 @@ fn a_killed_daemon_leaves_a_store_that_opens() {
     w.s.run(&["feeds"]).success();
     w.s.run(&["once", "--json"]).success();
 }
+
+/// A young store of a few megabytes (written by one `import`): damage in the middle of its
+/// log makes sled 0.34 panic at open (`serialization.rs:662`). The panic is contained: a
+/// refusal with the way back, no backtrace.
+#[test]
+fn a_sled_panic_at_open_is_a_refusal_with_the_way_back() {
+    let s = Session::new();
+    s.config(&file_email());
+    let mut export = String::from(
+        "{\"newswatch_export\":1,\"schema_version\":4,\"created_at\":\"2026-11-01T00:00:00Z\"}\n",
+    );
+    let filler = "x".repeat(700);
+    for i in 0..3000 {
+        export.push_str(&format!(
+            "{{\"tree\":\"items\",\"key\":\"item-{i:05}\",\"value\":{{\"id\":\"item-{i:05}\",\"title\":\"marker-{i:05} {filler}\"}}}}\n"
+        ));
+    }
+    s.write("big.jsonl", &export);
+    s.run(&["import", "big.jsonl"]).success();
+    let db = s.path("var/state/db/db");
+    let mut data = std::fs::read(&db).unwrap();
+    assert!(data.len() > 2 << 20, "a few segments: {} bytes", data.len());
+    let at = data.windows(12).position(|w| w == b"marker-00500").unwrap();
+    data[at] ^= 0xff;
+    std::fs::write(&db, data).unwrap();
+    for cmd in [
+        &["feeds"][..],
+        &["once", "--json"],
+        &["export", "--output", "x.jsonl"],
+    ] {
+        let run = s.run(cmd);
+        assert_eq!(run.code, 1, "{cmd:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("sled panicked"),
+            "{cmd:?}: {}",
+            run.stderr
+        );
+        for want in ["newswatch export", "newswatch import"] {
+            assert!(run.stderr.contains(want), "{cmd:?}: {}", run.stderr);
+        }
+        for never in ["panicked at", "stack backtrace", "RUST_BACKTRACE"] {
+            assert!(!run.stderr.contains(never), "{cmd:?}: {}", run.stderr);
+        }
+    }
+}
