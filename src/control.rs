@@ -100,7 +100,15 @@ fn answer(store: &Store, config: &Config, line: &str) -> Result<String> {
         Request::Feeds { json } => crate::cmd::render_feeds(store, config, json),
         Request::Export => {
             let mut out = Vec::new();
-            store.export(&mut out)?;
+            let stats = store.export(&mut out)?;
+            // The answer carries the records only: a damaged store is exported offline,
+            // where what was skipped can be said.
+            anyhow::ensure!(
+                stats.skipped.is_empty(),
+                "the store is damaged ({}); stop the service and run `newswatch export` \
+                 again: it writes what can be read and says what it skipped",
+                stats.skipped.join("; ")
+            );
             // The export is JSON lines (binary keys and values are hex): always UTF-8.
             String::from_utf8(out).context("the export is not UTF-8")
         }

@@ -84,7 +84,15 @@ async fn run_job(ctx: Arc<Context>, watch: Arc<WatchSet>, job: Job) {
                     r.items.iter().filter(|i| i.duplicate_of.is_none()).count()
                 ))]);
             }
-            Err(e) => error!(error = %format!("{e:#}"), "poll cycle failed"),
+            Err(e) => {
+                error!(error = %format!("{e:#}"), "poll cycle failed");
+                if crate::store::is_damage_error(&e) {
+                    notify(&[NotifyState::Status(
+                        "the store failed: cycles stop at the damage (see the log: recover \
+                         with export/import)",
+                    )]);
+                }
+            }
         },
         Job::Digest => match pipeline::digest(&ctx, &watch, DigestMode::Send).await {
             Ok((parts, _)) => {

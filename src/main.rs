@@ -18,7 +18,12 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             let code = newswatch::cmd::exit_code_for(&e);
-            eprintln!("newswatch: {e:#}");
+            let mut message = format!("{e:#}");
+            // A store error that found damage always names the way back.
+            if newswatch::store::is_damage_error(&e) && !message.contains("newswatch import") {
+                message = format!("{message}; {}", newswatch::store::RECOVERY_HINT);
+            }
+            eprintln!("newswatch: {message}");
             ExitCode::from(code)
         }
     }

@@ -17,16 +17,19 @@ pub fn export(config: &Config, output: Option<&Path>) -> Result<ExitCode> {
     let Some(path) = output else {
         let stdout = std::io::stdout();
         let mut out = BufWriter::new(stdout.lock());
-        let written = write_export(config, &mut out)
-            .and_then(|_| out.flush().context("writing the export to stdout"));
+        let written = write_export(config, &mut out).and_then(|w| {
+            out.flush().context("writing the export to stdout")?;
+            Ok(w)
+        });
         // `newswatch export | head` is a reader that stopped early, not a failure.
         return match written {
             Err(e) if !is_broken_pipe(&e) => Err(e),
+            Ok(w) if !w.skipped.is_empty() => incomplete(&w, "stdout"),
             _ => Ok(ExitCode::SUCCESS),
         };
     };
     let partial = partial_path(path);
-    let written = (|| -> Result<u64> {
+    let written = (|| -> Result<Written> {
         let file = std::fs::File::create(&partial)
             .with_context(|| format!("creating {}", partial.display()))?;
         let mut out = BufWriter::new(file);
@@ -39,8 +42,8 @@ pub fn export(config: &Config, output: Option<&Path>) -> Result<ExitCode> {
             .with_context(|| format!("writing {}", partial.display()))?;
         Ok(records)
     })();
-    let records = match written {
-        Ok(n) => n,
+    let written = match written {
+        Ok(w) => w,
         Err(e) => {
             let _ = std::fs::remove_file(&partial);
             return Err(e);
@@ -48,8 +51,38 @@ pub fn export(config: &Config, output: Option<&Path>) -> Result<ExitCode> {
     };
     std::fs::rename(&partial, path)
         .with_context(|| format!("renaming {} to {}", partial.display(), path.display()))?;
-    eprintln!("exported {records} records to {}", path.display());
+    if !written.skipped.is_empty() {
+        return incomplete(&written, &path.display().to_string());
+    }
+    eprintln!("exported {} records to {}", written.records, path.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// What an export wrote, and what it could not read.
+struct Written {
+    records: u64,
+    skipped: Vec<String>,
+}
+
+/// An export of a damaged store: what it holds and what it lacks, then exit 1.
+fn incomplete(w: &Written, to: &str) -> Result<ExitCode> {
+    tracing::error!(
+        skipped = w.skipped.len(),
+        "the store is damaged: the export is incomplete"
+    );
+    eprintln!(
+        "newswatch: the store is damaged: exported {} records to {to}, but not everything \
+         could be read:",
+        w.records
+    );
+    for s in &w.skipped {
+        eprintln!("  skipped: {s}");
+    }
+    eprintln!(
+        "newswatch: this export is incomplete; keep it beside your last complete one. {}",
+        crate::store::RECOVERY_HINT
+    );
+    Ok(ExitCode::from(1))
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
@@ -66,10 +99,18 @@ fn partial_path(path: &Path) -> PathBuf {
     path.with_file_name(name)
 }
 
-/// The export into `out`; returns the number of records (lines after the header).
-fn write_export(config: &Config, out: &mut dyn Write) -> Result<u64> {
-    match Store::open(&config.state_dir) {
-        Ok(store) => Ok(store.export(out)?.records),
+/// The export into `out`: what it wrote (records are the lines after the header) and what
+/// it could not read. The store is opened for salvage: a damaged store is exported as far
+/// as it can be read, never refused.
+fn write_export(config: &Config, out: &mut dyn Write) -> Result<Written> {
+    match Store::open_salvage(&config.state_dir) {
+        Ok(store) => {
+            let stats = store.export(out)?;
+            Ok(Written {
+                records: stats.records,
+                skipped: stats.skipped,
+            })
+        }
         Err(OpenError::Locked(p)) => {
             let body = control::ask(&config.state_dir, &Request::Export).map_err(|e| {
                 anyhow::anyhow!(
@@ -80,7 +121,10 @@ fn write_export(config: &Config, out: &mut dyn Write) -> Result<u64> {
             })?;
             out.write_all(body.as_bytes())
                 .context("writing the export")?;
-            Ok(body.lines().count().saturating_sub(1) as u64)
+            Ok(Written {
+                records: body.lines().count().saturating_sub(1) as u64,
+                skipped: Vec::new(),
+            })
         }
         Err(e) => Err(e.into()),
     }

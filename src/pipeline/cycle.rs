@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use anyhow::Result;
 use chrono::{DateTime, Duration, Utc};
-use tracing::{debug, info, warn};
+use tracing::{debug, error, info, warn};
 
 use super::claims::{claim_entities, claim_report, distinct_claims, record_claim};
 use super::Context;
@@ -16,7 +16,7 @@ use crate::model::{Claim, EntityMatch, Item, ParsedFeed};
 use crate::report::{CycleReport, FeedReport, ItemReport};
 use crate::sources::feed::SourceError;
 use crate::sources::html::ListSelectors;
-use crate::store::{FeedState, Store, StoredItem, TitleRecord};
+use crate::store::{FeedState, Store, StoreFailure, StoredItem, TitleRecord, RECOVERY_HINT};
 use crate::transforms::fingerprint::{self, Fingerprint};
 use crate::transforms::{claims, dedup, dedup::ItemKeys};
 use crate::watchlist::WatchSet;
@@ -51,6 +51,9 @@ struct FeedOutcome {
     discovered_url: Option<String>,
     /// Released when the consumer drops the outcome (see `poll`).
     permit: Option<tokio::sync::OwnedSemaphorePermit>,
+    /// The store failed while the feed task read it: the cycle stops (never the feed's
+    /// error).
+    store_error: Option<String>,
 }
 
 fn source_name(name: Option<&str>, feed_title: Option<&str>, url: &str) -> String {
@@ -256,6 +259,7 @@ async fn process_feed(
         validators: None,
         discovered_url: None,
         permit: None,
+        store_error: None,
     };
     // A feed URL that answered with an HTML page announcing a feed is polled at the feed
     // it announced from then on (kept in the feed's state, shown by `feeds`).
@@ -315,10 +319,14 @@ async fn process_feed(
     let backfill_cutoff = now - Duration::days(i64::from(ctx.config.fetch.backfill_days));
     let full_text = feed.full_text.unwrap_or(ctx.config.fetch.full_text);
 
-    let seen = match ctx.store.seen_set(&feed.url) {
-        Ok(s) => s,
-        Err(e) => {
-            out.result = Err(format!("store: {e:#}"));
+    let seen = match crate::store::contain(|| ctx.store.seen_set(&feed.url)) {
+        Ok(Ok(s)) => s,
+        Ok(Err(e)) => {
+            out.store_error = Some(format!("reading the feed's seen entries: {e:#}"));
+            return out;
+        }
+        Err(panic) => {
+            out.store_error = Some(format!("reading the feed's seen entries: {panic}"));
             return out;
         }
     };
@@ -411,11 +419,24 @@ pub async fn poll(ctx: &Arc<Context>, watch: Arc<WatchSet>) -> Result<CycleRepor
                 };
                 let (ctx, watch, tx) = (ctx.clone(), watch.clone(), tx.clone());
                 tasks.spawn(async move {
-                    let state = ctx.store.feed_state(&feed.url).unwrap_or_else(|e| {
-                        warn!(feed = %feed.url, error = %format!("{e:#}"), "feed state unreadable; polling as new");
-                        None
-                    });
-                    let mut outcome = process_feed(ctx, watch, feed, state, started).await;
+                    let state = crate::store::contain(|| ctx.store.feed_state(&feed.url))
+                        .map_err(anyhow::Error::msg)
+                        .and_then(|r| r);
+                    let mut outcome = match state {
+                        Ok(state) => process_feed(ctx, watch, feed, state, started).await,
+                        // A store that cannot be read is the cycle's failure, not the feed's.
+                        Err(e) => FeedOutcome {
+                            config_name: feed.name.clone(),
+                            url: feed.url.clone(),
+                            feed_title: None,
+                            result: Ok(None),
+                            items_total: 0,
+                            validators: None,
+                            discovered_url: None,
+                            permit: None,
+                            store_error: Some(format!("reading the feed's state: {e:#}")),
+                        },
+                    };
                     outcome.permit = Some(permit);
                     let _ = tx.send(outcome).await;
                 });
@@ -433,25 +454,39 @@ pub async fn poll(ctx: &Arc<Context>, watch: Arc<WatchSet>) -> Result<CycleRepor
         })
     };
     let mut feed_reports = BTreeMap::new();
-    while let Some(outcome) = rx.recv().await {
+    let mut failure = None;
+    while let Some(mut outcome) = rx.recv().await {
         let url = outcome.url.clone();
-        match consume(ctx, outcome, &mut report) {
+        let stored = match outcome.store_error.take() {
+            Some(e) => Err(anyhow::anyhow!(e)),
+            // A panic inside sled is the store's failure too, never an abort.
+            None => crate::store::contain(|| consume(ctx, outcome, &mut report))
+                .unwrap_or_else(|panic| Err(anyhow::anyhow!(panic))),
+        };
+        match stored {
             Ok(fr) => {
                 feed_reports.insert(url, fr);
             }
             Err(e) => {
-                warn!(feed = %url, error = %format!("{e:#}"), "storing the feed's items failed");
-                feed_reports.insert(
-                    url.clone(),
-                    FeedReport {
-                        url,
-                        status: "error".into(),
-                        error: Some(format!("store: {e:#}")),
-                        ..Default::default()
-                    },
-                );
+                // Every write from here on could land in a damaged store: the cycle
+                // stops, and no feed is blamed for it.
+                let message = format!("{e:#}")
+                    .replace(&format!("; {RECOVERY_HINT}"), "")
+                    .replace(" backtrace ()", "");
+                error!(feed = %url, error = %message, "the store failed; the cycle stops");
+                ctx.store.mark_failed();
+                failure = Some(StoreFailure {
+                    message: format!("while storing the items of {url}: {message}"),
+                });
+                break;
             }
         }
+    }
+    if let Some(failure) = failure {
+        rx.close();
+        spawner.abort();
+        let _ = spawner.await;
+        return Err(failure.into());
     }
     if let Err(e) = spawner.await {
         warn!(error = %e, "the feed spawner failed");

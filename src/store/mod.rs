@@ -2,7 +2,7 @@
 //!
 //! Everything is read by key or by key prefix; nothing scans a whole tree per item.
 //! Trees:
-//! - `meta`: `schema_version`.
+//! - `meta`: `schema_version`, `id_floor`, `generation` (see `integrity`).
 //! - `feeds`: feed URL → [`FeedState`].
 //! - `seen_sets`: feed id → the hashes of the entries that feed carried ([`SeenSet`]): one
 //!   read and one write per feed and cycle, whatever the feed's length.
@@ -29,7 +29,8 @@
 //! Backups: [`Store::export`] writes every tree as JSON lines (format below, at
 //! [`EXPORT_FORMAT`]) and [`Store::import`] reads them back into an empty store. sled can
 //! be left damaged by a killed container; an open that finds damage says so and points at
-//! the export (see [`RECOVERY_HINT`]).
+//! the export (see [`RECOVERY_HINT`]). Damage is found by reading every record at open and
+//! comparing the counts with newswatch's own record of the store (see `integrity`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -43,6 +44,9 @@ use sha2::Digest as _;
 use crate::fetch::Validators;
 use crate::model::{ClaimStatus, StoredClaim};
 use crate::transforms::fingerprint::Fingerprint;
+
+mod integrity;
+pub use integrity::contain;
 
 /// Ids kept per band key: a band shared by many stories (a boilerplate-heavy source) keeps
 /// its newest, so one lookup never reads an unbounded list.
@@ -138,10 +142,11 @@ pub const EXPORT_FORMAT: u64 = 1;
 
 /// What to do about a damaged store; every error that finds damage ends with it.
 pub const RECOVERY_HINT: &str = "the store looks damaged (an unclean stop, a full disk or a \
-     killed container can do this): stop newswatch, move the state_dir's `db` folder aside, \
-     then run `newswatch import FILE` with your latest `newswatch export`; or start with an \
-     empty state_dir instead: the feeds' items are seen again, and those older than \
-     fetch.backfill_days are only marked seen, not mailed";
+     killed container can do this): stop newswatch, save what can still be read with \
+     `newswatch export --output FILE` (it says what it skipped), move the state_dir's `db` \
+     folder aside, then run `newswatch import FILE` with your latest complete `newswatch \
+     export`; or start with an empty state_dir instead: the feeds' items are seen again, and \
+     those older than fetch.backfill_days are only marked seen, not mailed";
 
 /// A file in sled's folder written once the store has been opened (see `check_not_emptied`);
 /// it moves aside with the folder. sled itself only touches its own files there.
@@ -157,6 +162,9 @@ pub struct ExportStats {
     /// Records per tree (trees with no record are listed with 0).
     pub trees: BTreeMap<String, u64>,
     pub records: u64,
+    /// What could not be read (a damaged store): one line per problem, empty when the
+    /// export is whole.
+    pub skipped: Vec<String>,
 }
 
 /// What an import read.
@@ -353,8 +361,29 @@ pub enum OpenError {
     /// Another process (the daemon, usually) holds the store.
     #[error("the store at {0} is in use by another newswatch process")]
     Locked(PathBuf),
+    /// The files are damaged or records are missing; `message` ends with [`RECOVERY_HINT`].
+    #[error("cannot open the store at {path}: {message}")]
+    Damaged { path: PathBuf, message: String },
     #[error("cannot open the store at {path}: {message}")]
     Other { path: PathBuf, message: String },
+}
+
+/// The store failed while a command was using it (a read or write error, a record that
+/// does not decode, a panic inside sled): fatal for the command, never a feed's error.
+#[derive(Debug, thiserror::Error)]
+#[error("the store failed: {message}; {RECOVERY_HINT}")]
+pub struct StoreFailure {
+    pub message: String,
+}
+
+/// True when `e` (an error from the store, with context around it) names damage: the
+/// command should stop and the user should be told the way back.
+pub fn is_damage_error(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<StoreFailure>().is_some()
+            || c.downcast_ref::<sled::Error>().is_some_and(is_damage)
+            || c.to_string().contains(RECOVERY_HINT)
+    })
 }
 
 pub struct Store {
@@ -378,6 +407,28 @@ pub struct Store {
     /// Added to sled's id generator for claim sequence numbers: an imported store starts a
     /// fresh generator, and new claims must sort after (and never overwrite) imported ones.
     id_floor: AtomicU64,
+    /// Opened by [`Store::open_salvage`]: nothing is recorded at close.
+    salvage: bool,
+    /// This open's generation (see `integrity`).
+    generation: u64,
+    /// newswatch's record of the store as found at open.
+    recorded: Option<integrity::Integrity>,
+    /// A failure was seen: the close records nothing.
+    failed: std::sync::atomic::AtomicBool,
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        if self.salvage || self.failed.load(Ordering::Relaxed) {
+            return;
+        }
+        if let Err(e) = self.close() {
+            tracing::error!(
+                error = %format!("{e:#}"),
+                "closing the store: it will be checked as after a crash at the next open"
+            );
+        }
+    }
 }
 
 fn enc<T: Serialize>(v: &T) -> Result<Vec<u8>> {
@@ -401,6 +452,11 @@ fn is_damage(e: &sled::Error) -> bool {
     }
 }
 
+/// sled's message without the empty backtrace its corruption errors print.
+fn plain(message: &str) -> String {
+    message.replace(" backtrace ()", "")
+}
+
 /// A fixed-width key part for a URL-like string: keys stay short whatever the URL.
 fn hkey(s: &str) -> String {
     crate::transforms::dedup::stable_id(s)
@@ -408,65 +464,164 @@ fn hkey(s: &str) -> String {
 
 impl Store {
     /// Open (or create) the store in `dir`. sled allows one process: a second gets `Locked`.
+    ///
+    /// Every tree is read once and its records counted against newswatch's own record of
+    /// the store (see `integrity`): a page sled cannot read, a panic inside sled, or
+    /// records missing since the last clean stop is `OpenError::Damaged`, with the way to
+    /// recover.
     pub fn open(dir: &Path) -> Result<Store, OpenError> {
+        Self::open_with(dir, false)
+    }
+
+    /// Open for reading what can be read (`export` of a damaged store): nothing is checked
+    /// or written (no migration, no record); [`Store::export`] says what it skipped.
+    pub fn open_salvage(dir: &Path) -> Result<Store, OpenError> {
+        Self::open_with(dir, true)
+    }
+
+    fn open_with(dir: &Path, salvage: bool) -> Result<Store, OpenError> {
         let other = |message: String| OpenError::Other {
             path: dir.to_path_buf(),
             message,
         };
-        std::fs::create_dir_all(dir).map_err(|e| other(e.to_string()))?;
-        let marker = dir.join("db").join(STORE_MARKER);
-        let had_store = marker.exists();
-        let db = sled::Config::new()
-            .path(dir.join("db"))
-            // sled's default cache is 1 GiB; the daemon must stay small. 16 MiB: at 10,000
-            // feeds a 32 MiB cache cost 40 MB more resident for no measurable speed.
-            .cache_capacity(16 * 1024 * 1024)
-            .flush_every_ms(Some(2000))
-            .open()
-            .map_err(|e| match e {
-                sled::Error::Io(ref io) if io.kind() == std::io::ErrorKind::WouldBlock => {
-                    OpenError::Locked(dir.to_path_buf())
-                }
-                sled::Error::Io(ref io)
-                    if io.to_string().contains("lock") || io.raw_os_error() == Some(11) =>
-                {
-                    OpenError::Locked(dir.to_path_buf())
-                }
-                ref damage if is_damage(damage) => other(format!("{damage}; {RECOVERY_HINT}")),
-                other_err => other(other_err.to_string()),
-            })?;
-        let tree = |name: &str| {
-            db.open_tree(name).map_err(|e| match is_damage(&e) {
-                true => other(format!("{e}; {RECOVERY_HINT}")),
-                false => other(e.to_string()),
-            })
-        };
-        let store = Store {
-            feeds: tree("feeds")?,
-            feed_seen: tree("feed_seen")?,
-            seen_sets: tree("seen_sets")?,
-            story_index: tree("story_index")?,
-            items: tree("items")?,
-            pending: tree("pending")?,
-            claims: tree("claims")?,
-            claims_by_entity: tree("claims_by_entity")?,
-            digests: tree("digests")?,
-            queued: tree("queued")?,
-            seed_docs: tree("seed_docs")?,
-            title_index: tree("title_index")?,
-            fp_sigs: tree("fp_sigs")?,
-            fp_bands: tree("fp_bands")?,
-            fp_by_time: tree("fp_by_time")?,
+        let damaged = |message: String| OpenError::Damaged {
             path: dir.to_path_buf(),
-            id_floor: AtomicU64::new(0),
-            db,
+            message: format!("{}; {RECOVERY_HINT}", plain(&message)),
         };
+        std::fs::create_dir_all(dir).map_err(|e| other(e.to_string()))?;
+        let db_dir = dir.join("db");
+        let marker = db_dir.join(STORE_MARKER);
+        let had_store = marker.exists();
+        let db = integrity::contain(|| {
+            sled::Config::new()
+                .path(&db_dir)
+                // sled's default cache is 1 GiB; the daemon must stay small. 16 MiB: at
+                // 10,000 feeds a 32 MiB cache cost 40 MB more resident for no measurable
+                // speed.
+                .cache_capacity(16 * 1024 * 1024)
+                .flush_every_ms(Some(2000))
+                .open()
+        })
+        .map_err(&damaged)?
+        .map_err(|e| match e {
+            sled::Error::Io(ref io) if io.kind() == std::io::ErrorKind::WouldBlock => {
+                OpenError::Locked(dir.to_path_buf())
+            }
+            sled::Error::Io(ref io)
+                if io.to_string().contains("lock") || io.raw_os_error() == Some(11) =>
+            {
+                OpenError::Locked(dir.to_path_buf())
+            }
+            ref damage if is_damage(damage) => damaged(damage.to_string()),
+            // A `conf` sled cannot read is refused as "unsupported": damage too.
+            sled::Error::Unsupported(ref what) => {
+                damaged(format!("sled cannot read its files ({what})"))
+            }
+            other_err => other(other_err.to_string()),
+        })?;
+        let store = integrity::contain(|| -> sled::Result<Store> {
+            Ok(Store {
+                feeds: db.open_tree("feeds")?,
+                feed_seen: db.open_tree("feed_seen")?,
+                seen_sets: db.open_tree("seen_sets")?,
+                story_index: db.open_tree("story_index")?,
+                items: db.open_tree("items")?,
+                pending: db.open_tree("pending")?,
+                claims: db.open_tree("claims")?,
+                claims_by_entity: db.open_tree("claims_by_entity")?,
+                digests: db.open_tree("digests")?,
+                queued: db.open_tree("queued")?,
+                seed_docs: db.open_tree("seed_docs")?,
+                title_index: db.open_tree("title_index")?,
+                fp_sigs: db.open_tree("fp_sigs")?,
+                fp_bands: db.open_tree("fp_bands")?,
+                fp_by_time: db.open_tree("fp_by_time")?,
+                path: dir.to_path_buf(),
+                id_floor: AtomicU64::new(0),
+                db: db.clone(),
+                salvage,
+                generation: 0,
+                recorded: None,
+                failed: std::sync::atomic::AtomicBool::new(false),
+            })
+        })
+        .map_err(&damaged)?
+        .map_err(|e| match is_damage(&e) {
+            true => damaged(e.to_string()),
+            false => other(e.to_string()),
+        })?;
+        let mut store = store;
+        let recorded = integrity::read(&db_dir);
+        if salvage {
+            store.recorded = recorded.ok().flatten();
+            return Ok(store);
+        }
+        // From here on a failure must not write a clean record over the damage found.
+        store.failed.store(true, Ordering::Relaxed);
+        let recorded = recorded.map_err(&damaged)?;
+        let started = std::time::Instant::now();
+        let counts = integrity::contain(|| store.count_records())
+            .map_err(&damaged)?
+            .map_err(|e| damaged(format!("{e:#}")))?;
+        tracing::debug!(
+            records = counts.values().sum::<u64>(),
+            ms = started.elapsed().as_millis() as u64,
+            "every tree read at open"
+        );
+        let sled_generation = store
+            .sled_generation()
+            .map_err(|e| damaged(format!("{e:#}")))?;
+        if let Some(rec) = &recorded {
+            let problems = integrity::compare(rec, &counts, sled_generation);
+            if !problems.is_empty() {
+                return Err(damaged(format!(
+                    "records are missing: {}",
+                    problems.join("; ")
+                )));
+            }
+        }
         if had_store {
             store
                 .check_not_emptied()
-                .map_err(|e| other(format!("{e:#}")))?;
+                .map_err(|e| damaged(format!("{e:#}")))?;
+        }
+        // The open is recorded (generation bumped in sled first, then the record marked
+        // unclean) before anything else writes: a stop from here on is an unclean one.
+        store.generation = recorded
+            .as_ref()
+            .map_or(0, |r| r.generation)
+            .max(sled_generation)
+            + 1;
+        store.recorded = recorded;
+        let migrating =
+            store.stored_schema().map_err(|e| other(format!("{e:#}")))? < SCHEMA_VERSION;
+        store
+            .set_sled_generation()
+            .map_err(|e| other(format!("{e:#}")))?;
+        // A migration rewrites trees: no record until it is done (a stop in the middle
+        // would read as records lost).
+        let write_record = |counts: BTreeMap<String, u64>| {
+            integrity::write(
+                &db_dir,
+                &integrity::Integrity {
+                    generation: store.generation,
+                    clean: false,
+                    written_at: Utc::now(),
+                    counts,
+                },
+            )
+            .map_err(|e| other(format!("writing newswatch's record of the store: {e}")))
+        };
+        if migrating {
+            integrity::remove(&db_dir).map_err(|e| other(e.to_string()))?;
+        } else {
+            write_record(counts)?;
         }
         store.check_schema().map_err(|e| other(format!("{e:#}")))?;
+        if migrating {
+            let counts = store.count_records().map_err(|e| other(format!("{e:#}")))?;
+            write_record(counts)?;
+        }
         store.load_id_floor().map_err(|e| other(format!("{e:#}")))?;
         if !had_store {
             // Flushed first: the marker must never exist for a store whose version record
@@ -478,7 +633,82 @@ impl Store {
             )
             .map_err(|e| other(format!("writing {}: {e}", marker.display())))?;
         }
+        store.failed.store(false, Ordering::Relaxed);
         Ok(store)
+    }
+
+    /// Records per tree (`meta` aside): reads every page of every tree.
+    fn count_records(&self) -> Result<BTreeMap<String, u64>> {
+        let mut out = BTreeMap::new();
+        for name in self.tree_names() {
+            if name == "meta" {
+                continue;
+            }
+            let tree = self.db.open_tree(&name)?;
+            let mut n = 0u64;
+            for r in tree.iter().keys() {
+                r.with_context(|| format!("reading tree {name}"))?;
+                n += 1;
+            }
+            out.insert(name, n);
+        }
+        Ok(out)
+    }
+
+    fn sled_generation(&self) -> Result<u64> {
+        let meta = self.db.open_tree("meta")?;
+        Ok(match meta.get(integrity::GENERATION_KEY)? {
+            Some(v) => u64::from_be_bytes(
+                v.as_ref()
+                    .try_into()
+                    .with_context(|| format!("meta's generation is damaged; {RECOVERY_HINT}"))?,
+            ),
+            None => 0,
+        })
+    }
+
+    fn set_sled_generation(&self) -> Result<()> {
+        let meta = self.db.open_tree("meta")?;
+        meta.insert(integrity::GENERATION_KEY, &self.generation.to_be_bytes())?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Mark the store as failed: closing it will not record it as clean, so the next open
+    /// checks it as after a crash.
+    pub fn mark_failed(&self) {
+        self.failed.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether a failure was seen since the open (a hook for `status`).
+    pub fn has_failed(&self) -> bool {
+        self.failed.load(Ordering::Relaxed)
+    }
+
+    /// Record the store as cleanly closed: flushed, every tree counted. Called on drop.
+    fn close(&self) -> Result<()> {
+        let started = std::time::Instant::now();
+        let counts = integrity::contain(|| -> Result<BTreeMap<String, u64>> {
+            self.db.flush().context("flushing the store")?;
+            self.count_records()
+        })
+        .map_err(anyhow::Error::msg)??;
+        tracing::debug!(
+            records = counts.values().sum::<u64>(),
+            ms = started.elapsed().as_millis() as u64,
+            "every tree counted at close"
+        );
+        integrity::write(
+            &self.path.join("db"),
+            &integrity::Integrity {
+                generation: self.generation,
+                clean: true,
+                written_at: Utc::now(),
+                counts,
+            },
+        )
+        .context("writing newswatch's record of the store")?;
+        Ok(())
     }
 
     pub fn path(&self) -> &Path {
@@ -497,9 +727,10 @@ impl Store {
         Ok(())
     }
 
-    fn check_schema(&self) -> Result<()> {
+    /// The schema version the store was written at.
+    fn stored_schema(&self) -> Result<u64> {
         let meta = self.db.open_tree("meta")?;
-        let found = match meta.get("schema_version")? {
+        Ok(match meta.get("schema_version")? {
             // A new store is written at the current version.
             None if self.claims.is_empty() && self.items.is_empty() => SCHEMA_VERSION,
             None => 1,
@@ -510,7 +741,12 @@ impl Store {
                     .with_context(|| format!("schema_version is damaged; {RECOVERY_HINT}"))?;
                 u64::from_be_bytes(bytes)
             }
-        };
+        })
+    }
+
+    fn check_schema(&self) -> Result<()> {
+        let meta = self.db.open_tree("meta")?;
+        let found = self.stored_schema()?;
         anyhow::ensure!(
             found <= SCHEMA_VERSION,
             "the store was written by a newer newswatch (schema {found}, this one reads up to \
@@ -644,54 +880,155 @@ impl Store {
     /// Meta records that describe this database rather than its content: the header carries
     /// the schema version, and the id floor is recomputed by an import.
     fn is_local_meta(tree: &str, key: &[u8]) -> bool {
-        tree == "meta" && (key == b"schema_version" || key == ID_FLOOR_KEY.as_bytes())
+        tree == "meta"
+            && (key == b"schema_version"
+                || key == ID_FLOOR_KEY.as_bytes()
+                || key == integrity::GENERATION_KEY.as_bytes())
     }
 
     /// Write every tree's records as JSON lines (the format is at [`EXPORT_FORMAT`]): each
     /// tree is read once, in key order. Taken while the daemon runs, each record is
     /// whole, but a cycle running at the same time may be caught half-written (as after a
     /// crash, which the next cycle repairs).
+    ///
+    /// A damaged store is exported as far as it can be read: a tree that fails part-way
+    /// is read on from its end backwards down to the last record read, and what was
+    /// skipped (and the trees holding fewer records than newswatch recorded) is listed in
+    /// [`ExportStats::skipped`]. Only a failure to write `out` is an error.
     pub fn export(&self, out: &mut dyn std::io::Write) -> Result<ExportStats> {
+        // A store opened for salvage is not migrated: the header says what it holds.
+        let schema_version = match self.salvage {
+            true => integrity::contain(|| self.stored_schema())
+                .ok()
+                .and_then(|r| r.ok())
+                .unwrap_or(SCHEMA_VERSION),
+            false => SCHEMA_VERSION,
+        };
         let header = ExportHeader {
             newswatch_export: EXPORT_FORMAT,
-            schema_version: SCHEMA_VERSION,
+            schema_version,
             created_at: Utc::now(),
         };
         let mut stats = ExportStats {
-            schema_version: SCHEMA_VERSION,
+            schema_version,
             ..Default::default()
         };
         let mut line = serde_json::to_vec(&header)?;
         line.push(b'\n');
         out.write_all(&line).context("writing the export")?;
-        for name in self.tree_names() {
-            let tree = self.db.open_tree(&name)?;
-            let mut count = 0u64;
-            for r in tree.iter() {
-                let (k, v) = r.with_context(|| format!("reading tree {name}"))?;
-                if Self::is_local_meta(&name, &k) {
-                    continue;
-                }
-                let key = std::str::from_utf8(&k).ok();
-                let value = as_raw_json(&v);
-                let record = ExportLine {
-                    tree: &name,
-                    key,
-                    key_hex: key.is_none().then(|| to_hex(&k)),
-                    value,
-                    value_hex: value.is_none().then(|| to_hex(&v)),
-                };
-                line.clear();
-                serde_json::to_writer(&mut line, &record)?;
-                line.push(b'\n');
-                out.write_all(&line).context("writing the export")?;
-                count += 1;
+        let names = integrity::contain(|| self.tree_names()).unwrap_or_else(|p| {
+            stats.skipped.push(format!("the list of trees: {p}"));
+            Vec::new()
+        });
+        for name in names {
+            let (count, problem) = self.export_tree(&name, out)?;
+            if let Some(p) = problem {
+                stats.skipped.push(format!("tree {name}: {p}"));
             }
             stats.records += count;
             stats.trees.insert(name, count);
         }
+        if let Some(rec) = &self.recorded {
+            // Against what was recorded (as after a crash: a clean record may be older
+            // than this open); trees already listed as skipped say so themselves.
+            let unclean = integrity::Integrity {
+                clean: false,
+                ..rec.clone()
+            };
+            let missing = integrity::compare(&unclean, &stats.trees, u64::MAX);
+            stats.skipped.extend(missing);
+        }
         out.flush().context("writing the export")?;
         Ok(stats)
+    }
+
+    /// Export one tree; returns the records written and, when part of it could not be
+    /// read, what happened.
+    fn export_tree(
+        &self,
+        name: &str,
+        out: &mut dyn std::io::Write,
+    ) -> Result<(u64, Option<String>)> {
+        let tree = match integrity::contain(|| self.db.open_tree(name)) {
+            Ok(Ok(t)) => t,
+            Ok(Err(e)) => return Ok((0, Some(format!("cannot be opened: {e}")))),
+            Err(p) => return Ok((0, Some(format!("cannot be opened: {p}")))),
+        };
+        let mut count = 0u64;
+        let mut line = Vec::new();
+        let mut last: Option<sled::IVec> = None;
+        let mut write = |k: &[u8], v: &[u8], out: &mut dyn std::io::Write| -> Result<u64> {
+            if Self::is_local_meta(name, k) {
+                return Ok(0);
+            }
+            let key = std::str::from_utf8(k).ok();
+            let value = as_raw_json(v);
+            let record = ExportLine {
+                tree: name,
+                key,
+                key_hex: key.is_none().then(|| to_hex(k)),
+                value,
+                value_hex: value.is_none().then(|| to_hex(v)),
+            };
+            line.clear();
+            serde_json::to_writer(&mut line, &record)?;
+            line.push(b'\n');
+            out.write_all(&line).context("writing the export")?;
+            Ok(1)
+        };
+        let forward = integrity::contain(|| -> Result<Option<String>> {
+            for r in tree.iter() {
+                match r {
+                    Ok((k, v)) => {
+                        count += write(&k, &v, &mut *out)?;
+                        last = Some(k);
+                    }
+                    Err(e) => return Ok(Some(e.to_string())),
+                }
+            }
+            Ok(None)
+        });
+        let failure = match forward {
+            Ok(Ok(None)) => return Ok((count, None)),
+            Ok(Ok(Some(e))) => plain(&e),
+            Ok(Err(write_error)) => return Err(write_error),
+            Err(panic) => panic,
+        };
+        // Read on from the end, backwards, down to the last record read.
+        let mut tail = Vec::new();
+        let backward = integrity::contain(|| {
+            let iter = match &last {
+                Some(k) => tree.range::<&[u8], _>((
+                    std::ops::Bound::Excluded(k.as_ref()),
+                    std::ops::Bound::Unbounded,
+                )),
+                None => tree.iter(),
+            };
+            for r in iter.rev() {
+                match r {
+                    Ok(kv) => tail.push(kv),
+                    Err(e) => return Some(e.to_string()),
+                }
+            }
+            None
+        });
+        let from_start = count;
+        for (k, v) in tail.iter().rev() {
+            count += write(k, v, &mut *out)?;
+        }
+        let from_end = count - from_start;
+        let whole_tail = matches!(backward, Ok(None));
+        Ok((
+            count,
+            Some(format!(
+                "{from_start} records read, then {failure}; {from_end} more read from its end{}",
+                if whole_tail {
+                    ""
+                } else {
+                    " (until the damage again)"
+                }
+            )),
+        ))
     }
 
     /// True when no tree holds a record (meta's own version records aside).
@@ -1803,7 +2140,7 @@ mod tests {
             }
             std::fs::write(&p, bytes).unwrap();
             match Store::open(copy.path()) {
-                Err(OpenError::Other { message, .. }) => {
+                Err(OpenError::Damaged { message, .. }) => {
                     assert!(message.contains("newswatch import"), "{file}: {message}");
                     assert!(message.contains("move the state_dir's `db` folder aside"));
                 }
@@ -1811,6 +2148,89 @@ mod tests {
                 Ok(_) => panic!("{file} at {from}: a damaged store opened"),
             }
         }
+    }
+
+    fn integrity_record(dir: &Path) -> integrity::Integrity {
+        integrity::read(&dir.join("db")).unwrap().unwrap()
+    }
+
+    /// Records lost from a cleanly closed store (as when sled opens a damaged data file
+    /// as an older one) are found at open, by tree.
+    #[test]
+    fn records_missing_since_a_clean_stop_are_damage() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(populated(dir.path()));
+        let rec = integrity_record(dir.path());
+        assert!(rec.clean);
+        assert_eq!(rec.counts["claims"], 2);
+        {
+            // What sled gives back after damage: a store without some of its records.
+            let db = sled::open(dir.path().join("db")).unwrap();
+            let claims = db.open_tree("claims").unwrap();
+            let first = claims.first().unwrap().unwrap().0;
+            claims.remove(first).unwrap();
+            db.flush().unwrap();
+        }
+        match Store::open(dir.path()) {
+            Err(OpenError::Damaged { message, .. }) => {
+                assert!(
+                    message.contains("tree claims holds 1 records, 2 were recorded"),
+                    "{message}"
+                );
+                assert!(message.contains("newswatch import"), "{message}");
+            }
+            Err(e) => panic!("expected damage, got {e}"),
+            Ok(_) => panic!("a store that lost a record opened"),
+        }
+        // An export still writes what is there, and says what is missing.
+        let s = Store::open_salvage(dir.path()).unwrap();
+        let mut out = Vec::new();
+        let stats = s.export(&mut out).unwrap();
+        assert!(
+            stats
+                .skipped
+                .iter()
+                .any(|p| p.contains("claims holds 1 records")),
+            "{:?}",
+            stats.skipped
+        );
+        assert!(stats.records > 5);
+    }
+
+    /// A kill (no clean close: the record says unclean) after more records were written,
+    /// and some pending ones removed, is not damage.
+    #[test]
+    fn an_unclean_stop_with_more_records_is_not_damage() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(populated(dir.path()));
+        {
+            let s = Store::open(dir.path()).unwrap();
+            assert!(!integrity_record(dir.path()).clean, "unclean while open");
+            s.add_pending("i2").unwrap();
+            s.pending.remove("i1").unwrap();
+            s.put_claim(&claim_record("dprk-troops", 13000.0)).unwrap();
+            s.flush().unwrap();
+            // As a kill: nothing recorded at close.
+            s.mark_failed();
+        }
+        assert!(!integrity_record(dir.path()).clean);
+        let s = Store::open(dir.path()).unwrap();
+        assert_eq!(s.claims.len(), 3);
+        drop(s);
+        let rec = integrity_record(dir.path());
+        assert!(rec.clean);
+        assert_eq!(rec.counts["claims"], 3);
+    }
+
+    /// A store written before newswatch kept its record opens, and is recorded at close.
+    #[test]
+    fn a_store_without_a_record_opens_and_gets_one() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(populated(dir.path()));
+        std::fs::remove_file(dir.path().join("db").join(integrity::INTEGRITY_FILE)).unwrap();
+        drop(Store::open(dir.path()).unwrap());
+        assert!(integrity_record(dir.path()).clean);
+        drop(Store::open(dir.path()).unwrap());
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod mail;
 mod security;
 mod seed;
 mod store;
+mod store_damage;
 mod support;
 mod tools;
 mod watchlist;
