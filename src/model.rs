@@ -219,6 +219,10 @@ pub struct Claim {
     /// Asserted or denied.
     #[serde(default)]
     pub polarity: Polarity,
+    /// Read by the open-vocabulary reader: `role` is the counted thing (a lexicon id or
+    /// `lang:stem`), `measure` the predicate (a lexicon id or empty).
+    #[serde(default)]
+    pub open: bool,
 }
 
 impl Claim {

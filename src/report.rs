@@ -48,11 +48,18 @@ pub struct ClaimReport {
     pub item_url: String,
     pub quote: String,
     pub subject: String,
+    /// What is counted: a lexicon id ("people", "homes"), `lang:stem` for a noun the
+    /// lexicon does not know, or a role (`troops`, `sappers`).
+    pub counted: String,
     pub measure: String,
     pub value: f64,
     pub value_max: Option<f64>,
     pub approx: crate::model::Approx,
     pub unit: String,
+    /// running_total | level | flow | increment | forecast | event_date | status
+    pub kind: String,
+    /// The text marks the figure as the current one ("now", "as of", "désormais").
+    pub current: bool,
     pub attributed_to: Option<String>,
     pub status: crate::model::ClaimStatus,
     pub related: Vec<RelatedReport>,

@@ -88,7 +88,12 @@ pub fn record_claim(
         .filter(|(_, r)| comparable(r))
         .collect();
     let stored_claims: Vec<StoredClaim> = existing.iter().map(|(_, r)| r.stored.clone()).collect();
-    let mut cmp = claims::compare(&claim, &item.source, &stored_claims);
+    let mut cmp = claims::compare_at(
+        &claim,
+        &item.source,
+        Some(item.published.unwrap_or(now)),
+        &stored_claims,
+    );
     let mut related: Vec<Vec<u8>> = cmp
         .related
         .iter()
@@ -172,11 +177,14 @@ pub fn claim_report(store: &Store, rec: &ClaimRecord, item_url: &str) -> Result<
         item_url: item_url.to_string(),
         quote: c.quote.clone(),
         subject: c.subject.clone(),
+        counted: c.role.clone(),
         measure: c.measure.clone(),
         value: c.value,
         value_max: c.value_max,
         approx: c.approx,
         unit: c.unit.clone(),
+        kind: c.kind.as_str().to_string(),
+        current: c.running_total,
         attributed_to: c.attributed_to.clone(),
         status: rec.stored.status,
         related,

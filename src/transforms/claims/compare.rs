@@ -1,6 +1,8 @@
 //! Comparison of a new claim with stored ones: values as intervals whose width comes
 //! from the stated approximation; overlap agrees, disjoint disagrees.
 
+use chrono::{DateTime, Utc};
+
 use crate::model::{Approx, Claim, ClaimKind, ClaimStatus, Polarity, StoredClaim};
 
 use super::Comparison;
@@ -91,8 +93,112 @@ fn pair(claim: &Claim, source: &str, s: &StoredClaim) -> Option<Pair> {
     }
 }
 
+/// An open-vocabulary claim against the stored ones of its key. A quantity may change
+/// over time, so the newest stored figure matters most:
+/// - agreeing with the newest (or with every figure compared) corroborates;
+/// - else a figure the text marks as current ("now", "as of", "désormais", "уже") updates,
+///   higher or lower;
+/// - else a different figure from another voice contradicts, and the same voice giving
+///   a new figure updates its own.
+///
+/// A figure marked current but published within [`SAME_MOMENT_HOURS`] of the newest
+/// stored one is a rival count of the same moment, not a later value: it contradicts.
+fn compare_open(
+    claim: &Claim,
+    source: &str,
+    published: Option<DateTime<Utc>>,
+    stored: &[StoredClaim],
+) -> Comparison {
+    let compared: Vec<usize> = (0..stored.len())
+        .filter(|&i| comparable(claim, &stored[i]))
+        .collect();
+    if compared.is_empty() {
+        return Comparison {
+            status: ClaimStatus::New,
+            related: Vec::new(),
+        };
+    }
+    let when = |s: &StoredClaim| s.published.unwrap_or(s.first_seen);
+    let mine = interval(claim);
+    let agrees = |s: &StoredClaim| overlaps(mine, interval(&s.claim));
+    let newest_time = compared.iter().map(|&i| when(&stored[i])).max();
+    let newest: Vec<usize> = compared
+        .iter()
+        .copied()
+        .filter(|&i| Some(when(&stored[i])) == newest_time)
+        .collect();
+    let agree: Vec<usize> = compared
+        .iter()
+        .copied()
+        .filter(|&i| agrees(&stored[i]))
+        .collect();
+    let disagree: Vec<usize> = compared
+        .iter()
+        .copied()
+        .filter(|&i| !agrees(&stored[i]))
+        .collect();
+    let order = |first: Vec<usize>| {
+        let rest: Vec<usize> = compared
+            .iter()
+            .copied()
+            .filter(|i| !first.contains(i))
+            .collect();
+        let mut related = first;
+        related.extend(rest);
+        related
+    };
+    if !agree.is_empty() && (disagree.is_empty() || newest.iter().any(|i| agree.contains(i))) {
+        return Comparison {
+            status: ClaimStatus::Corroborates,
+            related: order(agree),
+        };
+    }
+    let latest: Vec<usize> = newest
+        .iter()
+        .copied()
+        .filter(|i| disagree.contains(i))
+        .collect();
+    let same_voice = latest.iter().all(|&i| {
+        let o = &stored[i];
+        o.source == source && o.claim.attributed_to == claim.attributed_to
+    });
+    let later = match (published, newest_time) {
+        (Some(p), Some(n)) => p - n >= chrono::Duration::hours(SAME_MOMENT_HOURS),
+        _ => true,
+    };
+    let status = if (claim.running_total && later) || same_voice {
+        ClaimStatus::Updates
+    } else {
+        ClaimStatus::Contradicts
+    };
+    Comparison {
+        status,
+        related: order(latest),
+    }
+}
+
+/// Two reports of a changing quantity published closer than this describe the same
+/// moment.
+pub const SAME_MOMENT_HOURS: i64 = 6;
+
+/// See [`super::compare`]; `published` is when the new claim's story was published.
+pub fn compare_at(
+    claim: &Claim,
+    source: &str,
+    published: Option<DateTime<Utc>>,
+    stored: &[StoredClaim],
+) -> Comparison {
+    if claim.open {
+        return compare_open(claim, source, published, stored);
+    }
+    compare(claim, source, stored)
+}
+
 /// See [`super::compare`].
 pub fn compare(claim: &Claim, source: &str, stored: &[StoredClaim]) -> Comparison {
+    if claim.open {
+        return compare_open(claim, source, None, stored);
+    }
     let mut agree = Vec::new();
     let mut disagree = Vec::new();
     let mut update = Vec::new();

@@ -14,11 +14,13 @@ use crate::model::{
 
 mod compare;
 pub mod events;
+pub mod lexicon;
 pub mod measures;
 pub mod numbers;
+mod open;
 pub mod sentences;
 
-pub use compare::{cross_check, interval, related_keys, same_report};
+pub use compare::{compare_at, cross_check, interval, related_keys, same_report};
 use measures::{Noun, Search};
 use numbers::{Lang, Mention, NumUnit, Tok};
 
@@ -78,6 +80,7 @@ pub fn extract_claims(
             .map(|n| &text[n.start..n.end]);
         let reader = SentenceReader {
             text,
+            all: matches,
             start: s.start,
             end: s.end,
             context,
@@ -173,6 +176,9 @@ fn lead_role(text: &str) -> Option<&'static str> {
 
 struct SentenceReader<'a> {
     text: &'a str,
+    /// Every watch entity found in the text: where a figure's subject is looked for when
+    /// its own sentence names none.
+    all: &'a [EntityMatch],
     start: usize,
     end: usize,
     /// The sentence, or for a headline its paragraph: where nationality is looked up.
@@ -233,6 +239,8 @@ impl SentenceReader<'_> {
         // The counted noun of the previous figure, for elided ones ("5,000 troops, with an
         // additional 2,000 expected").
         let mut last_noun: Option<measures::Counted> = None;
+        let mut last_open: Option<open::OpenReading> = None;
+        let lex_words = lexicon::words_of(&toks);
         let dates = events::date_spans(&toks);
         for m in numbers::mentions(&toks, self.lang) {
             if dates.iter().any(|(a, b)| (*a..*b).contains(&m.num_tok)) {
@@ -270,6 +278,9 @@ impl SentenceReader<'_> {
                 }
                 _ => None,
             };
+            let claim = claim.or_else(|| {
+                self.open_claim(&toks, &lex_words, &m, (cs, ce), &base, &mut last_open)
+            });
             out.extend(claim);
         }
         for e in events::event_dates(&toks, self.published, self.prior_year) {
@@ -344,10 +355,9 @@ impl SentenceReader<'_> {
         };
         let group = measures::group_of(counted.noun, &phrase, lower, self.lead_role);
         let nat = measures::nationality(&np).or(context_nat);
-        let subject = match nat {
-            Some(n) => format!("{n}-{group}"),
-            None => self.nearest_entity(toks[m.num_tok].start),
-        };
+        // Without a nationality the group is nobody's in particular: the open reader
+        // reads the figure (its subject is the story's entity).
+        let subject = format!("{}-{group}", nat?);
         let increment = measures::is_increment(toks, m, counted.phrase_end);
         let measure = match counted.noun {
             Noun::Casualty(meas) => meas,
@@ -474,6 +484,75 @@ impl SentenceReader<'_> {
             scope,
             ..base.clone()
         })
+    }
+
+    /// A figure read by the open-vocabulary reader ([`open`]).
+    fn open_claim(
+        &self,
+        toks: &[Tok],
+        words: &[Option<&str>],
+        m: &Mention,
+        clause: (usize, usize),
+        base: &Claim,
+        last: &mut Option<open::OpenReading>,
+    ) -> Option<Claim> {
+        let sentence = &self.text[self.start..self.end];
+        let r = open::read(sentence, toks, words, m, clause, self.lang, last.as_ref())?;
+        *last = Some(r.clone());
+        let at = toks.get(m.num_tok)?.start;
+        let clause_bytes = (
+            toks.get(clause.0).map_or(0, |t| t.start),
+            toks.get(clause.1.saturating_sub(1)).map_or(0, |t| t.end),
+        );
+        let subject = self.open_subject(at, clause_bytes)?;
+        let increment = measures::is_increment(toks, m, r.phrase_end);
+        let period = base.scope.as_ref().and_then(events::flow_period);
+        let forecast = matches!(base.modality, Modality::Expected | Modality::Planned);
+        let kind = if increment {
+            ClaimKind::Increment
+        } else if forecast {
+            ClaimKind::Forecast
+        } else if period.is_some() {
+            ClaimKind::Flow
+        } else if r.state {
+            ClaimKind::Level
+        } else {
+            ClaimKind::RunningTotal
+        };
+        Some(Claim {
+            subject,
+            role: r.thing,
+            measure: r.predicate,
+            value: m.value,
+            value_max: m.value_max,
+            approx: m.approx,
+            unit: r.unit,
+            increment,
+            running_total: base.running_total || r.current,
+            kind,
+            period,
+            open: true,
+            ..base.clone()
+        })
+    }
+
+    /// Whose figure it is: the story's subject, the watchlist that made the story a match
+    /// (the watchlist of the nearest entity named before the figure, else after it). A
+    /// figure's own sentence often names a speaker or a place on the way ("Hydro-Québec
+    /// said…", "in Ostrava"), so an entity in it is no surer a subject than the story's.
+    fn open_subject(&self, at: usize, _clause: (usize, usize)) -> Option<String> {
+        let at = self.start + at;
+        self.all
+            .iter()
+            .filter(|e| e.end <= at)
+            .max_by_key(|e| e.end)
+            .or_else(|| {
+                self.all
+                    .iter()
+                    .filter(|e| e.start >= at)
+                    .min_by_key(|e| e.start)
+            })
+            .map(|e| e.watchlist.clone())
     }
 
     /// The id of the matched entity nearest to `offset` (relative to the sentence).

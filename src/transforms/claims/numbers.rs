@@ -939,7 +939,8 @@ fn read_mention(toks: &[Tok], i: usize, lang: Lang) -> Step {
         unit = NumUnit::Percent;
         m += 1;
     } else if let Some(w) = next_word(m) {
-        let mut w = w;
+        // "millions d'euros": the elided article is glued to the currency.
+        let mut w = w.strip_prefix("d'").unwrap_or(w);
         let mut skip = 0;
         if matches!(w, "de" | "d'" | "us") {
             if let Some(w2) = next_word(m + 1) {

@@ -1,0 +1,322 @@
+//! The claims lexicon: predicates (what is said of counted things), counted things,
+//! units of measure and markers, in English, French and Russian, read from a data file
+//! (config/lexicon.toml, embedded). Nothing about any one subject lives in code: a new
+//! subject's words go in the file.
+//!
+//! A pattern is one or more words; a word ending in `*` matches any word it begins.
+//! Patterns are matched on the tokenizer's lower-cased words.
+
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use super::numbers::{normalize_word, Tok};
+
+/// The lexicon newswatch ships.
+pub const DEFAULT_LEXICON: &str = include_str!("../../../config/lexicon.toml");
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Word {
+    text: String,
+    prefix: bool,
+}
+
+/// One pattern: a word sequence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pattern(Vec<Word>);
+
+impl Pattern {
+    fn parse(s: &str) -> Option<Pattern> {
+        let words: Vec<Word> = s
+            .split_whitespace()
+            .map(|w| {
+                let prefix = w.len() > 1 && w.ends_with('*');
+                let text = normalize_word(w.trim_end_matches('*'));
+                Word { text, prefix }
+            })
+            .filter(|w| !w.text.is_empty())
+            .collect();
+        (!words.is_empty()).then_some(Pattern(words))
+    }
+
+    /// How many words it spans when it matches at `words[i..]`.
+    fn match_at(&self, words: &[Option<&str>], i: usize) -> Option<usize> {
+        for (k, w) in self.0.iter().enumerate() {
+            let got = (*words.get(i + k)?)?;
+            let ok = if w.prefix {
+                got.starts_with(w.text.as_str())
+            } else {
+                got == w.text
+            };
+            if !ok {
+                return None;
+            }
+        }
+        Some(self.0.len())
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// A predicate, a thing or a unit: an id and its words in every language.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub id: String,
+    /// Predicates: what a figure standing alone counts ("600 dead": people).
+    pub thing: Option<String>,
+    /// Predicates: a level at one moment rather than a growing total.
+    pub state: bool,
+    /// Things: the unit reported for them.
+    pub unit: Option<String>,
+    /// Predicates: other things that count as `thing` with this predicate ("homes
+    /// without power" are households).
+    pub same_things: Vec<String>,
+    patterns: Vec<Pattern>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawEntry {
+    id: String,
+    #[serde(default)]
+    thing: Option<String>,
+    #[serde(default)]
+    state: bool,
+    #[serde(default)]
+    unit: Option<String>,
+    #[serde(default)]
+    same_things: Vec<String>,
+    #[serde(default)]
+    en: Vec<String>,
+    #[serde(default)]
+    fr: Vec<String>,
+    #[serde(default)]
+    ru: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct RawMarkers {
+    #[serde(default)]
+    current: RawLangs,
+    #[serde(default)]
+    duration: RawLangs,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct RawLangs {
+    #[serde(default)]
+    en: Vec<String>,
+    #[serde(default)]
+    fr: Vec<String>,
+    #[serde(default)]
+    ru: Vec<String>,
+}
+
+impl RawLangs {
+    fn patterns(&self) -> Vec<Pattern> {
+        self.en
+            .iter()
+            .chain(&self.fr)
+            .chain(&self.ru)
+            .filter_map(|s| Pattern::parse(s))
+            .collect()
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct RawLexicon {
+    #[serde(default)]
+    predicate: Vec<RawEntry>,
+    #[serde(default)]
+    thing: Vec<RawEntry>,
+    #[serde(default)]
+    unit: Vec<RawEntry>,
+    #[serde(default)]
+    markers: RawMarkers,
+}
+
+impl From<RawEntry> for Entry {
+    fn from(r: RawEntry) -> Entry {
+        let patterns =
+            r.en.iter()
+                .chain(&r.fr)
+                .chain(&r.ru)
+                .filter_map(|s| Pattern::parse(s))
+                .collect();
+        Entry {
+            id: r.id,
+            thing: r.thing,
+            state: r.state,
+            unit: r.unit,
+            same_things: r.same_things,
+            patterns,
+        }
+    }
+}
+
+/// The whole lexicon.
+#[derive(Debug, Clone)]
+pub struct Lexicon {
+    pub predicates: Vec<Entry>,
+    pub things: Vec<Entry>,
+    pub units: Vec<Entry>,
+    current: Vec<Pattern>,
+    duration: Vec<Pattern>,
+}
+
+/// A lexicon entry found in a sentence: which one, and the token range of its words.
+#[derive(Debug, Clone, Copy)]
+pub struct Hit<'l> {
+    pub entry: &'l Entry,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Lexicon {
+    pub fn parse(text: &str) -> Result<Lexicon, toml::de::Error> {
+        let raw: RawLexicon = toml::from_str(text)?;
+        Ok(Lexicon {
+            predicates: raw.predicate.into_iter().map(Entry::from).collect(),
+            things: raw.thing.into_iter().map(Entry::from).collect(),
+            units: raw.unit.into_iter().map(Entry::from).collect(),
+            current: raw.markers.current.patterns(),
+            duration: raw.markers.duration.patterns(),
+        })
+    }
+
+    pub fn predicate(&self, id: &str) -> Option<&Entry> {
+        self.predicates.iter().find(|e| e.id == id)
+    }
+
+    pub fn thing(&self, id: &str) -> Option<&Entry> {
+        self.things.iter().find(|e| e.id == id)
+    }
+
+    /// The longest entry of `entries` matching at token `i`.
+    fn entry_at<'l>(entries: &'l [Entry], words: &[Option<&str>], i: usize) -> Option<Hit<'l>> {
+        let mut best: Option<Hit<'l>> = None;
+        for e in entries {
+            for p in &e.patterns {
+                if let Some(n) = p.match_at(words, i) {
+                    if best.is_none_or(|b| n > b.end - b.start) {
+                        best = Some(Hit {
+                            entry: e,
+                            start: i,
+                            end: i + n,
+                        });
+                    }
+                }
+            }
+        }
+        best
+    }
+
+    pub fn predicate_at(&self, words: &[Option<&str>], i: usize) -> Option<Hit<'_>> {
+        Self::entry_at(&self.predicates, words, i)
+    }
+
+    pub fn thing_at(&self, words: &[Option<&str>], i: usize) -> Option<Hit<'_>> {
+        Self::entry_at(&self.things, words, i)
+    }
+
+    pub fn unit_at(&self, words: &[Option<&str>], i: usize) -> Option<Hit<'_>> {
+        Self::entry_at(&self.units, words, i)
+    }
+
+    fn any_at(patterns: &[Pattern], words: &[Option<&str>], i: usize) -> Option<usize> {
+        patterns.iter().filter_map(|p| p.match_at(words, i)).max()
+    }
+
+    /// Whether words `from..to` hold a marker of a current figure ("so far", "désormais").
+    pub fn says_current(&self, words: &[Option<&str>], from: usize, to: usize) -> bool {
+        (from..to.min(words.len())).any(|i| Self::any_at(&self.current, words, i).is_some())
+    }
+
+    /// Whether the words at `i` make the figure before them a duration or a time.
+    pub fn duration_at(&self, words: &[Option<&str>], i: usize) -> bool {
+        Self::any_at(&self.duration, words, i).is_some()
+    }
+}
+
+/// The words of a token list, None for numbers and symbols; French elided articles and
+/// pronouns are dropped ("l'évacuation" is matched as "évacuation").
+pub fn words_of(toks: &[Tok]) -> Vec<Option<&str>> {
+    toks.iter()
+        .map(|t| {
+            t.word().map(|w| {
+                ["l'", "d'", "qu'", "n'", "s'", "j'", "c'", "m'"]
+                    .iter()
+                    .find_map(|p| w.strip_prefix(p).filter(|rest| !rest.is_empty()))
+                    .unwrap_or(w)
+            })
+        })
+        .collect()
+}
+
+/// The lexicon in force: the embedded one.
+pub fn lexicon() -> &'static Lexicon {
+    static LEXICON: OnceLock<Lexicon> = OnceLock::new();
+    LEXICON.get_or_init(|| {
+        // The embedded file is tested to parse (see the tests below), so the fallback to
+        // an empty lexicon is never taken in a released binary.
+        Lexicon::parse(DEFAULT_LEXICON).unwrap_or_else(|_| Lexicon {
+            predicates: Vec::new(),
+            things: Vec::new(),
+            units: Vec::new(),
+            current: Vec::new(),
+            duration: Vec::new(),
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transforms::claims::numbers::{tokenize, Lang};
+
+    #[test]
+    fn the_embedded_lexicon_parses_and_every_entry_has_words() {
+        let lex = Lexicon::parse(DEFAULT_LEXICON).expect("config/lexicon.toml parses");
+        assert!(lex.predicates.len() >= 20 && lex.things.len() >= 20);
+        for e in lex.predicates.iter().chain(&lex.things).chain(&lex.units) {
+            assert!(!e.patterns.is_empty(), "{} has no words", e.id);
+        }
+        for e in &lex.predicates {
+            if let Some(t) = &e.thing {
+                let known = lex.thing(t).is_some()
+                    || lex.predicates.iter().any(|p| p.id == *t)
+                    || t == "percent";
+                assert!(known, "{}: unknown thing {t}", e.id);
+            }
+        }
+    }
+
+    #[test]
+    fn words_match_across_languages_and_inflections() {
+        let lex = lexicon();
+        for (text, lang, id) in [
+            ("were killed", Lang::En, "killed"),
+            ("ont trouvé la mort", Lang::Fr, "killed"),
+            ("погибли", Lang::Ru, "killed"),
+            ("have been evacuated", Lang::En, "evacuated"),
+            ("эвакуированы", Lang::Ru, "evacuated"),
+            ("sans électricité", Lang::Fr, "without_power"),
+        ] {
+            let toks = tokenize(text, lang);
+            let words = words_of(&toks);
+            let found = (0..words.len()).find_map(|i| lex.predicate_at(&words, i));
+            assert_eq!(found.map(|h| h.entry.id.as_str()), Some(id), "{text}");
+        }
+        let toks = tokenize("soldats", Lang::Fr);
+        let words = words_of(&toks);
+        assert_eq!(
+            lex.thing_at(&words, 0).map(|h| h.entry.id.as_str()),
+            Some("troops")
+        );
+    }
+}

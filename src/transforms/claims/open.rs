@@ -1,0 +1,727 @@
+//! The open-vocabulary reader: a figure, what it counts (a noun phrase, mapped to a
+//! lexicon thing or kept as its stem) and what is said of it (a lexicon predicate), for
+//! any subject. The lexicon (config/lexicon.toml) holds the words; nothing here knows a
+//! subject.
+//!
+//! A claim's comparison key is subject | thing | predicate | unit | kind | period, where
+//! the thing and the predicate are lexicon ids (so "soldiers killed", "militaires tués"
+//! and "военнослужащих погибли" share a key) or, for a noun no entry knows, `lang:stem`.
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+use super::lexicon::{lexicon, Hit, Lexicon};
+use super::numbers::{Lang, Mention, NumUnit, Tok};
+
+/// What the open reader makes of one figure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenReading {
+    /// The lexicon thing id, or `lang:stem` of the counted noun.
+    pub thing: String,
+    /// The lexicon predicate id, or "" when the clause says nothing the lexicon knows.
+    pub predicate: String,
+    pub unit: String,
+    /// The predicate is a level at one moment (missing, without power).
+    pub state: bool,
+    /// Words of the clause mark the figure as the current one ("now", "désormais").
+    pub current: bool,
+    /// Token range of the counted phrase (for an elided noun after it).
+    pub phrase_end: usize,
+}
+
+/// Function words: where a counted noun phrase ends.
+const STOP: &[&str] = &[
+    // English
+    "a",
+    "an",
+    "the",
+    "of",
+    "in",
+    "on",
+    "at",
+    "to",
+    "from",
+    "by",
+    "for",
+    "with",
+    "and",
+    "or",
+    "but",
+    "as",
+    "than",
+    "that",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "were",
+    "was",
+    "are",
+    "is",
+    "be",
+    "been",
+    "being",
+    "have",
+    "has",
+    "had",
+    "will",
+    "would",
+    "could",
+    "should",
+    "may",
+    "might",
+    "can",
+    "more",
+    "most",
+    "less",
+    "fewer",
+    "still",
+    "now",
+    "so",
+    "far",
+    "since",
+    "during",
+    "after",
+    "before",
+    "across",
+    "into",
+    "over",
+    "under",
+    "about",
+    "around",
+    "per",
+    "this",
+    "these",
+    "those",
+    "their",
+    "its",
+    "his",
+    "her",
+    "our",
+    "they",
+    "it",
+    "he",
+    "she",
+    "we",
+    "said",
+    "says",
+    "according",
+    "while",
+    "when",
+    "where",
+    "up",
+    "out",
+    "down",
+    "off",
+    "between",
+    "among",
+    "including",
+    "against",
+    "other",
+    "others",
+    "each",
+    "all",
+    "some",
+    "such",
+    "only",
+    "also",
+    "not",
+    "no",
+    "last",
+    "this",
+    "next",
+    "new",
+    // French
+    "le",
+    "la",
+    "les",
+    "l",
+    "un",
+    "une",
+    "des",
+    "du",
+    "de",
+    "d",
+    "à",
+    "au",
+    "aux",
+    "en",
+    "dans",
+    "sur",
+    "par",
+    "pour",
+    "avec",
+    "et",
+    "ou",
+    "mais",
+    "que",
+    "qui",
+    "dont",
+    "ont",
+    "sont",
+    "est",
+    "été",
+    "a",
+    "ont",
+    "avait",
+    "avaient",
+    "étaient",
+    "était",
+    "sera",
+    "seront",
+    "selon",
+    "depuis",
+    "contre",
+    "plus",
+    "moins",
+    "encore",
+    "toujours",
+    "déjà",
+    "ce",
+    "cette",
+    "ces",
+    "leur",
+    "leurs",
+    "son",
+    "sa",
+    "ses",
+    "se",
+    "s",
+    "y",
+    "ne",
+    "pas",
+    "n",
+    "entre",
+    "parmi",
+    "dont",
+    "après",
+    "avant",
+    "vers",
+    "chez",
+    "lors",
+    "sous",
+    "autres",
+    "tous",
+    "toutes",
+    "environ",
+    "près",
+    // Russian
+    "в",
+    "во",
+    "на",
+    "с",
+    "со",
+    "и",
+    "или",
+    "но",
+    "а",
+    "по",
+    "из",
+    "от",
+    "до",
+    "для",
+    "за",
+    "к",
+    "о",
+    "об",
+    "у",
+    "при",
+    "что",
+    "как",
+    "который",
+    "которые",
+    "которых",
+    "были",
+    "было",
+    "был",
+    "была",
+    "будет",
+    "будут",
+    "есть",
+    "уже",
+    "еще",
+    "ещё",
+    "более",
+    "менее",
+    "около",
+    "почти",
+    "свыше",
+    "не",
+    "это",
+    "этот",
+    "эти",
+    "их",
+    "его",
+    "ее",
+    "её",
+    "он",
+    "она",
+    "они",
+    "среди",
+    "между",
+    "после",
+    "перед",
+    "через",
+    "под",
+    "над",
+    "всего",
+    "лишь",
+    "только",
+    // Days: "10,000 on Tuesday", "6,4 m jeudi", "в понедельник".
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "lundi",
+    "mardi",
+    "mercredi",
+    "jeudi",
+    "vendredi",
+    "samedi",
+    "dimanche",
+    "понедельник",
+    "вторник",
+    "среду",
+    "среда",
+    "четверг",
+    "пятницу",
+    "пятница",
+    "субботу",
+    "суббота",
+    "воскресенье",
+    "today",
+    "yesterday",
+    "tonight",
+    "hier",
+    "aujourd'hui",
+    "вчера",
+    "сегодня",
+];
+
+/// Determiners: "the two countries", "les deux pays" refer to things already named; the
+/// number is no figure of its own.
+const DEFINITE: &[&str] = &[
+    "the", "these", "those", "les", "ces", "leurs", "their", "its", "эти", "этих", "тех", "те",
+];
+
+fn is_stop(w: &str) -> bool {
+    STOP.contains(&w)
+}
+
+/// A word that can be part of a counted noun phrase.
+fn content(w: &str) -> bool {
+    w.chars().count() >= 2
+        && w.chars()
+            .all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+        && !is_stop(w)
+}
+
+fn stem(lang: Lang, w: &str) -> String {
+    let (alg, tag) = match lang {
+        Lang::En => (Algorithm::English, "en"),
+        Lang::Fr => (Algorithm::French, "fr"),
+        Lang::Ru => (Algorithm::Russian, "ru"),
+    };
+    format!("{tag}:{}", Stemmer::create(alg).stem(w))
+}
+
+/// A Russian adjective or participle ending: the noun comes after it.
+fn ru_adjective(w: &str) -> bool {
+    const ENDS: &[&str] = &[
+        "ых", "их", "ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие", "ого", "его", "ому",
+        "ему", "ым", "им", "ую", "юю",
+    ];
+    w.chars().count() > 4 && ENDS.iter().any(|e| w.ends_with(e))
+}
+
+/// Reads `m` (a mention in `toks`, its clause `cs..ce`). `last` is the counted thing of
+/// the sentence's previous figure ("5,000 troops, with 2,000 more expected").
+pub fn read(
+    sentence: &str,
+    toks: &[Tok],
+    words: &[Option<&str>],
+    m: &Mention,
+    (cs, ce): (usize, usize),
+    lang: Lang,
+    last: Option<&OpenReading>,
+) -> Option<OpenReading> {
+    let lex = lexicon();
+    if matches!(m.unit, NumUnit::Ratio) {
+        // "three times as many": a comparison, not a figure of its own.
+        return None;
+    }
+    let after = m.next_tok;
+    // "67-year-old", "3 a.m.", "for three days": durations, times and ages.
+    let skip_dash = usize::from(toks.get(after).is_some_and(|t| t.is_sym('-') && t.glued));
+    if lex.duration_at(words, after + skip_dash) {
+        return None;
+    }
+    if is_age_or_label(toks, words, m) {
+        return None;
+    }
+    if m.first_tok
+        .checked_sub(1)
+        .and_then(|k| words.get(k).copied().flatten())
+        .is_some_and(|w| DEFINITE.contains(&w))
+        && m.approx == crate::model::Approx::Exact
+    {
+        return None;
+    }
+    let current = lex.says_current(words, cs, ce);
+    let money = matches!(m.unit, NumUnit::Usd | NumUnit::Eur | NumUnit::Rub);
+    let percent = matches!(m.unit, NumUnit::Percent);
+    let mut unit: Option<String> = match m.unit {
+        NumUnit::Usd => Some("usd".into()),
+        NumUnit::Eur => Some("eur".into()),
+        NumUnit::Rub => Some("rub".into()),
+        NumUnit::Percent => Some("percent".into()),
+        _ => None,
+    };
+    let mut thing: Option<String> = None;
+    let mut predicate: Option<Hit> = None;
+    let mut phrase_end = after;
+    if !money && !percent {
+        // A unit of measure: "7,200 hectares (of forest)", "1,200 tonnes of food".
+        if let Some(u) = lex.unit_at(words, after) {
+            unit = Some(u.entry.id.clone());
+            phrase_end = u.end;
+            let of = words
+                .get(u.end)
+                .copied()
+                .flatten()
+                .is_some_and(|w| matches!(w, "of" | "de" | "d'" | "d"));
+            // "of forest", "de forêt"; Russian puts the genitive straight after.
+            if of || lang == Lang::Ru {
+                let at = if of { u.end + 1 } else { u.end };
+                if let Some((t, end)) = thing_at(lex, words, at, lang) {
+                    thing = Some(t);
+                    phrase_end = end;
+                }
+            }
+        } else if let Some(p) = predicate_as_noun(lex, words, after) {
+            // "600 dead", "4 morts", "85 погибших", "seven missing".
+            thing = p.entry.thing.clone();
+            phrase_end = p.end;
+            predicate = Some(p);
+        } else if let Some((t, end)) = thing_at(lex, words, after, lang) {
+            // An unknown word written with a capital is a name, not a counted noun
+            // ("in 2014 Moscow…", "3 Ukrainian…" is fine: the lexicon knows its noun).
+            let capital = toks
+                .get(after)
+                .and_then(|t| sentence.get(t.start..))
+                .and_then(|w| w.chars().next())
+                .is_some_and(char::is_uppercase);
+            let known = lex.thing(&t).is_some();
+            // "une demande", "a new estimate": an article is no count of an unknown noun.
+            let article = m.value == 1.0 && toks.get(m.num_tok).is_some_and(|t| t.word().is_some());
+            if known || !(capital || article) {
+                thing = Some(t);
+                phrase_end = end;
+            }
+        }
+    }
+    // "in 2014 Moscow wrote…": a year unless a known thing or unit follows at once.
+    if m.year_like
+        && unit.is_none()
+        && !thing
+            .as_deref()
+            .is_some_and(|t| lex.thing(t).is_some() || lex.predicate(t).is_some())
+    {
+        return None;
+    }
+    // What is said of it: the nearest predicate of the clause outside the counted phrase,
+    // after the figure first ("1,200 residents evacuated"), then before it ("the toll rose
+    // to 85", "évacuation d'environ 1 200 habitants").
+    if predicate.is_none() {
+        predicate = nearest_predicate(lex, words, (cs, ce), m.first_tok, phrase_end);
+    }
+    if thing.is_none() && !money && !percent && unit.is_none() {
+        // An elided noun: the previous figure's thing ("5,000 troops, 2,000 more").
+        match (predicate, last) {
+            (Some(p), _) if p.entry.thing.is_some() && predicate_close(p, m, phrase_end) => {
+                thing = p.entry.thing.clone();
+            }
+            (_, Some(prev)) if phrase_end == after && m.value_max.is_none() => {
+                thing = Some(prev.thing.clone());
+            }
+            _ => {}
+        }
+    }
+    // "homes without power" are the households without power.
+    let thing = match (thing, predicate) {
+        (Some(t), Some(p)) if p.entry.same_things.contains(&t) => p.entry.thing.clone(),
+        (t, _) => t,
+    };
+    let thing = match thing {
+        Some(t) => t,
+        // Money and percents count themselves; a unit of measure counts its area/weight.
+        None if money || percent || unit.is_some() => String::new(),
+        None => return None,
+    };
+    // A percent or an amount needs something said of it: a bare "5%" is no claim.
+    if (money || percent) && predicate.is_none() && thing.is_empty() {
+        return None;
+    }
+    let unit = unit.unwrap_or_else(|| {
+        lex.thing(&thing)
+            .map(|t| t.unit.clone().unwrap_or_else(|| t.id.clone()))
+            .unwrap_or_else(|| thing.split(':').nth(1).unwrap_or(&thing).to_string())
+    });
+    Some(OpenReading {
+        thing,
+        predicate: predicate.map(|p| p.entry.id.clone()).unwrap_or_default(),
+        state: predicate.is_some_and(|p| p.entry.state),
+        unit,
+        current,
+        phrase_end,
+    })
+}
+
+/// A predicate right after the figure that counts people itself ("600 dead").
+fn predicate_as_noun<'l>(lex: &'l Lexicon, words: &[Option<&str>], at: usize) -> Option<Hit<'l>> {
+    lex.predicate_at(words, at)
+        .filter(|p| p.entry.thing.is_some())
+        // "5,000 killed or wounded" reads as casualties when the lexicon says so.
+        .map(|p| {
+            lex.predicate_at(words, p.start)
+                .filter(|q| q.end >= p.end)
+                .unwrap_or(p)
+        })
+}
+
+/// The predicate was found right by the figure, not somewhere else in the clause.
+fn predicate_close(p: Hit, m: &Mention, phrase_end: usize) -> bool {
+    (p.start >= phrase_end && p.start <= phrase_end + 3)
+        || (p.end <= m.first_tok && p.end + 5 >= m.first_tok)
+}
+
+/// The counted noun phrase at `at`: a lexicon thing (possibly after up to two modifiers,
+/// "North Korean soldiers", "бездомных семей"), or the head noun of the phrase kept as its
+/// stem. Returns the thing and the token after the phrase.
+fn thing_at(
+    lex: &Lexicon,
+    words: &[Option<&str>],
+    at: usize,
+    lang: Lang,
+) -> Option<(String, usize)> {
+    for skip in 0..3 {
+        let i = at + skip;
+        if let Some(h) = lex.thing_at(words, i) {
+            return Some((h.entry.id.clone(), h.end));
+        }
+        // Modifiers only: stop at anything that is not a content word.
+        if !words.get(i).copied().flatten().is_some_and(content) {
+            break;
+        }
+    }
+    // No entry: the head of the phrase, by the language's word order.
+    let first = words.get(at).copied().flatten().filter(|w| content(w))?;
+    if lex.predicate_at(words, at).is_some() {
+        return None;
+    }
+    let mut run = vec![first];
+    while run.len() < 3 {
+        match words.get(at + run.len()).copied().flatten() {
+            Some(w) if content(w) && lex.predicate_at(words, at + run.len()).is_none() => {
+                run.push(w)
+            }
+            _ => break,
+        }
+    }
+    let head = match lang {
+        // English puts the head last: "wooden houses", "fire fronts"; a counted noun is
+        // plural ("one of five swept away" counts nothing).
+        Lang::En => {
+            let h = *run.last()?;
+            if !h.ends_with('s') {
+                return None;
+            }
+            h
+        }
+        // French puts it first: "moutons et chèvres", "fronts actifs".
+        Lang::Fr => first,
+        // Russian adjectives come first: "сельскохозяйственных угодий".
+        Lang::Ru => run
+            .iter()
+            .copied()
+            .find(|w| !ru_adjective(w))
+            .unwrap_or(first),
+    };
+    let end = at + run.len();
+    Some((stem(lang, head), end))
+}
+
+/// The nearest lexicon predicate of the clause outside `first_tok..phrase_end`.
+fn nearest_predicate<'l>(
+    lex: &'l Lexicon,
+    words: &[Option<&str>],
+    (cs, ce): (usize, usize),
+    first_tok: usize,
+    phrase_end: usize,
+) -> Option<Hit<'l>> {
+    let mut best: Option<(usize, Hit<'l>)> = None;
+    let mut i = cs;
+    while i < ce.min(words.len()) {
+        if (first_tok..phrase_end).contains(&i) {
+            i = phrase_end;
+            continue;
+        }
+        if let Some(h) = lex.predicate_at(words, i) {
+            let dist = if h.start >= phrase_end {
+                h.start - phrase_end
+            } else {
+                // Before the figure weighs a little more: the verb usually follows.
+                first_tok.saturating_sub(h.end) + 2
+            };
+            if best.is_none_or(|(d, _)| dist < d) {
+                best = Some((dist, h));
+            }
+            i = h.end;
+        } else {
+            i += 1;
+        }
+    }
+    best.map(|(_, h)| h)
+}
+
+/// Ages ("aged 67", "âgé de 67 ans") and labels ("Flight 302", "Route 4", "article 5"):
+/// a number right after a capitalised or label word with no counted noun after it.
+fn is_age_or_label(toks: &[Tok], words: &[Option<&str>], m: &Mention) -> bool {
+    let before = m
+        .first_tok
+        .checked_sub(1)
+        .and_then(|k| words.get(k).copied().flatten());
+    if before.is_some_and(|w| {
+        matches!(
+            w,
+            "aged" | "age" | "âgé" | "âgée" | "âgés" | "âgées" | "ages"
+        ) || w.starts_with("возраст")
+    }) {
+        return true;
+    }
+    // A label word glued to the number's left in the original ("No.", "№").
+    if let Some(k) = m.first_tok.checked_sub(1) {
+        if toks[k].is_sym('№') || toks[k].is_sym('#') {
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transforms::claims::lexicon::words_of;
+    use crate::transforms::claims::numbers::{mentions, tokenize};
+
+    fn read_all(s: &str, lang: Lang) -> Vec<(f64, String, String)> {
+        let toks = tokenize(s, lang);
+        let words = words_of(&toks);
+        let mut last = None;
+        let mut out = Vec::new();
+        for m in mentions(&toks, lang) {
+            if let Some(r) = read(s, &toks, &words, &m, (0, toks.len()), lang, last.as_ref()) {
+                out.push((m.value, r.thing.clone(), r.predicate.clone()));
+                last = Some(r);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn counted_things_and_predicates_in_three_languages() {
+        let cases: &[(&str, Lang, f64, &str, &str)] = &[
+            (
+                "About 2,000 people were evacuated on Sunday.",
+                Lang::En,
+                2000.0,
+                "people",
+                "evacuated",
+            ),
+            (
+                "Some 600 soldiers have died.",
+                Lang::En,
+                600.0,
+                "troops",
+                "killed",
+            ),
+            (
+                "About 600 dead, officials said.",
+                Lang::En,
+                600.0,
+                "people",
+                "killed",
+            ),
+            (
+                "The fire destroyed 120 homes.",
+                Lang::En,
+                120.0,
+                "homes",
+                "destroyed",
+            ),
+            (
+                "Firefighters saved 40 wooden barns.",
+                Lang::En,
+                40.0,
+                "en:barn",
+                "rescued",
+            ),
+            (
+                "Environ 1 200 habitants ont été évacués.",
+                Lang::Fr,
+                1200.0,
+                "people",
+                "evacuated",
+            ),
+            (
+                "Cinq personnes ont trouvé la mort.",
+                Lang::Fr,
+                5.0,
+                "people",
+                "killed",
+            ),
+            (
+                "Около 1200 жителей эвакуированы.",
+                Lang::Ru,
+                1200.0,
+                "people",
+                "evacuated",
+            ),
+            (
+                "Огнем уничтожены 120 домов.",
+                Lang::Ru,
+                120.0,
+                "homes",
+                "destroyed",
+            ),
+        ];
+        for (text, lang, value, thing, pred) in cases {
+            let got = read_all(text, *lang);
+            assert_eq!(
+                got.first().map(|g| (g.0, g.1.as_str(), g.2.as_str())),
+                Some((*value, *thing, *pred)),
+                "{text}: {got:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn durations_ages_and_bare_numbers_are_not_read() {
+        for (text, lang) in [
+            ("The rain fell for three days.", Lang::En),
+            ("A 67-year-old farmer drowned.", Lang::En),
+            ("The river peaked at 3 a.m.", Lang::En),
+            ("Il pleut depuis 48 heures.", Lang::Fr),
+            ("Дожди шли 5 дней.", Lang::Ru),
+            ("The score was 42.", Lang::En),
+        ] {
+            assert!(
+                read_all(text, lang).is_empty(),
+                "{text}: {:?}",
+                read_all(text, lang)
+            );
+        }
+    }
+}
