@@ -223,6 +223,10 @@ pub struct Claim {
     /// `lang:stem`), `measure` the predicate (a lexicon id or empty).
     #[serde(default)]
     pub open: bool,
+    /// The sentence sets the figure against another one ("fewer than the governor's",
+    /// "bien moins que", "утверждают, что лишь"): a rival estimate, not a later value.
+    #[serde(default)]
+    pub rival: bool,
 }
 
 impl Claim {

@@ -153,6 +153,18 @@ fn compare_open(
             related: order(agree),
         };
     }
+    let later = match (published, newest_time) {
+        (Some(p), Some(n)) => p - n >= chrono::Duration::hours(SAME_MOMENT_HOURS),
+        _ => true,
+    };
+    // Nothing said of the figure ("1,500 people", no verb the lexicon knows): too vague to
+    // call a different figure a conflict; a later one the text marks current is a change.
+    if claim.measure.is_empty() && !(claim.running_total && later) {
+        return Comparison {
+            status: ClaimStatus::New,
+            related: Vec::new(),
+        };
+    }
     let latest: Vec<usize> = newest
         .iter()
         .copied()
@@ -162,11 +174,9 @@ fn compare_open(
         let o = &stored[i];
         o.source == source && o.claim.attributed_to == claim.attributed_to
     });
-    let later = match (published, newest_time) {
-        (Some(p), Some(n)) => p - n >= chrono::Duration::hours(SAME_MOMENT_HOURS),
-        _ => true,
-    };
-    let status = if (claim.running_total && later) || same_voice {
+    let status = if claim.rival && !same_voice {
+        ClaimStatus::Contradicts
+    } else if (claim.running_total && later) || same_voice {
         ClaimStatus::Updates
     } else {
         ClaimStatus::Contradicts

@@ -105,6 +105,8 @@ struct RawMarkers {
     current: RawLangs,
     #[serde(default)]
     duration: RawLangs,
+    #[serde(default)]
+    rival: RawLangs,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -167,6 +169,7 @@ pub struct Lexicon {
     pub units: Vec<Entry>,
     current: Vec<Pattern>,
     duration: Vec<Pattern>,
+    rival: Vec<Pattern>,
 }
 
 /// A lexicon entry found in a sentence: which one, and the token range of its words.
@@ -186,6 +189,7 @@ impl Lexicon {
             units: raw.unit.into_iter().map(Entry::from).collect(),
             current: raw.markers.current.patterns(),
             duration: raw.markers.duration.patterns(),
+            rival: raw.markers.rival.patterns(),
         })
     }
 
@@ -237,6 +241,11 @@ impl Lexicon {
         (from..to.min(words.len())).any(|i| Self::any_at(&self.current, words, i).is_some())
     }
 
+    /// Whether words `from..to` set a figure against another ("fewer than the governor's").
+    pub fn says_rival(&self, words: &[Option<&str>], from: usize, to: usize) -> bool {
+        (from..to.min(words.len())).any(|i| Self::any_at(&self.rival, words, i).is_some())
+    }
+
     /// Whether the words at `i` make the figure before them a duration or a time.
     pub fn duration_at(&self, words: &[Option<&str>], i: usize) -> bool {
         Self::any_at(&self.duration, words, i).is_some()
@@ -270,6 +279,7 @@ pub fn lexicon() -> &'static Lexicon {
             units: Vec::new(),
             current: Vec::new(),
             duration: Vec::new(),
+            rival: Vec::new(),
         })
     })
 }

@@ -242,6 +242,12 @@ impl SentenceReader<'_> {
         let mut last_open: Option<open::OpenReading> = None;
         let lex_words = lexicon::words_of(&toks);
         let dates = events::date_spans(&toks);
+        // "На 16 ноября", "as of 12 March", "au 3 mars": figures dated as current.
+        let dated_now = dates.iter().any(|&(a, _)| {
+            a.checked_sub(1)
+                .and_then(|k| lex_words.get(k).copied().flatten())
+                .is_some_and(|w| matches!(w, "на" | "au" | "by" | "of" | "du" | "к"))
+        });
         for m in numbers::mentions(&toks, self.lang) {
             if dates.iter().any(|(a, b)| (*a..*b).contains(&m.num_tok)) {
                 continue;
@@ -279,6 +285,10 @@ impl SentenceReader<'_> {
                 _ => None,
             };
             let claim = claim.or_else(|| {
+                let base = Claim {
+                    running_total: base.running_total || dated_now,
+                    ..base.clone()
+                };
                 self.open_claim(&toks, &lex_words, &m, (cs, ce), &base, &mut last_open)
             });
             out.extend(claim);
@@ -532,6 +542,7 @@ impl SentenceReader<'_> {
             kind,
             period,
             open: true,
+            rival: r.rival,
             ..base.clone()
         })
     }

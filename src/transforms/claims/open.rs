@@ -24,6 +24,8 @@ pub struct OpenReading {
     pub state: bool,
     /// Words of the clause mark the figure as the current one ("now", "désormais").
     pub current: bool,
+    /// The sentence sets the figure against another one.
+    pub rival: bool,
     /// Token range of the counted phrase (for an elided noun after it).
     pub phrase_end: usize,
 }
@@ -369,7 +371,8 @@ pub fn read(
     {
         return None;
     }
-    let current = lex.says_current(words, cs, ce);
+    // A marker anywhere in the sentence: "have climbed to 611 cases, with 23 deaths".
+    let current = lex.says_current(words, 0, words.len());
     let money = matches!(m.unit, NumUnit::Usd | NumUnit::Eur | NumUnit::Rub);
     let percent = matches!(m.unit, NumUnit::Percent);
     let mut unit: Option<String> = match m.unit {
@@ -475,6 +478,7 @@ pub fn read(
         state: predicate.is_some_and(|p| p.entry.state),
         unit,
         current,
+        rival: lex.says_rival(words, 0, words.len()),
         phrase_end,
     })
 }
