@@ -407,9 +407,42 @@ fn small_number_word(w: &str) -> Option<f64> {
         "триста" => 300.0,
         "пятьсот" => 500.0,
         "dozen" => 12.0,
+        // Russian collective numerals: "трое погибли", "пятеро раненых".
+        "двое" | "двоих" => 2.0,
+        "трое" | "троих" => 3.0,
+        "четверо" | "четверых" => 4.0,
+        "пятеро" | "пятерых" => 5.0,
+        "шестеро" | "шестерых" => 6.0,
+        "семеро" | "семерых" => 7.0,
+        _ => return approx_number_noun(w),
+    };
+    Some(v)
+}
+
+/// Nouns that name a round number approximately: "une centaine", "un millier",
+/// "около сотни", "полторы тысячи".
+fn approx_number_noun(w: &str) -> Option<f64> {
+    let v = match w {
+        "dizaine" => 10.0,
+        "douzaine" => 12.0,
+        "quinzaine" => 15.0,
+        "vingtaine" => 20.0,
+        "trentaine" => 30.0,
+        "quarantaine" => 40.0,
+        "cinquantaine" => 50.0,
+        "soixantaine" => 60.0,
+        "centaine" => 100.0,
+        "millier" => 1000.0,
+        "сотня" | "сотню" | "сотни" | "сотен" => 100.0,
+        "полторы" | "полтора" | "полутора" => 1.5,
         _ => return None,
     };
     Some(v)
+}
+
+/// Whether a word of a mention makes it approximate ("une centaine").
+fn approximate_word(w: &str) -> bool {
+    approx_number_noun(w).is_some_and(|v| v != 1.5)
 }
 
 /// Scale words: "thousand", "тыс", "млн", "billion", "mille"…
@@ -477,7 +510,12 @@ fn number_words_value(words: &[&str]) -> Option<f64> {
     let mut any = false;
     for w in words {
         for part in w.split('-') {
-            if let Some(v) = small_number_word(part) {
+            if matches!(part, "сотни" | "сотен" | "сотня" | "сотню") && current > 0.0
+            {
+                // "полторы сотни": a hundred times what came before.
+                current *= 100.0;
+                any = true;
+            } else if let Some(v) = small_number_word(part) {
                 current += v;
                 any = true;
             } else if part == "hundred" {
@@ -518,6 +556,15 @@ fn read_number_words(toks: &[Tok], i: usize, lang: Lang) -> Option<(f64, usize)>
     }
     let mut j = i;
     let mut words: Vec<&str> = Vec::new();
+    // "une centaine", "un millier", "une vingtaine": the article is no number of its own.
+    if matches!(first, "un" | "une")
+        && toks
+            .get(i + 1)
+            .and_then(Tok::word)
+            .is_some_and(|n| approx_number_noun(n).is_some())
+    {
+        j += 1;
+    }
     // "a thousand", "a hundred", "a dozen": the article stands for one.
     if matches!(first, "a" | "an") {
         let next = toks.get(i + 1)?.word()?;
@@ -528,6 +575,19 @@ fn read_number_words(toks: &[Tok], i: usize, lang: Lang) -> Option<(f64, usize)>
         j += 1;
     }
     while let Some(w) = toks.get(j).and_then(Tok::word) {
+        // "two hundred and thirty"
+        if w == "and"
+            && words
+                .last()
+                .is_some_and(|p| *p == "hundred" || scale_word(p).is_some())
+            && toks
+                .get(j + 1)
+                .and_then(Tok::word)
+                .is_some_and(|n| small_number_word(n).is_some())
+        {
+            j += 1;
+            continue;
+        }
         let is_num = w
             .split('-')
             .all(|p| small_number_word(p).is_some() || p == "hundred" || scale_word(p).is_some());
@@ -762,7 +822,13 @@ fn read_mention(toks: &[Tok], i: usize, lang: Lang) -> Step {
     let t = &toks[i];
     // Vague plurals: "thousands of", "des milliers", "тысячи" (not after a number).
     if let Some(w) = t.word() {
-        if vague_word(w) {
+        // "около сотни" is about a hundred; "сотни людей" is many.
+        let counted_hundred = matches!(w, "сотни" | "сотню")
+            && i > 0
+            && toks[i - 1]
+                .word()
+                .is_some_and(|p| matches!(p, "около" | "почти" | "более" | "свыше" | "примерно"));
+        if vague_word(w) && !counted_hundred {
             let mut j = i + 1;
             while toks.get(j).and_then(Tok::word).is_some_and(|w| {
                 vague_word(w) || matches!(w, "of" | "de" | "des" | "thousand" | "hundred")
@@ -987,6 +1053,14 @@ fn read_mention(toks: &[Tok], i: usize, lang: Lang) -> Step {
         }
     }
     // "un millier de" reads "about a thousand".
+    if approx == Approx::Exact
+        && toks[i..m.min(toks.len())]
+            .iter()
+            .filter_map(Tok::word)
+            .any(approximate_word)
+    {
+        approx = Approx::About;
+    }
     Step::Mention(Mention {
         first_tok,
         next_tok: m,

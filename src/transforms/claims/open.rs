@@ -354,7 +354,17 @@ pub fn read(
         // "three times as many": a comparison, not a figure of its own.
         return None;
     }
-    let after = m.next_tok;
+    // "une centaine de patients", "1,2 million de doses", "a dozen of": the noun is after
+    // the preposition.
+    let after =
+        if m.next_tok > m.num_tok + 1 || toks.get(m.num_tok).is_some_and(|t| t.word().is_some()) {
+            match words.get(m.next_tok).copied().flatten() {
+                Some("de" | "d'" | "of" | "d") => m.next_tok + 1,
+                _ => m.next_tok,
+            }
+        } else {
+            m.next_tok
+        };
     // "67-year-old", "3 a.m.", "for three days": durations, times and ages.
     let skip_dash = usize::from(toks.get(after).is_some_and(|t| t.is_sym('-') && t.glued));
     if lex.duration_at(words, after + skip_dash) {
@@ -368,6 +378,10 @@ pub fn read(
         .and_then(|k| words.get(k).copied().flatten())
         .is_some_and(|w| DEFINITE.contains(&w))
         && m.approx == crate::model::Approx::Exact
+        // "the two countries", "les deux pays"; but "the 14 outbreaks", "les deux mille
+        // véhicules" are figures.
+        && m.value <= 12.0
+        && toks.get(m.num_tok).is_some_and(|t| t.word().is_some())
     {
         return None;
     }
@@ -463,10 +477,7 @@ pub fn read(
         None if money || percent || unit.is_some() => String::new(),
         None => return None,
     };
-    // A percent or an amount needs something said of it: a bare "5%" is no claim.
-    if (money || percent) && predicate.is_none() && thing.is_empty() {
-        return None;
-    }
+
     let unit = unit.unwrap_or_else(|| {
         lex.thing(&thing)
             .map(|t| t.unit.clone().unwrap_or_else(|| t.id.clone()))
