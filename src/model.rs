@@ -262,4 +262,20 @@ pub struct StoredClaim {
     pub published: Option<DateTime<Utc>>,
     pub first_seen: DateTime<Utc>,
     pub status: ClaimStatus,
+    /// Read from a baseline document (`seed`): without `published` it is undated, and
+    /// `first_seen` (when it was seeded) is never shown as its date.
+    #[serde(default)]
+    pub baseline: bool,
+}
+
+impl StoredClaim {
+    /// The date to show: the story's, else when it was read; a baseline document's
+    /// claim with no date of its own says "undated".
+    pub fn shown_date(&self) -> String {
+        match (self.published, self.baseline) {
+            (Some(p), _) => p.format("%Y-%m-%d").to_string(),
+            (None, true) => "undated".to_string(),
+            (None, false) => self.first_seen.format("%Y-%m-%d").to_string(),
+        }
+    }
 }

@@ -47,6 +47,8 @@ pub fn feeds(config: &Config, json: bool) -> Result<ExitCode> {
 
 #[derive(Serialize)]
 struct ClaimGroup {
+    /// What the group counts, in words ("homes destroyed", "North Korean troops killed").
+    about: String,
     subject: String,
     role: String,
     measure: String,
@@ -70,14 +72,32 @@ struct ClaimOut {
     item_url: String,
     published: Option<String>,
     first_seen: String,
+    /// The date to show: the story's (YYYY-MM-DD), else when it was read; "undated" for
+    /// a baseline document that gives none.
+    date: String,
     quote: String,
     entities: Vec<String>,
     increment: bool,
     modality: crate::model::Modality,
     polarity: crate::model::Polarity,
     scope: Option<crate::model::TimeScope>,
-    /// The stored claims it was compared with when it was read: "value — source, date".
-    compared_with: Vec<String>,
+    /// The stored claims it was compared with when it was read.
+    compared_with: Vec<ComparedWith>,
+}
+
+#[derive(Serialize)]
+struct ComparedWith {
+    /// contradicts | agrees | updates | compared (how this claim relates to it)
+    relation: String,
+    value: f64,
+    value_max: Option<f64>,
+    display: String,
+    source: String,
+    /// The story's date (YYYY-MM-DD), else when it was read.
+    date: String,
+    attributed_to: Option<String>,
+    item_url: String,
+    quote: String,
 }
 
 /// Stored claims grouped by what they are about (subject, measure, unit).
@@ -96,25 +116,28 @@ pub fn render_claims(store: &Store, entity: Option<&str>, json: bool) -> Result<
         for (n, k) in related.iter().enumerate() {
             if let Some(r) = store.claim(k)? {
                 let o = &r.stored;
-                let date = o.published.unwrap_or(o.first_seen).to_rfc3339();
-                compared_with.push(format!(
-                    "{} — {} ({}){}{}",
-                    crate::transforms::claims::format_value(&o.claim),
-                    o.source,
-                    date.get(..10).unwrap_or(&date),
-                    o.claim
-                        .attributed_to
-                        .as_deref()
-                        .map(|a| format!(", according to {a}"))
-                        .unwrap_or_default(),
-                    relations
+                compared_with.push(ComparedWith {
+                    relation: relations
                         .get(n)
-                        .map(|r| format!(" [{r}]"))
-                        .unwrap_or_default()
-                ));
+                        .cloned()
+                        .unwrap_or_else(|| "compared".into()),
+                    value: o.claim.value,
+                    value_max: o.claim.value_max,
+                    display: crate::transforms::claims::format_value(&o.claim),
+                    source: o.source.clone(),
+                    date: o.shown_date(),
+                    attributed_to: o.claim.attributed_to.clone(),
+                    item_url: o.item_url.clone(),
+                    quote: o.claim.quote.clone(),
+                });
             }
         }
         let g = groups.entry(c.key()).or_insert_with(|| ClaimGroup {
+            about: if c.open {
+                format!("{}: {}", c.subject, crate::transforms::claims::describe(c))
+            } else {
+                crate::transforms::claims::describe(c)
+            },
             subject: c.subject.clone(),
             role: c.role.clone(),
             measure: c.measure.clone(),
@@ -136,6 +159,7 @@ pub fn render_claims(store: &Store, entity: Option<&str>, json: bool) -> Result<
             item_url: stored.item_url.clone(),
             published: stored.published.map(|p| p.to_rfc3339()),
             first_seen: stored.first_seen.to_rfc3339(),
+            date: stored.shown_date(),
             quote: c.quote.clone(),
             entities,
             increment: c.increment,
@@ -156,9 +180,8 @@ pub fn render_claims(store: &Store, entity: Option<&str>, json: bool) -> Result<
     for g in &groups {
         let _ = writeln!(
             out,
-            "{} — {} ({}, {}{}){}",
-            g.subject,
-            g.measure,
+            "{} ({}, {}{}){}",
+            g.about,
             g.unit,
             g.kind.as_str().replace('_', " "),
             g.period
@@ -168,7 +191,7 @@ pub fn render_claims(store: &Store, entity: Option<&str>, json: bool) -> Result<
             if g.conflict { "  [CONFLICT]" } else { "" }
         );
         for c in &g.claims {
-            let date = c.published.as_deref().unwrap_or(&c.first_seen);
+            let date = c.date.as_str();
             // A plan, an expectation, a hedge or a denial is said so beside the figure.
             let hedge = match (c.modality, c.polarity) {
                 (_, crate::model::Polarity::Negative) if g.unit != "bool" => " [denied]",
@@ -191,7 +214,18 @@ pub fn render_claims(store: &Store, entity: Option<&str>, json: bool) -> Result<
             );
             let _ = writeln!(out, "               “{}”", c.quote.trim());
             for w in &c.compared_with {
-                let _ = writeln!(out, "               vs {w}");
+                let _ = writeln!(
+                    out,
+                    "               vs {} — {} ({}){} [{}]",
+                    w.display,
+                    w.source,
+                    w.date,
+                    w.attributed_to
+                        .as_deref()
+                        .map(|a| format!(", according to {a}"))
+                        .unwrap_or_default(),
+                    w.relation
+                );
             }
         }
         out.push('\n');

@@ -146,20 +146,31 @@ fn read_corpus(dir: &Path, manifest: &Manifest) -> Result<Vec<SeedDoc>> {
             (None, String::from_utf8_lossy(&bytes).into_owned())
         };
         let m = manifest.document.iter().find(|d| d.file == name);
+        // Without a manifest entry, the document says who published it and when (a
+        // source line, a byline, a dateline); failing an outlet, its headline names it.
+        // Never the file name, never the time it was seeded: undated stays undated.
+        let meta = crate::transforms::docmeta::document_meta(&text);
         let first_line = text
             .lines()
             .map(str::trim)
             .find(|l| l.len() > 20)
             .unwrap_or(&name)
             .to_string();
+        let headline = page_title
+            .clone()
+            .or_else(|| meta.headline.clone())
+            .unwrap_or(first_line);
         docs.push(SeedDoc {
-            source: m.map(|m| m.outlet.clone()).unwrap_or_else(|| name.clone()),
-            title: m
-                .and_then(|m| m.title.clone())
-                .or(page_title)
-                .unwrap_or(first_line),
+            source: m
+                .map(|m| m.outlet.clone())
+                .or_else(|| meta.outlet.clone())
+                .unwrap_or_else(|| headline.clone()),
+            title: m.and_then(|m| m.title.clone()).unwrap_or(headline),
             url: m.and_then(|m| m.url.clone()),
-            published: m.and_then(|m| m.date.as_deref()).and_then(parse_date),
+            published: m
+                .and_then(|m| m.date.as_deref())
+                .and_then(parse_date)
+                .or(meta.published),
             lang: m.and_then(|m| m.lang.clone()),
             author: m.and_then(|m| m.author.clone()),
             name,

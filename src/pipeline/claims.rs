@@ -148,6 +148,7 @@ pub fn record_claim(
             published: item.published,
             first_seen: now,
             status: cmp.status,
+            baseline: item.feed_url == "seed",
         },
         entities: entities.to_vec(),
         related,

@@ -196,12 +196,12 @@ fn digest_story(store: &Store, watch: &WatchSet, item: &StoredItem) -> Result<Di
                         format!(
                             "{} ({})",
                             claims::format_value(&r.stored.claim),
-                            r.stored.claim.measure
+                            claims::describe(&r.stored.claim)
                         )
                     },
                     source: r.stored.source.clone(),
                     url: r.stored.item_url.clone(),
-                    date: date_str(r.stored.published.or(Some(r.stored.first_seen))),
+                    date: Some(r.stored.shown_date()),
                     quote: r.stored.claim.quote.clone(),
                     attributed_to: r.stored.claim.attributed_to.clone(),
                 });
@@ -219,8 +219,9 @@ fn digest_story(store: &Store, watch: &WatchSet, item: &StoredItem) -> Result<Di
         let c = &rec.stored.claim;
         claims_out.push(DigestClaim {
             status: display_status(rec.stored.status),
-            subject: c.subject.clone(),
-            measure: c.measure.clone(),
+            // What it counts in words ("homes destroyed"), never an internal id.
+            subject: claims::describe(c),
+            measure: String::new(),
             value: claims::format_value(c),
             attributed_to: c.attributed_to.clone(),
             quote: c.quote.clone(),

@@ -2,6 +2,7 @@
 //! the time comes in as an argument.
 pub mod claims;
 pub mod dedup;
+pub mod docmeta;
 pub mod extract;
 pub mod fingerprint;
 pub mod normalize;

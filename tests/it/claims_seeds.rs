@@ -162,7 +162,9 @@ fn the_seeds_read_as_an_analyst_would_note_them() {
     assert!(
         uk[0]["compared_with"].as_array().is_some_and(|r| r
             .iter()
-            .any(|x| x.as_str().is_some_and(|x| x.starts_with("600")))),
+            .any(|x| x["value"].as_f64() == Some(600.0)
+                && x["relation"] == "contradicts"
+                && x["date"].as_str().is_some_and(|d| d.len() == 10))),
         "the 6,000 shows the 600 it contradicts: {:#}",
         uk[0]
     );

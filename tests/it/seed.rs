@@ -262,3 +262,53 @@ fn an_invalid_config_is_exit_2_with_one_line_per_problem() {
         );
     }
 }
+
+/// A baseline document with no manifest entry is named by what it says of itself: its
+/// source line and its date, else its headline; never its file name or the seeding time.
+#[test]
+fn a_baseline_documents_outlet_and_date_come_from_the_document() {
+    let s = Session::new();
+    s.write(
+        "corpus/a1.txt",
+        "Engineers reach the Kursk border\nSource: Border Gazette\n12 September 2026\n\n\
+         About 1,000 North Korean sappers have been sent to the Kursk region, officials said.\n",
+    );
+    s.write(
+        "corpus/b2.txt",
+        "Kursk clearing force larger than announced, lawmaker says\n\n\
+         Some 2,500 North Korean sappers are now clearing mines in the Kursk region, a lawmaker said.\n",
+    );
+    s.config("");
+    let corpus = s.path("corpus");
+    s.run(&["seed", corpus.to_str().expect("path")]).success();
+    let claims = flat(&claims_json(&s));
+    let dump = serde_json::to_string_pretty(&claims).unwrap_or_default();
+    let dated = claims
+        .iter()
+        .find(|c| c["value"].as_f64() == Some(1000.0))
+        .unwrap_or_else(|| panic!("the 1,000: {dump}"));
+    assert_eq!(dated["source"], "Border Gazette", "{dump}");
+    assert_eq!(dated["date"], "2026-09-12", "{dump}");
+    let undated = claims
+        .iter()
+        .find(|c| c["value"].as_f64() == Some(2500.0))
+        .unwrap_or_else(|| panic!("the 2,500: {dump}"));
+    assert_eq!(
+        undated["source"], "Kursk clearing force larger than announced, lawmaker says",
+        "{dump}"
+    );
+    assert_eq!(undated["date"], "undated", "{dump}");
+    assert!(undated["published"].is_null(), "{dump}");
+    assert!(
+        claims
+            .iter()
+            .all(|c| !c["source"].as_str().unwrap_or("").ends_with(".txt")),
+        "{dump}"
+    );
+    let text = s.run(&["claims"]).success().stdout;
+    assert!(text.contains("undated"), "{text}");
+    assert!(
+        text.contains("North Korean sappers"),
+        "what it counts, in words: {text}"
+    );
+}

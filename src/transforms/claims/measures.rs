@@ -428,6 +428,16 @@ pub fn nationality(s: &str) -> Option<&'static str> {
     None
 }
 
+/// The words for a nationality prefix of [`nationality`].
+pub fn nationality_words(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "dprk" => "North Korean",
+        "russia" => "Russian",
+        "ukraine" => "Ukrainian",
+        _ => return None,
+    })
+}
+
 /// (pattern, prefix match, measure) for what is said of a count of people.
 const MEASURE_WORDS: &[(&str, bool, &str)] = &[
     ("died", false, "killed"),

@@ -730,6 +730,57 @@ pub fn compare(claim: &Claim, source: &str, stored: &[StoredClaim]) -> Compariso
 
 /// The value of a claim as the digest shows it: "about 600", "over 1,000",
 /// "3,000–4,000", "$34.4 million", "90%", "×9", "violates: yes".
+/// What a claim counts, in words: "North Korean sappers deployed", "homes destroyed",
+/// "households without power", "trade turnover". Never an internal id.
+pub fn describe(c: &Claim) -> String {
+    let words = |id: &str| -> String {
+        // A noun no lexicon entry knows is kept as `lang:stem`: show the stem.
+        let id = id.split_once(':').map_or(id, |(_, stem)| stem);
+        id.replace(['_', '-'], " ")
+    };
+    if c.open {
+        let thing = words(&c.role);
+        let pred = words(&c.measure);
+        let unit = words(&c.unit);
+        let mut out = match (thing.is_empty(), pred.is_empty()) {
+            (false, false) => format!("{thing} {pred}"),
+            (false, true) => thing,
+            (true, false)
+                if !unit.is_empty()
+                    && !matches!(c.unit.as_str(), "usd" | "eur" | "rub" | "percent") =>
+            {
+                format!("{unit} {pred}")
+            }
+            (true, false) => pred,
+            (true, true) => unit,
+        };
+        if c.kind == ClaimKind::Increment {
+            out = format!("more {out}");
+        } else if c.kind == ClaimKind::Forecast {
+            out.push_str(" (expected)");
+        }
+        return out;
+    }
+    // The project's first reader: subjects are `<nationality>-<group>` or entity ids.
+    let subject = match c.subject.split_once('-') {
+        Some((nat, group)) if !c.role.is_empty() => {
+            let nat = measures::nationality_words(nat).unwrap_or(nat);
+            format!("{nat} {}", group.replace('-', " "))
+        }
+        _ => c.subject.replace('-', " "),
+    };
+    let measure = c
+        .measure
+        .strip_prefix("status:")
+        .unwrap_or(&c.measure)
+        .replace('_', " ");
+    if c.role.is_empty() {
+        format!("{subject}: {measure}")
+    } else {
+        format!("{subject} {measure}")
+    }
+}
+
 pub fn format_value(c: &Claim) -> String {
     if c.unit == "bool" {
         let yes = if c.value >= 0.5 { "yes" } else { "no" };

@@ -422,6 +422,7 @@ fn stored(c: Claim, source: &str) -> StoredClaim {
             .single()
             .unwrap_or_default(),
         status: ClaimStatus::New,
+        baseline: false,
     }
 }
 
