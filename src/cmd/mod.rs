@@ -98,6 +98,11 @@ pub fn load_config(path: &Path) -> Result<Config> {
     for w in &config.warnings {
         tracing::warn!("{w}");
     }
+    if let Some(lex) = &config.lexicon {
+        if !crate::transforms::claims::lexicon::install(lex.clone()) {
+            tracing::warn!("claims.lexicon: a lexicon is already in use; restart to change it");
+        }
+    }
     Ok(config)
 }
 

@@ -32,6 +32,9 @@ pub struct Config {
     pub fetch: FetchConfig,
     pub email: EmailConfig,
     pub feeds: Vec<FeedConfig>,
+    /// `claims.lexicon`: a lexicon file that replaces the embedded one (read and checked
+    /// here, so a bad file is a config error with its path).
+    pub lexicon: Option<crate::transforms::claims::lexicon::Lexicon>,
     /// Things that are legal but probably not meant (no feeds, no recipients); for the log.
     pub warnings: Vec<String>,
 }
@@ -266,7 +269,9 @@ const TOP_KEYS: &[(&str, Shape)] = &[
     ("fetch", Shape::Table(FETCH_KEYS)),
     ("email", Shape::Table(EMAIL_KEYS)),
     ("feeds", Shape::Tables(FEED_KEYS)),
+    ("claims", Shape::Table(CLAIMS_KEYS)),
 ];
+const CLAIMS_KEYS: &[(&str, Shape)] = &[("lexicon", Shape::Leaf)];
 
 /// Every leaf key's dotted path, for hints when a key is in the wrong section.
 fn all_leaf_paths() -> Vec<String> {
@@ -801,6 +806,31 @@ impl<'a> Loader<'a> {
         let fetch = self.fetch(get);
         let email = self.email(get, &base);
         let feeds = self.feeds(get, &base);
+        let lexicon = self
+            .opt_string("claims.lexicon", get("claims.lexicon"))
+            .and_then(|p| {
+                let path = resolve(&base, &p);
+                let text = match std::fs::read_to_string(&path) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        self.error(
+                            "claims.lexicon",
+                            format!("cannot read {}: {e}", path.display()),
+                        );
+                        return None;
+                    }
+                };
+                match crate::transforms::claims::lexicon::Lexicon::parse(&text) {
+                    Ok(l) => Some(l),
+                    Err(e) => {
+                        self.error(
+                            "claims.lexicon",
+                            format!("{}: {}", path.display(), e.message().trim()),
+                        );
+                        None
+                    }
+                }
+            });
 
         if feeds.is_empty() {
             self.warnings
@@ -830,6 +860,7 @@ impl<'a> Loader<'a> {
             fetch,
             email,
             feeds,
+            lexicon,
             warnings,
         })
     }

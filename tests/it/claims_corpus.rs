@@ -497,3 +497,71 @@ const FLOOR_HOLDOUT: Floor = Floor {
     status: 0.67,
     contradicts_precision: 0.33,
 };
+
+/// A subject's words missing from the lexicon are added in a file the config names, not in
+/// code: the same story reads "quarantined" once the file knows it.
+#[test]
+fn a_configured_lexicon_teaches_the_reader_new_words() {
+    let lexicon = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config/lexicon.toml"),
+    )
+    .expect("lexicon");
+    let extended = format!(
+        "{lexicon}\n[[predicate]]\nid = \"quarantined\"\nthing = \"people\"\nstate = true\n\
+         en = [\"quarantined\"]\nfr = [\"confinés\"]\nru = [\"на карантине\"]\n"
+    );
+    let story = Story {
+        id: "q-01".into(),
+        lang: "en".into(),
+        outlet: "Harbour Herald".into(),
+        published: "2026-11-02T08:00:00Z".into(),
+        url: "https://herald.example/q-01".into(),
+        title: "Outbreak at Portmere".into(),
+        body: "Health officials in Portmere said on Monday that about 300 residents had been \
+               quarantined after the outbreak spread to the harbour district, and that the \
+               measure would be reviewed at the end of the week."
+            .into(),
+        claim: Vec::new(),
+        not_claim: Vec::new(),
+    };
+    let measure_with = |extra: &str| -> String {
+        let s = Session::new();
+        std::fs::remove_file(s.path("watchlists/dprk-russia.toml")).expect("rm watchlist");
+        s.write(
+            "watchlists/port.toml",
+            "name = \"Port\"\n[[entity]]\nid = \"portmere\"\nlabel = \"Portmere\"\nkind = \"place\"\naliases = [\"Portmere\"]\n",
+        );
+        s.write("config/extended.toml", &extended);
+        s.write("feed.xml", &rss(&story));
+        s.config(&format!(
+            "{extra}\n[fetch]\nfull_text = \"never\"\nbackfill_days = 3650\n\n[email]\ntransport = \"file\"\noutbox_dir = \"../var/outbox\"\nto = [\"a@example.org\"]\n\n[[feeds]]\nurl = \"file://{}\"\n",
+            s.path("feed.xml").display()
+        ));
+        let r = s.run(&["poll", "--json"]).success().json();
+        let c = r["claims"]
+            .as_array()
+            .and_then(|a| a.iter().find(|c| c["value"].as_f64() == Some(300.0)))
+            .unwrap_or_else(|| panic!("the 300: {r:#}"));
+        c["measure"].as_str().unwrap_or_default().to_string()
+    };
+    assert_eq!(
+        measure_with(""),
+        "",
+        "the embedded lexicon does not know the word"
+    );
+    assert_eq!(
+        measure_with("[claims]\nlexicon = \"extended.toml\"\n"),
+        "quarantined"
+    );
+    // A lexicon that does not parse is a config error naming the key and the file.
+    let s = Session::new();
+    s.write("config/broken.toml", "[[predicate]]\nid = 3\n");
+    s.config("[claims]\nlexicon = \"broken.toml\"\n");
+    let run = s.run(&["check"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("claims.lexicon") && run.stderr.contains("broken.toml"),
+        "{}",
+        run.stderr
+    );
+}

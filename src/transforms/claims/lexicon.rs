@@ -267,9 +267,16 @@ pub fn words_of(toks: &[Tok]) -> Vec<Option<&str>> {
         .collect()
 }
 
-/// The lexicon in force: the embedded one.
+static LEXICON: OnceLock<Lexicon> = OnceLock::new();
+
+/// Puts `lex` in force instead of the embedded lexicon (`claims.lexicon`). Only before
+/// the first claim is read: false when a lexicon is already in use.
+pub fn install(lex: Lexicon) -> bool {
+    LEXICON.set(lex).is_ok()
+}
+
+/// The lexicon in force: the configured one, else the embedded one.
 pub fn lexicon() -> &'static Lexicon {
-    static LEXICON: OnceLock<Lexicon> = OnceLock::new();
     LEXICON.get_or_init(|| {
         // The embedded file is tested to parse (see the tests below), so the fallback to
         // an empty lexicon is never taken in a released binary.
