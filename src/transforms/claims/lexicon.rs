@@ -107,6 +107,8 @@ struct RawMarkers {
     duration: RawLangs,
     #[serde(default)]
     rival: RawLangs,
+    #[serde(default)]
+    context: RawLangs,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -170,6 +172,7 @@ pub struct Lexicon {
     current: Vec<Pattern>,
     duration: Vec<Pattern>,
     rival: Vec<Pattern>,
+    context: Vec<Pattern>,
 }
 
 /// A lexicon entry found in a sentence: which one, and the token range of its words.
@@ -190,6 +193,7 @@ impl Lexicon {
             current: raw.markers.current.patterns(),
             duration: raw.markers.duration.patterns(),
             rival: raw.markers.rival.patterns(),
+            context: raw.markers.context.patterns(),
         })
     }
 
@@ -246,6 +250,12 @@ impl Lexicon {
         (from..to.min(words.len())).any(|i| Self::any_at(&self.rival, words, i).is_some())
     }
 
+    /// Whether words `from..to` describe a place rather than the event ("a city of …",
+    /// "qui compte … habitants", "с населением").
+    pub fn says_context(&self, words: &[Option<&str>], from: usize, to: usize) -> bool {
+        (from..to.min(words.len())).any(|i| Self::any_at(&self.context, words, i).is_some())
+    }
+
     /// Whether the words at `i` make the figure before them a duration or a time.
     pub fn duration_at(&self, words: &[Option<&str>], i: usize) -> bool {
         Self::any_at(&self.duration, words, i).is_some()
@@ -287,6 +297,7 @@ pub fn lexicon() -> &'static Lexicon {
             current: Vec::new(),
             duration: Vec::new(),
             rival: Vec::new(),
+            context: Vec::new(),
         })
     })
 }

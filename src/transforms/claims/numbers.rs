@@ -515,6 +515,10 @@ fn number_words_value(words: &[&str]) -> Option<f64> {
                 // "полторы сотни": a hundred times what came before.
                 current *= 100.0;
                 any = true;
+            } else if part == "dozen" && current > 0.0 {
+                // "two dozen": twelve times what came before.
+                current *= 12.0;
+                any = true;
             } else if let Some(v) = small_number_word(part) {
                 current += v;
                 any = true;
@@ -859,7 +863,9 @@ fn read_mention(toks: &[Tok], i: usize, lang: Lang) -> Step {
         // Glued suffixes: ordinals, decades, times, compound adjectives.
         if let Some(n) = toks.get(j).filter(|n| n.glued) {
             if let Some(w) = n.word() {
-                if ORDINAL_SUFFIXES.contains(&w) {
+                // "19th", "19th-century", "3e", "2-й"
+                let head = w.split('-').next().unwrap_or(w);
+                if ORDINAL_SUFFIXES.contains(&w) || ORDINAL_SUFFIXES.contains(&head) {
                     return Step::Skip(j + 1);
                 }
             }
@@ -974,7 +980,10 @@ fn read_mention(toks: &[Tok], i: usize, lang: Lang) -> Step {
         });
         if (is_dash || is_word_sep) && k + 1 < toks.len() {
             let mut n2 = k + 1;
-            if unit == NumUnit::Usd && toks[n2].is_sym('$') {
+            // "between €180 million and €220 million", "$3-$4 billion".
+            if (unit == NumUnit::Usd && toks[n2].is_sym('$'))
+                || (unit == NumUnit::Eur && toks[n2].is_sym('€'))
+            {
                 n2 += 1;
             }
             if let Some((v2, j2, grouped2, digits2)) = read_core(toks, n2, lang) {
@@ -1084,6 +1093,53 @@ mod tests {
             .into_iter()
             .map(|m| (m.value, m.value_max, m.approx, m.unit))
             .collect()
+    }
+
+    #[test]
+    fn approximate_number_nouns_and_compound_number_words() {
+        let first = |s: &str, lang| read(s, lang).first().map(|r| (r.0, r.1, r.2));
+        assert_eq!(
+            first("une centaine de patients", Lang::Fr),
+            Some((100.0, None, Approx::About))
+        );
+        assert_eq!(
+            first("un millier de sacs", Lang::Fr),
+            Some((1000.0, None, Approx::About))
+        );
+        assert_eq!(
+            first("une quinzaine de personnes", Lang::Fr),
+            Some((15.0, None, Approx::About))
+        );
+        assert_eq!(
+            first("около сотни из них", Lang::Ru),
+            Some((100.0, None, Approx::About))
+        );
+        assert_eq!(
+            first("полторы тысячи грузовиков", Lang::Ru).map(|r| r.0),
+            Some(1500.0)
+        );
+        assert_eq!(
+            first("полторы сотни семей", Lang::Ru).map(|r| r.0),
+            Some(150.0)
+        );
+        assert_eq!(first("Ещё трое погибли", Lang::Ru).map(|r| r.0), Some(3.0));
+        assert_eq!(
+            first("two dozen villages", Lang::En).map(|r| r.0),
+            Some(24.0)
+        );
+        assert_eq!(
+            first("Two hundred and thirty tonnes", Lang::En).map(|r| r.0),
+            Some(230.0)
+        );
+        assert_eq!(
+            first("between €180 million and €220 million", Lang::En).map(|r| (r.0, r.1)),
+            Some((180e6, Some(220e6)))
+        );
+        // Still vague without a number: "сотни людей", "des centaines".
+        assert!(read("сотни людей", Lang::Ru).is_empty());
+        assert!(read("des centaines de maisons", Lang::Fr).is_empty());
+        // "19th-century" is an ordinal.
+        assert!(read("the 19th-century bridge", Lang::En).is_empty());
     }
 
     #[test]

@@ -370,7 +370,7 @@ pub fn read(
     if lex.duration_at(words, after + skip_dash) {
         return None;
     }
-    if is_age_or_label(toks, words, m) {
+    if is_age_or_label(toks, words, m) || lex.says_context(words, cs, ce) {
         return None;
     }
     if m.first_tok
@@ -417,6 +417,10 @@ pub fn read(
                     phrase_end = end;
                 }
             }
+        } else if french_article(toks, m) && predicate_as_noun(lex, words, after).is_none() {
+            // "une hausse", "une dose", "un record": an article, not a count; "un mort"
+            // (a predicate standing for people) is one.
+            return None;
         } else if let Some(p) = predicate_as_noun(lex, words, after) {
             // "600 dead", "4 morts", "85 погибших", "seven missing".
             thing = p.entry.thing.clone();
@@ -504,6 +508,16 @@ fn predicate_as_noun<'l>(lex: &'l Lexicon, words: &[Option<&str>], at: usize) ->
                 .filter(|q| q.end >= p.end)
                 .unwrap_or(p)
         })
+}
+
+/// "un"/"une" read as one: in French the same word is the indefinite article.
+fn french_article(toks: &[Tok], m: &Mention) -> bool {
+    m.value == 1.0
+        && m.next_tok == m.num_tok + 1
+        && toks
+            .get(m.num_tok)
+            .and_then(Tok::word)
+            .is_some_and(|w| matches!(w, "un" | "une"))
 }
 
 /// The predicate was found right by the figure, not somewhere else in the clause.
