@@ -109,6 +109,8 @@ struct RawMarkers {
     rival: RawLangs,
     #[serde(default)]
     context: RawLangs,
+    #[serde(default)]
+    yardstick: RawLangs,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -173,6 +175,7 @@ pub struct Lexicon {
     duration: Vec<Pattern>,
     rival: Vec<Pattern>,
     context: Vec<Pattern>,
+    yardstick: Vec<Pattern>,
 }
 
 /// A lexicon entry found in a sentence: which one, and the token range of its words.
@@ -194,6 +197,7 @@ impl Lexicon {
             duration: raw.markers.duration.patterns(),
             rival: raw.markers.rival.patterns(),
             context: raw.markers.context.patterns(),
+            yardstick: raw.markers.yardstick.patterns(),
         })
     }
 
@@ -256,6 +260,15 @@ impl Lexicon {
         (from..to.min(words.len())).any(|i| Self::any_at(&self.context, words, i).is_some())
     }
 
+    /// Whether a yardstick pattern ends right before token `at` ("double the | 1,000").
+    pub fn yardstick_before(&self, words: &[Option<&str>], at: usize) -> bool {
+        self.yardstick.iter().any(|p| {
+            at.checked_sub(p.len())
+                .and_then(|i| p.match_at(words, i))
+                .is_some()
+        })
+    }
+
     /// Whether the words at `i` make the figure before them a duration or a time.
     pub fn duration_at(&self, words: &[Option<&str>], i: usize) -> bool {
         Self::any_at(&self.duration, words, i).is_some()
@@ -298,6 +311,7 @@ pub fn lexicon() -> &'static Lexicon {
             duration: Vec::new(),
             rival: Vec::new(),
             context: Vec::new(),
+            yardstick: Vec::new(),
         })
     })
 }

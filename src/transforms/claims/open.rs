@@ -370,7 +370,10 @@ pub fn read(
     if lex.duration_at(words, after + skip_dash) {
         return None;
     }
-    if is_age_or_label(toks, words, m) || lex.says_context(words, cs, ce) {
+    if is_age_or_label(toks, words, m)
+        || lex.says_context(words, cs, ce)
+        || lex.yardstick_before(words, m.first_tok)
+    {
         return None;
     }
     if m.first_tok
