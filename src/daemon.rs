@@ -179,7 +179,7 @@ pub async fn run(config: Config, store: Store, watch: WatchSet) -> Result<()> {
         }
         tokio::select! {
             _ = tokio::time::sleep_until(sleep_until(next_poll)) => {
-                next_poll = ctx.config.schedule.poll.next_after(Utc::now(), tz);
+                next_poll = ctx.config.schedule.poll.next_after(after_firing(next_poll), tz);
                 if job.as_ref().is_some_and(|j| !j.is_finished()) {
                     warn!("poll time reached while the previous cycle still runs; skipped");
                 } else {
@@ -187,7 +187,7 @@ pub async fn run(config: Config, store: Store, watch: WatchSet) -> Result<()> {
                 }
             }
             _ = tokio::time::sleep_until(sleep_until(next_digest)) => {
-                next_digest = ctx.config.schedule.digest.next_after(Utc::now(), tz);
+                next_digest = ctx.config.schedule.digest.next_after(after_firing(next_digest), tz);
                 digest_due = true;
             }
             _ = hup.recv() => reload(&ctx.config, &watch, "SIGHUP"),
@@ -219,4 +219,37 @@ pub async fn run(config: Config, store: Store, watch: WatchSet) -> Result<()> {
     ctx.store.flush()?;
     info!("stopped; store flushed");
     Ok(())
+}
+
+/// Where to look for the next firing once `fired` (the instant just due) woke the
+/// scheduler: never before it. A timer can wake a hair early; asking for the next firing
+/// after "now" would then give the same instant again and fire twice.
+fn after_firing(fired: Option<chrono::DateTime<Utc>>) -> chrono::DateTime<Utc> {
+    let now = Utc::now();
+    fired.map_or(now, |f| f.max(now))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::schedule::CronSchedule;
+
+    #[test]
+    fn a_timer_that_wakes_early_does_not_fire_the_same_instant_twice() {
+        let every_second = CronSchedule::parse("* * * * * *").unwrap();
+        // The scheduler woke 300 ms before the instant it was waiting for.
+        let due = every_second
+            .next_after(
+                Utc::now() + chrono::Duration::milliseconds(300),
+                chrono_tz::UTC,
+            )
+            .unwrap();
+        let next = every_second
+            .next_after(after_firing(Some(due)), chrono_tz::UTC)
+            .unwrap();
+        assert!(next > due, "{next} must come after {due}");
+        // Asking from "now" instead gives the same instant again: the bug.
+        let early = due - chrono::Duration::milliseconds(300);
+        assert_eq!(every_second.next_after(early, chrono_tz::UTC), Some(due));
+    }
 }

@@ -1457,6 +1457,11 @@ impl Store {
             .map_err(|e: sled::transaction::TransactionError<()>| {
                 anyhow::anyhow!("recording a sent digest: {e:?}")
             })?;
+        // On disk before anything else is sent: a kill after the server's 250 must not
+        // send this digest again (issue 12).
+        self.db
+            .flush()
+            .context("flushing the sent mark of a digest")?;
         Ok(())
     }
 

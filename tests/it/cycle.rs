@@ -528,3 +528,67 @@ fn offline_every_feed_fails_with_its_reason_and_no_mail_is_written() {
         run.stderr
     );
 }
+
+/// Two digests in one run, the server accepts the first and hangs on the second, the
+/// process is killed: the first must not be mailed again (its "sent" mark is on disk
+/// before the next send begins, not at the store's next periodic flush).
+#[test]
+fn a_digest_the_server_accepted_is_not_sent_again_after_a_kill() {
+    let w = world();
+    w.smtp.reject_data(451);
+    let first = w.s.run(&["once", "--json"]).success().json();
+    assert_eq!(first["digest"]["status"], "queued", "{:#}", first["digest"]);
+    let id1 = first["digest"]["message_id"].as_str().unwrap().to_string();
+    // A new story, for a second digest.
+    let base = w.http.base_url();
+    w.http.route(
+        "/rss.xml",
+        Response::ok(
+            "application/rss+xml",
+            rss(
+                base.trim_end_matches('/'),
+                &[(
+                    "sappers-kursk",
+                    "Sappers reach the Kursk border",
+                    "North Korean sappers reached the Kursk region on Monday, where they began \
+                     clearing fields around three villages near the border. Local officials said \
+                     the work would take several weeks and asked farmers to keep away from the \
+                     marked areas; the regional governor thanked the engineers for their help and \
+                     promised compensation to the families whose land cannot be sown this spring.",
+                )],
+            ),
+        )
+        .etag("\"rss-v2\""),
+    );
+    let polled = w.s.run(&["poll", "--json"]).success().json();
+    assert!(
+        polled["items"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|i| i["duplicate_of"].is_null())),
+        "a new story: {polled:#}"
+    );
+    w.smtp.accept();
+    w.smtp.stall_after(1);
+    let mut child = w.s.spawn(&["digest"]);
+    let got = w.smtp.wait_for_messages(1, Duration::from_secs(10));
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].parse().header("Message-ID"), Some(id1.as_str()));
+    // Killed while the second digest waits for the server, well inside the store's
+    // periodic flush interval (2 s).
+    std::thread::sleep(Duration::from_millis(300));
+    child.kill().expect("kill");
+    let _ = child.wait();
+    w.smtp.stop_stalling();
+    w.s.run(&["digest"]).success();
+    let mails = w.smtp.wait_for_messages(2, Duration::from_secs(10));
+    let ids: Vec<String> = mails
+        .iter()
+        .filter_map(|m| m.parse().header("Message-ID").map(str::to_string))
+        .collect();
+    assert_eq!(
+        ids.iter().filter(|i| **i == id1).count(),
+        1,
+        "the accepted digest was mailed again: {ids:?}"
+    );
+    assert_eq!(ids.len(), 2, "{ids:?}");
+}

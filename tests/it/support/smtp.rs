@@ -41,6 +41,8 @@ struct State {
     rejected: usize,
     /// Accept connections but never say a word (a hung server).
     stall: bool,
+    /// Accept this many messages in all, then hold every later DATA without an answer.
+    stall_after: Option<usize>,
 }
 
 pub struct SmtpServer {
@@ -89,6 +91,18 @@ impl SmtpServer {
 
     pub fn accept(&self) {
         self.lock().reject_data = None;
+    }
+
+    /// Accept `n` messages in all, then answer no later DATA (the client waits).
+    pub fn stall_after(&self, n: usize) {
+        self.lock().stall_after = Some(n);
+    }
+
+    /// Answer every DATA again.
+    pub fn stop_stalling(&self) {
+        let mut st = self.lock();
+        st.stall_after = None;
+        st.stall = false;
     }
 
     /// From now on, accept connections and then say nothing at all.
@@ -243,6 +257,16 @@ async fn session(stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result
             } else {
                 write.write_all(b"354 end with <CRLF>.<CRLF>\r\n").await?;
                 let data = read_data(&mut reader).await?;
+                let hold = {
+                    let st = lock(&state);
+                    st.stall_after.is_some_and(|n| st.messages.len() >= n)
+                };
+                if hold {
+                    // Silent until the client gives up or dies.
+                    let mut sink = Vec::new();
+                    let _ = tokio::io::AsyncReadExt::read_to_end(reader.get_mut(), &mut sink).await;
+                    return Ok(());
+                }
                 let mut st = lock(&state);
                 let reply = match st.reject_data {
                     Some(code) => {
