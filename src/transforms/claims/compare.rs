@@ -198,7 +198,9 @@ pub fn compare_at(
     published: Option<DateTime<Utc>>,
     stored: &[StoredClaim],
 ) -> Comparison {
-    if claim.open {
+    // People counts of the first reader change over time like any other count: one
+    // time-aware comparison for both readers.
+    if claim.open || claim.unit == "people" {
         return compare_open(claim, source, published, stored);
     }
     compare(claim, source, stored)
