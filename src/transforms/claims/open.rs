@@ -621,16 +621,25 @@ fn nearest_predicate<'l>(
 /// Ages ("aged 67", "âgé de 67 ans") and labels ("Flight 302", "Route 4", "article 5"):
 /// a number right after a capitalised or label word with no counted noun after it.
 fn is_age_or_label(toks: &[Tok], words: &[Option<&str>], m: &Mention) -> bool {
-    let before = m
-        .first_tok
-        .checked_sub(1)
-        .and_then(|k| words.get(k).copied().flatten());
-    if before.is_some_and(|w| {
+    // "aged 67", "aged 34 and 51": the age word may stand a few words before.
+    let age_word = |w: &str| {
         matches!(
             w,
             "aged" | "age" | "âgé" | "âgée" | "âgés" | "âgées" | "ages"
         ) || w.starts_with("возраст")
-    }) {
+    };
+    let from = m.first_tok.saturating_sub(3);
+    if (from..m.first_tok).any(|k| words.get(k).copied().flatten().is_some_and(age_word)) {
+        return true;
+    }
+    // "7 h 00", "14 h 30": the minutes of a French time.
+    if m.first_tok >= 2
+        && words.get(m.first_tok - 1).copied().flatten() == Some("h")
+        && matches!(
+            toks[m.first_tok - 2].kind,
+            super::numbers::TokKind::Num { .. }
+        )
+    {
         return true;
     }
     // A label word glued to the number's left in the original ("No.", "№").
