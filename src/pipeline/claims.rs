@@ -91,7 +91,8 @@ pub fn record_claim(
     let mut cmp = claims::compare_at(
         &claim,
         &item.source,
-        Some(item.published.unwrap_or(now)),
+        // The story's own date only: the time it was read says nothing of the moment.
+        item.published,
         &stored_claims,
     );
     let mut related: Vec<Vec<u8>> = cmp

@@ -102,7 +102,8 @@ fn pair(claim: &Claim, source: &str, s: &StoredClaim) -> Option<Pair> {
 ///   a new figure updates its own.
 ///
 /// A figure marked current but published within [`SAME_MOMENT_HOURS`] of the newest
-/// stored one is a rival count of the same moment, not a later value: it contradicts.
+/// stored one is a rival count of the same moment, not a later value: it contradicts
+/// (only when both stories state their publication date).
 fn compare_open(
     claim: &Claim,
     source: &str,
@@ -153,7 +154,14 @@ fn compare_open(
             related: order(agree),
         };
     }
-    let later = match (published, newest_time) {
+    // Only two stated publication dates can say "the same moment"; a story without one
+    // (or a stored claim without one) is taken to be later.
+    let newest_stated = compared
+        .iter()
+        .filter(|&&i| newest.contains(&i))
+        .filter_map(|&i| stored[i].published)
+        .max();
+    let later = match (published, newest_stated) {
         (Some(p), Some(n)) => p - n >= chrono::Duration::hours(SAME_MOMENT_HOURS),
         _ => true,
     };

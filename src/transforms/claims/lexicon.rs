@@ -31,7 +31,9 @@ impl Pattern {
             .split_whitespace()
             .map(|w| {
                 let prefix = w.len() > 1 && w.ends_with('*');
-                let text = normalize_word(w.trim_end_matches('*'));
+                let word = normalize_word(w.trim_end_matches('*'));
+                // Matched against words whose elided article is dropped: drop it here too.
+                let text = strip_elision(&word).to_string();
                 Word { text, prefix }
             })
             .filter(|w| !w.text.is_empty())
@@ -278,16 +280,15 @@ impl Lexicon {
 /// The words of a token list, None for numbers and symbols; French elided articles and
 /// pronouns are dropped ("l'évacuation" is matched as "évacuation").
 pub fn words_of(toks: &[Tok]) -> Vec<Option<&str>> {
-    toks.iter()
-        .map(|t| {
-            t.word().map(|w| {
-                ["l'", "d'", "qu'", "n'", "s'", "j'", "c'", "m'"]
-                    .iter()
-                    .find_map(|p| w.strip_prefix(p).filter(|rest| !rest.is_empty()))
-                    .unwrap_or(w)
-            })
-        })
-        .collect()
+    toks.iter().map(|t| t.word().map(strip_elision)).collect()
+}
+
+/// A French word without its elided article or pronoun ("l'évacuation" → "évacuation").
+fn strip_elision(w: &str) -> &str {
+    ["l'", "d'", "qu'", "n'", "s'", "j'", "c'", "m'"]
+        .iter()
+        .find_map(|p| w.strip_prefix(p).filter(|rest| !rest.is_empty()))
+        .unwrap_or(w)
 }
 
 static LEXICON: OnceLock<Lexicon> = OnceLock::new();
