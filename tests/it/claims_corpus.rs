@@ -566,6 +566,102 @@ fn a_configured_lexicon_teaches_the_reader_new_words() {
     );
 }
 
+/// Runs undated stories one poll each under a one-entity watchlist (Valdoria, in three
+/// languages); returns every story's claims as the report gives them.
+fn run_undated(stories: &[(&str, &str, &str)]) -> Vec<(String, serde_json::Value)> {
+    let s = Session::new();
+    std::fs::remove_file(s.path("watchlists/dprk-russia.toml")).expect("rm watchlist");
+    s.write(
+        "watchlists/storm.toml",
+        "name = \"Valdoria\"\n[[entity]]\nid = \"valdoria\"\nlabel = \"Valdoria\"\nkind = \"place\"\naliases = [\"Valdoria\", \"Valdorie\", \"Вальдория\"]\n",
+    );
+    let feed = s.path("feed.xml");
+    s.config(&format!(
+        "[fetch]\nfull_text = \"never\"\n\n[email]\ntransport = \"file\"\noutbox_dir = \"../var/outbox\"\nto = [\"a@example.org\"]\n\n[[feeds]]\nurl = \"file://{}\"\n",
+        feed.display()
+    ));
+    let mut out = Vec::new();
+    for (id, title, body) in stories {
+        let rss = format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Wire {id}</title>\
+             <link>https://wire.example/</link><description>d</description><item>\
+             <title>{title}</title><link>https://wire.example/{id}</link><guid>{id}</guid>\
+             <description>{body}</description></item></channel></rss>"
+        );
+        std::fs::write(&feed, rss).expect("feed");
+        let r = s.run(&["poll", "--json"]).success().json();
+        out.push((id.to_string(), r["claims"].clone()));
+    }
+    out
+}
+
+/// The claim of story `id` with value `v`.
+fn claim_of<'a>(
+    runs: &'a [(String, serde_json::Value)],
+    id: &str,
+    v: f64,
+) -> &'a serde_json::Value {
+    let (_, claims) = runs.iter().find(|r| r.0 == id).expect("story");
+    claims
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["value"].as_f64().is_some_and(|x| (x - v).abs() < 1e-6))
+        .unwrap_or_else(|| panic!("{id}: no claim {v}: {claims:#}"))
+}
+
+#[test]
+fn running_totals_increments_ranges_and_speakers_in_three_languages() {
+    let runs = run_undated(&[
+        (
+            "r1",
+            "Паводок в Вальдории",
+            "В Вальдории эвакуированы около 3 тыс. жителей, сообщил глава МЧС.",
+        ),
+        (
+            "r2",
+            "Вальдория: эвакуация продолжается",
+            "По состоянию на вторник из районов Вальдории эвакуированы уже 5 тыс. жителей.",
+        ),
+        (
+            "r3",
+            "More leave Valdoria",
+            "An additional 500 residents of Valdoria were evacuated overnight, officials said.",
+        ),
+        (
+            "r4",
+            "Valdorie : les secours mobilisés",
+            "Entre 3 000 et 4 000 secouristes sont mobilisés en Valdorie, a indiqué le ministère.",
+        ),
+        (
+            "r5",
+            "Valdoria rescue effort grows",
+            "Valdoria now has about 6,000 rescuers at work, the interior ministry said on Friday.",
+        ),
+    ]);
+    let r1 = claim_of(&runs, "r1", 3000.0);
+    assert_eq!(r1["status"], "new");
+    assert_eq!(r1["approx"], "about");
+    assert_eq!(r1["attributed_to"], "глава МЧС", "{r1:#}");
+    assert_eq!(
+        claim_of(&runs, "r2", 5000.0)["status"],
+        "updates",
+        "уже / по состоянию на"
+    );
+    let r3 = claim_of(&runs, "r3", 500.0);
+    assert_eq!(r3["kind"], "increment", "{r3:#}");
+    assert_ne!(
+        r3["status"], "contradicts",
+        "an increment is no rival total: {r3:#}"
+    );
+    let r4 = claim_of(&runs, "r4", 3000.0);
+    assert_eq!(r4["value_max"], 4000.0);
+    assert_eq!(r4["attributed_to"], "ministère", "{r4:#}");
+    let r5 = claim_of(&runs, "r5", 6000.0);
+    assert_eq!(r5["status"], "updates", "now, later and higher: {r5:#}");
+    assert_eq!(r5["attributed_to"], "interior ministry", "{r5:#}");
+}
+
 /// Stories with no publication date, one poll each, on a subject nobody wrote rules for:
 /// a figure, a later level said to be current (lower), a rival count, a restatement, a
 /// French update — the statuses an analyst expects, through the contract.

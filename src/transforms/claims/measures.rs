@@ -955,7 +955,47 @@ pub fn attributions(s: &str, toks: &[Tok]) -> Vec<(usize, String)> {
                     }
                     let raw = &s[tk.start..tk.end];
                     let cap = raw.chars().next().is_some_and(char::is_uppercase);
-                    if cap || SOURCE_WORDS.contains(&lw.as_str()) {
+                    // "the interior ministry", "the regional governor": up to two plain
+                    // words that qualify a source noun just after them.
+                    let qualifies = first.is_some_and(|f| {
+                        f - k <= 2
+                            && toks[f..]
+                                .iter()
+                                .take(3)
+                                .filter_map(Tok::word)
+                                .any(|w| SOURCE_WORDS.contains(&w) && w != "the" && w != "of")
+                    }) && lw.chars().all(char::is_alphabetic)
+                        && !matches!(
+                            lw.as_str(),
+                            "a" | "an"
+                                | "and"
+                                | "or"
+                                | "but"
+                                | "that"
+                                | "which"
+                                | "who"
+                                | "as"
+                                | "in"
+                                | "on"
+                                | "at"
+                                | "to"
+                                | "for"
+                                | "by"
+                                | "with"
+                                | "from"
+                                | "said"
+                                | "were"
+                                | "was"
+                                | "is"
+                                | "are"
+                                | "has"
+                                | "had"
+                                | "have"
+                                | "work"
+                                | "now"
+                                | "also"
+                        );
+                    if cap || SOURCE_WORDS.contains(&lw.as_str()) || qualifies {
                         first = Some(k);
                         n += 1;
                     } else {

@@ -424,7 +424,11 @@ pub fn read(
             // "une hausse", "une dose", "un record": an article, not a count; "un mort"
             // (a predicate standing for people) is one.
             return None;
-        } else if let Some(p) = predicate_as_noun(lex, words, after) {
+        } else if let Some(p) = predicate_as_noun(lex, words, after)
+            // A thing the lexicon knows wins over a predicate that merely starts it
+            // ("rescuers", not "rescued").
+            .filter(|p| lex.thing_at(words, after).is_none_or(|t| t.end < p.end))
+        {
             // "600 dead", "4 morts", "85 погибших", "seven missing".
             thing = p.entry.thing.clone();
             phrase_end = p.end;
