@@ -370,6 +370,17 @@ impl SentenceReader<'_> {
         let subject = format!("{}-{group}", nat?);
         let increment = measures::is_increment(toks, m, counted.phrase_end);
         let measure = match counted.noun {
+            // "6,000 killed or wounded": the lexicon's longer phrase is casualties.
+            Noun::Casualty("killed" | "wounded")
+                if (counted.phrase_start..counted.phrase_end.max(counted.phrase_start + 1))
+                    .any(|i| {
+                        lexicon::lexicon()
+                            .predicate_at(&lexicon::words_of(toks), i)
+                            .is_some_and(|h| h.entry.id == "casualties")
+                    }) =>
+            {
+                "casualties"
+            }
             Noun::Casualty(meas) => meas,
             // "5,000 workers are expected in Russia": an arrival announced.
             _ if measures::expected_near(toks, m, counted.phrase_end) => "deployed",
@@ -518,6 +529,40 @@ impl SentenceReader<'_> {
         let increment = measures::is_increment(toks, m, r.phrase_end);
         let period = base.scope.as_ref().and_then(events::flow_period);
         let forecast = matches!(base.modality, Modality::Expected | Modality::Planned);
+        // A casualty figure with no counted noun ("6,000 killed or wounded") in a story
+        // about a national group the first reader knows is that group's, keyed as the
+        // first reader keys it, so the two readers' figures are compared with each other.
+        let nat = measures::nationality(&self.context.to_lowercase()).or(self.doc_nat);
+        if let Some(nat) = nat.filter(|_| {
+            r.unit == "people"
+                && r.implicit_thing
+                && matches!(
+                    r.predicate.as_str(),
+                    "killed" | "wounded" | "casualties" | "captured"
+                )
+        }) {
+            return Some(Claim {
+                subject: format!("{nat}-troops"),
+                role: "troops".to_string(),
+                measure: r.predicate,
+                value: m.value,
+                value_max: m.value_max,
+                approx: m.approx,
+                unit: "people".to_string(),
+                increment,
+                running_total: base.running_total || r.current,
+                rival: r.rival,
+                kind: if increment {
+                    ClaimKind::Increment
+                } else if period.is_some() {
+                    ClaimKind::Flow
+                } else {
+                    ClaimKind::RunningTotal
+                },
+                period,
+                ..base.clone()
+            });
+        }
         let kind = if increment {
             ClaimKind::Increment
         } else if forecast {

@@ -28,6 +28,9 @@ pub struct OpenReading {
     pub rival: bool,
     /// Token range of the counted phrase (for an elided noun after it).
     pub phrase_end: usize,
+    /// The text named no counted noun: the thing is the predicate's own ("600 dead",
+    /// "6,000 killed or wounded") or the previous figure's.
+    pub implicit_thing: bool,
 }
 
 /// Function words: where a counted noun phrase ends.
@@ -400,6 +403,7 @@ pub fn read(
         _ => None,
     };
     let mut thing: Option<String> = None;
+    let mut implicit_thing = false;
     let mut predicate: Option<Hit> = None;
     let mut phrase_end = after;
     if !money && !percent {
@@ -431,6 +435,7 @@ pub fn read(
         {
             // "600 dead", "4 morts", "85 погибших", "seven missing".
             thing = p.entry.thing.clone();
+            implicit_thing = true;
             phrase_end = p.end;
             predicate = Some(p);
         } else if let Some((t, end)) = thing_at(lex, words, after, lang) {
@@ -470,9 +475,11 @@ pub fn read(
         match (predicate, last) {
             (Some(p), _) if p.entry.thing.is_some() && predicate_close(p, m, phrase_end) => {
                 thing = p.entry.thing.clone();
+                implicit_thing = true;
             }
             (_, Some(prev)) if phrase_end == after && m.value_max.is_none() => {
                 thing = Some(prev.thing.clone());
+                implicit_thing = prev.implicit_thing;
             }
             _ => {}
         }
@@ -502,6 +509,7 @@ pub fn read(
         current,
         rival: lex.says_rival(words, 0, words.len()),
         phrase_end,
+        implicit_thing,
     })
 }
 

@@ -937,3 +937,27 @@ Deputy minister Ivan Petrov
     // A document that matched nothing gives nothing.
     assert!(extract_claims(text, &[], Some("en"), p).is_empty());
 }
+
+/// A casualty figure with no counted noun in a story about a national group is keyed as
+/// that group's figure, like the first reader's, so the two are compared.
+#[test]
+fn a_nounless_casualty_figure_joins_the_national_groups_key() {
+    let text = "North Korean losses at Kursk\n\n\
+                About 2,000 North Korean soldiers have been killed fighting for Russia in Kursk, Kyiv said. \
+                North Korea has not commented. \
+                The agency now estimates about 6,000 killed or wounded among the North Korean units.";
+    let matches = entity_matches(text, &["Kursk", "North Korea=dprk"]);
+    let claims = extract_claims(text, &matches, Some("en"), None);
+    let killed = claims
+        .iter()
+        .find(|c| close(c.value, 2000.0))
+        .unwrap_or_else(|| panic!("{claims:#?}"));
+    let casualties = claims
+        .iter()
+        .find(|c| close(c.value, 6000.0))
+        .unwrap_or_else(|| panic!("{claims:#?}"));
+    assert_eq!(killed.subject, "dprk-troops");
+    assert_eq!(casualties.subject, "dprk-troops", "{casualties:#?}");
+    assert_eq!(casualties.measure, "casualties");
+    assert!(casualties.running_total, "'now' marks it current");
+}
