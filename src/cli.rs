@@ -101,6 +101,26 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// Whether the command was asked for JSON on stdout (`--json`): then even a failure
+    /// prints one JSON document there.
+    pub fn wants_json(&self) -> bool {
+        match self {
+            Command::Once { json, .. }
+            | Command::Poll { json }
+            | Command::Digest { json, .. }
+            | Command::Seed { json, .. }
+            | Command::Claims { json, .. }
+            | Command::Feeds { json }
+            | Command::Match { json, .. } => *json,
+            Command::Extract { format, .. } => *format == ExtractFormat::Json,
+            Command::Run | Command::Check | Command::Export { .. } | Command::Import { .. } => {
+                false
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExtractFormat {
     Text,

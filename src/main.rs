@@ -14,6 +14,10 @@ fn main() -> ExitCode {
         }
     };
     newswatch::logging::init();
+    // `extract --format json` writes a line per page and reports each page's failure in
+    // its own line: only the other JSON commands answer a failure with an error document.
+    let json =
+        cli.command.wants_json() && !matches!(cli.command, newswatch::cli::Command::Extract { .. });
     match newswatch::cmd::run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -24,6 +28,11 @@ fn main() -> ExitCode {
                 message = format!("{message}; {}", newswatch::store::RECOVERY_HINT);
             }
             eprintln!("newswatch: {message}");
+            if json {
+                // The contract: with --json, stdout carries exactly one JSON document.
+                let doc = serde_json::json!({ "error": message, "exit_code": code });
+                println!("{doc}");
+            }
             ExitCode::from(code)
         }
     }

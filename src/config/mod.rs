@@ -132,11 +132,24 @@ pub enum ConfigError {
     /// One line per problem, each `path: key: message` (or `path:line:col: message`).
     #[error("invalid config:\n{}", .0.join("\n"))]
     Invalid(Vec<String>),
-    #[error("{path}: cannot read config: {source}")]
+    /// The reason is shown once (it is not the error's `source`, which `{:#}` would print
+    /// a second time), with a hint when the file is not there.
+    #[error("{path}: cannot read config: {reason}{}", Self::hint(reason))]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        reason: std::io::Error,
     },
+}
+
+impl ConfigError {
+    fn hint(reason: &std::io::Error) -> &'static str {
+        if reason.kind() == std::io::ErrorKind::NotFound {
+            " (name the config with -c PATH or NEWSWATCH_CONFIG; without either, \
+             ./config/newswatch.toml is used if it exists, else /etc/newswatch/newswatch.toml)"
+        } else {
+            ""
+        }
+    }
 }
 
 /// The prefix of environment overrides; levels are separated by `__`.
@@ -166,9 +179,9 @@ impl Config {
         path: &Path,
         env: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+        let text = std::fs::read_to_string(path).map_err(|reason| ConfigError::Io {
             path: path.to_path_buf(),
-            source,
+            reason,
         })?;
         let env: Vec<(String, String)> = env
             .into_iter()

@@ -370,6 +370,11 @@ fn an_unreadable_file_is_an_io_error() {
     let dir = tempfile::tempdir().unwrap();
     let err = Config::load_with_env(&dir.path().join("none.toml"), Vec::new()).unwrap_err();
     assert!(matches!(err, ConfigError::Io { .. }), "{err}");
+    // The reason once (also with the alternate form, which prints causes), and the way
+    // to name another file.
+    let shown = format!("{:#}", anyhow::Error::from(err));
+    assert_eq!(shown.matches("No such file").count(), 1, "{shown}");
+    assert!(shown.contains("-c PATH"), "{shown}");
 }
 
 #[test]

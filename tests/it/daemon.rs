@@ -94,6 +94,15 @@ fn while_the_daemon_runs_queries_are_answered_and_a_second_cycle_is_refused() {
         .collect();
     assert_eq!(lines.len(), 1, "one clear line: {}", once.stderr);
     assert!(lines[0].contains("store"), "{}", lines[0]);
+    // Refused with --json: the refusal as the one JSON document on stdout.
+    let refused = s.run(&["once", "--json"]);
+    assert_eq!(refused.code, 1, "{}", refused.stderr);
+    let doc = refused.json();
+    assert_eq!(doc["exit_code"], 1, "{doc}");
+    assert!(
+        doc["error"].as_str().is_some_and(|e| e.contains("store")),
+        "{doc}"
+    );
 
     let (log, elapsed) = stop(child);
     assert!(

@@ -228,11 +228,21 @@ fn an_invalid_watchlist_is_exit_2_with_its_line_and_nothing_is_fetched() {
             "{args:?} names the line: {}",
             r.stderr
         );
-        assert!(
-            r.stdout.trim().is_empty(),
-            "nothing on stdout: {}",
-            r.stdout
-        );
+        if args.contains(&"--json") {
+            // With --json, one JSON document even for a failure: the error and the code.
+            let doc = r.json();
+            assert_eq!(doc["exit_code"], 2, "{doc}");
+            assert!(
+                doc["error"].as_str().is_some_and(|e| !e.is_empty()),
+                "{doc}"
+            );
+        } else {
+            assert!(
+                r.stdout.trim().is_empty(),
+                "nothing on stdout: {}",
+                r.stdout
+            );
+        }
     }
     assert_eq!(http.hits("/rss.xml"), 0, "nothing fetched");
 }

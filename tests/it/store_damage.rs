@@ -219,7 +219,8 @@ fn every_command_refuses(w: &World, what: &str) -> Run {
     w.more_items("second", ITEMS);
     let once = w.s.run(&["once", "--json"]);
     assert_refused_with_the_way_back(&once, &format!("{what}: once"));
-    assert!(once.stdout.is_empty(), "{what}: {}", once.stdout);
+    // With --json: one error document, nothing else.
+    assert_eq!(once.json()["exit_code"], 1, "{what}: {}", once.stdout);
     assert_eq!(
         w.s.outbox().len(),
         mailed,
@@ -375,7 +376,7 @@ fn a_store_read_error_in_a_cycle_is_the_stores_error_not_the_feeds() {
     w.more_items("second", ITEMS);
     let once = w.s.run(&["once", "--json"]);
     assert_refused_with_the_way_back(&once, "a record that does not decode");
-    assert!(once.stdout.is_empty(), "{}", once.stdout);
+    assert_eq!(once.json()["exit_code"], 1, "{}", once.stdout);
     assert!(once.stderr.contains("ERROR"), "{}", once.stderr);
     assert!(once.stderr.contains("the store failed"), "{}", once.stderr);
     assert!(!once.stderr.contains("store: "), "{}", once.stderr);
