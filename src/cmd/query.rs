@@ -17,6 +17,61 @@ fn with_store_or_daemon(
     req: Request,
     f: impl FnOnce(&Store) -> Result<String>,
 ) -> Result<ExitCode> {
+    with_store_or_daemon_checked(config, req, |_| true, f)
+}
+
+pub fn claims(config: &Config, entity: Option<&str>, json: bool) -> Result<ExitCode> {
+    // An id no watchlist names is probably a typo: say so (a claim subject such as
+    // `dprk-troops` is accepted when claims are stored under it).
+    let unknown = match entity {
+        Some(id) => {
+            let watch = super::load_watchlists(&config.watchlists_dir)?;
+            let known: Vec<&str> = watch
+                .lists
+                .iter()
+                .flat_map(|l| {
+                    std::iter::once(l.id.as_str()).chain(l.entities.iter().map(|e| e.id.as_str()))
+                })
+                .collect();
+            (!known.contains(&id)).then(|| {
+                let mut ids: Vec<&str> = known;
+                ids.sort_unstable();
+                ids.dedup();
+                (id.to_string(), ids.join(", "))
+            })
+        }
+        None => None,
+    };
+    let req = Request::Claims {
+        entity: entity.map(str::to_string),
+        json,
+    };
+    let mut empty = false;
+    let code = with_store_or_daemon_checked(
+        config,
+        req,
+        |out| {
+            empty = out.starts_with("no claims stored") || out.trim() == "[]";
+            unknown.is_none() || !empty
+        },
+        |s| render_claims(s, entity, json),
+    )?;
+    if let (Some((id, ids)), true) = (unknown, empty) {
+        return Err(super::UsageError::Usage(format!(
+            "claims --entity {id}: no watchlist names this id and no claim is stored under it (entity ids: {ids})"
+        ))
+        .into());
+    }
+    Ok(code)
+}
+
+/// `with_store_or_daemon`, printing the answer only when `print_if` accepts it.
+fn with_store_or_daemon_checked(
+    config: &Config,
+    req: Request,
+    mut print_if: impl FnMut(&str) -> bool,
+    f: impl FnOnce(&Store) -> Result<String>,
+) -> Result<ExitCode> {
     let out = match Store::open(&config.state_dir) {
         Ok(store) => f(&store)?,
         Err(OpenError::Locked(p)) => control::ask(&config.state_dir, &req).map_err(|e| {
@@ -27,16 +82,10 @@ fn with_store_or_daemon(
         })?,
         Err(e) => return Err(e.into()),
     };
-    print!("{out}");
+    if print_if(&out) {
+        print!("{out}");
+    }
     Ok(ExitCode::SUCCESS)
-}
-
-pub fn claims(config: &Config, entity: Option<&str>, json: bool) -> Result<ExitCode> {
-    let req = Request::Claims {
-        entity: entity.map(str::to_string),
-        json,
-    };
-    with_store_or_daemon(config, req, |s| render_claims(s, entity, json))
 }
 
 pub fn feeds(config: &Config, json: bool) -> Result<ExitCode> {

@@ -322,3 +322,23 @@ fn a_baseline_documents_outlet_and_date_come_from_the_document() {
         "what it counts, in words: {text}"
     );
 }
+
+#[test]
+fn claims_about_an_unknown_id_say_it_is_unknown() {
+    let s = Session::new();
+    s.config("");
+    let typo = s.run(&["claims", "--entity", "krusk"]);
+    assert_eq!(typo.code, 2, "{}", typo.stderr);
+    assert!(
+        typo.stderr.contains("krusk") && typo.stderr.contains("kursk"),
+        "names the id and the known ones: {}",
+        typo.stderr
+    );
+    // A known id with nothing stored is no error.
+    let known = s.run(&["claims", "--entity", "kursk"]).success();
+    assert!(
+        known.stdout.contains("no claims stored"),
+        "{}",
+        known.stdout
+    );
+}
