@@ -66,10 +66,10 @@ pub fn digest(config_path: &Path, dry_run: bool, json: bool) -> Result<ExitCode>
         print_digests(&built);
     } else {
         eprintln!(
-            "digest: {} ({} stories, {} claims){}",
+            "digest: {} ({}, {}){}",
             combined.status,
-            combined.items,
-            combined.claims,
+            super::count(combined.items, "story", "stories"),
+            super::count(combined.claims, "claim", "claims"),
             combined
                 .error
                 .as_deref()
@@ -88,8 +88,11 @@ fn finish(report: &CycleReport, json: bool) -> Result<ExitCode> {
             match &f.error {
                 Some(e) => eprintln!("feed {}: error: {e}", f.name),
                 None => eprintln!(
-                    "feed {}: {} ({} items, {} new)",
-                    f.name, f.status, f.items_total, f.items_new
+                    "feed {}: {} ({}, {} new)",
+                    f.name,
+                    f.status,
+                    super::count(f.items_total, "item", "items"),
+                    f.items_new
                 ),
             }
         }
@@ -101,8 +104,10 @@ fn finish(report: &CycleReport, json: bool) -> Result<ExitCode> {
         }
         if let Some(d) = &report.digest {
             eprintln!(
-                "digest: {} ({} stories, {} claims)",
-                d.status, d.items, d.claims
+                "digest: {} ({}, {})",
+                d.status,
+                super::count(d.items, "story", "stories"),
+                super::count(d.claims, "claim", "claims")
             );
         }
     }

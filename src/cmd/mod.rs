@@ -92,6 +92,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
+/// "1 story", "3 stories": a count with its noun in the right number.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 /// Load and validate the config; each problem is printed on its own line by the caller.
 pub fn load_config(path: &Path) -> Result<Config> {
     let config = Config::load(path).map_err(anyhow::Error::from)?;

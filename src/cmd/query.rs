@@ -331,10 +331,14 @@ pub fn render_feeds(store: &Store, config: &Config, json: bool) -> Result<String
         let _ = writeln!(out, "{}\n  {}", r.name.as_deref().unwrap_or(&r.url), r.url);
         let _ = writeln!(
             out,
-            "  {state}; last attempt {}, last success {}, {} items seen\n",
+            "  {state}; last attempt {}, last success {}, {} seen\n",
             r.last_attempt.as_deref().unwrap_or("never"),
             r.last_success.as_deref().unwrap_or("never"),
-            r.items_seen
+            super::count(
+                usize::try_from(r.items_seen).unwrap_or(usize::MAX),
+                "item",
+                "items"
+            )
         );
     }
     Ok(out)

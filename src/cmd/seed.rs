@@ -293,7 +293,12 @@ pub fn seed(
     } else {
         for d in &report.documents {
             if d.recorded {
-                eprintln!("{} ({}): {} claims recorded", d.name, d.source, d.claims);
+                eprintln!(
+                    "{} ({}): {} recorded",
+                    d.name,
+                    d.source,
+                    super::count(d.claims, "claim", "claims")
+                );
             } else {
                 eprintln!("{} ({}): already recorded, unchanged", d.name, d.source);
             }

@@ -32,11 +32,11 @@ pub fn check(config_path: &Path) -> Result<ExitCode> {
     let watch = load_watchlists(&config.watchlists_dir)?;
     let entities: usize = watch.lists.iter().map(|l| l.entities.len()).sum();
     eprintln!(
-        "{}: ok ({} feeds, {} watchlists, {} entities)",
+        "{}: ok ({}, {}, {})",
         config.path.display(),
-        config.feeds.len(),
-        watch.lists.len(),
-        entities
+        super::count(config.feeds.len(), "feed", "feeds"),
+        super::count(watch.lists.len(), "watchlist", "watchlists"),
+        super::count(entities, "entity", "entities")
     );
     Ok(ExitCode::SUCCESS)
 }
