@@ -84,9 +84,12 @@ fn finish(report: &CycleReport, json: bool) -> Result<ExitCode> {
     if json {
         print_json(report)?;
     } else {
+        // A failing feed was already logged (WARN, with its reason) when it failed: the
+        // summary counts it instead of saying it a second time.
+        let failing = report.feeds.iter().filter(|f| f.error.is_some()).count();
         for f in &report.feeds {
             match &f.error {
-                Some(e) => eprintln!("feed {}: error: {e}", f.name),
+                Some(_) => {}
                 None => eprintln!(
                     "feed {}: {} ({}, {} new)",
                     f.name,
@@ -101,6 +104,12 @@ fn finish(report: &CycleReport, json: bool) -> Result<ExitCode> {
                 Some(d) => eprintln!("  copy of {d}: {}", i.title),
                 None => eprintln!("  [{}] {} <{}>", i.watchlists.join(","), i.title, i.url),
             }
+        }
+        if failing > 0 {
+            eprintln!(
+                "{} failing (the reasons are logged above; `newswatch feeds` keeps them)",
+                super::count(failing, "feed", "feeds")
+            );
         }
         if let Some(d) = &report.digest {
             eprintln!(

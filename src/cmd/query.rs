@@ -303,7 +303,10 @@ pub fn render_feeds(store: &Store, config: &Config, json: bool) -> Result<String
         .into_iter()
         .map(|s| (s.url.clone(), s))
         .collect();
-    let ts = |d: Option<chrono::DateTime<chrono::Utc>>| d.map(|d| d.to_rfc3339());
+    // Whole seconds: a reader wants "10:00:04Z", not nanoseconds.
+    let ts = |d: Option<chrono::DateTime<chrono::Utc>>| {
+        d.map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+    };
     for f in &config.feeds {
         let s = known.remove(&f.url).unwrap_or_default();
         out_rows.push(FeedOut {
