@@ -17,8 +17,9 @@ use crate::store::{DigestRecord, DigestState, Store, StoredItem};
 use crate::transforms::claims;
 use crate::watchlist::WatchSet;
 
-/// Stored claims shown beside a digest claim; the rest are counted.
-const MAX_RELATED_SHOWN: usize = 4;
+/// Stored claims passed beside a digest claim (a claim keeps links to at most 12); the
+/// renderer groups them by value and collapses corroborations to one line.
+const MAX_RELATED_SHOWN: usize = 12;
 
 /// How a digest run should end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -12,9 +12,10 @@ use std::collections::HashSet;
 
 use anyhow::Context as _;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct Digest {
     /// A heading for the body; empty means "newswatch digest".
     pub subject: String,
@@ -24,14 +25,16 @@ pub struct Digest {
     pub failing_feeds: Vec<FailingFeed>,
 }
 
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct DigestGroup {
     pub watchlist_id: String,
     pub watchlist_name: String,
     pub stories: Vec<DigestStory>,
 }
 
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct DigestStory {
     pub title: String,
     pub url: String,
@@ -43,13 +46,15 @@ pub struct DigestStory {
     pub claims: Vec<DigestClaim>,
 }
 
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct AlsoReported {
     pub source: String,
     pub url: String,
 }
 
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct DigestClaim {
     /// NEW | CONTRADICTS | CORROBORATES | UPDATES (any case is accepted).
     pub status: String,
@@ -64,7 +69,8 @@ pub struct DigestClaim {
     pub related_more: usize,
 }
 
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct RelatedClaim {
     /// How this stored claim relates to the new one: "contradicts", "agrees with",
     /// "earlier value"; empty = derived from the new claim's status.
@@ -77,7 +83,8 @@ pub struct RelatedClaim {
     pub attributed_to: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct FailingFeed {
     pub name: String,
     pub url: String,
@@ -119,7 +126,8 @@ pub fn render(digest: &Digest) -> anyhow::Result<Rendered> {
     let html = format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{}</title>\n<style>\n{}</style>\n</head>\n<body>\n{}\n</body>\n</html>\n",
+         <title>{}</title>\n<style>\n{}</style>\n</head>\n\
+         <body style=\"margin:0;padding:0;background-color:#ffffff;\">\n{}\n</body>\n</html>\n",
         html_escape::encode_text(&view.title),
         HTML_STYLE,
         sanitize_html(&body)
@@ -287,16 +295,64 @@ fn sanitize_html(fragment: &str) -> String {
     ]
     .into_iter()
     .collect();
+    // The inline styles the template writes; any other property (a `url(…)` background,
+    // a `position`) is dropped.
+    let style_properties: HashSet<&str> = [
+        "background-color",
+        "border",
+        "border-bottom",
+        "border-collapse",
+        "border-left",
+        "border-radius",
+        "color",
+        "display",
+        "font-family",
+        "font-size",
+        "font-style",
+        "font-weight",
+        "letter-spacing",
+        "line-height",
+        "margin",
+        "max-width",
+        "overflow-wrap",
+        "padding",
+        "table-layout",
+        "text-align",
+        "text-decoration",
+        "text-transform",
+        "width",
+        "word-break",
+        "word-wrap",
+    ]
+    .into_iter()
+    .collect();
     let mut builder = ammonia::Builder::empty();
     builder
         .tags(tags)
         .add_tag_attributes("a", ["href"])
-        .add_generic_attributes(["class"])
+        .add_tag_attributes(
+            "table",
+            ["width", "cellpadding", "cellspacing", "border", "role"],
+        )
+        .add_tag_attributes("td", ["align"])
+        .add_generic_attributes(["class", "style", "id"])
+        .filter_style_properties(style_properties)
         .url_schemes(["http", "https"].into_iter().collect())
-        .url_relative(ammonia::UrlRelative::Deny)
+        // Absolute http(s) links, and the digest's own `#nw-c1` anchors; nothing relative.
+        .url_relative(ammonia::UrlRelative::Custom(Box::new(own_anchor)))
         .link_rel(Some("noopener noreferrer"))
         .strip_comments(true);
     builder.clean(fragment).to_string()
+}
+
+/// A relative link survives only as one of the digest's own anchors (`#nw-c1`, `#nw-u2`).
+fn own_anchor(url: &str) -> Option<std::borrow::Cow<'_, str>> {
+    let rest = url.strip_prefix("#nw-")?;
+    let ok = !rest.is_empty()
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    ok.then_some(std::borrow::Cow::Borrowed(url))
 }
 
 /// Single-line text for display: control and bidi-override characters removed (they can
@@ -405,8 +461,31 @@ struct View {
     title_rule: String,
     generated: String,
     summary: String,
+    /// "What changed", at most three lines: new stories per watchlist, contradictions,
+    /// updates (each a link to its claim below).
+    changes: Vec<ChangeLine>,
     groups: Vec<GroupView>,
     failing_feeds: Vec<FeedView>,
+}
+
+#[derive(Serialize)]
+struct ChangeLine {
+    /// "20 new stories: Russia–DPRK 15, UN sanctions 5" or "1 contradiction:".
+    text: String,
+    links: Vec<AnchorLink>,
+    /// Claims of this kind not listed on the line.
+    more: usize,
+    /// The whole line for the text part, the links as "(C1) …".
+    plain: String,
+}
+
+#[derive(Serialize)]
+struct AnchorLink {
+    /// "nw-c1": made here from a counter, never from feed text.
+    anchor: String,
+    /// "C1", the marker the text part uses for the same claim.
+    marker: String,
+    text: String,
 }
 
 #[derive(Serialize)]
@@ -437,6 +516,19 @@ struct LinkView {
 #[derive(Serialize)]
 struct ClaimView {
     status: String,
+    /// 0: contradicts or updates, 1: new (or unknown), 2: corroborates; shown in that order.
+    rank: u8,
+    /// How it is laid out: "side" (this figure beside the stored ones grouped by value,
+    /// for contradictions and updates), "agree" (one line), "list".
+    kind: &'static str,
+    /// "nw-c1" / "nw-u1" for contradictions and updates, the target of the top lines.
+    anchor: String,
+    /// "C1" / "U1".
+    marker: String,
+    /// The stored claims grouped by value ("side").
+    groups: Vec<ValueGroupView>,
+    /// "agrees with 5 earlier reports: A, B, C and 2 more; first 18 June 2025".
+    agree: String,
     /// A CSS class from a fixed set, never feed text.
     class: &'static str,
     /// How the related claims relate: "contradicts", "agrees with", "earlier value".
@@ -450,6 +542,16 @@ struct ClaimView {
 }
 
 #[derive(Serialize)]
+struct ValueGroupView {
+    relation: String,
+    value: String,
+    /// "3 sources".
+    sources: String,
+    /// The earliest report of this value.
+    first: RelatedView,
+}
+
+#[derive(Serialize, Clone)]
 struct RelatedView {
     relation: String,
     value: String,
@@ -496,15 +598,104 @@ impl View {
             ));
         }
         summary.push('.');
+        let mut groups = group_views(&d.groups);
+        let changes = changes(&mut groups);
         View {
             title_rule: "=".repeat(title.chars().count().min(TEXT_WIDTH)),
             title,
             generated: display_date(&d.generated_at),
             summary,
-            groups: group_views(&d.groups),
+            changes,
+            groups,
             failing_feeds: d.failing_feeds.iter().map(FeedView::from_feed).collect(),
         }
     }
+}
+
+/// Links listed on one "what changed" line; the rest are counted.
+const MAX_CHANGE_LINKS: usize = 3;
+
+/// Number the contradictions and updates in the order they are shown and make the top
+/// lines: new stories per watchlist, then contradictions, then updates.
+fn changes(groups: &mut [GroupView]) -> Vec<ChangeLine> {
+    let mut lines = Vec::new();
+    let total: usize = groups.iter().map(|g| g.stories.len()).sum();
+    if total > 0 {
+        let per_list: Vec<String> = groups
+            .iter()
+            .map(|g| format!("{} {}", g.name, g.stories.len()))
+            .collect();
+        let text = if groups.len() == 1 {
+            format!(
+                "{}: {}",
+                plural(total, "new story", "new stories"),
+                groups[0].name
+            )
+        } else {
+            format!(
+                "{}: {}",
+                plural(total, "new story", "new stories"),
+                per_list.join(", ")
+            )
+        };
+        lines.push(ChangeLine {
+            plain: text.clone(),
+            text,
+            links: Vec::new(),
+            more: 0,
+        });
+    }
+    for (status, letter, one, many) in [
+        ("CONTRADICTS", 'c', "contradiction", "contradictions"),
+        ("UPDATES", 'u', "update", "updates"),
+    ] {
+        let mut links = Vec::new();
+        for c in groups
+            .iter_mut()
+            .flat_map(|g| g.stories.iter_mut())
+            .flat_map(|s| s.claims.iter_mut())
+            .filter(|c| c.status == status)
+        {
+            let n = links.len() + 1;
+            c.anchor = format!("nw-{letter}{n}");
+            c.marker = format!("{}{n}", letter.to_ascii_uppercase());
+            let others: Vec<&str> = c.groups.iter().map(|g| g.value.as_str()).collect();
+            let word = if status == "UPDATES" { "was" } else { "vs" };
+            let mut text = if c.label.is_empty() {
+                c.value.clone()
+            } else {
+                format!("{}: {}", c.label, c.value)
+            };
+            if !others.is_empty() {
+                text.push_str(&format!(" {word} {}", others.join(", ")));
+            }
+            links.push(AnchorLink {
+                anchor: c.anchor.clone(),
+                marker: c.marker.clone(),
+                text,
+            });
+        }
+        if !links.is_empty() {
+            let more = links.len().saturating_sub(MAX_CHANGE_LINKS);
+            let text = format!("{}:", plural(links.len(), one, many));
+            links.truncate(MAX_CHANGE_LINKS);
+            let mut plain = text.clone();
+            for (i, l) in links.iter().enumerate() {
+                let sep = if i == 0 { " " } else { "; " };
+                plain.push_str(&format!("{sep}({}) {}", l.marker, l.text));
+            }
+            if more > 0 {
+                plain.push_str(&format!(" and {more} more"));
+            }
+            lines.push(ChangeLine {
+                text,
+                links,
+                more,
+                plain,
+            });
+        }
+    }
+    lines
 }
 
 /// Groups in first-appearance order, one per watchlist (groups with the same id merged);
@@ -551,9 +742,15 @@ fn group_views(groups: &[DigestGroup]) -> Vec<GroupView> {
     merged
         .into_iter()
         .filter(|(_, _, stories)| !stories.is_empty())
-        .map(|(_, name, stories)| GroupView {
-            name: clean_line(&name, MAX_FIELD_CHARS),
-            stories: stories.iter().map(StoryView::from_story).collect(),
+        .map(|(_, name, stories)| {
+            let mut stories: Vec<StoryView> = stories.iter().map(StoryView::from_story).collect();
+            // What matters first: contradictions and updates, then new claims, then the
+            // rest; otherwise in the order given (newest first).
+            stories.sort_by_key(|s| s.claims.iter().map(|c| c.rank).min().unwrap_or(2));
+            GroupView {
+                name: clean_line(&name, MAX_FIELD_CHARS),
+                stories,
+            }
         })
         .collect()
 }
@@ -589,7 +786,12 @@ impl StoryView {
                     href: safe_href(&a.url),
                 })
                 .collect(),
-            claims: s.claims.iter().map(ClaimView::from_claim).collect(),
+            claims: {
+                let mut claims: Vec<ClaimView> =
+                    s.claims.iter().map(ClaimView::from_claim).collect();
+                claims.sort_by_key(|c| c.rank);
+                claims
+            },
         }
     }
 }
@@ -612,8 +814,47 @@ impl ClaimView {
             (true, false) => measure,
             (true, true) => String::new(),
         };
+        let related: Vec<RelatedView> = c
+            .related
+            .iter()
+            .map(|r| RelatedView {
+                relation: match clean_line(&r.relation, 40) {
+                    rel if rel.is_empty() => relation.to_string(),
+                    rel => rel,
+                },
+                value: clean_line(&r.value, MAX_FIELD_CHARS),
+                source: clean_line(&r.source, MAX_FIELD_CHARS),
+                url: clean_line(&r.url, MAX_URL_CHARS),
+                href: safe_href(&r.url),
+                date: display_date_opt(&r.date),
+                attributed_to: clean_opt(&r.attributed_to, MAX_FIELD_CHARS),
+                quote: clean_line(&r.quote, MAX_QUOTE_CHARS),
+            })
+            .collect();
+        let (rank, kind) = match class {
+            "contradicts" | "updates" => (0, "side"),
+            "corroborates" => (2, "agree"),
+            _ => (1, "list"),
+        };
+        let first_dates: Vec<(SortDate, &RelatedClaim)> =
+            c.related.iter().map(|r| (sort_date(&r.date), r)).collect();
+        let agree = if kind == "agree" {
+            agree_line(relation, &first_dates, c.related_more)
+        } else {
+            String::new()
+        };
         ClaimView {
             status,
+            rank,
+            kind,
+            anchor: String::new(),
+            marker: String::new(),
+            groups: if kind == "side" {
+                value_groups(&related, &c.related)
+            } else {
+                Vec::new()
+            },
+            agree,
             class,
             relation,
             label,
@@ -621,25 +862,134 @@ impl ClaimView {
             attributed_to: clean_opt(&c.attributed_to, MAX_FIELD_CHARS),
             quote: clean_line(&c.quote, MAX_QUOTE_CHARS),
             related_more: c.related_more,
-            related: c
-                .related
-                .iter()
-                .map(|r| RelatedView {
-                    relation: match clean_line(&r.relation, 40) {
-                        rel if rel.is_empty() => relation.to_string(),
-                        rel => rel,
-                    },
-                    value: clean_line(&r.value, MAX_FIELD_CHARS),
-                    source: clean_line(&r.source, MAX_FIELD_CHARS),
-                    url: clean_line(&r.url, MAX_URL_CHARS),
-                    href: safe_href(&r.url),
-                    date: display_date_opt(&r.date),
-                    attributed_to: clean_opt(&r.attributed_to, MAX_FIELD_CHARS),
-                    quote: clean_line(&r.quote, MAX_QUOTE_CHARS),
-                })
-                .collect(),
+            related,
         }
     }
+}
+
+/// A stored date for ordering: parsed ones by instant, then anything unparsed ("undated").
+type SortDate = (u8, String);
+
+fn sort_date(s: &Option<String>) -> SortDate {
+    let Some(s) = s.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {
+        return (2, String::new());
+    };
+    match parse_date(s) {
+        Some(d) => (0, d.format("%Y-%m-%dT%H:%M").to_string()),
+        None => (1, clean_line(s, MAX_FIELD_CHARS)),
+    }
+}
+
+/// RFC 3339, "2025-06-18 12:00 UTC" or "2025-06-18".
+fn parse_date(s: &str) -> Option<chrono::NaiveDateTime> {
+    let s = s.trim();
+    if let Ok(d) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Some(d.with_timezone(&chrono::Utc).naive_utc());
+    }
+    if let Ok(d) = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M UTC") {
+        return Some(d);
+    }
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+}
+
+/// "18 June 2025"; anything unparsed as given (cleaned).
+fn day_date(s: &str) -> String {
+    match parse_date(s) {
+        Some(d) => d.format("%-d %B %Y").to_string(),
+        None => clean_line(s, MAX_FIELD_CHARS),
+    }
+}
+
+/// Distinct sources (by name, else URL), in the order given.
+fn distinct_sources<'a>(rs: impl Iterator<Item = &'a RelatedClaim>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for r in rs {
+        let name = match clean_line(&r.source, MAX_FIELD_CHARS) {
+            n if n.is_empty() => clean_line(&r.url, MAX_URL_CHARS),
+            n => n,
+        };
+        if !name.is_empty() && !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// Names shown in a corroboration's one line; the rest are counted.
+const MAX_AGREE_NAMES: usize = 3;
+
+/// "agrees with 5 earlier reports: A, B, C and 2 more; first 18 June 2025".
+fn agree_line(relation: &str, related: &[(SortDate, &RelatedClaim)], more: usize) -> String {
+    let mut by_date: Vec<&(SortDate, &RelatedClaim)> = related.iter().collect();
+    by_date.sort_by(|a, b| a.0.cmp(&b.0));
+    let total = related.len() + more;
+    if total == 0 {
+        return String::new();
+    }
+    let names = distinct_sources(by_date.iter().map(|(_, r)| *r));
+    let shown: Vec<&str> = names
+        .iter()
+        .take(MAX_AGREE_NAMES)
+        .map(String::as_str)
+        .collect();
+    let rest = total.saturating_sub(shown.len());
+    let mut line = format!(
+        "{relation} {}",
+        plural(total, "earlier report", "earlier reports")
+    );
+    if !shown.is_empty() {
+        line.push_str(": ");
+        line.push_str(&shown.join(", "));
+        if rest > 0 {
+            line.push_str(&format!(" and {rest} more"));
+        }
+    }
+    if let Some(first) = by_date
+        .first()
+        .and_then(|(_, r)| r.date.as_deref())
+        .filter(|d| !d.trim().is_empty())
+    {
+        line.push_str("; first ");
+        line.push_str(&day_date(first));
+    }
+    line
+}
+
+/// The stored claims grouped by value: how many sources said it, the earliest of them with
+/// its date and quote. Most sources first, then earliest first.
+fn value_groups(views: &[RelatedView], raw: &[RelatedClaim]) -> Vec<ValueGroupView> {
+    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+    for (i, v) in views.iter().enumerate() {
+        let key = format!("{}\u{0}{}", v.relation, v.value.to_lowercase());
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, members)) => members.push(i),
+            None => groups.push((key, vec![i])),
+        }
+    }
+    let mut out: Vec<(usize, SortDate, ValueGroupView)> = groups
+        .into_iter()
+        .filter_map(|(_, mut members)| {
+            members.sort_by_key(|&i| sort_date(&raw[i].date));
+            let first = *members.first()?;
+            let n = distinct_sources(members.iter().map(|&i| &raw[i]))
+                .len()
+                .max(1);
+            Some((
+                n,
+                sort_date(&raw[first].date),
+                ValueGroupView {
+                    relation: views[first].relation.clone(),
+                    value: views[first].value.clone(),
+                    sources: plural(n, "source", "sources"),
+                    first: views[first].clone(),
+                },
+            ))
+        })
+        .collect();
+    out.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    out.into_iter().map(|(_, _, g)| g).collect()
 }
 
 impl FeedView {
@@ -727,6 +1077,191 @@ mod tests {
             Ok(r) => r,
             Err(e) => panic!("render failed: {e:#}"),
         }
+    }
+
+    const TWENTY: &str = include_str!("../../tests/fixtures/digest/twenty.json");
+    const DOCS_TEXT_HEAD: &str =
+        "# The digest's text part for tests/fixtures/digest/twenty.json (20 stories,\n\
+        # 18 claims: one contradiction and one update that matter). Generated by the\n\
+        # golden test in src/sinks/digest.rs: NEWSWATCH_BLESS=1 cargo test golden\n\
+        # (docs/digest-example.html is its HTML part).\n\n";
+
+    fn twenty() -> Rendered {
+        let d: Digest = match serde_json::from_str(TWENTY) {
+            Ok(d) => d,
+            Err(e) => panic!("twenty.json: {e}"),
+        };
+        match render(&d) {
+            Ok(r) => r,
+            Err(e) => panic!("render failed: {e:#}"),
+        }
+    }
+
+    /// The ~20-story digest against its reviewed text (tests/fixtures/digest/twenty.txt)
+    /// and the two examples in docs/. `NEWSWATCH_BLESS=1` rewrites all three.
+    #[test]
+    fn golden_text_digest_and_the_docs_examples() {
+        let r = twenty();
+        let root = env!("CARGO_MANIFEST_DIR");
+        let files = [
+            (
+                format!("{root}/tests/fixtures/digest/twenty.txt"),
+                r.text.clone(),
+            ),
+            (
+                format!("{root}/docs/digest-example.txt"),
+                format!("{DOCS_TEXT_HEAD}{}", r.text),
+            ),
+            (format!("{root}/docs/digest-example.html"), r.html.clone()),
+        ];
+        for (path, now) in files {
+            if std::env::var_os("NEWSWATCH_BLESS").is_some() {
+                if let Err(e) = std::fs::write(&path, &now) {
+                    panic!("{path}: {e}");
+                }
+            }
+            let golden = std::fs::read_to_string(&path).unwrap_or_default();
+            assert!(
+                golden == now,
+                "{path} differs from the rendering; review the change, then \
+                 NEWSWATCH_BLESS=1 cargo test golden"
+            );
+        }
+    }
+
+    #[test]
+    fn text_part_lines_fit_78_columns_except_a_lone_url() {
+        let r = twenty();
+        for line in r.text.lines() {
+            let lone_url = line.trim_start().starts_with("http") && !line.trim().contains(' ');
+            assert!(
+                line.chars().count() <= TEXT_WIDTH || lone_url,
+                "too long: {line:?}"
+            );
+        }
+        // The fixture has one URL longer than a line: it stands alone, whole.
+        assert!(r.text.lines().any(|l| l.trim().len() > TEXT_WIDTH));
+    }
+
+    #[test]
+    fn what_changed_comes_first_and_links_to_the_claims() {
+        let r = twenty();
+        let head: Vec<&str> = r
+            .text
+            .lines()
+            .skip_while(|l| *l != "What changed:")
+            .collect();
+        assert_eq!(head.first(), Some(&"What changed:"), "{}", r.text);
+        let flat_head = flat(
+            &head[1..]
+                .iter()
+                .take_while(|l| !l.is_empty())
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
+        assert!(
+            flat_head.starts_with(
+                "20 new stories: Russia–DPRK military cooperation 15, UN sanctions on the DPRK 5"
+            ),
+            "{flat_head}"
+        );
+        assert!(
+            flat_head
+                .contains("1 contradiction: (C1) North Korean troops in Russia killed: 6,000 vs"),
+            "{flat_head}"
+        );
+        assert!(
+            flat_head.contains(
+                "1 update: (U1) North Korean troops in Russia deployed: about 15,000 was"
+            ),
+            "{flat_head}"
+        );
+        // HTML: three lines at most, each claim a link to its anchor below.
+        let box_start = r.html.find("class=\"changes\"").unwrap_or(0);
+        let box_end = r.html[box_start..].find("</div>\n</div>").unwrap_or(0) + box_start;
+        assert!(r.html[box_start..box_end].matches("<div").count() <= 3);
+        for anchor in ["nw-c1", "nw-u1"] {
+            let link = r
+                .html
+                .find(&format!("href=\"#{anchor}\""))
+                .unwrap_or(usize::MAX);
+            let target = r.html.find(&format!("id=\"{anchor}\"")).unwrap_or(0);
+            assert!(link < target, "{anchor}");
+        }
+        // Contradictions and updates first, then stories with new claims, then the rest.
+        let pos = |needle: &str| r.text.find(needle).unwrap_or(usize::MAX);
+        assert!(pos("[CONTRADICTS]") < pos("[UPDATES]"));
+        assert!(pos("[UPDATES]") < pos("[NEW]"));
+        assert!(pos("Shoigu back in Pyongyang") < pos("Report 1:"));
+        assert!(pos("Report 1:") < pos("Kim Jong Un inspects"));
+        // A corroboration is one line, its reports counted and named.
+        assert!(flat(&r.text).contains(
+            "agrees with 7 earlier reports: Kyiv Courier, Baltic Wire, Tokyo Evening Post and 4 more; \
+             first 18 June 2025"
+        ), "{}", r.text);
+    }
+
+    #[test]
+    fn stored_claims_with_the_same_value_are_one_group() {
+        let r = twenty();
+        let text = flat(&r.text);
+        assert!(
+            text.contains("contradicts: about 600 (3 sources) — first Seoul Ledger, 2025-06-18"),
+            "{text}"
+        );
+        assert!(
+            text.contains("contradicts: about 4,700 (casualties) (2 sources)"),
+            "{text}"
+        );
+        assert!(text.contains("contradicts: 1,000 (1 source)"), "{text}");
+        assert_eq!(r.html.matches("Stored: contradicts").count(), 3);
+    }
+
+    #[test]
+    fn html_is_styled_inline_and_loads_nothing() {
+        let r = twenty();
+        let body = &r.html[r.html.find("<body").unwrap_or(0)..];
+        for tag in ["<h1", "<h2", "<h3", "<p ", "<table", "<td", "<a "] {
+            for (i, _) in body.match_indices(tag) {
+                let end = body[i..].find('>').unwrap_or(0) + i;
+                assert!(
+                    body[i..end].contains("style=\""),
+                    "{tag} without a style: {}",
+                    &body[i..end]
+                );
+            }
+        }
+        assert!(r.html.contains("width=\"600\""));
+        for remote in ["<img", "<link", "<script", "url(", "@import", "src="] {
+            assert!(!r.html.contains(remote), "{remote}");
+        }
+        // Every link goes to an article or to the digest's own anchors.
+        for (i, _) in r.html.match_indices("href=\"") {
+            let target = &r.html[i + 6..];
+            assert!(
+                target.starts_with("https://") || target.starts_with("#nw-"),
+                "{:.60}",
+                target
+            );
+        }
+    }
+
+    #[test]
+    fn sanitiser_keeps_only_known_styles_and_own_anchors() {
+        let dirty = "<div style=\"color:#222;background:url(https://t.example/p.gif);position:fixed\">x</div>\
+                     <a href=\"#nw-c1\">ok</a><a href=\"#evil\">no</a><a href=\"../x\">no</a>\
+                     <td onclick=\"x()\" align=\"center\">y</td>";
+        let clean = sanitize_html(dirty);
+        assert!(clean.contains("color:#222"), "{clean}");
+        assert!(!clean.contains("url("), "{clean}");
+        assert!(!clean.contains("position"), "{clean}");
+        assert!(clean.contains("href=\"#nw-c1\""), "{clean}");
+        assert!(
+            !clean.contains("#evil") && !clean.contains("../x"),
+            "{clean}"
+        );
+        assert!(!clean.contains("onclick"), "{clean}");
     }
 
     #[test]
@@ -852,7 +1387,22 @@ mod tests {
             Ok(r) => r,
             Err(e) => panic!("{e:#}"),
         };
-        for out in [&r.text, &r.html] {
+        // The "what changed" lines name each watchlist once; the stories follow them.
+        let text_body = &r.text[r.text.find("\n== ").unwrap_or(0)..];
+        let html_body = &r.html[r.html.find("<h2").unwrap_or(0)..];
+        assert_eq!(
+            text_body
+                .matches("== Russia–DPRK military cooperation ==")
+                .count(),
+            1
+        );
+        assert_eq!(
+            html_body
+                .matches(">Russia–DPRK military cooperation</h2>")
+                .count(),
+            1
+        );
+        for out in [text_body, html_body] {
             assert_eq!(out.matches("Troops sent to Kursk").count(), 1, "{out}");
             assert_eq!(out.matches("Russia–DPRK military cooperation").count(), 1);
             assert!(!out.contains("Nothing here"));
@@ -906,26 +1456,44 @@ mod tests {
         assert!(r.text.contains("[CORROBORATES]"));
         assert!(r.text.contains("[UPDATES]"));
         let text = flat(&r.text);
-        assert!(text.contains("contradicts: 1,000 — Seoul Herald, 2026-11-20 09:30 UTC"));
+        // Stored claims grouped by value: how many sources, the first with its date.
         assert!(
-            text.contains("agrees with: 600 — Kyiv Courier"),
+            text.contains(
+                "contradicts: 1,000 (1 source) — first Seoul Herald, 2026-11-20 09:30 UTC"
+            ),
             "{}",
             r.text
         );
-        assert!(text.contains("earlier value: about 600 — Old Gazette"));
+        // A corroboration is one line.
+        assert!(
+            text.contains(
+                "[CORROBORATES] North Korean troops in Kursk — killed: about 600, according \
+                 to a Ukrainian army spokesman — agrees with 1 earlier report: Kyiv Courier; \
+                 first 20 November 2026"
+            ),
+            "{}",
+            r.text
+        );
+        assert!(text.contains("earlier value: about 600 (1 source) — first Old Gazette"));
         assert!(text.contains("according to South Korean intelligence"));
-        // HTML: the contradiction side by side, both values and both sources in one table.
-        let table_start = r.html.find("<table").unwrap_or(0);
-        let table_end = r.html[table_start..].find("</table>").unwrap_or(0) + table_start;
-        let table = &r.html[table_start..table_end];
+        // HTML: the contradiction's block holds this story's value, source and date beside
+        // the stored value, its source and date.
+        let start = r.html.find("class=\"claim contradicts\"").unwrap_or(0);
+        let end = r.html[start + 1..]
+            .find("class=\"claim ")
+            .map_or(r.html.len(), |e| e + start + 1);
+        let block = &r.html[start..end];
         for needle in [
             "about 600",
             "1,000",
             "Example Wire",
+            "2026-11-29 05:15 UTC",
             "Seoul Herald",
             "2026-11-20",
+            "This story",
+            "Stored: contradicts",
         ] {
-            assert!(table.contains(needle), "{needle} missing in {table}");
+            assert!(block.contains(needle), "{needle} missing in {block}");
         }
         for class in ["new", "contradicts", "corroborates", "updates"] {
             assert!(r.html.contains(&format!("claim {class}")), "{class}");

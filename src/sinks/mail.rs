@@ -166,6 +166,40 @@ pub fn domain_of(from: &str) -> Option<String> {
     Some(mailbox.email.domain().to_string())
 }
 
+/// `List-Id` (RFC 2919): every digest from one sender is one list, so a mail client can
+/// file or filter them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ListId(String);
+
+impl header::Header for ListId {
+    fn name() -> header::HeaderName {
+        header::HeaderName::new_from_ascii_str("List-Id")
+    }
+
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(ListId(s.to_string()))
+    }
+
+    fn display(&self) -> header::HeaderValue {
+        header::HeaderValue::new(Self::name(), self.0.clone())
+    }
+}
+
+/// `newswatch digest <digest.newswatch.example.org>` for a sender at example.org.
+fn list_id_for(from_domain: &str) -> ListId {
+    let domain: String = from_domain
+        .trim()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.'))
+        .collect();
+    let domain = domain.trim_matches('.');
+    if domain.is_empty() {
+        ListId("newswatch digest <digest.newswatch.localhost>".to_string())
+    } else {
+        ListId(format!("newswatch digest <digest.newswatch.{domain}>"))
+    }
+}
+
 /// The lettre message: multipart/alternative with text/plain and text/html in UTF-8.
 pub fn build_message(envelope: &Envelope) -> anyhow::Result<Message> {
     if envelope.to.is_empty() {
@@ -175,7 +209,9 @@ pub fn build_message(envelope: &Envelope) -> anyhow::Result<Message> {
         .from
         .parse()
         .with_context(|| format!("invalid From address {:?}", envelope.from))?;
+    let list_id = list_id_for(from.email.domain());
     let mut builder = Message::builder()
+        .header(list_id)
         .from(from)
         .subject(envelope.subject.as_str())
         .date(std::time::SystemTime::from(envelope.date))
@@ -337,6 +373,10 @@ mod tests {
             raw.contains("Date: Sun, 29 Nov 2026 07:00:00 +0000"),
             "{raw}"
         );
+        assert!(
+            raw.contains("List-Id: newswatch digest <digest.newswatch.example.org>"),
+            "{raw}"
+        );
         assert_eq!(msg.envelope().to().len(), 2);
     }
 
@@ -352,5 +392,22 @@ mod tests {
         e.from = "nobody".into();
         assert!(build_message(&e).is_err());
         assert!(build_message(&envelope("<x@y>\r\nBcc: z@example.org")).is_err());
+    }
+
+    #[test]
+    fn list_id_keeps_only_domain_characters() {
+        assert_eq!(
+            list_id_for("example.org").0,
+            "newswatch digest <digest.newswatch.example.org>"
+        );
+        assert_eq!(
+            list_id_for("[127.0.0.1]").0,
+            "newswatch digest <digest.newswatch.127.0.0.1>"
+        );
+        assert_eq!(
+            list_id_for("").0,
+            "newswatch digest <digest.newswatch.localhost>"
+        );
+        assert!(!list_id_for("a>\r\nBcc: x").0.contains('\n'));
     }
 }

@@ -137,6 +137,10 @@ async fn digest_arrives_over_smtp_escaped_and_with_both_parts() {
         .header("Date")
         .is_some_and(|d| d.contains("29 Nov 2026 07:00:00")));
 
+    assert!(mail
+        .header("List-Id")
+        .is_some_and(|l| l.contains("<digest.newswatch.example.org>")));
+
     let text = mail.text.expect("text/plain part");
     let html = mail.html.expect("text/html part");
     assert!(html.contains("&lt;script&gt;"), "{html}");
@@ -145,12 +149,18 @@ async fn digest_arrives_over_smtp_escaped_and_with_both_parts() {
 
     // The contradiction shows both values and both sources.
     let text_flat = flat(&text);
-    assert!(text_flat.contains("[CONTRADICTS] North Korean soldiers in Kursk — dead: about 600"));
-    assert!(text_flat.contains("contradicts: 1,000 — Seoul Ledger, 2026-11-20 09:30 UTC"));
-    let compare = &html[html.find("<table").expect("comparison table")..];
+    assert!(
+        text_flat.contains("[CONTRADICTS] (C1) North Korean soldiers in Kursk — dead: about 600")
+    );
+    assert!(text_flat
+        .contains("contradicts: 1,000 (1 source) — first Seoul Ledger, 2026-11-20 09:30 UTC"));
+    let compare = &html[html
+        .find("class=\"claim contradicts\"")
+        .expect("the contradiction's block")..];
     for needle in ["about 600", "1,000", "Example Wire", "Seoul Ledger"] {
         assert!(compare.contains(needle), "{needle}");
     }
+
     // The footer names the failing feed.
     assert!(text_flat.contains("Flaky Feed <https://flaky.example/rss>: HTTP 503"));
     assert!(html.contains("Flaky Feed"));

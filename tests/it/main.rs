@@ -5,6 +5,7 @@ mod claims_seeds;
 mod cycle;
 mod daemon;
 mod dedup;
+mod digest_render;
 mod discovery;
 mod fetch;
 mod mail;
