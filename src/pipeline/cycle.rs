@@ -651,8 +651,10 @@ fn first_copy(
     }
     if let Some(tk) = title_key {
         if let Some(rec) = store.title_story(tk)? {
+            // A headline alone never makes a copy: when both have bodies, the bodies must
+            // agree too. A title-only item (no body to compare) still matches by title.
             let disagree = match (&entry.fingerprint, store.fingerprint_of(&rec.id)?) {
-                (Some(a), Some((_, b))) => a.similarity(&b).contradicts_title(),
+                (Some(a), Some((_, b))) => !a.similarity(&b).confirms_title(),
                 _ => false,
             };
             if rec.id != id && dedup::within_title_window(rec.at, appeared) && !disagree {

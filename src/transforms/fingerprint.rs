@@ -81,10 +81,20 @@ impl Similarity {
 }
 
 impl Similarity {
-    /// Under one title, bodies this different are different stories (a recurring headline
-    /// such as "What we know so far about …"), so the title tier does not apply.
+    /// Under one title, bodies this different are clearly different stories.
     pub fn contradicts_title(&self) -> bool {
         self.jaccard < 0.1 && self.containment < 0.2
+    }
+
+    /// Do two bodies under one headline agree enough for the title tier to call them one
+    /// story? A headline alone never makes a copy (a farm's template headline, "Live
+    /// updates", "Morning briefing: what we know…" over a new text): either the bodies are
+    /// copies by themselves, or their leads agree (a reworded wire copy) and the bodies are
+    /// not clearly different.
+    pub fn confirms_title(&self) -> bool {
+        self.is_duplicate()
+            || ((self.lead >= MIN_LEAD || self.shifted_lead >= MIN_LEAD)
+                && !self.contradicts_title())
     }
 }
 
@@ -570,7 +580,7 @@ mod tests {
                 _ => None,
             };
             if let (Some(ta), Some(tb)) = (title_tier_key(&a.0), title_tier_key(&b.0)) {
-                if ta == tb && !sim.is_some_and(|(s, _)| s.contradicts_title()) {
+                if ta == tb && sim.is_none_or(|(s, _)| s.confirms_title()) {
                     return Some("title");
                 }
             }
