@@ -167,7 +167,12 @@ fn a_story_read_through_its_article_page_is_recognised_when_its_full_text_is_syn
                 &[(
                     "/wire/shoigu-deminers",
                     title,
-                    vec!["Moscow says Pyongyang will help rebuild the border region."],
+                    // A standfirst, and the line a blog engine adds under every teaser.
+                    vec![
+                        "Moscow says Pyongyang will help rebuild the border region.",
+                        "The post Shoigu says North Korean deminers will go to Kursk appeared \
+                         first on Peninsula Wire.",
+                    ],
                     26,
                 )],
             ),
