@@ -20,6 +20,10 @@ pub struct CycleReport {
     /// watchlist's `alert_now` asked for and recipient set, and the retries of earlier ones.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub alerts: Vec<DigestReport>,
+    /// Webhook messages (`[[webhooks]]`) delivered or left queued at the end of this cycle:
+    /// `recipients` holds the URL, `message_id` the id sent as `X-Newswatch-Id`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub webhooks: Vec<DigestReport>,
 }
 
 #[derive(Debug, Clone, Serialize, Default)]

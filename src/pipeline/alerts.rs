@@ -85,13 +85,16 @@ fn compose(
     (subject, text, html)
 }
 
-/// Queue an alert for every new claim of this cycle that a watchlist wants at once, then
+/// Queue an alert (an email per recipient set, a webhook message per webhook that wants
+/// alerts) for every new claim of this cycle that a watchlist wants at once, then
 /// send every queued alert (the new ones and those a failure left queued).
+/// Returns the alerts' reports and the webhooks' (queued webhook messages of any event are
+/// retried here too, at the end of every cycle).
 pub async fn send_alerts(
     ctx: &Arc<Context>,
     watch: &WatchSet,
     report: &CycleReport,
-) -> Result<Vec<DigestReport>> {
+) -> Result<(Vec<DigestReport>, Vec<DigestReport>)> {
     let store = &ctx.store;
     let now = Utc::now();
     let wants_alerts = watch.lists.iter().any(|l| !l.alert_now.is_empty());
@@ -170,6 +173,37 @@ pub async fn send_alerts(
                     };
                     store.put_digest(&record)?;
                 }
+                let c = &rec.stored.claim;
+                super::webhooks::enqueue(
+                    ctx,
+                    crate::config::WebhookEvent::Alert,
+                    &format!("{}|{key:?}", item.id),
+                    serde_json::json!({
+                        "subject": subject,
+                        "claims": [{
+                            "status": rec.stored.status.as_str(),
+                            "subject": claims::describe(c),
+                            "value": claims::format_value(c),
+                            "attributed_to": c.attributed_to,
+                            "quote": c.quote,
+                            "related": related.iter().map(|r| serde_json::json!({
+                                "value": claims::format_value(&r.stored.claim),
+                                "source": r.stored.source,
+                                "url": r.stored.item_url,
+                                "date": r.stored.shown_date(),
+                                "quote": r.stored.claim.quote,
+                            })).collect::<Vec<_>>(),
+                        }],
+                        "stories": [{
+                            "title": item.title,
+                            "url": item.url,
+                            "source": item.source,
+                            "published": item.published.map(|p| p.to_rfc3339()),
+                            "watchlists": item.watchlists,
+                        }],
+                    }),
+                    now,
+                )?;
                 rec.alerted_at = Some(now);
                 store.update_claim(key, &rec)?;
             }
@@ -182,7 +216,7 @@ pub async fn send_alerts(
         .filter(|d| d.kind == DigestKind::Alert)
         .collect();
     if queue.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), super::webhooks::deliver(ctx).await?));
     }
     let mailer = Mailer::from_config(&ctx.config.email)?;
     let mut reports = Vec::new();
@@ -226,5 +260,5 @@ pub async fn send_alerts(
         reports.push(rep);
     }
     store.flush()?;
-    Ok(reports)
+    Ok((reports, super::webhooks::deliver(ctx).await?))
 }

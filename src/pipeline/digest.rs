@@ -37,6 +37,8 @@ pub struct BuiltDigest {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// What was rendered: the JSON a webhook is sent.
+    pub data: Digest,
 }
 
 fn display_status(s: ClaimStatus) -> String {
@@ -157,6 +159,7 @@ pub fn build_digests(
             subject: digest.subject.clone(),
             text: rendered.text,
             html: rendered.html,
+            data: digest,
         });
     }
     Ok(out)
@@ -344,6 +347,18 @@ pub async fn digest(
         };
         // Written before it is sent: a crash mid-send resends it, never loses it.
         ctx.store.put_digest(&record)?;
+        super::webhooks::enqueue(
+            ctx,
+            crate::config::WebhookEvent::Digest,
+            &record.id,
+            serde_json::json!({
+                "message_id": record.message_id,
+                "recipients": record.recipients,
+                "subject": record.subject,
+                "digest": b.data,
+            }),
+            now,
+        )?;
         queue.push(record);
     }
     ctx.store.flush()?;
@@ -388,6 +403,9 @@ pub async fn digest(
         reports.push(rep);
     }
     ctx.store.flush()?;
+    for w in super::webhooks::deliver(ctx).await? {
+        info!(status = %w.status, url = ?w.recipients, "webhook after the digest");
+    }
     Ok((reports, built))
 }
 

@@ -369,6 +369,9 @@ pub enum DigestKind {
     #[default]
     Digest,
     Alert,
+    /// A JSON POST to a `[[webhooks]]` URL: `recipients` holds the URL, `subject` the
+    /// event, `text` the JSON body.
+    Webhook,
 }
 
 fn is_digest(k: &DigestKind) -> bool {

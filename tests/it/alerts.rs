@@ -194,3 +194,123 @@ fn a_contradiction_a_watchlist_wants_now_is_mailed_at_once_retried_and_not_new_i
     assert!(!text.contains("CONTRADICTS"), "already alerted: {text}");
     assert_ne!(digest.header("Message-ID"), Some(message_id.as_str()));
 }
+
+#[test]
+fn a_webhook_that_fails_once_is_retried_with_the_same_id_and_delivered_once() {
+    let http = HttpServer::start();
+    let smtp = SmtpServer::start();
+    let base = http.base_url();
+    let base = base.trim_end_matches('/');
+    http.route(
+        "/wire.xml",
+        Response::ok(
+            "application/rss+xml",
+            rss(
+                "Wire",
+                base,
+                &[("/wire/1", "Shoigu sends deminers to Kursk", STORY)],
+            ),
+        ),
+    );
+    http.route("/hook", Response::status(500).body("text/plain", "down"));
+    let s = Session::new();
+    s.write("config/hook-token", "Bearer s3cret\n");
+    s.config(&format!(
+        "{}\n{}[[webhooks]]\nurl = \"{}\"\nevents = [\"digest\"]\ntoken_file = \"hook-token\"\n",
+        smtp_email(smtp.port()),
+        feed(&http.url("/wire.xml"), "Wire"),
+        http.url("/hook")
+    ));
+    let first: Value = s.run(&["once", "--json"]).success().json();
+    assert_eq!(first["digest"]["status"], "sent", "{first:#}");
+    assert_eq!(http.hits("/hook"), 1, "tried once");
+
+    // The next cycle retries it; the server is back.
+    http.route("/hook", Response::ok("application/json", "{}"));
+    let second: Value = s.run(&["poll", "--json"]).success().json();
+    let hooks = second["webhooks"].as_array().cloned().unwrap_or_default();
+    assert_eq!(hooks.len(), 1, "{second:#}");
+    assert_eq!(hooks[0]["status"], "sent", "{second:#}");
+    assert_eq!(hooks[0]["recipients"][0], http.url("/hook"));
+    let third: Value = s.run(&["poll", "--json"]).success().json();
+    assert!(third.get("webhooks").is_none(), "delivered once: {third:#}");
+
+    let posts = http.requests_to("/hook");
+    assert_eq!(posts.len(), 2);
+    let ids: Vec<&str> = posts
+        .iter()
+        .map(|r| r.header("x-newswatch-id").unwrap_or_default())
+        .collect();
+    assert!(!ids[0].is_empty());
+    assert_eq!(ids[0], ids[1], "the same id on the retry");
+    assert_eq!(hooks[0]["message_id"], ids[0]);
+    for post in &posts {
+        assert_eq!(post.method, "POST");
+        assert_eq!(post.header("authorization"), Some("Bearer s3cret"));
+        assert!(post
+            .header("content-type")
+            .is_some_and(|c| c.starts_with("application/json")));
+    }
+    let a: Value = serde_json::from_slice(&posts[0].body).unwrap();
+    let b: Value = serde_json::from_slice(&posts[1].body).unwrap();
+    assert_eq!(a, b, "the same document on the retry");
+    assert_eq!(a["event"], "digest");
+    assert_eq!(a["id"], ids[0]);
+    let story = &a["digest"]["groups"][0]["stories"][0];
+    assert_eq!(story["title"], "Shoigu sends deminers to Kursk", "{a:#}");
+    assert_eq!(story["url"], format!("{base}/wire/1"));
+    assert!(story["claims"].is_array(), "{a:#}");
+    // The email went its own way, once.
+    assert_eq!(smtp.wait_for_messages(1, Duration::from_secs(5)).len(), 1);
+}
+
+#[test]
+fn an_alert_is_posted_to_a_webhook_with_its_claim_and_story() {
+    let s = Session::new();
+    s.write(
+        "watchlists/dprk-russia.toml",
+        &format!(
+            "alert_now = [\"contradicts\"]\n{}",
+            crate::support::cli::WATCHLIST
+        ),
+    );
+    s.write(
+        "corpus/briefing.txt",
+        "Seoul briefing on the Kursk front\n\nSouth Korean intelligence told lawmakers that about 600 North Korean soldiers have been killed in the Kursk region since the winter.\n",
+    );
+    let http = HttpServer::start();
+    let base = http.base_url();
+    let body = "The UK Ministry of Defence said that 6,000 North Korean soldiers had been killed in the fighting for the Kursk region, half of the force sent there. Officials in Seoul did not comment on the figure.";
+    http.route(
+        "/rss.xml",
+        Response::ok(
+            "application/rss+xml",
+            format!(
+                "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Wire</title><link>{base}</link><description>d</description><item><title>Losses in Kursk</title><link>{link}</link><guid>mod-losses</guid><pubDate>{}</pubDate><description>{body}</description></item></channel></rss>",
+                (chrono::Utc::now() - chrono::Duration::hours(1)).to_rfc2822(),
+                link = http.url("/news/mod-losses"),
+            ),
+        ),
+    );
+    http.route("/hook", Response::ok("application/json", "{}"));
+    s.config(&format!(
+        "{}\n{}[[webhooks]]\nurl = \"{}\"\nevents = [\"alert\"]\n",
+        crate::support::cli::file_email(),
+        feed(&http.url("/rss.xml"), "Wire"),
+        http.url("/hook")
+    ));
+    s.run(&["seed", s.path("corpus").to_str().unwrap(), "--json"])
+        .success();
+    let report: Value = s.run(&["poll", "--json"]).success().json();
+    assert_eq!(report["webhooks"][0]["status"], "sent", "{report:#}");
+    let posts = http.requests_to("/hook");
+    assert_eq!(posts.len(), 1);
+    let doc: Value = serde_json::from_slice(&posts[0].body).unwrap();
+    assert_eq!(doc["event"], "alert");
+    assert_eq!(doc["claims"][0]["status"], "contradicts", "{doc:#}");
+    assert_eq!(doc["claims"][0]["value"], "6,000", "{doc:#}");
+    assert_eq!(doc["stories"][0]["url"], http.url("/news/mod-losses"));
+    // A digest does not go to an alert-only webhook.
+    s.run(&["digest"]).success();
+    assert_eq!(http.requests_to("/hook").len(), 1);
+}
