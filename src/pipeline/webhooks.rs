@@ -10,7 +10,7 @@ use std::sync::Arc;
 use anyhow::Result;
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
-use tracing::{info, warn};
+use tracing::{debug, info, warn};
 
 use super::Context;
 use crate::config::WebhookEvent;
@@ -78,12 +78,15 @@ pub async fn deliver(ctx: &Arc<Context>) -> Result<Vec<DigestReport>> {
     let mut reports = Vec::new();
     for mut record in queue {
         let url = record.recipients.first().cloned().unwrap_or_default();
-        // The header and token of the webhook as configured now (a rotated token is used).
+        // Only to a URL still configured, with its header and token as configured now (a
+        // rotated token is used); a webhook taken out of the config keeps its queue, unsent.
+        let Some(hook) = ctx.config.webhooks.iter().find(|h| h.url == url) else {
+            debug!(id = %record.message_id, url = %url, "webhook no longer configured; left queued");
+            continue;
+        };
         let mut headers = vec![("X-Newswatch-Id".to_string(), record.message_id.clone())];
-        if let Some(hook) = ctx.config.webhooks.iter().find(|h| h.url == url) {
-            if let Some(token) = &hook.token {
-                headers.push((hook.header.clone(), token.clone()));
-            }
+        if let Some(token) = &hook.token {
+            headers.push((hook.header.clone(), token.clone()));
         }
         record.attempts += 1;
         let mut rep = DigestReport {
