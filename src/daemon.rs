@@ -73,8 +73,11 @@ enum Job {
 
 async fn run_job(ctx: Arc<Context>, watch: Arc<WatchSet>, job: Job) {
     match job {
-        Job::Poll => match pipeline::poll(&ctx, watch).await {
+        Job::Poll => match pipeline::poll(&ctx, watch.clone()).await {
             Ok(r) => {
+                if let Err(e) = pipeline::send_alerts(&ctx, &watch, &r).await {
+                    error!(error = %format!("{e:#}"), "urgent alerts failed");
+                }
                 let failing = r.feeds.iter().filter(|f| f.status == "error").count();
                 notify(&[NotifyState::Status(&format!(
                     "last poll {}: {} feeds ({} failing), {} new stories",

@@ -16,6 +16,14 @@ pub struct CycleReport {
     pub digest: Option<DigestReport>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub digests: Vec<DigestReport>,
+    /// Urgent alerts sent (or left queued) at the end of this cycle: one per claim a
+    /// watchlist's `alert_now` asked for and recipient set, and the retries of earlier ones.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub alerts: Vec<DigestReport>,
+    /// Webhook messages (`[[webhooks]]`) delivered or left queued at the end of this cycle:
+    /// `recipients` holds the URL, `message_id` the id sent as `X-Newswatch-Id`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub webhooks: Vec<DigestReport>,
 }
 
 #[derive(Debug, Clone, Serialize, Default)]

@@ -22,6 +22,9 @@ pub fn once(config_path: &Path, json: bool, no_send: bool) -> Result<ExitCode> {
     let rt = runtime()?;
     let report = rt.block_on(async {
         let mut report = pipeline::poll(&ctx, watch.clone()).await?;
+        if !no_send {
+            (report.alerts, report.webhooks) = pipeline::send_alerts(&ctx, &watch, &report).await?;
+        }
         let mode = if no_send {
             DigestMode::DryRun
         } else {
@@ -44,7 +47,11 @@ pub fn once(config_path: &Path, json: bool, no_send: bool) -> Result<ExitCode> {
 
 pub fn poll(config_path: &Path, json: bool) -> Result<ExitCode> {
     let (ctx, watch) = setup(config_path)?;
-    let report = runtime()?.block_on(pipeline::poll(&ctx, watch))?;
+    let report = runtime()?.block_on(async {
+        let mut report = pipeline::poll(&ctx, watch.clone()).await?;
+        (report.alerts, report.webhooks) = pipeline::send_alerts(&ctx, &watch, &report).await?;
+        anyhow::Ok(report)
+    })?;
     finish(&report, json)
 }
 

@@ -159,6 +159,7 @@ pub fn render_claims(store: &Store, entity: Option<&str>, json: bool) -> Result<
             entities,
             related,
             relations,
+            ..
         } = rec;
         let c = &stored.claim;
         let mut compared_with = Vec::new();

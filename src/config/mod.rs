@@ -32,6 +32,8 @@ pub struct Config {
     pub fetch: FetchConfig,
     pub email: EmailConfig,
     pub feeds: Vec<FeedConfig>,
+    /// `[[webhooks]]`: JSON POSTs of digests and alerts.
+    pub webhooks: Vec<WebhookConfig>,
     /// `claims.lexicon`: a lexicon file that replaces the embedded one (read and checked
     /// here, so a bad file is a config error with its path).
     pub lexicon: Option<crate::transforms::claims::lexicon::Lexicon>,
@@ -84,6 +86,44 @@ pub struct SmtpConfig {
     /// Resolved at load: from `password_file`, else `password` (e.g. NEWSWATCH__EMAIL__SMTP__PASSWORD).
     pub password: Option<String>,
     pub timeout_secs: u64,
+}
+
+/// What a webhook is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WebhookEvent {
+    Digest,
+    Alert,
+}
+
+impl WebhookEvent {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WebhookEvent::Digest => "digest",
+            WebhookEvent::Alert => "alert",
+        }
+    }
+}
+
+/// One `[[webhooks]]` entry.
+#[derive(Clone)]
+pub struct WebhookConfig {
+    pub url: String,
+    pub events: Vec<WebhookEvent>,
+    /// The header that carries `token` (default `Authorization`).
+    pub header: String,
+    /// The header's value, resolved at load from `token_file`, `token_env` or `token`.
+    pub token: Option<String>,
+}
+
+impl std::fmt::Debug for WebhookConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookConfig")
+            .field("url", &self.url)
+            .field("events", &self.events)
+            .field("header", &self.header)
+            .field("token", &self.token.as_ref().map(|_| "…"))
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -283,6 +323,15 @@ const TOP_KEYS: &[(&str, Shape)] = &[
     ("email", Shape::Table(EMAIL_KEYS)),
     ("feeds", Shape::Tables(FEED_KEYS)),
     ("claims", Shape::Table(CLAIMS_KEYS)),
+    ("webhooks", Shape::Tables(WEBHOOK_KEYS)),
+];
+const WEBHOOK_KEYS: &[(&str, Shape)] = &[
+    ("url", Shape::Leaf),
+    ("events", Shape::Leaf),
+    ("header", Shape::Leaf),
+    ("token", Shape::Leaf),
+    ("token_file", Shape::Leaf),
+    ("token_env", Shape::Leaf),
 ];
 const CLAIMS_KEYS: &[(&str, Shape)] = &[("lexicon", Shape::Leaf)];
 
@@ -819,6 +868,7 @@ impl<'a> Loader<'a> {
         let fetch = self.fetch(get);
         let email = self.email(get, &base);
         let feeds = self.feeds(get, &base);
+        let webhooks = self.webhooks(get, &base);
         let lexicon = self
             .opt_string("claims.lexicon", get("claims.lexicon"))
             .and_then(|p| {
@@ -873,6 +923,7 @@ impl<'a> Loader<'a> {
             fetch,
             email,
             feeds,
+            webhooks,
             lexicon,
             warnings,
         })
@@ -1156,6 +1207,124 @@ impl<'a> Loader<'a> {
             },
             sendmail_command,
         }
+    }
+
+    fn webhooks(&mut self, get: &dyn Fn(&str) -> Option<Value>, base: &Path) -> Vec<WebhookConfig> {
+        let Some(ValueKind::Array(items)) = get("webhooks").map(|v| v.kind) else {
+            return Vec::new(); // none, or reported by the walk over the file
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.into_iter().enumerate() {
+            let ikey = format!("webhooks[{i}]");
+            let ValueKind::Table(mut t) = item.kind else {
+                continue; // reported by the walk
+            };
+            let url_key = format!("{ikey}.url");
+            let url = match self.opt_string(&url_key, t.remove("url")) {
+                None => {
+                    self.error(&ikey, "missing key `url`");
+                    continue;
+                }
+                Some(u) => match url::Url::parse(u.trim()) {
+                    Ok(p) if matches!(p.scheme(), "http" | "https") && p.host_str().is_some() => {
+                        p.to_string()
+                    }
+                    Ok(p) => {
+                        self.error(
+                            &url_key,
+                            format!("invalid URL {u:?}: a webhook is http:// or https:// with a host, not {}://", p.scheme()),
+                        );
+                        continue;
+                    }
+                    Err(e) => {
+                        self.error(&url_key, format!("invalid URL {u:?}: {e}"));
+                        continue;
+                    }
+                },
+            };
+            let events_key = format!("{ikey}.events");
+            let events = match t.remove("events") {
+                None => vec![WebhookEvent::Digest, WebhookEvent::Alert],
+                Some(v) => {
+                    let mut events = Vec::new();
+                    for (n, name) in self.string_list(&events_key, Some(v)).iter().enumerate() {
+                        match name.trim().to_ascii_lowercase().as_str() {
+                            "digest" => events.push(WebhookEvent::Digest),
+                            "alert" => events.push(WebhookEvent::Alert),
+                            other => self.error(
+                                &format!("{events_key}[{n}]"),
+                                format!("invalid value {other:?}: expected one of digest, alert"),
+                            ),
+                        }
+                    }
+                    events.dedup();
+                    events
+                }
+            };
+            let header = self.string(
+                &format!("{ikey}.header"),
+                t.remove("header"),
+                "Authorization",
+            );
+            let inline = self
+                .opt_string(&format!("{ikey}.token"), t.remove("token"))
+                .filter(|p| !p.is_empty());
+            let file = self
+                .opt_string(&format!("{ikey}.token_file"), t.remove("token_file"))
+                .filter(|p| !p.trim().is_empty());
+            let env = self
+                .opt_string(&format!("{ikey}.token_env"), t.remove("token_env"))
+                .filter(|p| !p.trim().is_empty());
+            let token = match (inline, file, env) {
+                (Some(t), None, None) => Some(t),
+                (None, Some(f), None) => {
+                    let file = resolve(base, &f);
+                    match std::fs::read_to_string(&file) {
+                        Ok(p) => Some(p.trim_end_matches(['\r', '\n']).to_string()),
+                        Err(e) => {
+                            self.error(
+                                &format!("{ikey}.token_file"),
+                                format!("cannot read {}: {e}", file.display()),
+                            );
+                            None
+                        }
+                    }
+                }
+                (None, None, Some(name)) => match std::env::var(name.trim()) {
+                    Ok(v) if !v.is_empty() => Some(v),
+                    _ => {
+                        self.error(
+                            &format!("{ikey}.token_env"),
+                            format!("the environment variable {} is not set", name.trim()),
+                        );
+                        None
+                    }
+                },
+                (None, None, None) => None,
+                _ => {
+                    self.error(
+                        &ikey,
+                        "set one of token, token_file and token_env, not several",
+                    );
+                    None
+                }
+            };
+            if header.trim().is_empty()
+                || reqwest::header::HeaderName::from_bytes(header.trim().as_bytes()).is_err()
+            {
+                self.error(
+                    &format!("{ikey}.header"),
+                    format!("invalid header name {header:?}"),
+                );
+            }
+            out.push(WebhookConfig {
+                url,
+                events,
+                header: header.trim().to_string(),
+                token,
+            });
+        }
+        out
     }
 
     fn feeds(&mut self, get: &dyn Fn(&str) -> Option<Value>, base: &Path) -> Vec<FeedConfig> {

@@ -166,6 +166,21 @@ fn bad_environment_values_name_their_variable() {
 /// (what is wrong, the file, the one line expected after `<dir>/config/newswatch.toml`)
 const INVALID: &[(&str, &str, &str)] = &[
     (
+        "webhook scheme",
+        "[[webhooks]]\nurl = \"ftp://hooks.example.org/x\"\n",
+        ":2:7: webhooks[0].url: invalid URL \"ftp://hooks.example.org/x\": a webhook is http:// or https://",
+    ),
+    (
+        "webhook event",
+        "[[webhooks]]\nurl = \"https://hooks.example.org/x\"\nevents = [\"digest\", \"alerts\"]\n",
+        ":3:",
+    ),
+    (
+        "webhook key",
+        "[[webhooks]]\nurl = \"https://hooks.example.org/x\"\ntokn_file = \"t\"\n",
+        ":3:1: webhooks[0].tokn_file: unknown key",
+    ),
+    (
         "short cron",
         "[schedule]\npoll = \"*/15 * *\"\n",
         ":2:8: schedule.poll: invalid cron expression \"*/15 * *\": expected 5 fields (crontab) or 6 (with seconds), found 3",
@@ -441,4 +456,52 @@ fn did_you_mean_stays_close() {
         Some("timeout_secs")
     );
     assert_eq!(nearest("colour", ["timeout_secs", "concurrency"]), None);
+}
+
+#[test]
+fn webhooks_read_their_events_and_token() {
+    let p = Project::new(
+        r#"
+[[webhooks]]
+url = "http://127.0.0.1:8080/hook"
+events = ["alert"]
+header = "X-Token"
+token_env = "NW_TEST_HOOK_TOKEN_UNSET_12345"
+
+[[webhooks]]
+url = "https://hooks.example.org/x"
+token = "Bearer abc"
+"#,
+    );
+    // token_env names a variable that is not set: an error with its place.
+    let lines = p.errors(&[]);
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(lines[0].contains("webhooks[0].token_env"), "{lines:#?}");
+    let p = Project::new(
+        r#"
+[[webhooks]]
+url = "http://127.0.0.1:8080/hook"
+events = ["alert"]
+header = "X-Token"
+
+[[webhooks]]
+url = "https://hooks.example.org/x"
+token = "Bearer abc"
+"#,
+    );
+    let c = p.load(&[]).unwrap();
+    assert_eq!(c.webhooks.len(), 2);
+    assert_eq!(c.webhooks[0].events, vec![WebhookEvent::Alert]);
+    assert_eq!(c.webhooks[0].header, "X-Token");
+    assert_eq!(c.webhooks[0].token, None);
+    assert_eq!(
+        c.webhooks[1].events,
+        vec![WebhookEvent::Digest, WebhookEvent::Alert]
+    );
+    assert_eq!(c.webhooks[1].header, "Authorization");
+    assert_eq!(c.webhooks[1].token.as_deref(), Some("Bearer abc"));
+    assert!(
+        !format!("{:?}", c.webhooks[1]).contains("abc"),
+        "no token in logs"
+    );
 }

@@ -357,6 +357,60 @@ impl Fetcher {
         }
     }
 
+    /// POST a JSON document to a URL written in the config (a webhook): `http(s)` only;
+    /// internal addresses only when the configured URL itself is on one (the rule for
+    /// configured feeds, so a redirect cannot move inside). Ok once the server answered
+    /// 2xx; any other status is `FetchError::Status`.
+    pub async fn post_json(
+        &self,
+        url: &str,
+        headers: &[(String, String)],
+        body: Vec<u8>,
+    ) -> Result<u16, FetchError> {
+        let parsed =
+            url::Url::parse(url).map_err(|e| FetchError::InvalidUrl(format!("{url}: {e}")))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(FetchError::UnsupportedScheme(parsed.scheme().to_string()));
+        }
+        let Some(host) = parsed.host_str() else {
+            return Err(FetchError::InvalidUrl(format!("{url}: no host")));
+        };
+        let host_key = match parsed.port_or_known_default() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_string(),
+        };
+        let reach = Reach::configured_feed(self.feed_is_internal(url).await);
+        let client = if reach.internal {
+            &self.open
+        } else {
+            &self.guarded
+        };
+        let _slot = self.global_slot().await?;
+        let mut request = client
+            .post(parsed)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(body);
+        for (name, value) in headers {
+            request = request.header(name.as_str(), value.as_str());
+        }
+        let send = async {
+            let response = request
+                .send()
+                .await
+                .map_err(|e| classify(&e, &host_key, self.timeouts()))?;
+            let status = response.status();
+            if status.is_success() {
+                Ok(status.as_u16())
+            } else {
+                Err(FetchError::Status(status.as_u16()))
+            }
+        };
+        match tokio::time::timeout(self.settings.timeout, send).await {
+            Ok(result) => result,
+            Err(_) => Err(FetchError::Timeout(self.settings.timeout)),
+        }
+    }
+
     /// GET an article page: `fetch` without validators, so the answer is always a body.
     pub async fn fetch_page(&self, url: &str, reach: Reach) -> Result<Fetched, FetchError> {
         match self.fetch(url, None, reach).await? {

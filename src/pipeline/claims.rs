@@ -154,6 +154,7 @@ pub fn record_claim(
         entities: entities.to_vec(),
         related,
         relations,
+        alerted_at: None,
     };
     let key = store.put_claim(&record)?;
     Ok((key, record))

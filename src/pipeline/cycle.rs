@@ -97,10 +97,12 @@ pub fn item_text(item: &Item, article: Option<&str>) -> String {
 }
 
 /// The fingerprint of the text the matcher saw, without its title: a copy under another
-/// headline has the same body. None when the body is too short to fingerprint.
-pub fn body_fingerprint(item: &Item, text: &str) -> Option<Fingerprint> {
+/// headline has the same body. `article`: the article page fetched for it, part of `text`,
+/// whose lead is the story's too (see `fingerprint_with_article`). None when the body is
+/// too short to fingerprint.
+pub fn body_fingerprint(item: &Item, text: &str, article: Option<&str>) -> Option<Fingerprint> {
     let body = text.strip_prefix(item.title.as_str()).unwrap_or(text);
-    fingerprint::fingerprint(body)
+    fingerprint::fingerprint_with_article(body, article)
 }
 
 /// Match and read one item's text (pure).
@@ -383,7 +385,7 @@ async fn process_feed(
             // ones a digest would show twice. Fingerprinting every story (~3 KB each in the
             // store) would cost a first cycle of 300,000 items a gigabyte for nothing.
             if !entry.watchlists.is_empty() {
-                entry.fingerprint = body_fingerprint(&entry.item, &text);
+                entry.fingerprint = body_fingerprint(&entry.item, &text, article.as_deref());
             }
         }
         // The consumer needs the item's identity, not its text: drop the text now.
@@ -651,8 +653,10 @@ fn first_copy(
     }
     if let Some(tk) = title_key {
         if let Some(rec) = store.title_story(tk)? {
+            // A headline alone never makes a copy: when both have bodies, the bodies must
+            // agree too. A title-only item (no body to compare) still matches by title.
             let disagree = match (&entry.fingerprint, store.fingerprint_of(&rec.id)?) {
-                (Some(a), Some((_, b))) => a.similarity(&b).contradicts_title(),
+                (Some(a), Some((_, b))) => !a.similarity(&b).confirms_title(),
                 _ => false,
             };
             if rec.id != id && dedup::within_title_window(rec.at, appeared) && !disagree {

@@ -13,7 +13,7 @@ use crate::model::ClaimStatus;
 use crate::report::DigestReport;
 use crate::sinks::digest::{self as digest_sink, Digest, DigestClaim, DigestGroup, DigestStory};
 use crate::sinks::mail::{Envelope, Mailer};
-use crate::store::{DigestRecord, DigestState, Store, StoredItem};
+use crate::store::{DigestKind, DigestRecord, DigestState, Store, StoredItem};
 use crate::transforms::claims;
 use crate::watchlist::WatchSet;
 
@@ -38,6 +38,8 @@ pub struct BuiltDigest {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// What was rendered: the JSON a webhook is sent.
+    pub data: Digest,
 }
 
 fn display_status(s: ClaimStatus) -> String {
@@ -158,9 +160,40 @@ pub fn build_digests(
             subject: digest.subject.clone(),
             text: rendered.text,
             html: rendered.html,
+            data: digest,
         });
     }
     Ok(out)
+}
+
+/// Independent sources among the stored claims that agree: each source once (not the
+/// story's own), and one wire text once however many outlets carried it (the same quote,
+/// normalised, is the same sentence syndicated: a copy, not corroboration).
+/// A related claim with no relation of its own takes the new claim's (`corroborates`).
+pub fn independent_sources(
+    related: &[digest_sink::RelatedClaim],
+    own_source: &str,
+    corroborates: bool,
+) -> usize {
+    let mut sources: HashSet<String> = HashSet::new();
+    let mut texts: HashSet<String> = HashSet::new();
+    let mut count = 0;
+    let agrees = |r: &&digest_sink::RelatedClaim| {
+        r.relation == "agrees with" || (r.relation.is_empty() && corroborates)
+    };
+    for r in related.iter().filter(agrees) {
+        let source = r.source.trim().to_lowercase();
+        let text = crate::transforms::normalize::normalize_phrase(&r.quote);
+        if source == own_source.trim().to_lowercase() {
+            continue;
+        }
+        let new_source = sources.insert(source);
+        let new_text = texts.insert(text);
+        if new_source && new_text {
+            count += 1;
+        }
+    }
+    count
 }
 
 fn digest_story(store: &Store, watch: &WatchSet, item: &StoredItem) -> Result<DigestStory> {
@@ -185,6 +218,10 @@ fn digest_story(store: &Store, watch: &WatchSet, item: &StoredItem) -> Result<Di
         let Some(rec) = store.claim(key)? else {
             continue;
         };
+        // Mailed at once as an urgent alert: not presented as new again.
+        if rec.alerted_at.is_some() {
+            continue;
+        }
         let mut related = Vec::new();
         for (n, rk) in rec.related.iter().enumerate() {
             if let Some(r) = store.claim(rk)? {
@@ -208,6 +245,11 @@ fn digest_story(store: &Store, watch: &WatchSet, item: &StoredItem) -> Result<Di
                 });
             }
         }
+        let independent_sources = independent_sources(
+            &related,
+            &item.source,
+            rec.stored.status == ClaimStatus::Corroborates,
+        );
         // The most telling first (contradictions), then the newest; a few, not all.
         related.sort_by_key(|r| {
             (
@@ -228,6 +270,7 @@ fn digest_story(store: &Store, watch: &WatchSet, item: &StoredItem) -> Result<Di
             quote: c.quote.clone(),
             related,
             related_more,
+            independent_sources,
         });
     }
     Ok(DigestStory {
@@ -273,7 +316,13 @@ pub async fn digest(
     let mailer = Mailer::from_config(&ctx.config.email)?;
     let mut reports = Vec::new();
     // Retries first: a digest keeps its Message-ID and content across attempts.
-    let mut queue = ctx.store.queued_digests()?;
+    // Alerts are retried at the end of each poll cycle (pipeline::alerts).
+    let mut queue: Vec<DigestRecord> = ctx
+        .store
+        .queued_digests()?
+        .into_iter()
+        .filter(|d| d.kind == DigestKind::Digest)
+        .collect();
     for b in &built {
         // Unique in the store even for two runs in one second or a clock stepped back.
         let id = format!("{}-{}", now.format("%Y%m%dT%H%M%SZ"), ctx.store.next_id()?);
@@ -295,9 +344,22 @@ pub async fn digest(
             attempts: 0,
             last_error: None,
             sent_at: None,
+            kind: DigestKind::Digest,
         };
         // Written before it is sent: a crash mid-send resends it, never loses it.
         ctx.store.put_digest(&record)?;
+        super::webhooks::enqueue(
+            ctx,
+            crate::config::WebhookEvent::Digest,
+            &record.id,
+            serde_json::json!({
+                "message_id": record.message_id,
+                "recipients": record.recipients,
+                "subject": record.subject,
+                "digest": b.data,
+            }),
+            now,
+        )?;
         queue.push(record);
     }
     ctx.store.flush()?;
@@ -342,5 +404,55 @@ pub async fn digest(
         reports.push(rep);
     }
     ctx.store.flush()?;
+    for w in super::webhooks::deliver(ctx).await? {
+        info!(status = %w.status, url = ?w.recipients, "webhook after the digest");
+    }
     Ok((reports, built))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn agreeing(source: &str, quote: &str) -> digest_sink::RelatedClaim {
+        digest_sink::RelatedClaim {
+            relation: "agrees with".into(),
+            value: "1,000".into(),
+            source: source.into(),
+            quote: quote.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn syndicated_copies_are_not_independent_sources() {
+        let wire = "Lawmakers were told a thousand North Korean soldiers had been killed.";
+        let related = vec![
+            agreeing("Wire A", wire),
+            // The same sentence under other outlets: copies of Wire A's text.
+            agreeing("Daily B", wire),
+            agreeing("Gazette C", &format!("  {}", wire.to_uppercase())),
+            // Its own words: independent.
+            agreeing(
+                "Herald D",
+                "About 1,000 of the deployed troops have died, officials say.",
+            ),
+            // Wire A again with another sentence: still one source.
+            agreeing("Wire A", "A thousand soldiers died, the lawmakers said."),
+            // The story's own source is not a second voice.
+            agreeing("Own Desk", "Own words about a thousand dead."),
+            digest_sink::RelatedClaim {
+                relation: "contradicts".into(),
+                source: "Ledger E".into(),
+                quote: "Six hundred died.".into(),
+                ..Default::default()
+            },
+        ];
+        assert_eq!(independent_sources(&related, "Own Desk", true), 2);
+        // An empty relation takes the claim's status.
+        let mut unlabelled = agreeing("Wire A", wire);
+        unlabelled.relation.clear();
+        assert_eq!(independent_sources(&[unlabelled.clone()], "X", true), 1);
+        assert_eq!(independent_sources(&[unlabelled], "X", false), 0);
+    }
 }

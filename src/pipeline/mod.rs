@@ -18,15 +18,19 @@ use crate::config::Config;
 use crate::fetch::Fetcher;
 use crate::store::Store;
 
+mod alerts;
 mod claims;
 mod cycle;
 mod digest;
 mod seed;
+mod webhooks;
 
+pub use alerts::send_alerts;
 pub use claims::{claim_entities, claim_report, record_claim};
 pub use cycle::{analyse, body_fingerprint, item_text, poll};
 pub use digest::{build_digests, digest, BuiltDigest, DigestMode};
 pub use seed::{seed_document, SeedDoc};
+pub use webhooks::deliver as deliver_webhooks;
 
 /// What a cycle needs from the outside world.
 pub struct Context {

@@ -67,6 +67,10 @@ pub struct DigestClaim {
     pub related: Vec<RelatedClaim>,
     /// Stored claims compared but not listed (the digest shows the most relevant few).
     pub related_more: usize,
+    /// Independent sources among the stored claims that agree with this one: each source
+    /// once, and one wire text (the same sentence under several sources: syndicated
+    /// copies) once. A syndicated copy is not corroboration.
+    pub independent_sources: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
@@ -1023,6 +1027,7 @@ mod tests {
             quote: "The spokesman put the number of dead soldiers at roughly six hundred.".into(),
             related,
             related_more: 0,
+            independent_sources: 0,
         }
     }
 

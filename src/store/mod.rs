@@ -327,6 +327,10 @@ pub struct ClaimRecord {
     /// For each related claim, how it relates: "contradicts", "agrees with", "earlier value".
     #[serde(default)]
     pub relations: Vec<String>,
+    /// When an urgent alert (a watchlist's `alert_now`) was queued for it: the digest then
+    /// no longer shows it as new.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alerted_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -353,6 +357,25 @@ pub struct DigestRecord {
     pub attempts: u32,
     pub last_error: Option<String>,
     pub sent_at: Option<DateTime<Utc>>,
+    /// A digest, or an urgent alert (a short message of one claim; no stories held).
+    #[serde(default, skip_serializing_if = "is_digest")]
+    pub kind: DigestKind,
+}
+
+/// What a queued message is.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum DigestKind {
+    #[default]
+    Digest,
+    Alert,
+    /// A JSON POST to a `[[webhooks]]` URL: `recipients` holds the URL, `subject` the
+    /// event, `text` the JSON body.
+    Webhook,
+}
+
+fn is_digest(k: &DigestKind) -> bool {
+    *k == DigestKind::Digest
 }
 
 /// Why the store could not be opened.
@@ -1652,6 +1675,7 @@ mod tests {
             ..Default::default()
         };
         let record = |c: Claim, related: Vec<Vec<u8>>| ClaimRecord {
+            alerted_at: None,
             stored: StoredClaim {
                 claim: c,
                 item_id: "i1".into(),
@@ -1889,6 +1913,7 @@ mod tests {
     fn claim_record(subject: &str, value: f64) -> ClaimRecord {
         use crate::model::{Claim, StoredClaim};
         ClaimRecord {
+            alerted_at: None,
             stored: StoredClaim {
                 claim: Claim {
                     subject: subject.into(),

@@ -81,10 +81,20 @@ impl Similarity {
 }
 
 impl Similarity {
-    /// Under one title, bodies this different are different stories (a recurring headline
-    /// such as "What we know so far about …"), so the title tier does not apply.
+    /// Under one title, bodies this different are clearly different stories.
     pub fn contradicts_title(&self) -> bool {
         self.jaccard < 0.1 && self.containment < 0.2
+    }
+
+    /// Do two bodies under one headline agree enough for the title tier to call them one
+    /// story? A headline alone never makes a copy (a farm's template headline, "Live
+    /// updates", "Morning briefing: what we know…" over a new text): either the bodies are
+    /// copies by themselves, or their leads agree (a reworded wire copy) and the bodies are
+    /// not clearly different.
+    pub fn confirms_title(&self) -> bool {
+        self.is_duplicate()
+            || ((self.lead >= MIN_LEAD || self.shifted_lead >= MIN_LEAD)
+                && !self.contradicts_title())
     }
 }
 
@@ -238,6 +248,26 @@ fn second_lead(text: &str) -> &str {
         Some(i) => &text[i..],
         None => &text[first_sentence_end(text).0..],
     }
+}
+
+/// The fingerprint of a story's text (`body`: what the matcher read, title excluded) that
+/// was read through its fetched article page (`article`, part of `body`). The shingles are
+/// the whole text; when the feed's own words come before the article (a standfirst, a
+/// blog engine's "The post … appeared first on …"), the article's first sentence is the
+/// second lead: a later copy that carries the full text starts where the article starts,
+/// and is recognised through it (the shifted-lead rule, C ≥ 0.7), whatever the feed put
+/// above it.
+pub fn fingerprint_with_article(body: &str, article: Option<&str>) -> Option<Fingerprint> {
+    let mut fp = fingerprint(body)?;
+    if let Some(article) = article.map(str::trim).filter(|a| !a.is_empty()) {
+        if !body.trim_start().starts_with(article) {
+            let lead = lead_hashes(article);
+            if !lead.is_empty() {
+                fp.lead2 = lead;
+            }
+        }
+    }
+    Some(fp)
 }
 
 fn lead_hashes(text: &str) -> Vec<u32> {
@@ -465,6 +495,25 @@ mod tests {
     }
 
     #[test]
+    fn a_story_read_through_its_page_matches_its_full_text_copy() {
+        let article = "Russian Security Council Secretary Sergei Shoigu said on Tuesday that North Korea would send a thousand deminers and several thousand military builders to the Kursk region, after a meeting with Kim Jong Un in Pyongyang.\n\nThe deminers are to clear fields and roads in border districts that were fought over last year, while the builders will restore bridges, schools and apartment blocks. Shoigu gave no date for their arrival and no figure for the cost of the work.\n\nOfficials in Moscow called the trip a working visit, the second one to the North Korean capital within a fortnight.";
+        // The feed's teaser: a standfirst and a blog engine's line, then the article.
+        let teaser = "Moscow says Pyongyang will help rebuild the border region.\n\nThe post Shoigu says North Korean deminers will go to Kursk appeared first on Peninsula Wire.";
+        let first_text = format!("{teaser}\n\n{article}");
+        let copy = fingerprint(article).unwrap();
+        let plain = fingerprint(&first_text).unwrap();
+        assert!(
+            !plain.similarity(&copy).is_duplicate(),
+            "the miss this fixes"
+        );
+        let first = fingerprint_with_article(&first_text, Some(article)).unwrap();
+        assert!(first.similarity(&copy).is_duplicate());
+        assert!(copy.similarity(&first).is_duplicate());
+        // The article alone (no teaser above it): nothing changes.
+        assert_eq!(fingerprint_with_article(article, Some(article)), Some(copy));
+    }
+
+    #[test]
     fn a_shared_footer_does_not_make_two_stories_one() {
         let footer = "Officials gave no further detail on the schedule, and the report could \
             not be independently verified. Analysts said the move fits a pattern of closer ties \
@@ -570,7 +619,7 @@ mod tests {
                 _ => None,
             };
             if let (Some(ta), Some(tb)) = (title_tier_key(&a.0), title_tier_key(&b.0)) {
-                if ta == tb && !sim.is_some_and(|(s, _)| s.contradicts_title()) {
+                if ta == tb && sim.is_none_or(|(s, _)| s.confirms_title()) {
                     return Some("title");
                 }
             }

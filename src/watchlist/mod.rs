@@ -80,6 +80,9 @@ pub struct Watchlist {
     pub id: String,
     pub name: String,
     pub recipients: Option<Vec<String>>,
+    /// Claim statuses mailed at once at the end of the poll cycle (`alert_now`), lower
+    /// case: "contradicts", "updates", "corroborates", "new".
+    pub alert_now: Vec<String>,
     pub entities: Vec<Entity>,
     pub alert: AlertRule,
 }

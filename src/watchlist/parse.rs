@@ -13,7 +13,9 @@ use toml::Spanned;
 use super::{AlertRule, Diagnostic, Entity, Watchlist, DEFAULT_NEAR_WORDS, KINDS};
 use crate::transforms::normalize::normalize_phrase;
 
-const TOP_KEYS: &[&str] = &["name", "recipients", "entity", "alert"];
+const TOP_KEYS: &[&str] = &["name", "recipients", "entity", "alert", "alert_now"];
+/// What `alert_now` may ask for: the claim statuses mailed at once.
+pub const ALERT_NOW_STATUSES: &[&str] = &["contradicts", "updates", "corroborates", "new"];
 const ENTITY_KEYS: &[&str] = &[
     "id",
     "label",
@@ -165,6 +167,30 @@ pub fn parse_watchlist(path: &Path, id: &str, src: &str) -> (Option<Watchlist>, 
             "recipients" => {
                 if let Some(r) = cx.strings("recipients", value) {
                     list.recipients = Some(r.into_iter().map(Spanned::into_inner).collect());
+                }
+            }
+            "alert_now" => {
+                if let Some(statuses) = cx.strings("alert_now", value) {
+                    for st in statuses {
+                        let name = st.get_ref().trim().to_lowercase();
+                        if ALERT_NOW_STATUSES.contains(&name.as_str()) {
+                            if !list.alert_now.contains(&name) {
+                                list.alert_now.push(name);
+                            }
+                            continue;
+                        }
+                        let hint = match nearest(&name, ALERT_NOW_STATUSES) {
+                            Some(near) => format!("did you mean `{near}`?"),
+                            None => format!("expected one of: {}", ALERT_NOW_STATUSES.join(", ")),
+                        };
+                        cx.at(
+                            st.span(),
+                            format!(
+                                "`alert_now` names unknown claim status `{}`; {hint}",
+                                st.get_ref()
+                            ),
+                        );
+                    }
                 }
             }
             "entity" => {
@@ -526,5 +552,36 @@ mod tests {
         assert_eq!(nearest("lable", ENTITY_KEYS), Some("label"));
         assert_eq!(nearest("colour", ENTITY_KEYS), None);
         assert_eq!(nearest("persn", KINDS), Some("person"));
+    }
+
+    const ENTITY: &str = "[[entity]]\nid = \"shoigu\"\nlabel = \"Sergei Shoigu\"\nkind = \"person\"\naliases = [\"Shoigu\"]\n";
+
+    #[test]
+    fn alert_now_reads_claim_statuses() {
+        let src = format!("name = \"W\"\nalert_now = [\"contradicts\", \"Updates\"]\n{ENTITY}");
+        let (list, diags) = parse_watchlist(Path::new("w.toml"), "w", &src);
+        assert!(diags.is_empty(), "{diags:?}");
+        let list = list.unwrap();
+        assert_eq!(list.alert_now, vec!["contradicts", "updates"]);
+    }
+
+    #[test]
+    fn alert_now_names_a_bad_value_where_it_is() {
+        let src = format!("name = \"W\"\nalert_now = [\"contradicts\", \"update\", 3]\n{ENTITY}");
+        let (list, diags) = parse_watchlist(Path::new("w.toml"), "w", &src);
+        assert!(list.is_none());
+        let lines: Vec<String> = diags.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            lines,
+            vec![
+                "w.toml:2:29: `alert_now` names unknown claim status `update`; did you mean `updates`?",
+                "w.toml:2:39: `alert_now` must contain only strings; found integer: put it in double quotes",
+            ],
+            "{lines:?}"
+        );
+        let src = format!("alert_now = \"contradicts\"\n{ENTITY}");
+        let (_, diags) = parse_watchlist(Path::new("w.toml"), "w", &src);
+        assert_eq!(diags.len(), 1);
+        assert_eq!((diags[0].line, diags[0].col), (1, 13));
     }
 }

@@ -63,6 +63,7 @@ fn hostile_digest() -> Digest {
                         attributed_to: Some("South Korean intelligence".into()),
                     }],
                     related_more: 2,
+                    independent_sources: 0,
                 }],
             }],
         }],

@@ -43,7 +43,7 @@ fn diagnostics(case: &str) -> Vec<String> {
 fn invalid_watchlists_are_reported_at_line_and_column() {
     let cases: &[(&str, &[&str])] = &[
         ("unknown-key", &[
-            "typo.toml:2:1: unknown key `colour`; expected one of: name, recipients, entity, alert",
+            "typo.toml:2:1: unknown key `colour`; expected one of: name, recipients, entity, alert, alert_now",
             "typo.toml:4:1: entity `shoigu` is missing required key `aliases`; list the names it goes by",
             "typo.toml:6:1: unknown key `lable` in [[entity]]; did you mean `label`?",
             "typo.toml:7:1: unknown key `alias` in [[entity]]; did you mean `aliases`?",

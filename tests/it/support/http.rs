@@ -43,6 +43,8 @@ pub struct Request {
     pub path: String,
     /// Header names in lower case, in the order received.
     pub headers: Vec<(String, String)>,
+    /// The request body (Content-Length bytes; empty for most GETs).
+    pub body: Vec<u8>,
 }
 
 impl Request {
@@ -405,7 +407,7 @@ async fn serve_connection(mut stream: TcpStream, shared: Arc<Shared>) {
     }
 }
 
-/// Reads one request head (and discards any request body). `Ok(None)` at a clean end of
+/// Reads one request head and its body (Content-Length). `Ok(None)` at a clean end of
 /// the connection, `Err` for bytes that are not HTTP.
 async fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<Option<Request>, ()> {
     let head_end = loop {
@@ -436,11 +438,12 @@ async fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<Optio
         .filter_map(|line| line.split_once(':'))
         .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
         .collect();
-    let request = Request {
+    let mut request = Request {
         method,
         path: target.split('?').next().unwrap_or_default().to_string(),
         target,
         headers,
+        body: Vec::new(),
     };
     // GET requests carry no body, but drain one if sent so the next request parses.
     let body_len: usize = request
@@ -454,7 +457,7 @@ async fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<Optio
             Ok(n) => buf.extend_from_slice(&chunk[..n]),
         }
     }
-    buf.drain(..body_len);
+    request.body = buf.drain(..body_len).collect();
     Ok(Some(request))
 }
 

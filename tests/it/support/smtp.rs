@@ -43,6 +43,8 @@ struct State {
     stall: bool,
     /// Accept this many messages in all, then hold every later DATA without an answer.
     stall_after: Option<usize>,
+    /// Recipients refused at RCPT TO with 550 (a mailbox the server does not take).
+    refused_rcpt: Vec<String>,
 }
 
 pub struct SmtpServer {
@@ -91,6 +93,16 @@ impl SmtpServer {
 
     pub fn accept(&self) {
         self.lock().reject_data = None;
+    }
+
+    /// Take every recipient again.
+    pub fn accept_all_recipients(&self) {
+        self.lock().refused_rcpt.clear();
+    }
+
+    /// Refuse `address` at RCPT TO with 550 (case-insensitive), from now on.
+    pub fn refuse_recipient(&self, address: &str) {
+        self.lock().refused_rcpt.push(address.to_lowercase());
     }
 
     /// Accept `n` messages in all, then answer no later DATA (the client waits).
@@ -249,8 +261,13 @@ async fn session(stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result
             to.clear();
             "250 2.1.0 OK\r\n".into()
         } else if upper.starts_with("RCPT TO:") {
-            to.push(angle_address(&command));
-            "250 2.1.5 OK\r\n".into()
+            let rcpt = angle_address(&command);
+            if lock(&state).refused_rcpt.contains(&rcpt.to_lowercase()) {
+                "550 5.1.1 mailbox unavailable\r\n".into()
+            } else {
+                to.push(rcpt);
+                "250 2.1.5 OK\r\n".into()
+            }
         } else if upper == "DATA" {
             if to.is_empty() {
                 "503 5.5.1 no recipients\r\n".into()
