@@ -843,7 +843,12 @@ impl ClaimView {
         let first_dates: Vec<(SortDate, &RelatedClaim)> =
             c.related.iter().map(|r| (sort_date(&r.date), r)).collect();
         let agree = if kind == "agree" {
-            agree_line(relation, &first_dates, c.related_more)
+            agree_line(
+                relation,
+                &first_dates,
+                c.related_more,
+                c.independent_sources,
+            )
         } else {
             String::new()
         };
@@ -925,7 +930,15 @@ fn distinct_sources<'a>(rs: impl Iterator<Item = &'a RelatedClaim>) -> Vec<Strin
 const MAX_AGREE_NAMES: usize = 3;
 
 /// "agrees with 5 earlier reports: A, B, C and 2 more; first 18 June 2025".
-fn agree_line(relation: &str, related: &[(SortDate, &RelatedClaim)], more: usize) -> String {
+/// When syndicated copies are among the reports, says how many independent sources they
+/// come from ("agrees with 5 earlier reports from 2 independent sources: …"): a copy is no
+/// corroboration.
+fn agree_line(
+    relation: &str,
+    related: &[(SortDate, &RelatedClaim)],
+    more: usize,
+    independent: usize,
+) -> String {
     let mut by_date: Vec<&(SortDate, &RelatedClaim)> = related.iter().collect();
     by_date.sort_by(|a, b| a.0.cmp(&b.0));
     let total = related.len() + more;
@@ -943,6 +956,12 @@ fn agree_line(relation: &str, related: &[(SortDate, &RelatedClaim)], more: usize
         "{relation} {}",
         plural(total, "earlier report", "earlier reports")
     );
+    if independent > 0 && independent < total {
+        line.push_str(&format!(
+            " from {}",
+            plural(independent, "independent source", "independent sources")
+        ));
+    }
     if !shown.is_empty() {
         line.push_str(": ");
         line.push_str(&shown.join(", "));
@@ -1015,6 +1034,31 @@ impl FeedView {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn syndicated_copies_are_not_counted_as_independent_agreement() {
+        let r = |source: &str| RelatedClaim {
+            relation: "agrees with".into(),
+            value: "about 600".into(),
+            source: source.into(),
+            url: String::new(),
+            date: Some("2025-06-18".into()),
+            quote: String::new(),
+            attributed_to: None,
+        };
+        let claims = [r("Wire A"), r("Paper B"), r("Paper C")];
+        let dated: Vec<(SortDate, &RelatedClaim)> =
+            claims.iter().map(|c| (sort_date(&c.date), c)).collect();
+        // Three reports, two of them the same wire text: two independent sources.
+        let line = agree_line("agrees with", &dated, 0, 2);
+        assert!(
+            line.starts_with("agrees with 3 earlier reports from 2 independent sources:"),
+            "{line}"
+        );
+        // All independent: no need to say it.
+        let line = agree_line("agrees with", &dated, 0, 3);
+        assert!(line.starts_with("agrees with 3 earlier reports:"), "{line}");
+    }
     use super::*;
 
     fn claim(status: &str, value: &str, related: Vec<RelatedClaim>) -> DigestClaim {
