@@ -30,9 +30,11 @@ seed() {
         local f
         for f in "$@"; do
             [ -f "$f" ] || continue
-            # feed and extract read a selector byte first.
+            # feed and extract read a selector byte first; claims a selector, a count
+            # and two matches (four bytes each) before the text.
             case "$dir" in
             */feed | */extract) { printf '\001'; cat "$f"; } >"$dir/seed-$(basename "$f")" ;;
+            */claims) { printf '\001\002\000\000\050\000\000\001\074\001'; cat "$f"; } >"$dir/seed-$(basename "$f")" ;;
             *) cp "$f" "$dir/seed-$(basename "$f")" ;;
             esac
         done

@@ -17,7 +17,7 @@ transliterate = true
 [[entity]]
 id = "dprk"
 label = "North Korea"
-kind = "country"
+kind = "place"
 aliases = ["North Korea", "DPRK", "КНДР", "Pyongyang", "Corée du Nord"]
 
 [[entity]]
