@@ -28,6 +28,49 @@ pub enum SourceError {
 /// How many words of the summary make a title for an entry that has none.
 const TITLE_WORDS: usize = 12;
 
+/// Drop every XML declaration but a well-formed one at the very start, each replaced by the
+/// line breaks it held (error lines stay right). The document is UTF-8 by now, so a
+/// declaration says nothing the parser needs,
+/// and quick-xml 0.42 panics when feed-rs asks it to switch encoding at a declaration it
+/// has read past its start buffer: a second declaration, or a first one whose `?>` comes
+/// late (both found by fuzzing: see docs/reliability.md). `<?xml-stylesheet` and other
+/// instructions are kept.
+fn drop_declarations(doc: &str) -> std::borrow::Cow<'_, str> {
+    fn next_decl(s: &str) -> Option<usize> {
+        s.match_indices("<?xml").map(|(i, _)| i).find(|&i| {
+            s[i + 5..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_whitespace() || c == '?')
+        })
+    }
+    let first_end = doc.find("?>").map_or(0, |j| j + 2);
+    let first_ok = next_decl(doc) == Some(0) && !doc[1..first_end.max(3) - 2].contains(['<', '>']);
+    if next_decl(&doc[if first_ok { first_end } else { 0 }..]).is_none() {
+        return std::borrow::Cow::Borrowed(doc);
+    }
+    let mut out = String::with_capacity(doc.len());
+    let mut rest = doc;
+    while let Some(i) = next_decl(rest) {
+        out.push_str(&rest[..i]);
+        let end = rest[i..].find("?>").map_or(rest.len(), |j| i + j + 2);
+        let decl = &rest[i..end];
+        if out.is_empty()
+            && i == 0
+            && decl.ends_with("?>")
+            && !decl[1..decl.len() - 2].contains(['<', '>'])
+        {
+            // The first bytes, well formed: kept (charset.rs already made it say UTF-8).
+            out.push_str(decl);
+        } else {
+            out.extend(decl.chars().filter(|&c| c == '\n'));
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
 /// Parse a feed document. `content_type` is the HTTP header (for its charset).
 pub fn parse_feed(
     bytes: &[u8],
@@ -37,6 +80,8 @@ pub fn parse_feed(
     let utf8 = to_utf8_xml(bytes, content_type);
     let text = String::from_utf8_lossy(&utf8);
     let doc = text.trim_start_matches('\u{feff}').trim_start();
+    let doc = &*drop_declarations(doc);
+    let doc = doc.trim_start();
     if doc.is_empty() {
         return Err(SourceError::Malformed("empty document".into()));
     }
@@ -563,6 +608,46 @@ pub fn discover_feed_links(html: &str, base_url: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by fuzzing (fuzz/run.sh, target `feed`): a second `<?xml … encoding=…?>`, or
+    /// a first one whose `?>` comes late, made quick-xml panic inside feed-rs. The panic was
+    /// caught, but the feed was lost.
+    #[test]
+    fn xml_declarations_are_dropped_not_a_parser_panic() {
+        let doc = concat!(
+            r#"<?xml version="1.0" encoding="utf-8"?>"#,
+            "\n<rss version=\"2.0\"><channel><title>T</title>",
+            r#"<?xml version="1.0" encoding="windows-1251"?>"#,
+            "<item><title>Shoigu in Pyongyang</title><link>https://example.com/a</link></item>",
+            "</channel></rss>"
+        );
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let parsed =
+            std::panic::catch_unwind(|| parse_feed(doc.as_bytes(), None, "https://example.com/f"));
+        std::panic::set_hook(hook);
+        let feed = parsed.expect("no panic").expect("parsed");
+        assert_eq!(feed.items.len(), 1);
+        assert_eq!(feed.items[0].title, "Shoigu in Pyongyang");
+        let styled = "<?xml version=\"1.0\"?><?xml-stylesheet href=\"a.xsl\"?><rss/>";
+        assert_eq!(drop_declarations(styled), styled);
+        assert_eq!(
+            drop_declarations("<a/><?xml version='1.0'?><b/>"),
+            "<a/><b/>"
+        );
+        // The second crash: a first declaration whose `?>` comes late, with an encoding.
+        let long = "<?xml version=\"</language>\n<item><title>x</title></item>\n encoding=\"windows-1251\"?>\n<rss version=\"2.0\"><channel><item><title>Лента</title></item></channel></rss>";
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let parsed =
+            std::panic::catch_unwind(|| parse_feed(long.as_bytes(), None, "https://example.com/f"));
+        std::panic::set_hook(hook);
+        assert_eq!(parsed.expect("no panic").expect("parsed").items.len(), 1);
+        assert_eq!(
+            drop_declarations(long).lines().count(),
+            long.lines().count()
+        );
+    }
 
     #[test]
     fn stray_ampersands_are_escaped_but_entities_and_cdata_kept() {

@@ -13,6 +13,7 @@ mod fetch;
 mod mail;
 mod security;
 mod seed;
+mod slicing_props;
 mod store;
 mod store_damage;
 mod support;
