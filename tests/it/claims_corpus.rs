@@ -667,70 +667,25 @@ fn running_totals_increments_ranges_and_speakers_in_three_languages() {
 /// French update — the statuses an analyst expects, through the contract.
 #[test]
 fn statuses_through_the_contract_without_dates() {
-    let s = Session::new();
-    std::fs::remove_file(s.path("watchlists/dprk-russia.toml")).expect("rm watchlist");
-    s.write(
-        "watchlists/storm.toml",
-        "name = \"Ice storm\"\n[[entity]]\nid = \"valdoria\"\nlabel = \"Valdoria\"\nkind = \"place\"\naliases = [\"Valdoria\", \"Valdorie\", \"Вальдория\"]\n",
-    );
-    let feed = s.path("feed.xml");
-    s.config(&format!(
-        "[fetch]\nfull_text = \"never\"\n\n[email]\ntransport = \"file\"\noutbox_dir = \"../var/outbox\"\nto = [\"a@example.org\"]\n\n[[feeds]]\nurl = \"file://{}\"\n",
-        feed.display()
-    ));
-    let stories = [
+    let runs = run_undated(&[
         ("s1", "Ice storm cuts power across Valdoria", "About 1.2 million households in Valdoria were without power on Monday after the ice storm, the grid operator said."),
         ("s2", "Power slowly returns in Valdoria", "As of Wednesday, 180,000 households in Valdoria were still without power, the grid operator said."),
         ("s3", "Valdoria's capital disputes the grid figure", "The city council insists that 400,000 households in Valdoria are without power, far above the grid operator's figure."),
         ("s4", "Valdoria outage: what we know", "Some 400,000 households across Valdoria had no electricity, according to the city council."),
         ("s5", "Valdorie : le courant revient", "En Valdorie, 50 000 foyers sont désormais privés d'électricité, selon le gestionnaire du réseau."),
-    ];
-    let mut statuses = Vec::new();
-    for (id, title, body) in stories {
-        let rss = format!(
-            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Wire {id}</title>\
-             <link>https://wire.example/</link><description>d</description><item>\
-             <title>{title}</title><link>https://wire.example/{id}</link><guid>{id}</guid>\
-             <description>{body}</description></item></channel></rss>"
-        );
-        std::fs::write(&feed, rss).expect("feed");
-        let r = s.run(&["poll", "--json"]).success().json();
-        let found: Vec<(f64, String)> = r["claims"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|c| {
-                (
-                    c["value"].as_f64().unwrap_or(f64::NAN),
-                    c["status"].as_str().unwrap_or_default().to_string(),
-                )
-            })
-            .collect();
-        statuses.push((id, found, r["claims"].clone()));
-    }
-    let status_of = |id: &str, v: f64| -> String {
-        let (_, found, raw) = statuses.iter().find(|s| s.0 == id).expect("story");
-        found
-            .iter()
-            .find(|f| (f.0 - v).abs() < 1e-6)
-            .map(|f| f.1.clone())
-            .unwrap_or_else(|| panic!("{id}: no claim {v}: {raw:#}"))
-    };
-    assert_eq!(status_of("s1", 1_200_000.0), "new");
+    ]);
+    let status = |id: &str, v: f64| claim_of(&runs, id, v)["status"].clone();
+    assert_eq!(status("s1", 1_200_000.0), "new");
     assert_eq!(
-        status_of("s2", 180_000.0),
+        status("s2", 180_000.0),
         "updates",
         "a level that fell, said current"
     );
-    assert_eq!(status_of("s3", 400_000.0), "contradicts", "a rival count");
+    assert_eq!(status("s3", 400_000.0), "contradicts", "a rival count");
     assert_eq!(
-        status_of("s4", 400_000.0),
+        status("s4", 400_000.0),
         "corroborates",
         "the same figure again"
     );
-    assert_eq!(
-        status_of("s5", 50_000.0),
-        "updates",
-        "« désormais » in French"
-    );
+    assert_eq!(status("s5", 50_000.0), "updates", "« désormais » in French");
 }
