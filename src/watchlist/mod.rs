@@ -303,6 +303,10 @@ impl WatchSet {
         let mut b = MatcherBuilder::default();
         for (li, list) in lists.iter().enumerate() {
             for (ei, e) in list.entities.iter().enumerate() {
+                // A transliteration that is itself one of the entity's aliases ("Шойгу"
+                // beside "Shoigu") is that alias, not a guess.
+                let own: std::collections::HashSet<String> =
+                    e.aliases.iter().map(|a| normalize_phrase(a)).collect();
                 let mut add = |written: &str, role: Role, variants: bool| {
                     let target = |transliterated| Target {
                         list: li,
@@ -316,6 +320,9 @@ impl WatchSet {
                     }
                     if variants {
                         for v in translit::variants(&normalize_phrase(written)) {
+                            if own.contains(&v) {
+                                continue;
+                            }
                             // A Cyrillic guess declines like any Russian word; a Latin
                             // romanisation is a name and takes no plural ("poutines" is
                             // the dish, not "Poutin").

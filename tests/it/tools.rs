@@ -89,3 +89,23 @@ fn match_shows_what_matched_where_and_why_not() {
     let plain = s.run(&["match", "-"]);
     assert_eq!(plain.code, 0);
 }
+
+/// A Cyrillic alias written in the watchlist is that alias, not a transliteration of the
+/// Latin one beside it.
+#[test]
+fn match_names_a_written_alias_not_a_transliteration() {
+    let s = Session::new();
+    s.config("");
+    s.write(
+        "watchlists/people.toml",
+        "name = \"People\"\n[[entity]]\nid = \"shoigu\"\nlabel = \"Sergei Shoigu\"\nkind = \"person\"\naliases = [\"Shoigu\", \"Шойгу\"]\n",
+    );
+    s.write("story.txt", "Шойгу прибыл в Пхеньян во вторник.\n");
+    let out = s.run(&["match", "story.txt"]).success().stdout;
+    let line = out
+        .lines()
+        .find(|l| l.contains("shoigu"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(line.contains("alias \"Шойгу\""), "{line}");
+    assert!(!line.contains("transliterated"), "{line}");
+}
