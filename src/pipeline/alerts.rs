@@ -11,9 +11,10 @@ use anyhow::Result;
 use chrono::Utc;
 use tracing::{info, warn};
 
+use super::digest::envelope_of;
 use super::Context;
 use crate::report::{CycleReport, DigestReport};
-use crate::sinks::mail::{Envelope, Mailer};
+use crate::sinks::mail::Mailer;
 use crate::store::{ClaimRecord, DigestKind, DigestRecord, DigestState};
 use crate::transforms::claims;
 use crate::watchlist::WatchSet;
@@ -221,15 +222,7 @@ pub async fn send_alerts(
     let mailer = Mailer::from_config(&ctx.config.email)?;
     let mut reports = Vec::new();
     for mut record in queue {
-        let envelope = Envelope {
-            from: ctx.config.email.from.clone(),
-            to: record.recipients.clone(),
-            subject: record.subject.clone(),
-            message_id: record.message_id.clone(),
-            date: record.created_at,
-            text: record.text.clone(),
-            html: record.html.clone(),
-        };
+        let envelope = envelope_of(&ctx.config.email.from, &record);
         record.attempts += 1;
         let mut rep = DigestReport {
             status: String::new(),

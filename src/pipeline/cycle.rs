@@ -56,6 +56,23 @@ struct FeedOutcome {
     store_error: Option<String>,
 }
 
+impl FeedOutcome {
+    /// A feed's outcome before anything happened: nothing fetched, nothing failed.
+    fn for_feed(feed: &FeedConfig) -> FeedOutcome {
+        FeedOutcome {
+            config_name: feed.name.clone(),
+            url: feed.url.clone(),
+            feed_title: None,
+            result: Ok(None),
+            items_total: 0,
+            validators: None,
+            discovered_url: None,
+            permit: None,
+            store_error: None,
+        }
+    }
+}
+
 fn source_name(name: Option<&str>, feed_title: Option<&str>, url: &str) -> String {
     name.or(feed_title)
         .map(str::to_string)
@@ -252,17 +269,7 @@ async fn process_feed(
     state: Option<FeedState>,
     now: DateTime<Utc>,
 ) -> FeedOutcome {
-    let mut out = FeedOutcome {
-        config_name: feed.name.clone(),
-        url: feed.url.clone(),
-        feed_title: None,
-        result: Ok(None),
-        items_total: 0,
-        validators: None,
-        discovered_url: None,
-        permit: None,
-        store_error: None,
-    };
+    let mut out = FeedOutcome::for_feed(&feed);
     // A feed URL that answered with an HTML page announcing a feed is polled at the feed
     // it announced from then on (kept in the feed's state, shown by `feeds`).
     let fetch_url = state
@@ -428,15 +435,8 @@ pub async fn poll(ctx: &Arc<Context>, watch: Arc<WatchSet>) -> Result<CycleRepor
                         Ok(state) => process_feed(ctx, watch, feed, state, started).await,
                         // A store that cannot be read is the cycle's failure, not the feed's.
                         Err(e) => FeedOutcome {
-                            config_name: feed.name.clone(),
-                            url: feed.url.clone(),
-                            feed_title: None,
-                            result: Ok(None),
-                            items_total: 0,
-                            validators: None,
-                            discovered_url: None,
-                            permit: None,
                             store_error: Some(format!("reading the feed's state: {e:#}")),
+                            ..FeedOutcome::for_feed(&feed)
                         },
                     };
                     outcome.permit = Some(permit);

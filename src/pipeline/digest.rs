@@ -364,15 +364,7 @@ pub async fn digest(
     }
     ctx.store.flush()?;
     for mut record in queue {
-        let envelope = Envelope {
-            from: ctx.config.email.from.clone(),
-            to: record.recipients.clone(),
-            subject: record.subject.clone(),
-            message_id: record.message_id.clone(),
-            date: record.created_at,
-            text: record.text.clone(),
-            html: record.html.clone(),
-        };
+        let envelope = envelope_of(&ctx.config.email.from, &record);
         record.attempts += 1;
         let result = mailer.send(&envelope).await;
         let mut rep = DigestReport {
@@ -408,6 +400,19 @@ pub async fn digest(
         info!(status = %w.status, url = ?w.recipients, "webhook after the digest");
     }
     Ok((reports, built))
+}
+
+/// The message of a stored digest or alert, as sent every time (same Message-ID).
+pub(super) fn envelope_of(from: &str, record: &DigestRecord) -> Envelope {
+    Envelope {
+        from: from.to_string(),
+        to: record.recipients.clone(),
+        subject: record.subject.clone(),
+        message_id: record.message_id.clone(),
+        date: record.created_at,
+        text: record.text.clone(),
+        html: record.html.clone(),
+    }
 }
 
 #[cfg(test)]
