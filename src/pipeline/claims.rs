@@ -12,6 +12,9 @@ use crate::transforms::claims;
 /// How many stored claims of one key (the newest) a new claim is compared with.
 const COMPARE_WITH: usize = 64;
 
+/// How many distinct keys of one subject are read to find a claim's neighbours.
+const NEIGHBOUR_KEYS: usize = 512;
+
 /// How many related claims a stored claim keeps links to.
 const MAX_RELATED_STORED: usize = 12;
 
@@ -82,11 +85,25 @@ pub fn record_claim(
         r.stored.item_id != item.id
             || matches!((&r.stored.claim.attributed_to, &claim.attributed_to), (Some(a), Some(b)) if a != b)
     };
-    let existing: Vec<_> = store
+    let mut existing: Vec<_> = store
         .recent_claims_for_key(&claim.key(), COMPARE_WITH)?
         .into_iter()
         .filter(|(_, r)| comparable(r))
         .collect();
+    // The same quantity in other words (a level and a running total, a figure with no
+    // predicate, "people" for the one group counted): their claims are compared too.
+    if claim.open || claim.unit == "people" {
+        let subject_keys =
+            store.claim_keys_under(&format!("{}|", claim.subject), NEIGHBOUR_KEYS)?;
+        for key in claims::neighbour_keys(&claim, &subject_keys) {
+            existing.extend(
+                store
+                    .recent_claims_for_key(&key, COMPARE_WITH)?
+                    .into_iter()
+                    .filter(|(_, r)| comparable(r)),
+            );
+        }
+    }
     let stored_claims: Vec<StoredClaim> = existing.iter().map(|(_, r)| r.stored.clone()).collect();
     let mut cmp = claims::compare_at(
         &claim,

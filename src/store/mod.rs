@@ -1501,6 +1501,31 @@ impl Store {
         p
     }
 
+    /// The distinct comparison keys that start with `prefix` (at most `cap`), read by
+    /// jumping from key to key: the cost is the number of keys, not of claims.
+    pub fn claim_keys_under(&self, prefix: &str, cap: usize) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        let mut from = prefix.as_bytes().to_vec();
+        while out.len() < cap {
+            let Some(entry) = self.claims.range(from.as_slice()..).next() else {
+                break;
+            };
+            let (k, _) = entry?;
+            if !k.starts_with(prefix.as_bytes()) {
+                break;
+            }
+            // A tree key is the comparison key, a 0 byte, then a sequence number.
+            let Some(end) = k.iter().position(|&b| b == 0) else {
+                break;
+            };
+            out.push(String::from_utf8_lossy(&k[..end]).into_owned());
+            // Past every entry of this key: keys hold neither 0 nor 1 bytes.
+            from = k[..end].to_vec();
+            from.push(1);
+        }
+        Ok(out)
+    }
+
     /// Stored claims under one comparison key, oldest first, with their tree keys.
     pub fn claims_for_key(&self, key: &str) -> Result<Vec<(Vec<u8>, ClaimRecord)>> {
         self.claims
@@ -1661,6 +1686,54 @@ pub fn status_counts(records: &[(Vec<u8>, ClaimRecord)]) -> [(ClaimStatus, usize
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_distinct_claim_keys_of_a_subject_are_listed_once_each() {
+        use crate::model::{Claim, ClaimStatus, StoredClaim};
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path()).unwrap();
+        let put = |subject: &str, measure: &str, v: f64| {
+            let claim = Claim {
+                subject: subject.into(),
+                measure: measure.into(),
+                unit: "ships".into(),
+                value: v,
+                ..Default::default()
+            };
+            s.put_claim(&ClaimRecord {
+                alerted_at: None,
+                stored: StoredClaim {
+                    claim,
+                    item_id: "i".into(),
+                    item_url: "https://a/1".into(),
+                    source: "A".into(),
+                    published: None,
+                    first_seen: Utc::now(),
+                    status: ClaimStatus::New,
+                    baseline: false,
+                },
+                entities: Vec::new(),
+                related: Vec::new(),
+                relations: Vec::new(),
+            })
+            .unwrap();
+        };
+        for v in [1.0, 2.0, 3.0] {
+            put("strike", "stuck", v);
+            put("strike", "diverted", v);
+            put("strike-2", "stuck", v);
+            put("strik", "stuck", v);
+        }
+        let keys = s.claim_keys_under("strike|", 10).unwrap();
+        assert_eq!(
+            keys,
+            vec![
+                "strike||diverted|ships|running_total|".to_string(),
+                "strike||stuck|ships|running_total|".to_string(),
+            ]
+        );
+        assert_eq!(s.claim_keys_under("strike|", 1).unwrap().len(), 1);
+    }
 
     #[test]
     fn a_version_1_store_is_migrated_and_its_claims_keep_their_links() {

@@ -44,6 +44,9 @@ struct Label {
     value: f64,
     value_max: Option<f64>,
     status: String,
+    /// The earlier labelled claims ("story#n") this one is judged against.
+    #[serde(default)]
+    compared_with: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -265,6 +268,9 @@ fn run_topic(topic: &Topic) -> (BTreeMap<String, Tally>, String) {
     ));
     let mut per_lang: BTreeMap<String, Tally> = BTreeMap::new();
     let mut log = String::new();
+    // The key each labelled claim was found under ("story#n" → key), for the log of a
+    // wrong status: what the claim it should have been compared with was keyed as.
+    let mut found_keys: BTreeMap<String, String> = BTreeMap::new();
     for story in &topic.story {
         std::fs::write(&feed, rss(story)).expect("write feed");
         let report = s.run(&["poll", "--json"]).success().json();
@@ -279,7 +285,7 @@ fn run_topic(topic: &Topic) -> (BTreeMap<String, Tally>, String) {
                 status: c["status"].as_str().unwrap_or_default().to_string(),
                 quote: c["quote"].as_str().unwrap_or_default().to_string(),
                 key: format!(
-                    "{}|{}|{}|{}|{}{}",
+                    "{}|{}|{}|{}|{}{} @{}",
                     c["subject"].as_str().unwrap_or_default(),
                     c["counted"].as_str().unwrap_or_default(),
                     c["measure"].as_str().unwrap_or_default(),
@@ -290,6 +296,7 @@ fn run_topic(topic: &Topic) -> (BTreeMap<String, Tally>, String) {
                     } else {
                         ""
                     },
+                    c["attributed_to"].as_str().unwrap_or("-"),
                 ),
             })
             .collect();
@@ -305,7 +312,7 @@ fn run_topic(topic: &Topic) -> (BTreeMap<String, Tally>, String) {
         let mut used = vec![false; found.len()];
         t.labels += story.claim.len();
         t.predicted += found.len();
-        for label in &story.claim {
+        for (n, label) in story.claim.iter().enumerate() {
             let e = t.by_status.entry(label.status.clone()).or_default();
             e.0 += 1;
             let hit = found.iter().enumerate().position(|(i, f)| {
@@ -314,6 +321,7 @@ fn run_topic(topic: &Topic) -> (BTreeMap<String, Tally>, String) {
             match hit {
                 Some(i) => {
                     used[i] = true;
+                    found_keys.insert(format!("{}#{}", story.id, n + 1), found[i].key.clone());
                     t.found += 1;
                     e.1 += 1;
                     if found[i].status == label.status {
@@ -325,10 +333,29 @@ fn run_topic(topic: &Topic) -> (BTreeMap<String, Tally>, String) {
                             story.id, label.figure, label.status, found[i].key
                         );
                     } else {
+                        let against: Vec<String> = label
+                            .compared_with
+                            .iter()
+                            .map(|id| {
+                                format!(
+                                    "{id} {}",
+                                    found_keys.get(id).map_or("(missed)", String::as_str)
+                                )
+                            })
+                            .collect();
                         let _ = writeln!(
                             log,
-                            "{} {:?}: status {} (want {}) {}",
-                            story.id, label.figure, found[i].status, label.status, found[i].key
+                            "{} {:?}: status {} (want {}) {}{}",
+                            story.id,
+                            label.figure,
+                            found[i].status,
+                            label.status,
+                            found[i].key,
+                            if against.is_empty() {
+                                String::new()
+                            } else {
+                                format!("\n      vs {}", against.join("; "))
+                            }
                         );
                     }
                     if found[i].status == "contradicts" {

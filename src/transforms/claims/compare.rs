@@ -55,10 +55,131 @@ pub fn same_report(a: &Claim, b: &Claim) -> bool {
     norm(&a.quote) == norm(&b.quote)
 }
 
+/// A comparison key's parts: subject | counted thing | predicate | unit | kind | period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct KeyParts<'a> {
+    subject: &'a str,
+    role: &'a str,
+    measure: &'a str,
+    unit: &'a str,
+    kind: &'a str,
+    period: &'a str,
+}
+
+impl<'a> KeyParts<'a> {
+    fn parse(key: &'a str) -> Option<Self> {
+        let mut it = key.split('|');
+        let parts = KeyParts {
+            subject: it.next()?,
+            role: it.next()?,
+            measure: it.next()?,
+            unit: it.next()?,
+            kind: it.next()?,
+            period: it.next()?,
+        };
+        it.next().is_none().then_some(parts)
+    }
+
+    /// A running total and a level are the same count seen two ways ("44 ships waiting",
+    /// "44 ships have been held up"): the wording of the verb decides the kind.
+    fn kind_class(&self) -> &'a str {
+        match self.kind {
+            "level" => "running_total",
+            k => k,
+        }
+    }
+
+    /// Subject, unit, period and kind class: what must be equal for two keys to name one
+    /// quantity at all.
+    fn frame(&self) -> (&'a str, &'a str, &'a str, &'a str) {
+        (self.subject, self.unit, self.period, self.kind_class())
+    }
+}
+
+/// A counted thing that says only "people" (or nothing): it may be the same group another
+/// claim names more precisely.
+fn generic_thing(role: &str) -> bool {
+    role.is_empty() || role == "people"
+}
+
+/// Keys among `stored_keys` (the distinct keys stored under the claim's subject) that name
+/// the claim's quantity in other words, so that their claims are compared with it too:
+/// - the same thing and predicate read as a level in one story and a running total in
+///   another;
+/// - a figure with no predicate ("17 ships off Le Havre") and the one predicate stored
+///   for the same thing, when that thing has only one (else the figure could be any of
+///   them) and is more than "people" or an amount of money.
+///
+/// "People" and a more precise group ("firefighters") are not related: the dead of a
+/// fire include its dead firefighters, so the two counts differ without disagreeing.
+///
+/// Only open-vocabulary claims and people counts are compared this way
+/// (`compare_at`).
+pub fn neighbour_keys(claim: &Claim, stored_keys: &[String]) -> Vec<String> {
+    let own_key = claim.key();
+    let Some(own) = KeyParts::parse(&own_key) else {
+        return Vec::new();
+    };
+    let others: Vec<KeyParts> = stored_keys
+        .iter()
+        .filter(|k| **k != own_key)
+        .filter_map(|k| KeyParts::parse(k))
+        .filter(|k| k.frame() == own.frame())
+        .collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut take = |k: &KeyParts| {
+        let key = [k.subject, k.role, k.measure, k.unit, k.kind, k.period].join("|");
+        if !out.contains(&key) {
+            out.push(key);
+        }
+    };
+    // The predicates stored for this thing (and the claim's own).
+    let mut measures: Vec<&str> = others
+        .iter()
+        .filter(|k| k.role == own.role && !k.measure.is_empty())
+        .map(|k| k.measure)
+        .collect();
+    if !own.measure.is_empty() {
+        measures.push(own.measure);
+    }
+    measures.sort_unstable();
+    measures.dedup();
+    for k in others.iter().filter(|k| k.role == own.role) {
+        let same_measure = k.measure == own.measure;
+        // "People" with no predicate, or an amount of money with none, could be anything.
+        let one_predicate = !generic_thing(own.role)
+            && measures.len() == 1
+            && (k.measure.is_empty() || own.measure.is_empty())
+            && (k.measure.is_empty() || k.measure == measures[0]);
+        if same_measure || one_predicate {
+            take(k);
+        }
+    }
+    out
+}
+
+/// Whether two claims can be of one quantity: the same key, or keys [`neighbour_keys`]
+/// relates (which also checks that the looser reading is the only one possible).
+fn same_quantity(claim: &Claim, other: &Claim) -> bool {
+    let (a, b) = (claim.key(), other.key());
+    if a == b {
+        return true;
+    }
+    let (Some(a), Some(b)) = (KeyParts::parse(&a), KeyParts::parse(&b)) else {
+        return false;
+    };
+    a.frame() == b.frame()
+        && a.role == b.role
+        && (a.measure == b.measure
+            || ((a.measure.is_empty() || b.measure.is_empty())
+                && a.role == b.role
+                && !generic_thing(a.role)))
+}
+
 fn comparable(claim: &Claim, s: &StoredClaim) -> bool {
     let o = &s.claim;
     // The key holds subject, role, measure, unit, kind and period.
-    if o.key() != claim.key() {
+    if !same_quantity(claim, o) {
         return false;
     }
     // A syndicated copy is not a second voice, neither for nor against.
@@ -165,23 +286,36 @@ fn compare_open(
         (Some(p), Some(n)) => p - n >= chrono::Duration::hours(SAME_MOMENT_HOURS),
         _ => true,
     };
-    // Nothing said of the figure ("1,500 people", no verb the lexicon knows): too vague to
-    // call a different figure a conflict; a later one the text marks current is a change.
-    if claim.measure.is_empty() && !(claim.running_total && later) {
-        return Comparison {
-            status: ClaimStatus::New,
-            related: Vec::new(),
-        };
-    }
     let latest: Vec<usize> = newest
         .iter()
         .copied()
         .filter(|i| disagree.contains(i))
         .collect();
-    let same_voice = latest.iter().all(|&i| {
-        let o = &stored[i];
-        o.source == source && o.claim.attributed_to == claim.attributed_to
-    });
+    // Nothing said of the figure ("1,500 people", no verb the lexicon knows) on either
+    // side: too vague to call a different figure a conflict; a later one the text marks
+    // current is a change.
+    let vague =
+        claim.measure.is_empty() || latest.iter().all(|&i| stored[i].claim.measure.is_empty());
+    // A voice is who is quoted, else the outlet: the harbour master giving a new count is
+    // the harbour master's later figure whichever paper carries it.
+    let voice = |outlet: &str, c: &Claim| -> String {
+        match &c.attributed_to {
+            Some(a) => a.to_lowercase(),
+            None => format!("outlet:{outlet}"),
+        }
+    };
+    let same_voice = latest
+        .iter()
+        .all(|&i| voice(&stored[i].source, &stored[i].claim) == voice(source, claim));
+    // A new figure for a thing more precise than "people", from the voice that gave the
+    // last one, is that voice's later count even when nothing is said of it.
+    let own_later = same_voice && !generic_thing(&claim.role);
+    if vague && !(claim.running_total && later) && !own_later {
+        return Comparison {
+            status: ClaimStatus::New,
+            related: Vec::new(),
+        };
+    }
     let status = if claim.rival && !same_voice {
         ClaimStatus::Contradicts
     } else if (claim.running_total && later) || same_voice {

@@ -20,7 +20,7 @@ pub mod numbers;
 mod open;
 pub mod sentences;
 
-pub use compare::{compare_at, cross_check, interval, related_keys, same_report};
+pub use compare::{compare_at, cross_check, interval, neighbour_keys, related_keys, same_report};
 use measures::{Noun, Search};
 use numbers::{Lang, Mention, NumUnit, Tok};
 

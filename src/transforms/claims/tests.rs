@@ -961,3 +961,54 @@ fn a_nounless_casualty_figure_joins_the_national_groups_key() {
     assert_eq!(casualties.measure, "casualties");
     assert!(casualties.running_total, "'now' marks it current");
 }
+
+fn open_claim(role: &str, measure: &str, value: f64, kind: ClaimKind) -> Claim {
+    Claim {
+        subject: "strike".to_string(),
+        role: role.to_string(),
+        measure: measure.to_string(),
+        value,
+        unit: role.to_string(),
+        kind,
+        open: true,
+        quote: format!("{value} {role} {measure}"),
+        ..Claim::default()
+    }
+}
+
+#[test]
+fn a_figure_without_predicate_is_the_one_quantity_stored_for_its_thing() {
+    let waiting = open_claim("ships", "stuck", 44.0, ClaimKind::Level);
+    let bare = open_claim("ships", "", 17.0, ClaimKind::RunningTotal);
+    // Only "ships stuck" is stored for ships: the bare count and the level are one quantity.
+    let keys = vec![bare.key(), "strike|containers|stuck|containers|level|".to_string()];
+    assert_eq!(super::neighbour_keys(&waiting, &keys), vec![bare.key()]);
+    assert_eq!(
+        super::neighbour_keys(&bare, &[waiting.key()]),
+        vec![waiting.key()]
+    );
+    // Two predicates stored for ships: a bare count could be either, so it is neither.
+    let diverted = open_claim("ships", "diverted", 31.0, ClaimKind::RunningTotal);
+    assert!(super::neighbour_keys(&bare, &[waiting.key(), diverted.key()]).is_empty());
+    // "People" with no predicate is never tied to a predicate.
+    let people = open_claim("people", "", 1100.0, ClaimKind::Level);
+    let striking = open_claim("people", "striking", 3000.0, ClaimKind::Level);
+    assert!(super::neighbour_keys(&people, &[striking.key()]).is_empty());
+    // An increment is not a total.
+    let more = open_claim("ships", "stuck", 10.0, ClaimKind::Increment);
+    assert!(super::neighbour_keys(&more, &[waiting.key(), bare.key()]).is_empty());
+}
+
+#[test]
+fn the_same_quoted_source_giving_a_new_count_updates_it_whatever_outlet_carries_it() {
+    let mut first = open_claim("ships", "", 17.0, ClaimKind::RunningTotal);
+    first.attributed_to = Some("capitainerie".to_string());
+    let mut later = open_claim("ships", "stuck", 44.0, ClaimKind::Level);
+    later.attributed_to = Some("Capitainerie".to_string());
+    let r = compare(&later, "Another paper", &[stored(first.clone(), "A paper")]);
+    assert_eq!(r.status, ClaimStatus::Updates);
+    // Another voice with no predicate on one side: too vague to contradict.
+    later.attributed_to = Some("the union".to_string());
+    let r = compare(&later, "Another paper", &[stored(first, "A paper")]);
+    assert_eq!(r.status, ClaimStatus::New);
+}
