@@ -91,10 +91,14 @@ pub fn record_claim(
         .filter(|(_, r)| comparable(r))
         .collect();
     // The same quantity in other words (a level and a running total, a figure with no
-    // predicate, "people" for the one group counted): their claims are compared too.
-    if claim.open || claim.unit == "people" {
-        let subject_keys =
-            store.claim_keys_under(&format!("{}|", claim.subject), NEIGHBOUR_KEYS)?;
+    // predicate and the one predicate stored for its thing): their claims are compared too.
+    let loose = claim.open || claim.unit == "people";
+    let subject_keys = if loose {
+        store.claim_keys_under(&format!("{}|", claim.subject), NEIGHBOUR_KEYS)?
+    } else {
+        Vec::new()
+    };
+    if loose {
         for key in claims::neighbour_keys(&claim, &subject_keys) {
             existing.extend(
                 store
@@ -144,6 +148,30 @@ pub fn record_claim(
                 related.append(&mut keys);
             }
             cmp.status = ClaimStatus::Contradicts;
+        }
+    }
+    // A figure that says nothing of itself (or a stored one that said nothing) agreeing
+    // with another of the same thing corroborates it, though a different one is no conflict.
+    if loose && cmp.status == ClaimStatus::New {
+        let mut candidates = Vec::new();
+        for key in claims::agreement_keys(&claim, &subject_keys) {
+            candidates.extend(
+                store
+                    .recent_claims_for_key(&key, COMPARE_WITH)?
+                    .into_iter()
+                    .filter(|(_, r)| comparable(r)),
+            );
+        }
+        let stored_claims: Vec<StoredClaim> =
+            candidates.iter().map(|(_, r)| r.stored.clone()).collect();
+        let agree = claims::agreeing(&claim, &item.source, &stored_claims);
+        if !agree.is_empty() {
+            cmp.status = ClaimStatus::Corroborates;
+            related = agree
+                .iter()
+                .filter_map(|&i| candidates.get(i).map(|(k, _)| k.clone()))
+                .collect();
+            existing.extend(agree.iter().filter_map(|&i| candidates.get(i).cloned()));
         }
     }
     // Keep the most telling few (compare lists disagreements first): a figure repeated by

@@ -158,6 +158,67 @@ pub fn neighbour_keys(claim: &Claim, stored_keys: &[String]) -> Vec<String> {
     out
 }
 
+/// Keys among `stored_keys` whose claims can only *corroborate* the claim: when one side
+/// says nothing of its figure ("20 million euros", "a 3% rise") and the thing, unit and
+/// subject are the same, an equal figure is most likely the same one, but a different
+/// figure may be another quantity. A forecast and a total may agree this way too.
+pub fn agreement_keys(claim: &Claim, stored_keys: &[String]) -> Vec<String> {
+    let own_key = claim.key();
+    let Some(own) = KeyParts::parse(&own_key) else {
+        return Vec::new();
+    };
+    // "People" with or without a predicate: counts of people coincide too often.
+    if generic_thing(own.role) && own.unit == "people" {
+        return Vec::new();
+    }
+    fn loose<'a>(k: &KeyParts<'a>) -> &'a str {
+        match k.kind_class() {
+            "running_total" | "forecast" => "running_total",
+            other => other,
+        }
+    }
+    stored_keys
+        .iter()
+        .filter(|k| **k != own_key)
+        .filter(|k| {
+            KeyParts::parse(k).is_some_and(|k| {
+                (k.subject, k.role, k.unit, k.period, loose(&k))
+                    == (own.subject, own.role, own.unit, own.period, loose(&own))
+                    && (k.measure.is_empty() || own.measure.is_empty())
+            })
+        })
+        .cloned()
+        .collect()
+}
+
+/// The stored claims (of [`agreement_keys`]) that agree with the claim from another
+/// outlet. Small counts agree by chance too often to say anything ("two", "three").
+pub fn agreeing(claim: &Claim, source: &str, stored: &[StoredClaim]) -> Vec<usize> {
+    if claim.unit != "percent" && claim.value < 10.0 {
+        return Vec::new();
+    }
+    // A point figure on both sides: a range or a bound ("more than 30") agrees with too
+    // much to say it is the same figure.
+    let point =
+        |c: &Claim| c.value_max.is_none() && matches!(c.approx, Approx::Exact | Approx::About);
+    if !point(claim) || generic_thing(&claim.role) && claim.unit == "people" {
+        return Vec::new();
+    }
+    let mine = interval(claim);
+    (0..stored.len())
+        .filter(|&i| {
+            let s = &stored[i];
+            point(&s.claim)
+                && s.source != source
+                && !same_report(claim, &s.claim)
+                && claim.polarity != Polarity::Negative
+                && s.claim.polarity != Polarity::Negative
+                && claim.increment == s.claim.increment
+                && overlaps(mine, interval(&s.claim))
+        })
+        .collect()
+}
+
 /// Whether two claims can be of one quantity: the same key, or keys [`neighbour_keys`]
 /// relates (which also checks that the looser reading is the only one possible).
 fn same_quantity(claim: &Claim, other: &Claim) -> bool {
@@ -269,7 +330,13 @@ fn compare_open(
         related.extend(rest);
         related
     };
-    if !agree.is_empty() && (disagree.is_empty() || newest.iter().any(|i| agree.contains(i))) {
+    // A figure that says nothing of itself agreeing with any stored one is that one
+    // again; the newest matters only for a figure that can change.
+    if !agree.is_empty()
+        && (disagree.is_empty()
+            || newest.iter().any(|i| agree.contains(i))
+            || (claim.measure.is_empty() && !claim.running_total))
+    {
         return Comparison {
             status: ClaimStatus::Corroborates,
             related: order(agree),

@@ -79,6 +79,9 @@ pub struct Entry {
     /// Predicates: other things that count as `thing` with this predicate ("homes
     /// without power" are households).
     pub same_things: Vec<String>,
+    /// Predicates: what the predicate says of an amount of money instead ("losses" of
+    /// people are casualties, of euros a cost).
+    pub money: Option<String>,
     patterns: Vec<Pattern>,
 }
 
@@ -93,6 +96,8 @@ struct RawEntry {
     unit: Option<String>,
     #[serde(default)]
     same_things: Vec<String>,
+    #[serde(default)]
+    money: Option<String>,
     #[serde(default)]
     en: Vec<String>,
     #[serde(default)]
@@ -162,6 +167,7 @@ impl From<RawEntry> for Entry {
             state: r.state,
             unit: r.unit,
             same_things: r.same_things,
+            money: r.money,
             patterns,
         }
     }

@@ -20,7 +20,10 @@ pub mod numbers;
 mod open;
 pub mod sentences;
 
-pub use compare::{compare_at, cross_check, interval, neighbour_keys, related_keys, same_report};
+pub use compare::{
+    agreeing, agreement_keys, compare_at, cross_check, interval, neighbour_keys, related_keys,
+    same_report,
+};
 use measures::{Noun, Search};
 use numbers::{Lang, Mention, NumUnit, Tok};
 
@@ -432,12 +435,13 @@ impl SentenceReader<'_> {
     ) -> Option<Claim> {
         let (unit, mut value, mut value_max) = match m.unit {
             NumUnit::Usd => ("usd", m.value, m.value_max),
+            NumUnit::Dollar(code) => (code, m.value, m.value_max),
             NumUnit::Eur => ("eur", m.value, m.value_max),
             NumUnit::Rub => ("rub", m.value, m.value_max),
             NumUnit::Percent => ("percent", m.value, m.value_max),
             NumUnit::Ratio | NumUnit::Count => ("ratio", m.value, m.value_max),
         };
-        let money = matches!(unit, "usd" | "eur" | "rub");
+        let money = !matches!(m.unit, NumUnit::Percent | NumUnit::Ratio | NumUnit::Count);
         let measure = match measures::money_measure(toks, m) {
             // An amount is "written off" only when the words stand by it ("wrote off
             // $10 billion"); "a $5 billion debt, four fifths of it written off": the $5 billion is the debt.

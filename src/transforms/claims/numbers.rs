@@ -231,6 +231,8 @@ pub enum NumUnit {
     /// A count: its unit comes from the counted noun.
     Count,
     Usd,
+    /// Another dollar, written with its country before the sign: "C$" (cad), "A$" (aud).
+    Dollar(&'static str),
     Eur,
     Rub,
     Percent,
@@ -948,9 +950,26 @@ fn read_mention(toks: &[Tok], i: usize, lang: Lang) -> Step {
         };
         if let Some(c) = cur {
             unit = c;
-            let (a, f) = approx_before(toks, i - 1);
+            let mut sign = i - 1;
+            // "C$1.9 billion", "A$40m", "US$5": the country glued to the dollar sign.
+            if p.is_sym('$') && sign > 0 && toks[sign - 1].end == p.start {
+                let country = toks[sign - 1].word().and_then(|w| match w {
+                    "us" => Some(NumUnit::Usd),
+                    "c" | "ca" | "can" => Some(NumUnit::Dollar("cad")),
+                    "a" | "au" => Some(NumUnit::Dollar("aud")),
+                    "nz" => Some(NumUnit::Dollar("nzd")),
+                    "hk" => Some(NumUnit::Dollar("hkd")),
+                    "s" => Some(NumUnit::Dollar("sgd")),
+                    _ => None,
+                });
+                if let Some(c) = country {
+                    unit = c;
+                    sign -= 1;
+                }
+            }
+            let (a, f) = approx_before(toks, sign);
             approx = a;
-            first_tok = f.min(i - 1);
+            first_tok = f.min(sign);
         }
     }
     let (mut scale, mut k) = read_scale(toks, j);

@@ -393,10 +393,14 @@ pub fn read(
     }
     // A marker anywhere in the sentence: "have climbed to 611 cases, with 23 deaths".
     let current = lex.says_current(words, 0, words.len());
-    let money = matches!(m.unit, NumUnit::Usd | NumUnit::Eur | NumUnit::Rub);
+    let money = matches!(
+        m.unit,
+        NumUnit::Usd | NumUnit::Dollar(_) | NumUnit::Eur | NumUnit::Rub
+    );
     let percent = matches!(m.unit, NumUnit::Percent);
     let mut unit: Option<String> = match m.unit {
         NumUnit::Usd => Some("usd".into()),
+        NumUnit::Dollar(code) => Some(code.into()),
         NumUnit::Eur => Some("eur".into()),
         NumUnit::Rub => Some("rub".into()),
         NumUnit::Percent => Some("percent".into()),
@@ -503,7 +507,12 @@ pub fn read(
     });
     Some(OpenReading {
         thing,
-        predicate: predicate.map(|p| p.entry.id.clone()).unwrap_or_default(),
+        predicate: predicate
+            .map(|p| match &p.entry.money {
+                Some(said_of_money) if money => said_of_money.clone(),
+                _ => p.entry.id.clone(),
+            })
+            .unwrap_or_default(),
         state: predicate.is_some_and(|p| p.entry.state),
         unit,
         current,

@@ -981,7 +981,10 @@ fn a_figure_without_predicate_is_the_one_quantity_stored_for_its_thing() {
     let waiting = open_claim("ships", "stuck", 44.0, ClaimKind::Level);
     let bare = open_claim("ships", "", 17.0, ClaimKind::RunningTotal);
     // Only "ships stuck" is stored for ships: the bare count and the level are one quantity.
-    let keys = vec![bare.key(), "strike|containers|stuck|containers|level|".to_string()];
+    let keys = vec![
+        bare.key(),
+        "strike|containers|stuck|containers|level|".to_string(),
+    ];
     assert_eq!(super::neighbour_keys(&waiting, &keys), vec![bare.key()]);
     assert_eq!(
         super::neighbour_keys(&bare, &[waiting.key()]),
@@ -1011,4 +1014,30 @@ fn the_same_quoted_source_giving_a_new_count_updates_it_whatever_outlet_carries_
     later.attributed_to = Some("the union".to_string());
     let r = compare(&later, "Another paper", &[stored(first, "A paper")]);
     assert_eq!(r.status, ClaimStatus::New);
+}
+
+#[test]
+fn a_figure_that_says_nothing_of_itself_can_only_corroborate_an_equal_one() {
+    let mut cost = open_claim("", "cost", 20e6, ClaimKind::RunningTotal);
+    cost.unit = "eur".to_string();
+    let mut bonus = open_claim("", "pledged", 1500.0, ClaimKind::RunningTotal);
+    bonus.unit = "eur".to_string();
+    let mut bare = open_claim("", "", 20e6, ClaimKind::RunningTotal);
+    bare.unit = "eur".to_string();
+    bare.approx = Approx::About;
+    let keys = super::agreement_keys(&bare, &[cost.key(), bonus.key()]);
+    assert_eq!(keys, vec![cost.key(), bonus.key()]);
+    let stored_claims = [stored(cost.clone(), "A"), stored(bonus, "A")];
+    // About 20 million agrees with the 20 million cost, not with the 1,500 bonus.
+    assert_eq!(super::agreeing(&bare, "B", &stored_claims), vec![0]);
+    // The same outlet repeating itself is no corroboration.
+    assert!(super::agreeing(&bare, "A", &stored_claims).is_empty());
+    // A range agrees with too much to be the same figure.
+    bare.value_max = Some(30e6);
+    assert!(super::agreeing(&bare, "B", &stored_claims).is_empty());
+    // Bare counts of people coincide too often.
+    let people = open_claim("people", "", 1500.0, ClaimKind::RunningTotal);
+    assert!(
+        super::agreement_keys(&people, &[people.key().replace("||", "|evacuated|")]).is_empty()
+    );
 }
