@@ -227,6 +227,10 @@ pub struct Claim {
     /// "bien moins que", "утверждают, что лишь"): a rival estimate, not a later value.
     #[serde(default)]
     pub rival: bool,
+    /// The place the figure's clause puts it in ("in Montreal", "dans l'Artibonite", "в
+    /// Чехии"), lower-case: a figure for one place may be a part of another's whole.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
 }
 
 impl Claim {

@@ -293,7 +293,7 @@ fn compare_open(
     stored: &[StoredClaim],
 ) -> Comparison {
     let compared: Vec<usize> = (0..stored.len())
-        .filter(|&i| comparable(claim, &stored[i]))
+        .filter(|&i| comparable(claim, &stored[i]) && same_place(claim, &stored[i].claim))
         .collect();
     if compared.is_empty() {
         return Comparison {
@@ -393,6 +393,19 @@ fn compare_open(
     Comparison {
         status,
         related: order(latest),
+    }
+}
+
+/// Whether two figures can be of one place: a figure for one town and one for another
+/// are two quantities; a smaller figure for a place than one that names no place may be
+/// a part of that whole ("in Montreal alone, 310,000"), so it is not set against it.
+fn same_place(claim: &Claim, other: &Claim) -> bool {
+    let below = |part: &Claim, whole: &Claim| interval(part).1 < interval(whole).0;
+    match (&claim.place, &other.place) {
+        (Some(a), Some(b)) => a == b,
+        (None, None) => true,
+        (Some(_), None) => !below(claim, other),
+        (None, Some(_)) => !below(other, claim),
     }
 }
 

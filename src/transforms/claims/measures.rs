@@ -1110,7 +1110,7 @@ const FR_PARTICIPLES: &[&str] = &[
 
 /// Time words between a postposed verb and its subject ("said on Friday the ministry",
 /// "a indiqué mardi le MSPP", "сообщил в понедельник").
-fn time_word(w: &str) -> bool {
+pub(super) fn time_word(w: &str) -> bool {
     super::numbers::is_month(w)
         || matches!(
             w,

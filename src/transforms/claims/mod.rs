@@ -269,8 +269,13 @@ impl SentenceReader<'_> {
                 .or_else(|| base.attributed_to.clone());
             // A scope stated for the whole sentence ("within three months") or the clause.
             let scope = events::time_scope(&toks[cs..ce]);
+            let place = place_of(s, &toks, (cs, ce), |a, b| {
+                let (a, b) = (self.start + a, self.start + b);
+                self.all.iter().any(|e| e.start < b && a < e.end)
+            });
             let base = Claim {
                 attributed_to,
+                place,
                 running_total: measures::is_running_total(&words),
                 modality: measures::modality(&words),
                 polarity: measures::polarity(&toks, cs, m.first_tok),
@@ -624,6 +629,59 @@ impl SentenceReader<'_> {
             .map(|e| e.entity.clone())
             .unwrap_or_default()
     }
+}
+
+/// The place a figure's clause puts it in: a locative preposition ("in", "at", "dans",
+/// "à", "au", "в") then, past an article, capitalised words that are not a month, a day
+/// or a watch entity (a place the watchlist names is what the story is about, not a part
+/// of it). Lower-case, words joined by spaces.
+fn place_of(
+    s: &str,
+    toks: &[Tok],
+    (cs, ce): (usize, usize),
+    is_entity: impl Fn(usize, usize) -> bool,
+) -> Option<String> {
+    const LOCATIVE: &[&str] = &["in", "at", "dans", "à", "au", "aux", "в", "во"];
+    const ARTICLES: &[&str] = &["the", "l", "la", "le", "les"];
+    // "l'Artibonite" is one token: its article is cut off.
+    let elided = |w: &str| {
+        ["l'", "l’"]
+            .iter()
+            .find_map(|a| w.strip_prefix(a))
+            .map_or(0, |rest| w.len() - rest.len())
+    };
+    let capital = |t: &Tok| {
+        t.word()
+            .is_some_and(|w| !measures::time_word(w) && w.chars().count() > 1)
+            && s[t.start..t.end][elided(&s[t.start..t.end])..]
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase)
+    };
+    for k in cs..ce {
+        if !toks[k].word().is_some_and(|w| LOCATIVE.contains(&w)) {
+            continue;
+        }
+        let mut j = k + 1;
+        while j < ce
+            && (toks[j].word().is_some_and(|w| ARTICLES.contains(&w)) || toks[j].is_sym('\''))
+        {
+            j += 1;
+        }
+        let first = j;
+        while j < ce && capital(&toks[j]) {
+            j += 1;
+        }
+        if j > first && !is_entity(toks[first].start, toks[j - 1].end) {
+            let words: Vec<&str> = toks[first..j]
+                .iter()
+                .filter_map(Tok::word)
+                .map(|w| &w[elided(w)..])
+                .collect();
+            return Some(words.join(" "));
+        }
+    }
+    None
 }
 
 /// The clause of a sentence holding token `i`: clauses end at ';' and at a comma before

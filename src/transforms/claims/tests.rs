@@ -1041,3 +1041,61 @@ fn a_figure_that_says_nothing_of_itself_can_only_corroborate_an_equal_one() {
         super::agreement_keys(&people, &[people.key().replace("||", "|evacuated|")]).is_empty()
     );
 }
+
+#[test]
+fn a_smaller_figure_for_one_place_is_not_set_against_the_whole() {
+    let mut whole = open_claim("households", "without_power", 1_050_000.0, ClaimKind::Level);
+    whole.running_total = true;
+    let mut city = open_claim("households", "without_power", 310_000.0, ClaimKind::Level);
+    city.place = Some("montreal".to_string());
+    let r = compare(&city, "B", &[stored(whole.clone(), "A")]);
+    assert_eq!(r.status, ClaimStatus::New);
+    // A figure for a place larger than the one that named none is no part of it.
+    let mut province = open_claim("households", "without_power", 2_000_000.0, ClaimKind::Level);
+    province.place = Some("quebec".to_string());
+    let r = compare(&province, "B", &[stored(whole.clone(), "A")]);
+    assert_eq!(r.status, ClaimStatus::Contradicts);
+    // Two places are two quantities.
+    let mut other_city = city.clone();
+    other_city.place = Some("ottawa".to_string());
+    other_city.value = 150_000.0;
+    let r = compare(&other_city, "B", &[stored(city, "A")]);
+    assert_eq!(r.status, ClaimStatus::New);
+}
+
+#[test]
+fn the_place_of_a_figure_is_read_from_its_clause() {
+    let place = |text: &str, lang: &str| -> Vec<Option<String>> {
+        let matches = entity_matches(text, &["Hydro-Québec", "Ostrava", "Poland"]);
+        extract_claims(text, &matches, Some(lang), None)
+            .into_iter()
+            .map(|c| c.place)
+            .collect()
+    };
+    assert_eq!(
+        place(
+            "In Montreal alone, Hydro-Québec counted 310,000 customers without power.",
+            "en"
+        ),
+        vec![Some("montreal".to_string())]
+    );
+    assert_eq!(
+        place(
+            "Dans l'Artibonite, on recense 190 cas suspects à Ostrava.",
+            "fr"
+        ),
+        vec![Some("artibonite".to_string())]
+    );
+    // A watch entity is what the story is about, not a part of it; a day is no place.
+    assert_eq!(
+        place(
+            "In Poland, 12,000 soldiers were deployed on Monday in March.",
+            "en"
+        ),
+        vec![None]
+    );
+    assert_eq!(
+        place("В Чехии эвакуированы более 3 тыс. жителей Ostrava.", "ru"),
+        vec![Some("чехии".to_string())]
+    );
+}
