@@ -1043,6 +1043,7 @@ pub fn attributions(s: &str, toks: &[Tok]) -> Vec<(usize, String)> {
         }
     }
     out.extend(postposed_attributions(s, toks));
+    out.extend(closing_attributions(s, toks));
     out.sort_by_key(|a| a.0);
     out.dedup_by(|a, b| a.0 == b.0);
     out
@@ -1158,6 +1159,77 @@ pub(super) fn time_word(w: &str) -> bool {
 
 /// "…, said the interior ministry", "…, a indiqué mardi le MSPP", "…, сообщил глава МЧС":
 /// a verb of saying right after a comma, its subject after it.
+/// A clause that closes the sentence naming who said it, whatever words name them:
+/// "…, the regional governor said.", "…, police said on Monday.", "…, local health
+/// officials told reporters." — a comma, at most six words, a verb of saying, then the
+/// end of the sentence (or only time words, "in a statement", "reporters").
+fn closing_attributions(s: &str, toks: &[Tok]) -> Vec<(usize, String)> {
+    const CLOSING_VERBS: &[&str] = &[
+        "said",
+        "says",
+        "told",
+        "reported",
+        "reports",
+        "estimated",
+        "estimates",
+        "added",
+        "announced",
+        "confirmed",
+        "wrote",
+        "stated",
+    ];
+    const TAIL: &[&str] = &[
+        "in",
+        "a",
+        "statement",
+        "reporters",
+        "journalists",
+        "the",
+        "press",
+        "news",
+        "conference",
+        "agency",
+        "late",
+        "earlier",
+        "this",
+        "week",
+    ];
+    let mut out = Vec::new();
+    for (vi, t) in toks.iter().enumerate() {
+        if !t.word().is_some_and(|w| CLOSING_VERBS.contains(&w)) {
+            continue;
+        }
+        // Only time words and a few fixed words after the verb, up to the sentence's end.
+        let tail_ok = toks[vi + 1..].iter().all(|t| match &t.kind {
+            TokKind::Word(w) => time_word(w) || TAIL.contains(&w.as_str()),
+            TokKind::Sym(c) => matches!(c, '.' | '!' | '"' | '»' | '”'),
+            _ => false,
+        });
+        if !tail_ok {
+            continue;
+        }
+        let in_name = |t: &Tok| {
+            matches!(
+                t.kind,
+                TokKind::Word(_) | TokKind::Sym('\'') | TokKind::Sym('’')
+            )
+        };
+        let Some(comma) = (0..vi).rev().find(|&k| !in_name(&toks[k]) || k + 8 <= vi) else {
+            continue;
+        };
+        if !toks[comma].is_sym(',') || comma + 1 >= vi {
+            continue;
+        }
+        let name = strip_article(s[toks[comma + 1].start..toks[vi - 1].end].trim());
+        let pronoun = ["it", "he", "she", "they", "we", "i", "officials"]
+            .contains(&name.to_lowercase().as_str());
+        if !name.is_empty() && !pronoun {
+            out.push((vi, name));
+        }
+    }
+    out
+}
+
 fn postposed_attributions(s: &str, toks: &[Tok]) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     for (ci, t) in toks.iter().enumerate() {

@@ -477,7 +477,10 @@ pub fn read(
     if thing.is_none() && !money && !percent && unit.is_none() {
         // An elided noun: the previous figure's thing ("5,000 troops, 2,000 more").
         match (predicate, last) {
-            (Some(p), _) if p.entry.thing.is_some() && predicate_close(p, m, phrase_end) => {
+            (Some(p), _)
+                if p.entry.thing.is_some()
+                    && (predicate_close(p, m, phrase_end) || reaches(words, p, m)) =>
+            {
                 thing = p.entry.thing.clone();
                 implicit_thing = true;
             }
@@ -545,6 +548,38 @@ fn french_article(toks: &[Tok], m: &Mention) -> bool {
 }
 
 /// The predicate was found right by the figure, not somewhere else in the clause.
+/// "The death toll from the floods in the north has risen to 19": a figure that is what
+/// the clause's subject reached ("has risen to", "stands at", "a atteint", "достигло")
+/// counts that subject, however long the subject is (up to a dozen words).
+fn reaches(words: &[Option<&str>], p: Hit, m: &Mention) -> bool {
+    const REACH: &[&str] = &[
+        "to",
+        "at",
+        "reached",
+        "hit",
+        "topped",
+        "passed",
+        "à",
+        "atteint",
+        "dépassé",
+        "до",
+        "достигло",
+        "достиг",
+        "достигла",
+        "достигли",
+        "составило",
+        "составил",
+        "составляет",
+        "превысило",
+        "превысил",
+    ];
+    let before = m
+        .first_tok
+        .checked_sub(1)
+        .and_then(|k| words.get(k).copied().flatten());
+    p.end <= m.first_tok && p.end + 12 >= m.first_tok && before.is_some_and(|w| REACH.contains(&w))
+}
+
 fn predicate_close(p: Hit, m: &Mention, phrase_end: usize) -> bool {
     (p.start >= phrase_end && p.start <= phrase_end + 3)
         || (p.end <= m.first_tok && p.end + 5 >= m.first_tok)

@@ -1099,3 +1099,40 @@ fn the_place_of_a_figure_is_read_from_its_clause() {
         vec![Some("чехии".to_string())]
     );
 }
+
+#[test]
+fn speakers_closing_a_sentence_and_long_subjects_reaching_a_figure_are_read() {
+    let read = |t: &str| -> Vec<(f64, String, String, Option<String>)> {
+        let m = entity_matches(t, &["Valmont"]);
+        extract_claims(t, &m, Some("en"), None)
+            .into_iter()
+            .map(|c| (c.value, c.role, c.measure, c.attributed_to))
+            .collect()
+    };
+    let killed = |v: f64, by: Option<&str>| {
+        vec![(
+            v,
+            "people".to_string(),
+            "killed".to_string(),
+            by.map(str::to_string),
+        )]
+    };
+    assert_eq!(
+        read("The death toll from the Valmont floods has risen to 19, the regional governor said."),
+        killed(19.0, Some("regional governor"))
+    );
+    assert_eq!(
+        read("Flooding in Valmont has killed 12 people, police said on Monday."),
+        killed(12.0, Some("police"))
+    );
+    assert_eq!(
+        read("In Valmont, 40 people died, Ukraine's military intelligence said in a statement."),
+        killed(40.0, Some("Ukraine's military intelligence"))
+    );
+    // Words after the verb that are not a time or a setting: no closing attribution is
+    // guessed (never a wrong speaker).
+    assert_eq!(
+        read("In Valmont, 40 people died, the mayor said, adding that more were missing."),
+        killed(40.0, None)
+    );
+}
