@@ -28,6 +28,17 @@ pub fn interval(c: &Claim) -> (f64, f64) {
     }
 }
 
+/// The figure as a point with its rounding ("at least 45" as 45 ± 2 %; a range as itself).
+fn point_interval(c: &Claim) -> (f64, f64) {
+    match c.value_max {
+        Some(max) => (c.value, max),
+        None => (
+            c.value * (1.0 - EXACT_TOLERANCE),
+            c.value * (1.0 + EXACT_TOLERANCE),
+        ),
+    }
+}
+
 fn overlaps(a: (f64, f64), b: (f64, f64)) -> bool {
     a.0 <= b.1 && b.0 <= a.1
 }
@@ -303,7 +314,16 @@ fn compare_open(
     }
     let when = |s: &StoredClaim| s.published.unwrap_or(s.first_seen);
     let mine = interval(claim);
-    let agrees = |s: &StoredClaim| overlaps(mine, interval(&s.claim));
+    // A figure the text marks current agrees with a bound ("at least 45") only when it is
+    // about the same figure; "now 72" after "at least 45" is the later count.
+    let bound =
+        |c: &Claim| !matches!(c.approx, Approx::Exact | Approx::About) || c.value_max.is_some();
+    let agrees = |s: &StoredClaim| {
+        overlaps(mine, interval(&s.claim))
+            && !(claim.running_total
+                && (bound(claim) || bound(&s.claim))
+                && !overlaps(point_interval(claim), point_interval(&s.claim)))
+    };
     let newest_time = compared.iter().map(|&i| when(&stored[i])).max();
     let newest: Vec<usize> = compared
         .iter()

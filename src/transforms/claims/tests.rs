@@ -1136,3 +1136,34 @@ fn speakers_closing_a_sentence_and_long_subjects_reaching_a_figure_are_read() {
         killed(40.0, None)
     );
 }
+
+#[test]
+fn a_current_count_above_an_earlier_at_least_is_its_update() {
+    let mut first = open_claim("people", "killed", 45.0, ClaimKind::RunningTotal);
+    first.approx = Approx::AtLeast;
+    let mut now = open_claim("people", "killed", 72.0, ClaimKind::RunningTotal);
+    now.running_total = true;
+    let r = compare(&now, "B", &[stored(first.clone(), "A")]);
+    assert_eq!(r.status, ClaimStatus::Updates);
+    // Not marked current: consistent with "at least 45", so it corroborates.
+    now.running_total = false;
+    let r = compare(&now, "B", &[stored(first, "A")]);
+    assert_eq!(r.status, ClaimStatus::Corroborates);
+}
+
+#[test]
+fn a_verb_past_a_comma_belongs_to_the_next_figure() {
+    let t = "В Кории ранены более 400 человек, разрушено около 1200 зданий.";
+    let got: Vec<(f64, String)> =
+        extract_claims(t, &entity_matches(t, &["Кории"]), Some("ru"), None)
+            .into_iter()
+            .map(|c| (c.value, c.measure))
+            .collect();
+    assert_eq!(
+        got,
+        vec![
+            (400.0, "wounded".to_string()),
+            (1200.0, "destroyed".to_string())
+        ]
+    );
+}
