@@ -7,8 +7,23 @@ use crate::model::{Approx, Claim, ClaimKind, ClaimStatus, Polarity, StoredClaim}
 
 use super::Comparison;
 
-/// Relative tolerance of an exact figure: rounding in reporting.
+/// Relative tolerance of an exact round figure ("1,200", "1.05 million"): rounding in
+/// reporting.
 const EXACT_TOLERANCE: f64 = 0.02;
+/// Relative tolerance of an exact figure written to its last unit ("124", "3,912",
+/// "61.8%"): 124 and 120 seats are two counts.
+const PRECISE_TOLERANCE: f64 = 0.005;
+
+/// The rounding an exact figure allows: a number with two or more trailing zeros may be
+/// rounded, any other is written to its last unit.
+fn exact_tolerance(v: f64) -> f64 {
+    let round = v.fract() == 0.0 && v.abs() >= 100.0 && (v / 100.0).fract() == 0.0;
+    if round {
+        EXACT_TOLERANCE
+    } else {
+        PRECISE_TOLERANCE
+    }
+}
 /// Relative tolerance of "about", "around", "some".
 const ABOUT_TOLERANCE: f64 = 0.15;
 
@@ -20,7 +35,10 @@ pub fn interval(c: &Claim) -> (f64, f64) {
     }
     match (c.approx, c.value_max) {
         (Approx::Exact, Some(max)) | (Approx::About, Some(max)) => (v, max),
-        (Approx::Exact, None) => (v * (1.0 - EXACT_TOLERANCE), v * (1.0 + EXACT_TOLERANCE)),
+        (Approx::Exact, None) => {
+            let t = exact_tolerance(v);
+            (v * (1.0 - t), v * (1.0 + t))
+        }
         (Approx::About, None) => (v * (1.0 - ABOUT_TOLERANCE), v * (1.0 + ABOUT_TOLERANCE)),
         (Approx::Over | Approx::AtLeast, _) => (v, f64::INFINITY),
         (Approx::UpTo | Approx::Under, Some(max)) => (0.0, max),
@@ -32,10 +50,10 @@ pub fn interval(c: &Claim) -> (f64, f64) {
 fn point_interval(c: &Claim) -> (f64, f64) {
     match c.value_max {
         Some(max) => (c.value, max),
-        None => (
-            c.value * (1.0 - EXACT_TOLERANCE),
-            c.value * (1.0 + EXACT_TOLERANCE),
-        ),
+        None => {
+            let t = exact_tolerance(c.value);
+            (c.value * (1.0 - t), c.value * (1.0 + t))
+        }
     }
 }
 

@@ -712,7 +712,39 @@ pub fn any_money_measure(toks: &[Tok]) -> Option<&'static str> {
 
 /// Whether the figure at `first` is denied: a negation between the clause start and the
 /// figure ("did not send 5,000", "не 6 000"), or a denial verb before it.
+/// "did not exceed 48%", "n'a pas dépassé 48 %", "не превысила 48%": a negated verb of
+/// exceeding before the figure makes it an upper bound, not a denial.
+pub fn capped(toks: &[Tok], clause_start: usize, first: usize) -> bool {
+    let from = clause_start.max(first.saturating_sub(5));
+    let words: Vec<&str> = toks[from..first.min(toks.len())]
+        .iter()
+        .filter_map(Tok::word)
+        .collect();
+    let negation =
+        |w: &str| matches!(w, "not" | "never" | "не" | "pas" | "jamais") || w.ends_with("n't");
+    let exceed = |w: &str| {
+        [
+            "exceed",
+            "top",
+            "surpass",
+            "dépass",
+            "excéd",
+            "превыс",
+            "превзош",
+        ]
+        .iter()
+        .any(|p| w.starts_with(p))
+    };
+    words
+        .iter()
+        .position(|w| negation(w))
+        .is_some_and(|n| words[n..].iter().any(|w| exceed(w)))
+}
+
 pub fn polarity(toks: &[Tok], clause_start: usize, first: usize) -> crate::model::Polarity {
+    if capped(toks, clause_start, first) {
+        return crate::model::Polarity::Positive;
+    }
     let from = clause_start.max(first.saturating_sub(5));
     let negated = toks[from..first.min(toks.len())]
         .iter()

@@ -299,7 +299,11 @@ impl SentenceReader<'_> {
                 };
                 self.open_claim(&toks, &lex_words, &m, (cs, ce), &base, &mut last_open)
             });
-            out.extend(claim);
+            let capped = measures::capped(&toks, cs, m.first_tok);
+            out.extend(claim.map(|c| Claim {
+                approx: if capped { Approx::UpTo } else { c.approx },
+                ..c
+            }));
         }
         for e in events::event_dates(&toks, self.published, self.prior_year) {
             let subject = document_pair(&lower, sentence_nat)
