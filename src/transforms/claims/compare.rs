@@ -131,6 +131,20 @@ fn generic_thing(role: &str) -> bool {
     role.is_empty() || role == "people"
 }
 
+/// A unit of measure (hectares, tonnes, km), not a count of people, a share or money
+/// (currencies are three-letter codes): "10,000 hectares" names its quantity without a
+/// thing, and "hectares of fields" and "hectares" are one area.
+fn measured(unit: &str) -> bool {
+    let currency = unit.len() == 3 && unit.chars().all(|c| c.is_ascii_lowercase());
+    !(unit.is_empty() || unit == "people" || unit == "percent" || currency)
+}
+
+/// A key whose thing names its quantity: a thing more precise than "people", or a unit
+/// of measure standing alone.
+fn precise(k: &KeyParts) -> bool {
+    !generic_thing(k.role) || (k.role.is_empty() && measured(k.unit))
+}
+
 /// Keys among `stored_keys` (the distinct keys stored under the claim's subject) that name
 /// the claim's quantity in other words, so that their claims are compared with it too:
 /// - the same thing and predicate read as a level in one story and a running total in
@@ -176,12 +190,33 @@ pub fn neighbour_keys(claim: &Claim, stored_keys: &[String]) -> Vec<String> {
     for k in others.iter().filter(|k| k.role == own.role) {
         let same_measure = k.measure == own.measure;
         // "People" with no predicate, or an amount of money with none, could be anything.
-        let one_predicate = !generic_thing(own.role)
+        let one_predicate = precise(&own)
             && measures.len() == 1
             && (k.measure.is_empty() || own.measure.is_empty())
             && (k.measure.is_empty() || k.measure == measures[0]);
         if same_measure || one_predicate {
             take(k);
+        }
+    }
+    // An area or a weight with and without what it is of ("40,000 hectares flooded",
+    // "25,000 hectares of fields flooded"), when only one thing is stored for them.
+    if measured(own.unit) && !own.measure.is_empty() {
+        let mut things: Vec<&str> = others
+            .iter()
+            .filter(|k| k.measure == own.measure && !k.role.is_empty())
+            .map(|k| k.role)
+            .collect();
+        if !own.role.is_empty() {
+            things.push(own.role);
+        }
+        things.sort_unstable();
+        things.dedup();
+        if things.len() <= 1 {
+            for k in others.iter().filter(|k| k.measure == own.measure) {
+                if k.role != own.role && (k.role.is_empty() || own.role.is_empty()) {
+                    take(k);
+                }
+            }
         }
     }
     out
@@ -213,7 +248,10 @@ pub fn agreement_keys(claim: &Claim, stored_keys: &[String]) -> Vec<String> {
             KeyParts::parse(k).is_some_and(|k| {
                 (k.subject, k.role, k.unit, k.period, loose(&k))
                     == (own.subject, own.role, own.unit, own.period, loose(&own))
-                    && (k.measure.is_empty() || own.measure.is_empty())
+                    && (k.measure.is_empty()
+                        || own.measure.is_empty()
+                        // A forecast and a total of the same thing and predicate.
+                        || (k.measure == own.measure && k.kind_class() != own.kind_class()))
             })
         })
         .cloned()
@@ -258,12 +296,14 @@ fn same_quantity(claim: &Claim, other: &Claim) -> bool {
     let (Some(a), Some(b)) = (KeyParts::parse(&a), KeyParts::parse(&b)) else {
         return false;
     };
+    let area = measured(a.unit)
+        && !a.measure.is_empty()
+        && a.measure == b.measure
+        && (a.role.is_empty() || b.role.is_empty());
     a.frame() == b.frame()
-        && a.role == b.role
+        && (a.role == b.role || area)
         && (a.measure == b.measure
-            || ((a.measure.is_empty() || b.measure.is_empty())
-                && a.role == b.role
-                && !generic_thing(a.role)))
+            || ((a.measure.is_empty() || b.measure.is_empty()) && a.role == b.role && precise(&a)))
 }
 
 fn comparable(claim: &Claim, s: &StoredClaim) -> bool {
@@ -414,7 +454,8 @@ fn compare_open(
         .all(|&i| voice(&stored[i].source, &stored[i].claim) == voice(source, claim));
     // A new figure for a thing more precise than "people", from the voice that gave the
     // last one, is that voice's later count even when nothing is said of it.
-    let own_later = same_voice && !generic_thing(&claim.role);
+    let own_key = claim.key();
+    let own_later = same_voice && KeyParts::parse(&own_key).is_some_and(|k| precise(&k));
     if vague && !(claim.running_total && later) && !own_later {
         return Comparison {
             status: ClaimStatus::New,

@@ -1167,3 +1167,27 @@ fn a_verb_past_a_comma_belongs_to_the_next_figure() {
         ]
     );
 }
+
+#[test]
+fn an_area_with_and_without_what_it_is_of_is_one_quantity() {
+    let mut fields = open_claim("ru:пол", "flooded", 25_000.0, ClaimKind::RunningTotal);
+    fields.unit = "hectares".to_string();
+    let mut bare = open_claim("", "flooded", 40_000.0, ClaimKind::RunningTotal);
+    bare.unit = "hectares".to_string();
+    assert_eq!(
+        super::neighbour_keys(&bare, &[fields.key()]),
+        vec![fields.key()]
+    );
+    // Two things stored for the area: the bare figure could be either.
+    let mut forest = fields.clone();
+    forest.role = "fr:forêt".to_string();
+    assert!(super::neighbour_keys(&bare, &[fields.key(), forest.key()]).is_empty());
+    // A forecast can corroborate a total of the same thing and predicate.
+    let mut planned = open_claim("doses", "delivered", 300_000.0, ClaimKind::Forecast);
+    planned.unit = "doses".to_string();
+    let delivered = open_claim("doses", "delivered", 300_000.0, ClaimKind::RunningTotal);
+    assert_eq!(
+        super::agreement_keys(&planned, &[delivered.key()]),
+        vec![delivered.key()]
+    );
+}
