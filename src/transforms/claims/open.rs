@@ -513,6 +513,8 @@ pub fn read(
         predicate: predicate
             .map(|p| match &p.entry.money {
                 Some(said_of_money) if money => said_of_money.clone(),
+                // What is said of people ("aid for the injured") is not said of the money.
+                None if money && p.entry.thing.as_deref() == Some("people") => String::new(),
                 _ => p.entry.id.clone(),
             })
             .unwrap_or_default(),
