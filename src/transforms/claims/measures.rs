@@ -540,10 +540,25 @@ pub fn nearest_measure(toks: &[Tok], m: &Mention, skip: (usize, usize)) -> Optio
         // "take in 30,000 workers": an arrival.
         let take_in = matches!(w, "take" | "takes" | "taking" | "took")
             && toks.get(k + 1).and_then(Tok::word) == Some("in");
+        // "killed or wounded", "tués ou blessés", "убитыми и ранеными": both together are
+        // the casualties.
+        let with_wounded = measure_word(w) == Some("killed")
+            && toks
+                .get(k + 1)
+                .and_then(Tok::word)
+                .is_some_and(|c| matches!(c, "or" | "and" | "ou" | "et" | "и" | "или"))
+            && toks.get(k + 2).and_then(Tok::word).is_some_and(|n| {
+                measure_word(n) == Some("wounded")
+                    || ["wound", "injur", "blessé", "ранен", "ранены"]
+                        .iter()
+                        .any(|p| n.starts_with(p))
+            });
         let found = if at_front {
             Some("present")
         } else if take_in {
             Some("deployed")
+        } else if with_wounded {
+            Some("casualties")
         } else {
             measure_word(w)
         };

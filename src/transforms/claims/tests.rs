@@ -1191,3 +1191,18 @@ fn an_area_with_and_without_what_it_is_of_is_one_quantity() {
         vec![delivered.key()]
     );
 }
+
+#[test]
+fn killed_or_wounded_together_are_casualties() {
+    for (t, lang) in [
+        ("The agency now estimates about 6,000 North Korean troops killed or wounded in Kursk.", "en"),
+        ("Selon Kyiv, 6 000 soldats nord-coréens ont été tués ou blessés dans la région de Koursk.", "fr"),
+    ] {
+        let m = entity_matches(t, &["Kursk=kursk", "Koursk=kursk"]);
+        let got: Vec<(f64, String)> = extract_claims(t, &m, Some(lang), None)
+            .into_iter()
+            .map(|c| (c.value, c.measure))
+            .collect();
+        assert_eq!(got, vec![(6000.0, "casualties".to_string())], "{t}");
+    }
+}
