@@ -255,6 +255,11 @@ impl SentenceReader<'_> {
             if dates.iter().any(|(a, b)| (*a..*b).contains(&m.num_tok)) {
                 continue;
             }
+            // "double the 1,000 announced in June", "up from 40": an earlier figure restated
+            // as a yardstick is not this sentence's claim, for either reader.
+            if lexicon::lexicon().yardstick_before(&lex_words, m.first_tok) {
+                continue;
+            }
             // "so far" and "may have" qualify the clause they stand in, not the sentence.
             let (cs, ce) = clause_of(&toks, m.num_tok);
             let words = words_line(&toks[cs..ce]);
