@@ -455,8 +455,13 @@ fn compare_open(
     // A new figure for a thing more precise than "people", from the voice that gave the
     // last one, is that voice's later count even when nothing is said of it.
     let own_key = claim.key();
-    let own_later = same_voice && KeyParts::parse(&own_key).is_some_and(|k| precise(&k));
-    if vague && !(claim.running_total && later) && !own_later {
+    let is_precise = KeyParts::parse(&own_key).is_some_and(|k| precise(&k));
+    let own_later = same_voice && is_precise;
+    // A figure for a precise thing set against another ("well above the ministry's") is a
+    // rival count even when nothing more is said of it.
+    let rival = claim.rival && is_precise;
+    let changes = (claim.running_total && later) || own_later || rival;
+    if vague && !changes {
         return Comparison {
             status: ClaimStatus::New,
             related: Vec::new(),

@@ -472,7 +472,7 @@ pub fn read(
     // after the figure first ("1,200 residents evacuated"), then before it ("the toll rose
     // to 85", "évacuation d'environ 1 200 habitants").
     if predicate.is_none() {
-        predicate = nearest_predicate(lex, words, (cs, ce), m.first_tok, phrase_end);
+        predicate = nearest_predicate(lex, toks, words, (cs, ce), m.first_tok, phrase_end);
     }
     if thing.is_none() && !money && !percent && unit.is_none() {
         // An elided noun: the previous figure's thing ("5,000 troops, 2,000 more").
@@ -553,28 +553,29 @@ fn french_article(toks: &[Tok], m: &Mention) -> bool {
 /// "The death toll from the floods in the north has risen to 19": a figure that is what
 /// the clause's subject reached ("has risen to", "stands at", "a atteint", "достигло")
 /// counts that subject, however long the subject is (up to a dozen words).
+const REACH: &[&str] = &[
+    "to",
+    "at",
+    "reached",
+    "hit",
+    "topped",
+    "passed",
+    "à",
+    "atteint",
+    "dépassé",
+    "до",
+    "достигло",
+    "достиг",
+    "достигла",
+    "достигли",
+    "составило",
+    "составил",
+    "составляет",
+    "превысило",
+    "превысил",
+];
+
 fn reaches(words: &[Option<&str>], p: Hit, m: &Mention) -> bool {
-    const REACH: &[&str] = &[
-        "to",
-        "at",
-        "reached",
-        "hit",
-        "topped",
-        "passed",
-        "à",
-        "atteint",
-        "dépassé",
-        "до",
-        "достигло",
-        "достиг",
-        "достигла",
-        "достигли",
-        "составило",
-        "составил",
-        "составляет",
-        "превысило",
-        "превысил",
-    ];
     let before = m
         .first_tok
         .checked_sub(1)
@@ -646,21 +647,37 @@ fn thing_at(
 /// The nearest lexicon predicate of the clause outside `first_tok..phrase_end`.
 fn nearest_predicate<'l>(
     lex: &'l Lexicon,
+    toks: &[Tok],
     words: &[Option<&str>],
     (cs, ce): (usize, usize),
     first_tok: usize,
     phrase_end: usize,
 ) -> Option<Hit<'l>> {
     let mut best: Option<(usize, Hit<'l>)> = None;
+    let reached = first_tok
+        .checked_sub(1)
+        .and_then(|k| words.get(k).copied().flatten())
+        .is_some_and(|w| REACH.contains(&w));
     let mut i = cs;
     while i < ce.min(words.len()) {
         if (first_tok..phrase_end).contains(&i) {
             i = phrase_end;
             continue;
         }
-        if let Some(h) = lex.predicate_at(words, i) {
+        // "120 cases and 4 deaths": a predicate right after another figure is that
+        // figure's noun.
+        let other_figure = i > 0
+            && !(first_tok..phrase_end).contains(&(i - 1))
+            && toks
+                .get(i - 1)
+                .is_some_and(|t| matches!(t.kind, super::numbers::TokKind::Num { .. }));
+        if let Some(h) = lex.predicate_at(words, i).filter(|_| !other_figure) {
             let mut dist = if h.start >= phrase_end {
                 h.start - phrase_end
+            } else if reached {
+                // "Число заболевших … выросло до 260": what the figure reaches is its
+                // subject's.
+                0
             } else {
                 // Before the figure weighs a little more: the verb usually follows.
                 first_tok.saturating_sub(h.end) + 2

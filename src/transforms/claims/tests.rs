@@ -1206,3 +1206,30 @@ fn killed_or_wounded_together_are_casualties() {
         assert_eq!(got, vec![(6000.0, "casualties".to_string())], "{t}");
     }
 }
+
+#[test]
+fn a_predicate_after_another_figure_is_that_figures_and_a_reached_figure_is_its_subjects() {
+    let read = |t: &str, lang: &str| -> Vec<(f64, String, String)> {
+        let m = entity_matches(t, &["Marana", "Маране"]);
+        extract_claims(t, &m, Some(lang), None)
+            .into_iter()
+            .map(|c| (c.value, c.role, c.measure))
+            .collect()
+    };
+    assert_eq!(
+        read(
+            "Officials in Marana have confirmed 120 cholera cases and 4 deaths.",
+            "en"
+        ),
+        vec![
+            (120.0, "cases".to_string(), String::new()),
+            (4.0, "people".to_string(), "killed".to_string())
+        ]
+    );
+    let ru = read(
+        "Число заболевших холерой в Маране выросло до 260, умерли семь человек.",
+        "ru",
+    );
+    assert_eq!(ru[0].0, 260.0);
+    assert_eq!(ru[0].2, "infected");
+}
