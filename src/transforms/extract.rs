@@ -766,7 +766,7 @@ fn furniture_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)^(read more|read also|see more|watch:|listen:|related articles|posted:|updated:|published:|last updated|(published|updated|posted|publié|mis à jour|опубликовано|обновлено)(?-u:\b).{0,40}\d{4}|\(?(image|photo|picture)s?( credit)?:|related:|related coverage|see also|more:|also read|subscribe|sign up|newsletter|follow us|follow @|share this|share on|click here|advertisement|advertising|copyright|©|all rights reserved|have a (news )?tip|got a (news )?tip|send (us )?(your )?(news )?tips|lire aussi|à lire aussi|(à )?voir (aussi|également)|abonnez-vous|inscrivez-vous|partager|suivez-nous|publicité|читайте также|смотрите также|нашли (ошибку|опечатку)|подписывайтесь|подпишитесь|поделиться|реклама)",
+            r"(?i)^(read more|read also|see more|watch:|listen:|related articles|posted:|updated:|published:|last updated|(published|updated|posted|publié|mis à jour|опубликовано|обновлено)(?-u:\b).{0,40}\d{4}|\(?(image|photo|picture)s?( credit)?:|related:|related coverage|see also|more:|also read|subscribe|newsletter|follow us|follow @|share this|share on|click here|advertisement|advertising|copyright|©|all rights reserved|have a (news )?tip|got a (news )?tip|send (us )?(your )?(news )?tips|lire aussi|à lire aussi|(à )?voir (aussi|également)|abonnez-vous|inscrivez-vous|partager|suivez-nous|publicité|читайте также|смотрите также|нашли (ошибку|опечатку)|подписывайтесь|подпишитесь|поделиться|реклама)",
         )
         .ok()
     })
