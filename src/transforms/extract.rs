@@ -1112,8 +1112,7 @@ mod tests {
         let story = "The council approved the budget on Tuesday after a long debate about \
                      the roads, the schools and the new bridge over the river.";
         let paragraphs = |lines: &[&str]| lines.iter().map(|l| l.to_string()).collect();
-        // A dateline and a byline with a date before the story, a contact line and a
-        // "Filed under" line after it.
+        // A dateline before the story, a contact line and a "Filed under" line after it.
         let body = finish_paragraphs(
             paragraphs(&[
                 "Nov. 20, 2019, 9:28 AM UTC",
