@@ -584,20 +584,16 @@ const BOILERPLATE_WORDS: &[&str] = &[
     "taboola",
     "popular",
     "trending",
-    "toolbar",
     "print",
     "rating",
     "widget",
     "sidebar",
     "nav",
     "menu",
-    "sronly",
-    "readmore",
     "more",
     "author",
     "authors",
     "meta",
-    "dateline",
     "timestamp",
     "disclaimer",
     "footer",
@@ -605,10 +601,8 @@ const BOILERPLATE_WORDS: &[&str] = &[
     "gallery",
     "video",
     "embed",
-    "correction",
     "follow",
     "tip",
-    "tips",
 ];
 
 /// The words of a class or id attribute, split at punctuation and at camelCase humps
@@ -772,7 +766,7 @@ fn furniture_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)^(read more|read also|see more|don['’]t miss|watch:|listen:|related articles|posted:|updated:|published:|last updated|(published|updated|posted|publié|mis à jour|опубликовано|обновлено)(?-u:\b).{0,40}\d{4}|\(?(image|photo|picture)s?( credit)?:|related:|related coverage|see also|more:|also read|subscribe|sign up|newsletter|follow us|follow @|share this|share on|click here|advertisement|advertising|copyright|©|all rights reserved|have a (news )?tip|got a (news )?tip|send (us )?(your )?(news )?tips|lire aussi|à lire aussi|(à )?voir (aussi|également)|abonnez-vous|inscrivez-vous|partager|suivez-nous|publicité|читайте также|смотрите также|нашли (ошибку|опечатку)|подписывайтесь|подпишитесь|поделиться|реклама)",
+            r"(?i)^(read more|read also|see more|watch:|listen:|related articles|posted:|updated:|published:|last updated|(published|updated|posted|publié|mis à jour|опубликовано|обновлено)(?-u:\b).{0,40}\d{4}|\(?(image|photo|picture)s?( credit)?:|related:|related coverage|see also|more:|also read|subscribe|newsletter|follow us|follow @|share this|share on|click here|advertisement|advertising|copyright|©|all rights reserved|have a (news )?tip|got a (news )?tip|send (us )?(your )?(news )?tips|lire aussi|à lire aussi|(à )?voir (aussi|également)|abonnez-vous|inscrivez-vous|partager|suivez-nous|publicité|читайте также|смотрите также|нашли (ошибку|опечатку)|подписывайтесь|подпишитесь|поделиться|реклама)",
         )
         .ok()
     })
@@ -784,7 +778,7 @@ fn trailing_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)((?-u:\b)join our(?-u:\b)|(?-u:\b)let us know(?-u:\b)|(?-u:\b)follow (us|him|her|them) on(?-u:\b)|(?-u:\b)is (a|an|the|our|[\w.]+['’]s?)(?-u:\b).{0,60}(?-u:\b)(reporter|correspondent|writer|editor|journalist|columnist|contributor|producer|curator|analyst)s?(?-u:\b)|(?-u:\b)contributed (to )?(this )?report|(?-u:\b)contact (the )?(author|reporter|us)(?-u:\b)|(?-u:\b)email (the author|us)(?-u:\b)|(?-u:\b)twitter(?-u:\b).*@|(?-u:\b)photo:|(?-u:\b)image:|\(reporting by|(?-u:\b)editing by|(?-u:\b)reporting by|tous droits réservés|все права защищены)",
+            r"(?i)((?-u:\b)is (a|an|the|our)(?-u:\b).{0,60}(?-u:\b)(reporter|correspondent|writer|editor|journalist|columnist|contributor|producer)s?(?-u:\b)|(?-u:\b)contributed (to )?(this )?report|(?-u:\b)contact (the )?(author|reporter|us)(?-u:\b)|(?-u:\b)email (the author|us)(?-u:\b)|(?-u:\b)twitter(?-u:\b).*@|(?-u:\b)photo:|(?-u:\b)image:|tous droits réservés|все права защищены)",
         )
         .ok()
     })
@@ -806,7 +800,7 @@ fn prompt_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)((?-u:\b)subscribe (now|today|to (our|the))|(?-u:\b)subscribers only|(?-u:\b)become a (member|subscriber)|(?-u:\b)sign up (for|to) (our|the)|(?-u:\b)sign up (for free|now|today|here)|ctrl\s*\+\s*enter|(?-u:\b)newsletter(?-u:\b).*(?-u:\b)inbox|abonnez-vous|réservé aux abonnés|cet article vous est offert|inscrivez-vous à (notre|la) newsletter|подпишитесь|подписывайтесь|оформите подписку)",
+            r"(?i)((?-u:\b)subscribe (now|today|to (our|the))|(?-u:\b)subscribers only|(?-u:\b)become a (member|subscriber)|(?-u:\b)sign up (for free|now|today|here)|ctrl\s*\+\s*enter|(?-u:\b)newsletter(?-u:\b).*(?-u:\b)inbox|abonnez-vous|réservé aux abonnés|cet article vous est offert|inscrivez-vous à (notre|la) newsletter|подпишитесь|подписывайтесь|оформите подписку)",
         )
         .ok()
     })
@@ -866,7 +860,52 @@ fn finish_paragraphs(paragraphs: Vec<String>, title: &str) -> String {
             break;
         }
     }
+    trim_edges(&mut kept);
     kept.join("\n\n")
+}
+
+/// At most this many short non-sentence lines are cut at each edge of the body; a longer
+/// run of them is a list that belongs to the text.
+const EDGE_MAX_LINES: usize = 3;
+
+/// The edges of the body, by position and shape rather than by phrase: after the last
+/// sentence, short lines that are not sentences ("Related", "Filed under: …", a share
+/// prompt, a contact address); before the first, short lines with a number that are not
+/// sentences (datelines, timestamps). Never the whole body.
+fn trim_edges(kept: &mut Vec<String>) {
+    let trail = kept.iter().rev().take_while(|p| edge_furniture(p)).count();
+    if trail <= EDGE_MAX_LINES && trail < kept.len() {
+        kept.truncate(kept.len() - trail);
+    }
+    let lead = kept
+        .iter()
+        .take_while(|p| edge_furniture(p) && p.chars().any(|c| c.is_ascii_digit()))
+        .count();
+    if lead <= EDGE_MAX_LINES && lead < kept.len() {
+        kept.drain(..lead);
+    }
+}
+
+/// A line that is not a sentence: at most 8 words and no sentence-final punctuation, or at
+/// most 15 words holding a mail or web address.
+fn edge_furniture(p: &str) -> bool {
+    let words = word_count(p);
+    if words > 15 {
+        return false;
+    }
+    let address = p.contains("http://")
+        || p.contains("https://")
+        || p.contains("www.")
+        || p.split_whitespace()
+            .any(|w| w.contains('@') && w.contains('.'));
+    if address {
+        return true;
+    }
+    let end = p.trim_end_matches(|c: char| {
+        matches!(c, '"' | '\'' | '”' | '’' | '»' | ')' | ']') || c.is_whitespace()
+    });
+    let sentence = end.ends_with(['.', '!', '?', '…', '。', '！', '？']);
+    words <= 8 && !sentence
 }
 
 /// Join the lines of a paragraph after collapsing each.
@@ -1066,6 +1105,45 @@ mod tests {
         assert!(furniture_class("newsCaption", "") == ClassVerdict::Strong);
         assert!(furniture_class("article-main__more", "") == ClassVerdict::Weak);
         assert!(furniture_class("story-body", "main") == ClassVerdict::None);
+    }
+
+    #[test]
+    fn body_edges_lose_datelines_and_closing_furniture_but_keep_lists_and_sentences() {
+        let story = "The council approved the budget on Tuesday after a long debate about \
+                     the roads, the schools and the new bridge over the river.";
+        let paragraphs = |lines: &[&str]| lines.iter().map(|l| l.to_string()).collect();
+        // A dateline before the story, a contact line and a "Filed under" line after it.
+        let body = finish_paragraphs(
+            paragraphs(&[
+                "Nov. 20, 2019, 9:28 AM UTC",
+                story,
+                story,
+                "Write to Jane Roe at jane.roe@example.com",
+                "Filed under: Politics |",
+            ]),
+            "",
+        );
+        assert_eq!(body, [story, story].join("\n\n"));
+        // A closing list of short items is text: a run longer than three is kept, and so
+        // is a short last line that is a sentence, and a leading line without a number.
+        let list = [
+            "Wales: second appearance",
+            "Spain: eleventh appearance",
+            "Italy: tenth appearance",
+            "Poland: fourth appearance",
+        ];
+        let mut lines = vec!["Highlights of the week", story];
+        lines.extend(list);
+        let body = finish_paragraphs(paragraphs(&lines), "");
+        assert!(body.starts_with("Highlights of the week"), "{body}");
+        assert!(body.ends_with("Poland: fourth appearance"), "{body}");
+        let body = finish_paragraphs(paragraphs(&[story, "He was later fired."]), "");
+        assert!(body.ends_with("He was later fired."), "{body}");
+        // Never the whole body.
+        assert_eq!(
+            finish_paragraphs(paragraphs(&["Nov. 20, 2019"]), ""),
+            "Nov. 20, 2019"
+        );
     }
 
     #[test]
