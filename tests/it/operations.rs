@@ -51,12 +51,13 @@ const QUIET_FEED: &str = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><
 
 /// A feed of one story (`guid`, at `link`) that matches the watchlist.
 fn story_feed(base: &str, guid: &str, link: &str) -> String {
-    let body = "Sergei Shoigu discussed the Kursk region with officials in Pyongyang on Monday, according to \
-        state media, and both sides promised further meetings before the end of the year.";
+    let body = "The UK Ministry of Defence said that 6,000 North Korean soldiers had been killed in the \
+        fighting for the Kursk region, half of the force sent there. Officials in Seoul did not comment \
+        on the figure, and the ministry gave no breakdown of how it was reached.";
     let pub_date = (chrono::Utc::now() - chrono::Duration::hours(1)).to_rfc2822();
     format!(
         "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Wire</title><link>{base}</link><description>d</description>\
-         <item><title>Shoigu in Pyongyang</title><link>{base}{link}</link><guid>{guid}</guid><pubDate>{pub_date}</pubDate><description>{body}</description></item>\
+         <item><title>Losses in Kursk</title><link>{base}{link}</link><guid>{guid}</guid><pubDate>{pub_date}</pubDate><description>{body}</description></item>\
          </channel></rss>"
     )
 }
@@ -155,6 +156,7 @@ fn status_offline_counts_feeds_by_state_and_names_the_oldest_failing_one() {
         doc["store"]["size_bytes"].as_u64().unwrap_or(0) > 0,
         "{doc:#}"
     );
+    assert_eq!(doc["store"]["claims"], 1, "{doc:#}");
     assert_eq!(doc["digest_queue"]["queued"], 0, "{doc:#}");
 
     let text = s.run(&["status"]).success().stdout;
@@ -164,7 +166,7 @@ fn status_offline_counts_feeds_by_state_and_names_the_oldest_failing_one() {
         "{text}"
     );
     assert!(text.contains("oldest failing: Down since"), "{text}");
-    assert!(text.contains("1 item,"), "{text}");
+    assert!(text.contains("1 item, 1 claim"), "{text}");
 }
 
 #[test]
@@ -266,6 +268,12 @@ fn metrics_after_a_cycle_say_what_it_found_and_healthz_is_ok() {
     );
     assert_eq!(
         sample(&text, "newswatch_items_total{kind=\"duplicate\"}"),
+        Some(1.0),
+        "{text}"
+    );
+    // The story's one figure, read once (a copy's claims are not read again).
+    assert_eq!(
+        sample(&text, "newswatch_claims_total{status=\"new\"}"),
         Some(1.0),
         "{text}"
     );
