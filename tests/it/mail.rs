@@ -427,3 +427,27 @@ async fn a_certificate_from_an_authority_not_trusted_is_refused() {
     assert!(server.logins().is_empty());
     assert!(server.messages().is_empty());
 }
+
+#[tokio::test]
+async fn a_sendmail_that_never_returns_is_an_error_not_a_hang() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = dir.path().join("stuck-sendmail");
+    // Reads the message, then never exits (a sendmail waiting on a dead relay).
+    std::fs::write(&script, "#!/bin/sh\ncat > /dev/null\nexec sleep 600\n").expect("write");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let mut config = email_config(Transport::Sendmail, 0, PathBuf::new());
+    config.sendmail_command = script.display().to_string();
+    config.smtp.timeout_secs = 1;
+    let mailer = Mailer::from_config(&config).expect("mailer");
+    // Bounded here too, so that without the mailer's own limit this fails, not hangs.
+    let sent = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        mailer.send(&envelope(&config, &hostile_digest())),
+    )
+    .await
+    .expect("the mailer gives up by itself");
+    let err = sent.expect_err("a hung sendmail is an error");
+    let msg = format!("{err:#}");
+    assert!(msg.contains("no answer within 1 s"), "{msg}");
+}
