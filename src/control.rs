@@ -1,5 +1,6 @@
 //! The daemon's control socket (`<state_dir>/control.sock`): sled lets one process open the
-//! store, so `newswatch claims` / `feeds` / `export` typed while the service runs ask the daemon.
+//! store, so `newswatch claims` / `feeds` / `status` / `export` typed while the service runs
+//! ask the daemon. What it answers is rendered by `views`, as the commands do offline.
 //!
 //! Protocol: one JSON request line in, the command's output text back, then close.
 
@@ -13,7 +14,7 @@ use anyhow::{Context as _, Result};
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
 
-use crate::config::Config;
+use crate::status::DaemonState;
 use crate::store::Store;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -24,6 +25,9 @@ pub enum Request {
         json: bool,
     },
     Feeds {
+        json: bool,
+    },
+    Status {
         json: bool,
     },
     /// The whole `newswatch export` as the answer's body.
@@ -56,7 +60,7 @@ pub fn ask(state_dir: &Path, req: &Request) -> Result<String> {
 }
 
 /// Serve requests until the task is dropped.
-pub async fn serve(listener: tokio::net::UnixListener, store: Arc<Store>, config: Arc<Config>) {
+pub async fn serve(listener: tokio::net::UnixListener, store: Arc<Store>, state: Arc<DaemonState>) {
     loop {
         let stream = match listener.accept().await {
             Ok((stream, _)) => stream,
@@ -67,7 +71,7 @@ pub async fn serve(listener: tokio::net::UnixListener, store: Arc<Store>, config
                 continue;
             }
         };
-        let (store, config) = (store.clone(), config.clone());
+        let (store, state) = (store.clone(), state.clone());
         tokio::spawn(async move {
             let (read, mut write) = stream.into_split();
             // A request is one short line, sent at once: a client that sends nothing (or
@@ -78,7 +82,7 @@ pub async fn serve(listener: tokio::net::UnixListener, store: Arc<Store>, config
             else {
                 return;
             };
-            let answer = tokio::task::spawn_blocking(move || answer(&store, &config, &line))
+            let answer = tokio::task::spawn_blocking(move || answer(&store, &state, &line))
                 .await
                 .unwrap_or_else(|e| Err(anyhow::anyhow!("{e}")));
             let text = match answer {
@@ -91,13 +95,16 @@ pub async fn serve(listener: tokio::net::UnixListener, store: Arc<Store>, config
     }
 }
 
-fn answer(store: &Store, config: &Config, line: &str) -> Result<String> {
+fn answer(store: &Store, state: &DaemonState, line: &str) -> Result<String> {
     let req: Request = serde_json::from_str(line).context("bad request")?;
     match req {
         Request::Claims { entity, json } => {
-            crate::cmd::render_claims(store, entity.as_deref(), json)
+            crate::views::render_claims(store, entity.as_deref(), json)
         }
-        Request::Feeds { json } => crate::cmd::render_feeds(store, config, json),
+        Request::Feeds { json } => crate::views::render_feeds(store, &state.config(), json),
+        Request::Status { json } => {
+            crate::views::render_status(store, &state.config(), Some(&state.live()), json)
+        }
         Request::Export => {
             let mut out = Vec::new();
             let stats = store.export(&mut out)?;
@@ -123,5 +130,12 @@ pub fn bind(state_dir: &Path) -> Result<tokio::net::UnixListener> {
         std::fs::remove_file(&path)
             .with_context(|| format!("removing stale {}", path.display()))?;
     }
-    tokio::net::UnixListener::bind(&path).with_context(|| format!("binding {}", path.display()))
+    let listener = tokio::net::UnixListener::bind(&path)
+        .with_context(|| format!("binding {}", path.display()))?;
+    // Connecting needs write permission: the service's group (analysts) may ask, others
+    // may not (the state dir's own mode decides who reaches the socket at all).
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o660))
+        .with_context(|| format!("setting the mode of {}", path.display()))?;
+    Ok(listener)
 }

@@ -1,8 +1,9 @@
 //! `run`: the daemon. Polls on `schedule.poll`, sends the digest on `schedule.digest`,
-//! reloads the watchlists on SIGHUP or any change in their folder (keeping the last good
-//! set when an edit is invalid), answers `claims`/`feeds` over the control socket, speaks
-//! the systemd notify protocol, and stops within 10 s of SIGTERM/SIGINT with the store
-//! flushed.
+//! reloads the config and the watchlists on SIGHUP and the watchlists on any change in
+//! their folder (keeping the running ones when an edit is invalid), answers
+//! `claims`/`feeds`/`status` over the control socket, serves metrics when asked, speaks the
+//! systemd notify protocol (the watchdog fed only while jobs make progress), and stops
+//! within 10 s of SIGTERM/SIGINT with the store flushed.
 
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -15,14 +16,19 @@ use tokio::signal::unix::{signal, SignalKind};
 use tokio::task::JoinHandle;
 use tracing::{error, info, warn};
 
-use crate::config::Config;
+use crate::config::{Config, ConfigError};
 use crate::pipeline::{self, Context, DigestMode};
+use crate::status::{DaemonState, Live};
 use crate::store::Store;
 use crate::watchlist::WatchSet;
 
 /// How long a running cycle may take to finish after SIGTERM before it is abandoned
 /// (each feed's results are stored atomically, so an abandoned cycle loses no stored data).
 const STOP_GRACE: Duration = Duration::from_secs(7);
+
+/// A job running longer than this (or two poll periods, if longer) is taken as hung: the
+/// systemd watchdog is no longer fed, so the service is restarted.
+const HUNG_AFTER_MIN: Duration = Duration::from_secs(600);
 
 fn notify(states: &[NotifyState]) {
     if std::env::var_os("NOTIFY_SOCKET").is_some() {
@@ -71,55 +77,160 @@ enum Job {
     Digest,
 }
 
-async fn run_job(ctx: Arc<Context>, watch: Arc<WatchSet>, job: Job) {
+async fn run_job(ctx: Arc<Context>, watch: Arc<WatchSet>, job: Job, state: Arc<DaemonState>) {
+    let started = std::time::Instant::now();
     match job {
         Job::Poll => match pipeline::poll(&ctx, watch.clone()).await {
-            Ok(r) => {
-                if let Err(e) = pipeline::send_alerts(&ctx, &watch, &r).await {
-                    error!(error = %format!("{e:#}"), "urgent alerts failed");
+            Ok(mut r) => {
+                match pipeline::send_alerts(&ctx, &watch, &r).await {
+                    Ok((alerts, webhooks)) => {
+                        r.alerts = alerts;
+                        r.webhooks = webhooks;
+                    }
+                    Err(e) => error!(error = %format!("{e:#}"), "urgent alerts failed"),
                 }
-                let failing = r.feeds.iter().filter(|f| f.status == "error").count();
-                notify(&[NotifyState::Status(&format!(
-                    "last poll {}: {} feeds ({} failing), {} new stories",
-                    Utc::now().format("%H:%M:%S"),
-                    r.feeds.len(),
-                    failing,
-                    r.items.iter().filter(|i| i.duplicate_of.is_none()).count()
-                ))]);
+                state.metrics.record_cycle(&r, started.elapsed());
+                state.update(|l| {
+                    l.last_poll_finished = Some(Utc::now());
+                    l.last_poll_error = None;
+                });
+                observe(&ctx, &state).await;
             }
             Err(e) => {
                 error!(error = %format!("{e:#}"), "poll cycle failed");
+                state.update(|l| l.last_poll_error = Some(format!("{e:#}")));
                 if crate::store::is_damage_error(&e) {
                     notify(&[NotifyState::Status(
                         "the store failed: cycles stop at the damage (see the log: recover \
                          with export/import)",
                     )]);
+                } else {
+                    observe(&ctx, &state).await;
                 }
             }
         },
-        Job::Digest => match pipeline::digest(&ctx, &watch, DigestMode::Send).await {
-            Ok((parts, _)) => {
-                for p in parts {
-                    info!(status = %p.status, items = p.items, claims = p.claims, "digest");
+        Job::Digest => {
+            match pipeline::digest(&ctx, &watch, DigestMode::Send).await {
+                Ok((parts, _)) => {
+                    state.metrics.record_sends(&parts);
+                    for p in parts {
+                        info!(status = %p.status, items = p.items, claims = p.claims, "digest");
+                    }
                 }
+                Err(e) => error!(error = %format!("{e:#}"), "digest failed"),
             }
-            Err(e) => error!(error = %format!("{e:#}"), "digest failed"),
-        },
+            state.update(|l| l.last_digest_finished = Some(Utc::now()));
+            observe(&ctx, &state).await;
+        }
     }
 }
 
+/// After a job: the status read again for systemd's one-line STATUS= and the metrics
+/// that come from the store (queue length, size).
+async fn observe(ctx: &Arc<Context>, state: &Arc<DaemonState>) {
+    let (store, config, live) = (ctx.store.clone(), state.config(), state.live());
+    let gathered = tokio::task::spawn_blocking(move || {
+        crate::status::gather(&store, &config, Some(&live), Utc::now())
+    })
+    .await;
+    match gathered {
+        Ok(Ok(s)) => {
+            state
+                .metrics
+                .record_store(s.digest_queue.queued, s.store.size_bytes);
+            notify(&[NotifyState::Status(&crate::status::one_line(&s))]);
+        }
+        Ok(Err(e)) => warn!(error = %format!("{e:#}"), "reading the status failed"),
+        Err(e) => warn!(error = %e, "reading the status stopped"),
+    }
+}
+
+/// Read the config file again for SIGHUP. A valid one replaces the running config (a new
+/// HTTP client, schedules, email, feeds); an invalid one is logged line by line and the
+/// running one stays. What only a restart can change is said so and kept.
+fn reload_config(ctx: &Arc<Context>) -> Option<Context> {
+    let path = &ctx.config.path;
+    let mut new = match Config::load(path) {
+        Ok(c) => c,
+        Err(ConfigError::Invalid(lines)) => {
+            for l in &lines {
+                error!(diagnostic = %l, "invalid config edit");
+            }
+            warn!(
+                problems = lines.len(),
+                "config NOT reloaded: the running config stays in force"
+            );
+            return None;
+        }
+        Err(e) => {
+            error!(error = %format!("{e:#}"), "config NOT reloaded: the running config stays in force");
+            return None;
+        }
+    };
+    for w in &new.warnings {
+        warn!("{w}");
+    }
+    if new.state_dir != ctx.config.state_dir {
+        warn!(
+            state_dir = %new.state_dir.display(),
+            "state_dir changed: it takes effect at the next start; the running store stays"
+        );
+        new.state_dir = ctx.config.state_dir.clone();
+    }
+    if new.metrics_listen != ctx.config.metrics_listen {
+        warn!("metrics.listen changed: it takes effect at the next start");
+    }
+    if new.lexicon.is_some() {
+        info!("claims.lexicon: the lexicon in use stays until the next start");
+    }
+    let fetcher = match crate::fetch::Fetcher::new(&new.fetch.settings) {
+        Ok(f) => f,
+        Err(e) => {
+            error!(error = %format!("{e:#}"), "config NOT reloaded: cannot build the HTTP client");
+            return None;
+        }
+    };
+    info!(
+        feeds = new.feeds.len(),
+        poll = %new.schedule.poll.expr,
+        digest = %new.schedule.digest.expr,
+        "config reloaded"
+    );
+    Some(Context {
+        config: new,
+        store: ctx.store.clone(),
+        fetcher: Arc::new(fetcher),
+    })
+}
+
 pub async fn run(config: Config, store: Store, watch: WatchSet) -> Result<()> {
-    let config_arc = Arc::new(config.clone());
-    let ctx = Arc::new(Context::new(config, store)?);
+    let state = Arc::new(DaemonState::new(
+        config.clone(),
+        Live {
+            pid: std::process::id(),
+            started_at: Some(Utc::now()),
+            config_loaded_at: Some(Utc::now()),
+            ..Live::default()
+        },
+    ));
+    let mut ctx = Arc::new(Context::new(config, store)?);
     let watch: SharedWatch = Arc::new(RwLock::new(Arc::new(watch)));
-    let tz = ctx.config.schedule.timezone;
+    let mut tz = ctx.config.schedule.timezone;
 
     let listener = crate::control::bind(&ctx.config.state_dir)?;
     let control = tokio::spawn(crate::control::serve(
         listener,
         ctx.store.clone(),
-        config_arc,
+        state.clone(),
     ));
+    let metrics = match ctx.config.metrics_listen {
+        Some(addr) => {
+            let listener = crate::metrics::bind(&addr.to_string()).await?;
+            info!(listen = %addr, "serving /metrics and /healthz");
+            Some(tokio::spawn(crate::metrics::serve(listener, state.clone())))
+        }
+        None => None,
+    };
 
     // Any change in the watchlists folder (editors save by rename) → a debounced reload.
     let (reload_tx, mut reload_rx) = tokio::sync::mpsc::channel::<()>(4);
@@ -159,7 +270,14 @@ pub async fn run(config: Config, store: Store, watch: WatchSet) -> Result<()> {
         ctx.clone(),
         current(&watch),
         Job::Poll,
+        state.clone(),
     )));
+    let mut job_started = std::time::Instant::now();
+    state.update(|l| {
+        l.job = Some("poll".into());
+        l.job_started = Some(Utc::now());
+    });
+    let mut said_hung = false;
     let mut digest_due = false;
     let sleep_until = |at: Option<chrono::DateTime<Utc>>| {
         let secs = at
@@ -171,31 +289,83 @@ pub async fn run(config: Config, store: Store, watch: WatchSet) -> Result<()> {
     let mut next_digest = ctx.config.schedule.digest.next_after(Utc::now(), tz);
 
     loop {
-        let job_running = job.as_ref().is_some_and(|j| !j.is_finished());
+        let mut job_running = job.as_ref().is_some_and(|j| !j.is_finished());
         if !job_running && digest_due {
             digest_due = false;
             job = Some(tokio::spawn(run_job(
                 ctx.clone(),
                 current(&watch),
                 Job::Digest,
+                state.clone(),
             )));
+            job_started = std::time::Instant::now();
+            job_running = true;
+            state.update(|l| {
+                l.job = Some("digest".into());
+                l.job_started = Some(Utc::now());
+            });
         }
+        state.update(|l| {
+            l.next_poll = next_poll;
+            l.next_digest = next_digest;
+            if !job_running {
+                l.job = None;
+                l.job_started = None;
+            }
+        });
         tokio::select! {
             _ = tokio::time::sleep_until(sleep_until(next_poll)) => {
                 next_poll = ctx.config.schedule.poll.next_after(after_firing(next_poll), tz);
                 if job.as_ref().is_some_and(|j| !j.is_finished()) {
                     warn!("poll time reached while the previous cycle still runs; skipped");
                 } else {
-                    job = Some(tokio::spawn(run_job(ctx.clone(), current(&watch), Job::Poll)));
+                    job = Some(tokio::spawn(run_job(ctx.clone(), current(&watch), Job::Poll, state.clone())));
+                    job_started = std::time::Instant::now();
+                    said_hung = false;
+                    state.update(|l| {
+                        l.job = Some("poll".into());
+                        l.job_started = Some(Utc::now());
+                    });
                 }
             }
             _ = tokio::time::sleep_until(sleep_until(next_digest)) => {
                 next_digest = ctx.config.schedule.digest.next_after(after_firing(next_digest), tz);
                 digest_due = true;
             }
-            _ = hup.recv() => reload(&ctx.config, &watch, "SIGHUP"),
+            _ = hup.recv() => {
+                if let Some(new) = reload_config(&ctx) {
+                    if new.config.watchlists_dir != ctx.config.watchlists_dir {
+                        let _ = debouncer.unwatch(&ctx.config.watchlists_dir);
+                        if let Err(e) = debouncer.watch(&new.config.watchlists_dir, RecursiveMode::NonRecursive) {
+                            warn!(error = %e, dir = %new.config.watchlists_dir.display(), "cannot watch the new watchlists folder; SIGHUP still reloads it");
+                        }
+                    }
+                    ctx = Arc::new(new);
+                    tz = ctx.config.schedule.timezone;
+                    next_poll = ctx.config.schedule.poll.next_after(Utc::now(), tz);
+                    next_digest = ctx.config.schedule.digest.next_after(Utc::now(), tz);
+                    state.set_config(Arc::new(ctx.config.clone()));
+                    state.update(|l| l.config_loaded_at = Some(Utc::now()));
+                }
+                reload(&ctx.config, &watch, "SIGHUP");
+            }
             Some(()) = reload_rx.recv() => reload(&ctx.config, &watch, "watchlists folder changed"),
-            _ = watchdog_tick.tick(), if watchdog.is_some() => notify(&[NotifyState::Watchdog]),
+            _ = watchdog_tick.tick(), if watchdog.is_some() => {
+                // Fed only while the scheduler makes progress: this loop runs, and no job
+                // has been running past its limit (a hung send or cycle).
+                let period = crate::status::poll_period(&ctx.config, Utc::now());
+                if job_running && job_started.elapsed() > hung_limit(period) {
+                    if !said_hung {
+                        error!(
+                            running_for_secs = job_started.elapsed().as_secs(),
+                            "a job has been running past its limit: the watchdog is no longer fed, systemd will restart the service"
+                        );
+                        said_hung = true;
+                    }
+                } else {
+                    notify(&[NotifyState::Watchdog]);
+                }
+            }
             _ = term.recv() => { info!("SIGTERM: stopping"); break; }
             _ = int.recv() => { info!("SIGINT: stopping"); break; }
             // Wake up when a job ends so a due digest starts.
@@ -217,11 +387,24 @@ pub async fn run(config: Config, store: Store, watch: WatchSet) -> Result<()> {
         }
     }
     control.abort();
+    if let Some(m) = metrics {
+        m.abort();
+    }
     drop(debouncer);
     let _ = std::fs::remove_file(crate::control::socket_path(&ctx.config.state_dir));
     ctx.store.flush()?;
     info!("stopped; store flushed");
     Ok(())
+}
+
+/// How long a job may run before the watchdog stops being fed: two poll periods, and
+/// never less than `HUNG_AFTER_MIN` (a large cycle on a short schedule is slow, not hung).
+fn hung_limit(poll_period: chrono::Duration) -> Duration {
+    poll_period
+        .to_std()
+        .unwrap_or(HUNG_AFTER_MIN)
+        .saturating_mul(2)
+        .max(HUNG_AFTER_MIN)
 }
 
 /// Where to look for the next firing once `fired` (the instant just due) woke the
@@ -236,6 +419,18 @@ fn after_firing(fired: Option<chrono::DateTime<Utc>>) -> chrono::DateTime<Utc> {
 mod tests {
     use super::*;
     use crate::config::schedule::CronSchedule;
+
+    #[test]
+    fn a_job_is_hung_after_two_poll_periods_and_never_before_ten_minutes() {
+        let table = [
+            (chrono::Duration::seconds(1), 600),
+            (chrono::Duration::minutes(15), 1800),
+            (chrono::Duration::hours(1), 7200),
+        ];
+        for (period, secs) in table {
+            assert_eq!(hung_limit(period), Duration::from_secs(secs), "{period}");
+        }
+    }
 
     #[test]
     fn a_timer_that_wakes_early_does_not_fire_the_same_instant_twice() {

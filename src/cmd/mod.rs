@@ -17,7 +17,7 @@ mod seed;
 mod store;
 mod tools;
 
-pub use query::{render_claims, render_feeds};
+pub use crate::views::count;
 
 /// Bad usage, an invalid config or an invalid watchlist: exit 2, nothing done.
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +55,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let config = load_config(&config_path)?;
             query::feeds(&config, json)
         }
+        Command::Status { json } => {
+            let config = load_config(&config_path)?;
+            query::status(&config, json)
+        }
+        Command::Completions { shell } => tools::completions(shell),
+        Command::Man => tools::man(),
         Command::Export { output } => {
             let config = load_config(&config_path)?;
             store::export(&config, output.as_deref())
@@ -89,15 +95,6 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             result?;
             Ok(ExitCode::SUCCESS)
         }
-    }
-}
-
-/// "1 story", "3 stories": a count with its noun in the right number.
-pub fn count(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
     }
 }
 

@@ -163,3 +163,29 @@ pub fn match_file(watch: &WatchSet, file: &str, json: bool) -> Result<ExitCode> 
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// `completions bash|zsh|fish`: the shell's completion script, from the clap definitions.
+pub fn completions(shell: crate::cli::Shell) -> Result<ExitCode> {
+    use clap::CommandFactory as _;
+    use clap_complete::Shell as S;
+    let shell = match shell {
+        crate::cli::Shell::Bash => S::Bash,
+        crate::cli::Shell::Zsh => S::Zsh,
+        crate::cli::Shell::Fish => S::Fish,
+    };
+    let mut cmd = crate::cli::Cli::command();
+    clap_complete::generate(shell, &mut cmd, "newswatch", &mut std::io::stdout());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `man`: the man page (roff), from the clap definitions: the command, then a section per
+/// subcommand so `man newswatch` documents every one.
+pub fn man() -> Result<ExitCode> {
+    use std::io::Write as _;
+    let mut out = Vec::new();
+    crate::cli::render_man(&mut out).context("rendering the man page")?;
+    std::io::stdout()
+        .write_all(&out)
+        .context("writing the man page")?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -37,6 +37,8 @@ pub struct Config {
     /// `claims.lexicon`: a lexicon file that replaces the embedded one (read and checked
     /// here, so a bad file is a config error with its path).
     pub lexicon: Option<crate::transforms::claims::lexicon::Lexicon>,
+    /// `[metrics] listen`: where to serve Prometheus text and /healthz (the daemon only).
+    pub metrics_listen: Option<std::net::SocketAddr>,
     /// Things that are legal but probably not meant (no feeds, no recipients); for the log.
     pub warnings: Vec<String>,
 }
@@ -86,6 +88,9 @@ pub struct SmtpConfig {
     /// Resolved at load: from `password_file`, else `password` (e.g. NEWSWATCH__EMAIL__SMTP__PASSWORD).
     pub password: Option<String>,
     pub timeout_secs: u64,
+    /// `ca_file`: a PEM file of the certificate authorities trusted for this server
+    /// (instead of the system's), for internal mail servers.
+    pub ca_file: Option<PathBuf>,
 }
 
 /// What a webhook is sent.
@@ -293,7 +298,9 @@ const SMTP_KEYS: &[(&str, Shape)] = &[
     ("password", Shape::Leaf),
     ("password_file", Shape::Leaf),
     ("timeout_secs", Shape::Leaf),
+    ("ca_file", Shape::Leaf),
 ];
+const METRICS_KEYS: &[(&str, Shape)] = &[("listen", Shape::Leaf)];
 const EMAIL_KEYS: &[(&str, Shape)] = &[
     ("from", Shape::Leaf),
     ("to", Shape::Leaf),
@@ -324,6 +331,7 @@ const TOP_KEYS: &[(&str, Shape)] = &[
     ("feeds", Shape::Tables(FEED_KEYS)),
     ("claims", Shape::Table(CLAIMS_KEYS)),
     ("webhooks", Shape::Tables(WEBHOOK_KEYS)),
+    ("metrics", Shape::Table(METRICS_KEYS)),
 ];
 const WEBHOOK_KEYS: &[(&str, Shape)] = &[
     ("url", Shape::Leaf),
@@ -360,22 +368,6 @@ fn join_key(prefix: &str, name: &str) -> String {
     }
 }
 
-/// Edit distance, for "did you mean".
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
-}
-
 /// The closest candidate within a distance that still looks like a typo.
 fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).max(2);
@@ -386,7 +378,7 @@ fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Opt
             let lc = c.to_lowercase();
             // `timeout` for `timeout_secs`: a prefix is as good as a typo.
             let prefix = word.len() >= 3 && (lc.starts_with(&word) || word.starts_with(&lc));
-            let d = levenshtein(&word, &lc);
+            let d = strsim::levenshtein(&word, &lc);
             (d <= limit || prefix).then_some((if prefix { 0 } else { d }, c))
         })
         .min_by_key(|(d, _)| *d)
@@ -905,6 +897,19 @@ impl<'a> Loader<'a> {
                 self.shown
             ));
         }
+        let metrics_listen = self
+            .opt_string("metrics.listen", get("metrics.listen"))
+            .filter(|l| !l.trim().is_empty())
+            .and_then(|l| match l.trim().parse::<std::net::SocketAddr>() {
+                Ok(a) => Some(a),
+                Err(_) => {
+                    self.error(
+                        "metrics.listen",
+                        format!("{l:?} is not an address:port such as \"127.0.0.1:9187\""),
+                    );
+                    None
+                }
+            });
         let path = self.path.to_path_buf();
         let warnings = self.finish()?;
         let Some(schedule) = schedule else {
@@ -925,6 +930,7 @@ impl<'a> Loader<'a> {
             feeds,
             webhooks,
             lexicon,
+            metrics_listen,
             warnings,
         })
     }
@@ -1136,6 +1142,7 @@ impl<'a> Loader<'a> {
             );
         }
         let port = self.uint("email.smtp.port", get("email.smtp.port"), 25, 1, 65535);
+        let security_set = get("email.smtp.security").is_some();
         let security = self.choice(
             "email.smtp.security",
             get("email.smtp.security"),
@@ -1146,6 +1153,27 @@ impl<'a> Loader<'a> {
                 ("tls", SmtpSecurity::Tls),
             ],
         );
+        let ca_file = self
+            .opt_string("email.smtp.ca_file", get("email.smtp.ca_file"))
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| resolve(base, &p));
+        if let Some(f) = &ca_file {
+            match std::fs::read(f) {
+                Ok(pem)
+                    if !String::from_utf8_lossy(&pem).contains("-----BEGIN CERTIFICATE-----") =>
+                {
+                    self.error(
+                        "email.smtp.ca_file",
+                        format!("{} holds no PEM certificate", f.display()),
+                    );
+                }
+                Ok(_) => {}
+                Err(e) => self.error(
+                    "email.smtp.ca_file",
+                    format!("cannot read {}: {e}", f.display()),
+                ),
+            }
+        }
         let username = self.string("email.smtp.username", get("email.smtp.username"), "");
         let timeout_secs = self.uint(
             "email.smtp.timeout_secs",
@@ -1191,6 +1219,24 @@ impl<'a> Loader<'a> {
                 "is set but there is no password (email.smtp.password_file or NEWSWATCH__EMAIL__SMTP__PASSWORD)",
             );
         }
+        // A password goes over TLS only, unless the config says plain text on purpose.
+        if transport == Transport::Smtp
+            && !username.is_empty()
+            && password.is_some()
+            && security == SmtpSecurity::None
+        {
+            if security_set {
+                self.warnings.push(format!(
+                    "{}: email.smtp.security = \"none\" with a username: the password is sent in plain text to {host}:{port}",
+                    self.shown
+                ));
+            } else {
+                self.error(
+                    "email.smtp.security",
+                    "a username is set: choose \"starttls\" or \"tls\" so the password is never sent in plain text (or \"none\" explicitly to accept that)",
+                );
+            }
+        }
         EmailConfig {
             from,
             to,
@@ -1204,6 +1250,7 @@ impl<'a> Loader<'a> {
                 username,
                 password,
                 timeout_secs,
+                ca_file,
             },
             sendmail_command,
         }

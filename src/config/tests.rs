@@ -118,6 +118,7 @@ timeout_secs = 20
 to = ["desk@example.org"]
 transport = "smtp"
 [email.smtp]
+security = "starttls"
 username = "bot"
 "#,
     );

@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::{anyhow, bail, Context as _};
 use lettre::message::{header, Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::transport::smtp::client::{Certificate, CertificateStore, Tls, TlsParameters};
 use lettre::{AsyncSendmailTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sha2::{Digest as _, Sha256};
 
@@ -57,16 +57,12 @@ impl Mailer {
                         AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host)
                     }
                     SmtpSecurity::Starttls => {
-                        let tls = TlsParameters::new(smtp.host.clone())
-                            .with_context(|| format!("TLS settings for {}", smtp.host))?;
                         AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host)
-                            .tls(Tls::Required(tls))
+                            .tls(Tls::Required(tls_parameters(smtp)?))
                     }
                     SmtpSecurity::Tls => {
-                        let tls = TlsParameters::new(smtp.host.clone())
-                            .with_context(|| format!("TLS settings for {}", smtp.host))?;
                         AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host)
-                            .tls(Tls::Wrapper(tls))
+                            .tls(Tls::Wrapper(tls_parameters(smtp)?))
                     }
                 }
                 .port(smtp.port)
@@ -119,16 +115,70 @@ impl Mailer {
                         timeout.as_secs()
                     ),
                     // lettre's Display carries the server's code and reply text.
-                    Ok(Err(e)) => Err(anyhow!("smtp {server}: {e}")),
+                    Ok(Err(e)) => Err(anyhow!("smtp {server}: {}", explain_smtp_error(&e))),
                     Ok(Ok(_)) => Ok(()),
                 }
             }
-            Sender::Sendmail(transport) => transport
-                .send(message)
-                .await
-                .map(|_| ())
-                .map_err(|e| anyhow!("sendmail ({}): {e}", self.config.sendmail_command)),
+            Sender::Sendmail(transport) => {
+                // A sendmail that never returns must not hold the digest (nor the
+                // daemon's scheduler) for ever: the same bound as an SMTP send.
+                let limit = Duration::from_secs(self.config.smtp.timeout_secs.max(1));
+                match tokio::time::timeout(limit, transport.send(message)).await {
+                    Err(_) => bail!(
+                        "sendmail ({}): no answer within {} s (email.smtp.timeout_secs); the digest was not sent",
+                        self.config.sendmail_command,
+                        limit.as_secs()
+                    ),
+                    Ok(r) => r
+                        .map(|_| ())
+                        .map_err(|e| anyhow!("sendmail ({}): {e}", self.config.sendmail_command)),
+                }
+            }
         }
+    }
+}
+
+/// The TLS settings for the SMTP server: its name is checked against its certificate,
+/// which must chain to the system's trusted authorities, or only to those of
+/// `email.smtp.ca_file` when it is set.
+fn tls_parameters(smtp: &crate::config::SmtpConfig) -> anyhow::Result<TlsParameters> {
+    let mut builder = TlsParameters::builder(smtp.host.clone());
+    if let Some(ca_file) = &smtp.ca_file {
+        let pem = std::fs::read(ca_file)
+            .with_context(|| format!("email.smtp.ca_file: reading {}", ca_file.display()))?;
+        let cert = Certificate::from_pem(&pem).map_err(|e| {
+            anyhow!(
+                "email.smtp.ca_file: {} is not a PEM certificate: {e}",
+                ca_file.display()
+            )
+        })?;
+        builder = builder
+            .certificate_store(CertificateStore::None)
+            .add_root_certificate(cert);
+    }
+    builder
+        .build()
+        .with_context(|| format!("TLS settings for {}", smtp.host))
+}
+
+/// lettre's error with its causes, and what a certificate refusal means for the operator.
+fn explain_smtp_error(e: &lettre::transport::smtp::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let line = s.to_string();
+        if !text.contains(&line) {
+            text = format!("{text}: {line}");
+        }
+        source = s.source();
+    }
+    let lower = text.to_lowercase();
+    if lower.contains("notvalidforname") || lower.contains("not valid for name") {
+        format!("{text} (the server's certificate is not for this host name: set email.smtp.host to a name the certificate lists)")
+    } else if lower.contains("invalid peer certificate") {
+        format!("{text} (the server's certificate is not signed by an authority trusted here: set email.smtp.ca_file to the PEM of the authority that signed it)")
+    } else {
+        text
     }
 }
 

@@ -1660,6 +1660,36 @@ impl Store {
         Ok(n)
     }
 
+    /// The newest digest (or alert, or webhook message) the transport accepted. Ids sort
+    /// by creation time, so this reads from the newest back to the first sent one.
+    pub fn last_sent_digest(&self) -> Result<Option<DigestRecord>> {
+        for r in self.digests.iter().rev() {
+            let (_, v) = r?;
+            let d: DigestRecord = dec(&v)?;
+            if d.state == DigestState::Sent {
+                return Ok(Some(d));
+            }
+        }
+        Ok(None)
+    }
+
+    // ---- totals (for `status` and metrics) ----
+
+    /// Stories stored (counts the tree: for status, not for a cycle's path).
+    pub fn item_count(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Claims stored.
+    pub fn claim_count(&self) -> usize {
+        self.claims.len()
+    }
+
+    /// What sled's files take on disk.
+    pub fn size_on_disk(&self) -> Result<u64> {
+        Ok(self.db.size_on_disk()?)
+    }
+
     // ---- seed documents ----
 
     pub fn seed_doc_recorded(&self, key: &str) -> Result<bool> {

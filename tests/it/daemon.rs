@@ -149,6 +149,37 @@ fn under_systemd_it_says_ready_and_stopping() {
 }
 
 #[test]
+fn under_a_systemd_watchdog_it_is_fed_and_status_says_the_feeds_in_one_line() {
+    let (_http, s) = daemon_session();
+    let sock_path = s.path("notify.sock");
+    let sock = std::os::unix::net::UnixDatagram::bind(&sock_path).expect("bind notify socket");
+    sock.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let child = s
+        .cmd(&["run"])
+        .env("NOTIFY_SOCKET", &sock_path)
+        // 400 ms: fed every 200 ms while the scheduler makes progress.
+        .env("WATCHDOG_USEC", "400000")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut got = String::new();
+    let mut buf = [0u8; 4096];
+    while got.matches("WATCHDOG=1").count() < 3 || !got.contains("feeds 1 ok") {
+        let Ok(n) = sock.recv(&mut buf) else { break };
+        got.push_str(&String::from_utf8_lossy(&buf[..n]));
+        got.push('\n');
+    }
+    let (log, _) = stop(child);
+    assert!(got.matches("WATCHDOG=1").count() >= 3, "{got}\n{log}");
+    assert!(
+        got.contains("feeds 1 ok, 0 failing, 0 never polled"),
+        "STATUS= in one line: {got}"
+    );
+}
+
+#[test]
 fn watchlist_edits_are_applied_and_invalid_ones_kept_out() {
     let (_http, s) = daemon_session();
     let child = s.spawn(&["run"]);

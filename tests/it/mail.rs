@@ -8,7 +8,7 @@ use newswatch::sinks::digest::{
 };
 use newswatch::sinks::mail::{message_id_for, Envelope, Mailer};
 
-use crate::support::smtp::SmtpServer;
+use crate::support::smtp::{SmtpServer, TestCa, TlsMode};
 
 fn email_config(transport: Transport, port: u16, outbox: PathBuf) -> EmailConfig {
     EmailConfig {
@@ -24,6 +24,7 @@ fn email_config(transport: Transport, port: u16, outbox: PathBuf) -> EmailConfig
             username: String::new(),
             password: None,
             timeout_secs: 20,
+            ca_file: None,
         },
         sendmail_command: String::new(),
     }
@@ -345,4 +346,108 @@ async fn the_sendmail_transport_pipes_the_message_to_the_command() {
     config.sendmail_command = "/bin/false".into();
     let mailer = Mailer::from_config(&config).expect("mailer");
     assert!(mailer.send(&env).await.is_err());
+}
+
+/// A TLS receiver with a test CA, and the config that trusts it through `ca_file`.
+fn tls_setup(mode: TlsMode, names: &[&str]) -> (SmtpServer, EmailConfig, tempfile::TempDir) {
+    let ca = TestCa::new(names);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ca_file = dir.path().join("ca.pem");
+    std::fs::write(&ca_file, &ca.ca_pem).expect("write ca");
+    let server = SmtpServer::start_tls(mode, &ca);
+    let mut config = email_config(Transport::Smtp, server.port(), PathBuf::new());
+    config.smtp.security = match mode {
+        TlsMode::StartTls => SmtpSecurity::Starttls,
+        TlsMode::Implicit => SmtpSecurity::Tls,
+    };
+    config.smtp.username = "digest-bot".into();
+    config.smtp.password = Some("correct horse".into());
+    config.smtp.ca_file = Some(ca_file);
+    (server, config, dir)
+}
+
+#[tokio::test]
+async fn starttls_and_implicit_tls_deliver_with_auth_inside_the_encrypted_connection() {
+    for mode in [TlsMode::StartTls, TlsMode::Implicit] {
+        let (server, config, _dir) = tls_setup(mode, &["127.0.0.1", "localhost"]);
+        let mailer = Mailer::from_config(&config).expect("mailer");
+        mailer
+            .send(&envelope(&config, &hostile_digest()))
+            .await
+            .unwrap_or_else(|e| panic!("{mode:?}: {e:#}"));
+        assert_eq!(server.tls_handshakes(), (1, 0), "{mode:?}");
+        let logins = server.logins();
+        assert_eq!(logins.len(), 1, "{mode:?}");
+        assert_eq!(logins[0].password, "correct horse", "{mode:?}");
+        assert_eq!(
+            server.logins_encrypted(),
+            vec![true],
+            "{mode:?}: AUTH over TLS only"
+        );
+        let messages = server.messages();
+        assert_eq!(messages.len(), 1, "{mode:?}");
+        assert!(messages[0].parse().html.is_some(), "{mode:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_certificate_for_another_name_is_refused_before_any_password_is_sent() {
+    for mode in [TlsMode::StartTls, TlsMode::Implicit] {
+        let (server, config, _dir) = tls_setup(mode, &["mail.example.org"]);
+        let mailer = Mailer::from_config(&config).expect("mailer");
+        let err = mailer
+            .send(&envelope(&config, &hostile_digest()))
+            .await
+            .expect_err("a certificate for another name must be refused");
+        let msg = format!("{err:#}");
+        assert!(
+            msg.contains("not for this host name") && msg.contains("email.smtp.host"),
+            "{mode:?}: a clear message: {msg}"
+        );
+        assert!(server.logins().is_empty(), "{mode:?}: no AUTH");
+        assert!(server.messages().is_empty(), "{mode:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_certificate_from_an_authority_not_trusted_is_refused() {
+    // The server's CA is not the one ca_file names.
+    let (server, mut config, dir) = tls_setup(TlsMode::Implicit, &["127.0.0.1"]);
+    let other = TestCa::new(&["127.0.0.1"]);
+    let other_file = dir.path().join("other-ca.pem");
+    std::fs::write(&other_file, &other.ca_pem).expect("write ca");
+    config.smtp.ca_file = Some(other_file);
+    let mailer = Mailer::from_config(&config).expect("mailer");
+    let err = mailer
+        .send(&envelope(&config, &hostile_digest()))
+        .await
+        .expect_err("an unknown authority must be refused");
+    let msg = format!("{err:#}");
+    assert!(msg.contains("email.smtp.ca_file"), "{msg}");
+    assert!(server.logins().is_empty());
+    assert!(server.messages().is_empty());
+}
+
+#[tokio::test]
+async fn a_sendmail_that_never_returns_is_an_error_not_a_hang() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = dir.path().join("stuck-sendmail");
+    // Reads the message, then never exits (a sendmail waiting on a dead relay).
+    std::fs::write(&script, "#!/bin/sh\ncat > /dev/null\nexec sleep 600\n").expect("write");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let mut config = email_config(Transport::Sendmail, 0, PathBuf::new());
+    config.sendmail_command = script.display().to_string();
+    config.smtp.timeout_secs = 1;
+    let mailer = Mailer::from_config(&config).expect("mailer");
+    // Bounded here too, so that without the mailer's own limit this fails, not hangs.
+    let sent = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        mailer.send(&envelope(&config, &hostile_digest())),
+    )
+    .await
+    .expect("the mailer gives up by itself");
+    let err = sent.expect_err("a hung sendmail is an error");
+    let msg = format!("{err:#}");
+    assert!(msg.contains("no answer within 1 s"), "{msg}");
 }

@@ -4,7 +4,8 @@
 //! start the newswatch binary as a child process can use it as well as async tests. It
 //! speaks enough ESMTP for lettre (EHLO, AUTH PLAIN/LOGIN, MAIL, RCPT, DATA, RSET, NOOP,
 //! QUIT), records every accepted message and every login, and can be told to reject
-//! messages at the end of DATA to exercise retries.
+//! messages at the end of DATA to exercise retries. `start_tls` serves the same dialogue
+//! over TLS (implicit, or after STARTTLS) with a certificate the test made (`TestCa`).
 #![allow(dead_code)] // Not every test binary module uses every helper.
 
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -12,7 +13,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
 /// One message the server accepted.
@@ -45,6 +46,66 @@ struct State {
     stall_after: Option<usize>,
     /// Recipients refused at RCPT TO with 550 (a mailbox the server does not take).
     refused_rcpt: Vec<String>,
+    /// For each login, whether it came over TLS.
+    logins_encrypted: Vec<bool>,
+    /// Connections that completed a TLS handshake, and those whose handshake failed.
+    tls_handshakes: usize,
+    tls_failures: usize,
+}
+
+/// How the TLS receiver speaks TLS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsMode {
+    /// TLS from the first byte (SMTPS, port 465 style).
+    Implicit,
+    /// Plain greeting, `STARTTLS` offered (and AUTH only once encrypted).
+    StartTls,
+}
+
+/// A test certificate authority and a server certificate it signed.
+pub struct TestCa {
+    /// The authority's certificate, PEM: what `email.smtp.ca_file` names.
+    pub ca_pem: String,
+    server_chain: Vec<rustls::pki_types::CertificateDer<'static>>,
+    server_key: Vec<u8>,
+}
+
+impl TestCa {
+    /// A fresh CA and a server certificate for `names` (DNS names or IP addresses).
+    pub fn new(names: &[&str]) -> TestCa {
+        let ca_key = rcgen::KeyPair::generate().expect("ca key");
+        let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("ca params");
+        ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        ca_params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, "newswatch test CA");
+        ca_params.key_usages = vec![
+            rcgen::KeyUsagePurpose::KeyCertSign,
+            rcgen::KeyUsagePurpose::CrlSign,
+        ];
+        let ca = rcgen::CertifiedIssuer::self_signed(ca_params, ca_key).expect("ca cert");
+        let key = rcgen::KeyPair::generate().expect("server key");
+        let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+        let params = rcgen::CertificateParams::new(names).expect("server params");
+        let cert = params.signed_by(&key, &ca).expect("server cert");
+        TestCa {
+            ca_pem: ca.pem(),
+            server_chain: vec![cert.der().clone(), ca.der().clone()],
+            server_key: key.serialize_der(),
+        }
+    }
+
+    fn acceptor(&self) -> tokio_rustls::TlsAcceptor {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let key = rustls::pki_types::PrivateKeyDer::Pkcs8(self.server_key.clone().into());
+        let config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .expect("tls versions")
+            .with_no_client_auth()
+            .with_single_cert(self.server_chain.clone(), key)
+            .expect("server tls config");
+        tokio_rustls::TlsAcceptor::from(Arc::new(config))
+    }
 }
 
 pub struct SmtpServer {
@@ -57,6 +118,15 @@ pub struct SmtpServer {
 impl SmtpServer {
     /// Bind 127.0.0.1:0 and serve on a thread of its own.
     pub fn start() -> SmtpServer {
+        Self::start_with(None)
+    }
+
+    /// The same receiver over TLS, with the server certificate of `ca`.
+    pub fn start_tls(mode: TlsMode, ca: &TestCa) -> SmtpServer {
+        Self::start_with(Some((mode, ca.acceptor())))
+    }
+
+    fn start_with(tls: Option<(TlsMode, tokio_rustls::TlsAcceptor)>) -> SmtpServer {
         // Bound here, before the server runs: the port is ours from this line on.
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
         listener.set_nonblocking(true).expect("nonblocking");
@@ -71,7 +141,7 @@ impl SmtpServer {
                     .enable_all()
                     .build()
                     .expect("tokio runtime");
-                rt.block_on(serve(listener, thread_state, rx));
+                rt.block_on(serve(listener, thread_state, rx, tls));
             })
             .expect("spawn smtp thread");
         SmtpServer {
@@ -130,6 +200,17 @@ impl SmtpServer {
         self.lock().logins.clone()
     }
 
+    /// For each login, whether it came over an encrypted connection.
+    pub fn logins_encrypted(&self) -> Vec<bool> {
+        self.lock().logins_encrypted.clone()
+    }
+
+    /// (completed, failed) TLS handshakes.
+    pub fn tls_handshakes(&self) -> (usize, usize) {
+        let st = self.lock();
+        (st.tls_handshakes, st.tls_failures)
+    }
+
     /// How many messages were refused at the end of DATA.
     pub fn rejected(&self) -> usize {
         self.lock().rejected
@@ -168,6 +249,7 @@ async fn serve(
     listener: std::net::TcpListener,
     state: Arc<Mutex<State>>,
     mut shutdown: tokio::sync::oneshot::Receiver<()>,
+    tls: Option<(TlsMode, tokio_rustls::TlsAcceptor)>,
 ) {
     let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
     loop {
@@ -176,9 +258,10 @@ async fn serve(
             accepted = listener.accept() => {
                 let Ok((stream, _)) = accepted else { continue };
                 let state = Arc::clone(&state);
+                let tls = tls.clone();
                 // Connections end with the runtime when the server is dropped.
                 tokio::spawn(async move {
-                    let _ = session(stream, state).await;
+                    let _ = session(stream, state, tls).await;
                 });
             }
         }
@@ -192,7 +275,11 @@ fn b64(s: &str) -> String {
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
-async fn session(stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result<()> {
+async fn session(
+    stream: TcpStream,
+    state: Arc<Mutex<State>>,
+    tls: Option<(TlsMode, tokio_rustls::TlsAcceptor)>,
+) -> std::io::Result<()> {
     if lock(&state).stall {
         // Hold the connection open, silent, until the client or the server gives up.
         let mut sink = Vec::new();
@@ -200,24 +287,83 @@ async fn session(stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result
         let _ = tokio::io::AsyncReadExt::read_to_end(&mut stream, &mut sink).await;
         return Ok(());
     }
-    let (read, mut write) = stream.into_split();
+    let handshake = |acceptor: tokio_rustls::TlsAcceptor, stream: TcpStream| {
+        let state = Arc::clone(&state);
+        async move {
+            let r = acceptor.accept(stream).await;
+            let mut st = lock(&state);
+            match &r {
+                Ok(_) => st.tls_handshakes += 1,
+                Err(_) => st.tls_failures += 1,
+            }
+            r
+        }
+    };
+    match tls {
+        None => dialogue(stream, Arc::clone(&state), Secure::Never, true)
+            .await
+            .map(|_| ()),
+        Some((TlsMode::Implicit, acceptor)) => {
+            let stream = handshake(acceptor, stream).await?;
+            dialogue(stream, Arc::clone(&state), Secure::Yes, true)
+                .await
+                .map(|_| ())
+        }
+        Some((TlsMode::StartTls, acceptor)) => {
+            let upgrade = dialogue(stream, Arc::clone(&state), Secure::Offer, true).await?;
+            if let Some(stream) = upgrade {
+                let stream = handshake(acceptor, stream).await?;
+                dialogue(stream, Arc::clone(&state), Secure::Yes, false).await?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Whether the dialogue runs encrypted, or plain with STARTTLS offered, or plain only.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Secure {
+    Never,
+    Offer,
+    Yes,
+}
+
+/// The SMTP dialogue over `stream`; returns the stream when the client asked for
+/// STARTTLS (and was told to go ahead).
+async fn dialogue<S: AsyncRead + AsyncWrite + Unpin>(
+    stream: S,
+    state: Arc<Mutex<State>>,
+    secure: Secure,
+    greet: bool,
+) -> std::io::Result<Option<S>> {
+    let (read, mut write) = tokio::io::split(stream);
     let mut reader = BufReader::new(read);
-    write
-        .write_all(b"220 localhost ESMTP newswatch-test\r\n")
-        .await?;
+    if greet {
+        write
+            .write_all(b"220 localhost ESMTP newswatch-test\r\n")
+            .await?;
+    }
     let mut from = String::new();
     let mut to: Vec<String> = Vec::new();
     let mut line = String::new();
     loop {
         line.clear();
         if reader.read_line(&mut line).await? == 0 {
-            return Ok(());
+            return Ok(None);
         }
         let command = line.trim_end_matches(['\r', '\n']).to_string();
         let upper = command.to_ascii_uppercase();
         let reply: String = if upper.starts_with("EHLO") {
-            "250-localhost\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250-AUTH PLAIN LOGIN\r\n250 OK\r\n"
-                .into()
+            match secure {
+                // As real servers do: no AUTH before the connection is encrypted.
+                Secure::Offer => "250-localhost\r\n250-8BITMIME\r\n250-STARTTLS\r\n250 OK\r\n".into(),
+                _ => "250-localhost\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250-AUTH PLAIN LOGIN\r\n250 OK\r\n"
+                    .into(),
+            }
+        } else if upper == "STARTTLS" && secure == Secure::Offer {
+            write.write_all(b"220 2.0.0 ready to start TLS\r\n").await?;
+            write.flush().await?;
+            return Ok(Some(reader.into_inner().unsplit(write)));
         } else if upper.starts_with("HELO") {
             "250 localhost\r\n".into()
         } else if upper.starts_with("AUTH PLAIN") {
@@ -234,11 +380,13 @@ async fn session(stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result
             let _authzid = parts.next();
             let username = parts.next().unwrap_or("").to_string();
             let password = parts.next().unwrap_or("").to_string();
-            lock(&state).logins.push(Login {
+            let mut st = lock(&state);
+            st.logins.push(Login {
                 mechanism: "PLAIN".into(),
                 username,
                 password,
             });
+            st.logins_encrypted.push(secure == Secure::Yes);
             "235 2.7.0 Authentication successful\r\n".into()
         } else if upper.starts_with("AUTH LOGIN") {
             let initial = command.get(10..).unwrap_or("").trim().to_string();
@@ -250,11 +398,13 @@ async fn session(stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result
             };
             write.write_all(b"334 UGFzc3dvcmQ6\r\n").await?;
             let password = b64(&read_line(&mut reader).await?);
-            lock(&state).logins.push(Login {
+            let mut st = lock(&state);
+            st.logins.push(Login {
                 mechanism: "LOGIN".into(),
                 username,
                 password,
             });
+            st.logins_encrypted.push(secure == Secure::Yes);
             "235 2.7.0 Authentication successful\r\n".into()
         } else if upper.starts_with("MAIL FROM:") {
             from = angle_address(&command);
@@ -282,7 +432,7 @@ async fn session(stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result
                     // Silent until the client gives up or dies.
                     let mut sink = Vec::new();
                     let _ = tokio::io::AsyncReadExt::read_to_end(reader.get_mut(), &mut sink).await;
-                    return Ok(());
+                    return Ok(None);
                 }
                 let mut st = lock(&state);
                 let reply = match st.reject_data {
@@ -312,7 +462,7 @@ async fn session(stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result
             "250 2.0.0 OK\r\n".into()
         } else if upper == "QUIT" {
             write.write_all(b"221 2.0.0 bye\r\n").await?;
-            return Ok(());
+            return Ok(None);
         } else {
             "502 5.5.2 command not implemented\r\n".into()
         };
