@@ -45,6 +45,16 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Digests and alerts not yet accepted by the mail server: queued (retried with backoff) or parked
+    Digests {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Queue a parked (or waiting) digest or alert again and send it now (same Message-ID)
+    Resend {
+        /// Its id, as `newswatch digests` lists it
+        id: String,
+    },
     /// Validate the config and every watchlist (each problem: path:line:col: message)
     Check,
     /// Record a corpus of known reporting as the baseline (claims stored, items seen, no mail)
@@ -112,11 +122,14 @@ impl Command {
             | Command::Seed { json, .. }
             | Command::Claims { json, .. }
             | Command::Feeds { json }
+            | Command::Digests { json }
             | Command::Match { json, .. } => *json,
             Command::Extract { format, .. } => *format == ExtractFormat::Json,
-            Command::Run | Command::Check | Command::Export { .. } | Command::Import { .. } => {
-                false
-            }
+            Command::Run
+            | Command::Check
+            | Command::Export { .. }
+            | Command::Import { .. }
+            | Command::Resend { .. } => false,
         }
     }
 }

@@ -66,45 +66,66 @@ fn reload(config: &Config, watch: &SharedWatch, why: &str) {
     }
 }
 
-enum Job {
-    Poll,
-    Digest,
+async fn poll_job(ctx: Arc<Context>, watch: Arc<WatchSet>) {
+    match pipeline::poll(&ctx, watch.clone()).await {
+        Ok(r) => {
+            // Queued only: the sending task mails them, so a slow server never holds a poll.
+            if let Err(e) = pipeline::queue_alerts(&ctx, &watch, &r) {
+                error!(error = %format!("{e:#}"), "urgent alerts failed");
+            }
+            let failing = r.feeds.iter().filter(|f| f.status == "error").count();
+            notify(&[NotifyState::Status(&format!(
+                "last poll {}: {} feeds ({} failing), {} new stories",
+                Utc::now().format("%H:%M:%S"),
+                r.feeds.len(),
+                failing,
+                r.items.iter().filter(|i| i.duplicate_of.is_none()).count()
+            ))]);
+        }
+        Err(e) => {
+            error!(error = %format!("{e:#}"), "poll cycle failed");
+            if crate::store::is_damage_error(&e) {
+                notify(&[NotifyState::Status(
+                    "the store failed: cycles stop at the damage (see the log: recover \
+                     with export/import)",
+                )]);
+            }
+        }
+    }
 }
 
-async fn run_job(ctx: Arc<Context>, watch: Arc<WatchSet>, job: Job) {
-    match job {
-        Job::Poll => match pipeline::poll(&ctx, watch.clone()).await {
-            Ok(r) => {
-                if let Err(e) = pipeline::send_alerts(&ctx, &watch, &r).await {
-                    error!(error = %format!("{e:#}"), "urgent alerts failed");
-                }
-                let failing = r.feeds.iter().filter(|f| f.status == "error").count();
-                notify(&[NotifyState::Status(&format!(
-                    "last poll {}: {} feeds ({} failing), {} new stories",
-                    Utc::now().format("%H:%M:%S"),
-                    r.feeds.len(),
-                    failing,
-                    r.items.iter().filter(|i| i.duplicate_of.is_none()).count()
-                ))]);
-            }
-            Err(e) => {
-                error!(error = %format!("{e:#}"), "poll cycle failed");
-                if crate::store::is_damage_error(&e) {
-                    notify(&[NotifyState::Status(
-                        "the store failed: cycles stop at the damage (see the log: recover \
-                         with export/import)",
-                    )]);
-                }
-            }
-        },
-        Job::Digest => match pipeline::digest(&ctx, &watch, DigestMode::Send).await {
+/// The sending task: the digest when it is due (`build`), and every queued digest, alert
+/// and webhook message whose backoff has run out. Runs beside the polls, never in their
+/// way. Returns when the queue next wants a retry.
+async fn send_job(
+    ctx: Arc<Context>,
+    watch: Arc<WatchSet>,
+    build: bool,
+) -> Option<chrono::DateTime<Utc>> {
+    let due = pipeline::outbox::Due::Backoff;
+    if build {
+        match pipeline::digest_due(&ctx, &watch, DigestMode::Send, due).await {
             Ok((parts, _)) => {
                 for p in parts {
                     info!(status = %p.status, items = p.items, claims = p.claims, "digest");
                 }
             }
             Err(e) => error!(error = %format!("{e:#}"), "digest failed"),
-        },
+        }
+    } else if let Err(e) =
+        pipeline::outbox::send_queued(&ctx, crate::store::DigestKind::Digest, due).await
+    {
+        error!(error = %format!("{e:#}"), "digest retry failed");
+    }
+    if let Err(e) = pipeline::send_queued_alerts(&ctx, due).await {
+        error!(error = %format!("{e:#}"), "urgent alerts failed");
+    }
+    match pipeline::outbox::next_retry(&ctx.store) {
+        Ok(at) => at,
+        Err(e) => {
+            error!(error = %format!("{e:#}"), "reading the mail queue failed");
+            None
+        }
     }
 }
 
@@ -115,10 +136,13 @@ pub async fn run(config: Config, store: Store, watch: WatchSet) -> Result<()> {
     let tz = ctx.config.schedule.timezone;
 
     let listener = crate::control::bind(&ctx.config.state_dir)?;
+    // `newswatch resend` through the control socket wakes the sending task.
+    let wake = Arc::new(tokio::sync::Notify::new());
     let control = tokio::spawn(crate::control::serve(
         listener,
         ctx.store.clone(),
         config_arc,
+        wake.clone(),
     ));
 
     // Any change in the watchlists folder (editors save by rename) → a debounced reload.
@@ -155,12 +179,14 @@ pub async fn run(config: Config, store: Store, watch: WatchSet) -> Result<()> {
         "newswatch running"
     );
 
-    let mut job: Option<JoinHandle<()>> = Some(tokio::spawn(run_job(
-        ctx.clone(),
-        current(&watch),
-        Job::Poll,
-    )));
+    // Polls and sending are two tasks: a mail server that stalls delays only the mail.
+    let mut poll: Option<JoinHandle<()>> =
+        Some(tokio::spawn(poll_job(ctx.clone(), current(&watch))));
+    let mut send: Option<JoinHandle<Option<chrono::DateTime<Utc>>>> = None;
     let mut digest_due = false;
+    // Something may wait in the queue from before a restart.
+    let mut send_wanted = true;
+    let mut next_retry: Option<chrono::DateTime<Utc>> = None;
     let sleep_until = |at: Option<chrono::DateTime<Utc>>| {
         let secs = at
             .map(|t| (t - Utc::now()).num_milliseconds().max(0) as u64)
@@ -171,50 +197,69 @@ pub async fn run(config: Config, store: Store, watch: WatchSet) -> Result<()> {
     let mut next_digest = ctx.config.schedule.digest.next_after(Utc::now(), tz);
 
     loop {
-        let job_running = job.as_ref().is_some_and(|j| !j.is_finished());
-        if !job_running && digest_due {
-            digest_due = false;
-            job = Some(tokio::spawn(run_job(
+        if poll.as_ref().is_some_and(JoinHandle::is_finished) {
+            // Ended between two turns: its alerts still want sending.
+            poll = None;
+            send_wanted = true;
+        }
+        let poll_running = poll.is_some();
+        let mut send_running = send.as_ref().is_some_and(|j| !j.is_finished());
+        if !send_running && (digest_due || send_wanted) {
+            if let Some(done) = send.take() {
+                next_retry = done.await.ok().flatten();
+            }
+            send = Some(tokio::spawn(send_job(
                 ctx.clone(),
                 current(&watch),
-                Job::Digest,
+                digest_due,
             )));
+            send_running = true;
+            digest_due = false;
+            send_wanted = false;
         }
         tokio::select! {
             _ = tokio::time::sleep_until(sleep_until(next_poll)) => {
                 next_poll = ctx.config.schedule.poll.next_after(after_firing(next_poll), tz);
-                if job.as_ref().is_some_and(|j| !j.is_finished()) {
+                if poll.as_ref().is_some_and(|j| !j.is_finished()) {
                     warn!("poll time reached while the previous cycle still runs; skipped");
                 } else {
-                    job = Some(tokio::spawn(run_job(ctx.clone(), current(&watch), Job::Poll)));
+                    poll = Some(tokio::spawn(poll_job(ctx.clone(), current(&watch))));
                 }
             }
             _ = tokio::time::sleep_until(sleep_until(next_digest)) => {
                 next_digest = ctx.config.schedule.digest.next_after(after_firing(next_digest), tz);
                 digest_due = true;
             }
+            _ = tokio::time::sleep_until(sleep_until(next_retry)), if next_retry.is_some() && !send_running => {
+                next_retry = None;
+                send_wanted = true;
+            }
+            _ = wake.notified() => send_wanted = true,
             _ = hup.recv() => reload(&ctx.config, &watch, "SIGHUP"),
             Some(()) = reload_rx.recv() => reload(&ctx.config, &watch, "watchlists folder changed"),
             _ = watchdog_tick.tick(), if watchdog.is_some() => notify(&[NotifyState::Watchdog]),
             _ = term.recv() => { info!("SIGTERM: stopping"); break; }
             _ = int.recv() => { info!("SIGINT: stopping"); break; }
-            // Wake up when a job ends so a due digest starts.
-            _ = async { if let Some(j) = job.as_mut() { let _ = j.await; } }, if job_running => { job = None; }
+            // A poll that ended may have queued alerts: the sending task mails them.
+            _ = async { if let Some(j) = poll.as_mut() { let _ = j.await; } }, if poll_running => {
+                poll = None;
+                send_wanted = true;
+            }
+            // Wake up when sending ends so a due digest starts and the next retry is known.
+            r = async { match send.as_mut() { Some(j) => j.await.ok().flatten(), None => None } }, if send_running => {
+                send = None;
+                next_retry = r;
+            }
         }
     }
 
     notify(&[NotifyState::Stopping]);
-    if let Some(j) = job.take() {
-        if !j.is_finished() {
-            info!("waiting for the running cycle to finish");
-            let abort = j.abort_handle();
-            if tokio::time::timeout(STOP_GRACE, j).await.is_err() {
-                warn!(
-                    "the running cycle did not finish in time; abandoned (stored data is intact)"
-                );
-                abort.abort();
-            }
-        }
+    let deadline = tokio::time::Instant::now() + STOP_GRACE;
+    if let Some(j) = poll.take() {
+        finish_or_abandon(j, "the running cycle", deadline).await;
+    }
+    if let Some(j) = send.take() {
+        finish_or_abandon(j, "the mail being sent", deadline).await;
     }
     control.abort();
     drop(debouncer);
@@ -222,6 +267,21 @@ pub async fn run(config: Config, store: Store, watch: WatchSet) -> Result<()> {
     ctx.store.flush()?;
     info!("stopped; store flushed");
     Ok(())
+}
+
+/// Wait for a task that is stopping until `deadline`, then abandon it: each feed's results
+/// are stored atomically and a message is marked sent only once accepted, so an abandoned
+/// task loses nothing (an interrupted send is sent again, with the same Message-ID).
+async fn finish_or_abandon<T>(j: JoinHandle<T>, what: &str, deadline: tokio::time::Instant) {
+    if j.is_finished() {
+        return;
+    }
+    info!("waiting for {what} to finish");
+    let abort = j.abort_handle();
+    if tokio::time::timeout_at(deadline, j).await.is_err() {
+        warn!("{what} did not finish in time; abandoned (stored data is intact)");
+        abort.abort();
+    }
 }
 
 /// Where to look for the next firing once `fired` (the instant just due) woke the

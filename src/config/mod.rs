@@ -135,6 +135,9 @@ pub struct EmailConfig {
     pub outbox_dir: PathBuf,
     pub smtp: SmtpConfig,
     pub sendmail_command: String,
+    /// How the mail queue retries and when it parks a message (`retry_min_secs`,
+    /// `retry_max_secs`, `park_after`).
+    pub retry: crate::sinks::queue::RetryPolicy,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -301,6 +304,9 @@ const EMAIL_KEYS: &[(&str, Shape)] = &[
     ("transport", Shape::Leaf),
     ("outbox_dir", Shape::Leaf),
     ("sendmail_command", Shape::Leaf),
+    ("retry_min_secs", Shape::Leaf),
+    ("retry_max_secs", Shape::Leaf),
+    ("park_after", Shape::Leaf),
     ("smtp", Shape::Table(SMTP_KEYS)),
 ];
 const FEED_KEYS: &[(&str, Shape)] = &[
@@ -1185,6 +1191,27 @@ impl<'a> Loader<'a> {
             }
             (None, None) => None,
         };
+        let retry_min_secs = self.uint(
+            "email.retry_min_secs",
+            get("email.retry_min_secs"),
+            60,
+            1,
+            86_400,
+        );
+        let retry_max_secs = self.uint(
+            "email.retry_max_secs",
+            get("email.retry_max_secs"),
+            3600.max(retry_min_secs),
+            1,
+            7 * 86_400,
+        );
+        if retry_max_secs < retry_min_secs {
+            self.error(
+                "email.retry_max_secs",
+                format!("must not be less than email.retry_min_secs ({retry_min_secs})"),
+            );
+        }
+        let park_after = self.uint("email.park_after", get("email.park_after"), 5, 1, 1000);
         if transport == Transport::Smtp && !username.is_empty() && password.is_none() {
             self.error(
                 "email.smtp.username",
@@ -1206,6 +1233,11 @@ impl<'a> Loader<'a> {
                 timeout_secs,
             },
             sendmail_command,
+            retry: crate::sinks::queue::RetryPolicy {
+                min_secs: retry_min_secs,
+                max_secs: retry_max_secs.max(retry_min_secs),
+                park_after: u32::try_from(park_after).unwrap_or(5),
+            },
         }
     }
 

@@ -69,9 +69,40 @@ fn an_empty_file_gives_every_default() {
     assert_eq!(c.email.smtp.timeout_secs, 30);
     assert_eq!(c.email.smtp.password, None);
     assert_eq!(c.email.sendmail_command, "sendmail");
+    assert_eq!(
+        c.email.retry,
+        crate::sinks::queue::RetryPolicy {
+            min_secs: 60,
+            max_secs: 3600,
+            park_after: 5
+        }
+    );
     assert!(c.feeds.is_empty());
     // Legal but worth a log line.
     assert_eq!(c.warnings.len(), 2, "{:?}", c.warnings);
+}
+
+#[test]
+fn mail_retry_keys_are_read_and_checked() {
+    let p = Project::new("[email]\nretry_min_secs = 5\nretry_max_secs = 40\npark_after = 2\n");
+    let r = p.load(&[]).unwrap().email.retry;
+    assert_eq!((r.min_secs, r.max_secs, r.park_after), (5, 40, 2));
+    // A minimum above 3600 raises the default maximum with it.
+    let p = Project::new("[email]\nretry_min_secs = 7200\n");
+    assert_eq!(p.load(&[]).unwrap().email.retry.max_secs, 7200);
+    let p = Project::new(
+        "[email]\nretry_min_secs = 600\nretry_max_secs = 60\npark_after = 0\nretry_mins = 1\n",
+    );
+    let errors = p.errors(&[]).join("\n");
+    assert!(
+        errors.contains("email.retry_max_secs: must not be less than email.retry_min_secs (600)"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("email.park_after: must be between 1 and 1000"),
+        "{errors}"
+    );
+    assert!(errors.contains("email.retry_mins: unknown key"), "{errors}");
 }
 
 #[test]

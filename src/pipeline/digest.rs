@@ -58,12 +58,13 @@ pub fn build_digests(
     mode: DigestMode,
 ) -> Result<Vec<BuiltDigest>> {
     let store = &ctx.store;
-    // Stories a queued digest holds are resent with it; a dry run shows every pending story.
+    // Stories a queued (or parked) digest holds are resent with it; a dry run shows every
+    // pending story.
     let held: HashSet<String> = if mode == DigestMode::DryRun {
         HashSet::new()
     } else {
         store
-            .queued_digests()?
+            .unsent_digests()?
             .into_iter()
             .flat_map(|d| d.item_ids)
             .collect()
@@ -291,11 +292,23 @@ fn digest_story(store: &Store, watch: &WatchSet, item: &StoredItem) -> Result<Di
     })
 }
 
-/// Send queued digests again, then build, store and send the new ones.
+/// Build, store and send the new digests, and send the queued ones again (every one: a
+/// manual run is a manual run). Parked digests are not sent (`newswatch resend`).
 pub async fn digest(
     ctx: &Arc<Context>,
     watch: &WatchSet,
     mode: DigestMode,
+) -> Result<(Vec<DigestReport>, Vec<BuiltDigest>)> {
+    digest_due(ctx, watch, mode, super::outbox::Due::All).await
+}
+
+/// [`digest`], trying only the queued digests that `due` allows (the daemon honours each
+/// one's backoff).
+pub async fn digest_due(
+    ctx: &Arc<Context>,
+    watch: &WatchSet,
+    mode: DigestMode,
+    due: super::outbox::Due,
 ) -> Result<(Vec<DigestReport>, Vec<BuiltDigest>)> {
     let now = Utc::now();
     let built = build_digests(ctx, watch, now, mode)?;
@@ -313,16 +326,9 @@ pub async fn digest(
             .collect();
         return Ok((reports, built));
     }
-    let mailer = Mailer::from_config(&ctx.config.email)?;
-    let mut reports = Vec::new();
-    // Retries first: a digest keeps its Message-ID and content across attempts.
-    // Alerts are retried at the end of each poll cycle (pipeline::alerts).
-    let mut queue: Vec<DigestRecord> = ctx
-        .store
-        .queued_digests()?
-        .into_iter()
-        .filter(|d| d.kind == DigestKind::Digest)
-        .collect();
+    // Checked before anything is queued: a transport that cannot be built is the
+    // command's error.
+    Mailer::from_config(&ctx.config.email)?;
     for b in &built {
         // Unique in the store even for two runs in one second or a clock stepped back.
         let id = format!("{}-{}", now.format("%Y%m%dT%H%M%SZ"), ctx.store.next_id()?);
@@ -344,6 +350,8 @@ pub async fn digest(
             attempts: 0,
             last_error: None,
             sent_at: None,
+            next_attempt_at: None,
+            permanent_failures: 0,
             kind: DigestKind::Digest,
         };
         // Written before it is sent: a crash mid-send resends it, never loses it.
@@ -360,42 +368,11 @@ pub async fn digest(
             }),
             now,
         )?;
-        queue.push(record);
     }
     ctx.store.flush()?;
-    for mut record in queue {
-        let envelope = envelope_of(&ctx.config.email.from, &record);
-        record.attempts += 1;
-        let result = mailer.send(&envelope).await;
-        let mut rep = DigestReport {
-            status: String::new(),
-            recipients: record.recipients.clone(),
-            message_id: Some(record.message_id.clone()),
-            items: record.item_ids.len(),
-            claims: record.claims,
-            error: None,
-        };
-        match result {
-            Ok(()) => {
-                record.state = DigestState::Sent;
-                record.sent_at = Some(Utc::now());
-                record.last_error = None;
-                ctx.store.mark_digest_sent(&record)?;
-                info!(message_id = %record.message_id, items = record.item_ids.len(), "digest sent");
-                rep.status = "sent".into();
-            }
-            Err(e) => {
-                let msg = format!("{e:#}");
-                warn!(message_id = %record.message_id, error = %msg, "digest not sent; it stays queued for the next digest time");
-                record.last_error = Some(msg.clone());
-                ctx.store.put_digest(&record)?;
-                rep.status = "queued".into();
-                rep.error = Some(msg);
-            }
-        }
-        reports.push(rep);
-    }
-    ctx.store.flush()?;
+    // Retries first (oldest first): a digest keeps its Message-ID and content across
+    // attempts. Alerts are retried after each poll cycle (pipeline::alerts).
+    let reports = super::outbox::send_queued(ctx, DigestKind::Digest, due).await?;
     for w in super::webhooks::deliver(ctx).await? {
         info!(status = %w.status, url = ?w.recipients, "webhook after the digest");
     }

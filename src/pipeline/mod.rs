@@ -22,13 +22,14 @@ mod alerts;
 mod claims;
 mod cycle;
 mod digest;
+pub mod outbox;
 mod seed;
 mod webhooks;
 
-pub use alerts::send_alerts;
+pub use alerts::{queue_alerts, send_alerts, send_queued_alerts};
 pub use claims::{claim_entities, claim_report, record_claim};
 pub use cycle::{analyse, body_fingerprint, item_text, poll};
-pub use digest::{build_digests, digest, BuiltDigest, DigestMode};
+pub use digest::{build_digests, digest, digest_due, BuiltDigest, DigestMode};
 pub use seed::{seed_document, SeedDoc};
 pub use webhooks::deliver as deliver_webhooks;
 

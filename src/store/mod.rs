@@ -339,6 +339,9 @@ pub enum DigestState {
     /// Written, not yet accepted by the transport.
     Queued,
     Sent,
+    /// Refused permanently (a 5xx) `email.park_after` times in a row: no longer retried
+    /// until `newswatch resend ID`; its stories stay held by it (never in another digest).
+    Parked,
 }
 
 /// A digest as written before sending: resending it sends exactly this.
@@ -357,6 +360,13 @@ pub struct DigestRecord {
     pub attempts: u32,
     pub last_error: Option<String>,
     pub sent_at: Option<DateTime<Utc>>,
+    /// When the daemon tries again (capped exponential backoff after a failure); `None`:
+    /// at the next chance. Manual `digest`/`once`/`resend` try every queued one at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    /// Permanent refusals (5xx) in a row; a temporary failure resets it.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub permanent_failures: u32,
     /// A digest, or an urgent alert (a short message of one claim; no stories held).
     #[serde(default, skip_serializing_if = "is_digest")]
     pub kind: DigestKind,
@@ -372,6 +382,10 @@ pub enum DigestKind {
     /// A JSON POST to a `[[webhooks]]` URL: `recipients` holds the URL, `subject` the
     /// event, `text` the JSON body.
     Webhook,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 fn is_digest(k: &DigestKind) -> bool {
@@ -1589,22 +1603,39 @@ impl Store {
     pub fn put_digest(&self, d: &DigestRecord) -> Result<()> {
         self.digests.insert(d.id.as_bytes(), enc(d)?)?;
         match d.state {
-            DigestState::Queued => self.queued.insert(d.id.as_bytes(), &[])?,
+            DigestState::Queued | DigestState::Parked => {
+                self.queued.insert(d.id.as_bytes(), &[])?
+            }
             DigestState::Sent => self.queued.remove(d.id.as_bytes())?,
         };
         Ok(())
     }
 
-    /// Digests written but not yet accepted by the transport, oldest first (read through
-    /// the `queued` index: sent digests are never read again).
+    /// Digests written but not yet accepted by the transport and not parked, oldest first.
     pub fn queued_digests(&self) -> Result<Vec<DigestRecord>> {
+        let mut out = self.unsent_digests()?;
+        out.retain(|d| d.state == DigestState::Queued);
+        Ok(out)
+    }
+
+    /// One stored digest (or alert, or webhook message) by its id.
+    pub fn digest_record(&self, id: &str) -> Result<Option<DigestRecord>> {
+        match self.digests.get(id.as_bytes())? {
+            Some(v) => Ok(Some(dec(&v)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Digests written but not yet accepted by the transport, queued or parked, oldest
+    /// first (read through the `queued` index: sent digests are never read again).
+    pub fn unsent_digests(&self) -> Result<Vec<DigestRecord>> {
         let mut out = Vec::new();
         for k in self.queued.iter().keys() {
             let k = k?;
             match self.digests.get(&k)? {
                 Some(v) => {
                     let d: DigestRecord = dec(&v)?;
-                    if d.state == DigestState::Queued {
+                    if d.state != DigestState::Sent {
                         out.push(d);
                     }
                 }

@@ -26,6 +26,7 @@ fn email_config(transport: Transport, port: u16, outbox: PathBuf) -> EmailConfig
             timeout_secs: 20,
         },
         sendmail_command: String::new(),
+        retry: Default::default(),
     }
 }
 

@@ -11,6 +11,7 @@ mod digest_render;
 mod discovery;
 mod fetch;
 mod mail;
+mod mail_queue;
 mod security;
 mod seed;
 mod slicing_props;
