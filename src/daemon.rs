@@ -73,7 +73,11 @@ async fn poll_job(ctx: Arc<Context>, watch: Arc<WatchSet>) {
             if let Err(e) = pipeline::queue_alerts(&ctx, &watch, &r) {
                 error!(error = %format!("{e:#}"), "urgent alerts failed");
             }
-            let failing = r.feeds.iter().filter(|f| f.status == "error").count();
+            let failing = r
+                .feeds
+                .iter()
+                .filter(|f| f.status == crate::report::FeedStatus::Error)
+                .count();
             notify(&[NotifyState::Status(&format!(
                 "last poll {}: {} feeds ({} failing), {} new stories",
                 Utc::now().format("%H:%M:%S"),

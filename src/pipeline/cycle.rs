@@ -13,7 +13,7 @@ use super::Context;
 use crate::config::{FeedConfig, FeedKind, FullText};
 use crate::fetch::{FetchError, FetchOutcome, Fetched, Fetcher, Reach};
 use crate::model::{Claim, EntityMatch, Item, ParsedFeed};
-use crate::report::{CycleReport, FeedReport, ItemReport};
+use crate::report::{CycleReport, FeedReport, FeedStatus, ItemReport};
 use crate::sources::feed::SourceError;
 use crate::sources::html::ListSelectors;
 use crate::store::{FeedState, Store, StoreFailure, StoredItem, TitleRecord, RECOVERY_HINT};
@@ -23,6 +23,9 @@ use crate::watchlist::WatchSet;
 
 /// Below this many characters of summary/content, `full_text = auto` fetches the article.
 const ARTICLE_LENGTH: usize = 600;
+
+/// A feed's row in the report until its outcome is stored.
+const NOT_FINISHED: &str = "the feed's work did not finish (see the log)";
 
 /// One new entry of a feed, read and matched by its feed task.
 struct Entry {
@@ -207,6 +210,75 @@ async fn parse_in_worker(feed: &FeedConfig, fetched: Fetched) -> Result<ParsedFe
     .unwrap_or_else(|e| Err(ParseFailure::Other(format!("parser task failed: {e}"))))
 }
 
+/// The CPU work on one entry (pure): its text, the watchlists' matches, its claims and, when
+/// it matched, its body's fingerprint.
+fn read_entry(watch: &WatchSet, mut entry: Entry, article: Option<&str>) -> Entry {
+    fault::panic_if_asked(&entry.item.title);
+    let text = item_text(&entry.item, article);
+    let (m, w, c) = analyse(watch, &entry.item, &text);
+    entry.matches = m;
+    entry.watchlists = w;
+    entry.claims = c;
+    // Only stories that matched enter the title and fingerprint tiers: they are the
+    // ones a digest would show twice. Fingerprinting every story (~3 KB each in the
+    // store) would cost a first cycle of 300,000 items a gigabyte for nothing.
+    if !entry.watchlists.is_empty() {
+        entry.fingerprint = body_fingerprint(&entry.item, &text, article);
+    }
+    entry
+}
+
+/// [`read_entry`] on the blocking pool (it is CPU work: it must not hold up the runtime's
+/// threads), with a panic inside it caught: it becomes this feed's error, never the cycle's,
+/// and the feed keeps its row in the report. Parsing is contained the same way
+/// ([`parse_in_worker`]); the article fetches between the two are I/O.
+async fn read_in_worker(
+    watch: Arc<WatchSet>,
+    entry: Entry,
+    article: Option<String>,
+) -> Result<Entry, String> {
+    let title = entry.item.title.clone();
+    tokio::task::spawn_blocking(move || {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            read_entry(&watch, entry, article.as_deref())
+        }))
+        .map_err(|panic| {
+            let why = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic".to_string());
+            error!(entry = %title, panic = %why, "reading an entry failed (a bug: please report it with the feed)");
+            format!("reading the entry {title:?} failed inside newswatch ({why})")
+        })
+    })
+    .await
+    .unwrap_or_else(|e| Err(format!("the entry reader stopped: {e}")))
+}
+
+/// Fault injection for the tests that prove a panic in an entry's reading stays that feed's
+/// error: in debug builds only, an entry whose title contains the text of the environment
+/// variable `NEWSWATCH_TEST_PANIC_ON_TITLE` panics. Release builds compile it out.
+mod fault {
+    #[cfg(debug_assertions)]
+    pub fn panic_if_asked(title: &str) {
+        static NEEDLE: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+        let needle = NEEDLE.get_or_init(|| {
+            std::env::var("NEWSWATCH_TEST_PANIC_ON_TITLE")
+                .ok()
+                .filter(|s| !s.is_empty())
+        });
+        if let Some(n) = needle {
+            if title.contains(n.as_str()) {
+                panic!("fault injected for a test (NEWSWATCH_TEST_PANIC_ON_TITLE)");
+            }
+        }
+    }
+
+    #[cfg(not(debug_assertions))]
+    pub fn panic_if_asked(_title: &str) {}
+}
+
 /// Follow the feed links an HTML page announced: the first that parses wins. They are
 /// what a page says, so they reach only what the feed may (`reach`).
 async fn discover(
@@ -383,17 +455,15 @@ async fn process_feed(
                 }
                 _ => None,
             };
-            let text = item_text(&entry.item, article.as_deref());
-            let (m, w, c) = analyse(&watch, &entry.item, &text);
-            entry.matches = m;
-            entry.watchlists = w;
-            entry.claims = c;
-            // Only stories that matched enter the title and fingerprint tiers: they are the
-            // ones a digest would show twice. Fingerprinting every story (~3 KB each in the
-            // store) would cost a first cycle of 300,000 items a gigabyte for nothing.
-            if !entry.watchlists.is_empty() {
-                entry.fingerprint = body_fingerprint(&entry.item, &text, article.as_deref());
-            }
+            entry = match read_in_worker(watch.clone(), entry, article).await {
+                Ok(entry) => entry,
+                Err(e) => {
+                    // Nothing of this feed is stored (nor marked seen): the next cycle
+                    // reads its entries again.
+                    out.result = Err(e);
+                    return out;
+                }
+            };
         }
         // The consumer needs the item's identity, not its text: drop the text now.
         entry.item.summary = None;
@@ -455,7 +525,23 @@ pub async fn poll(ctx: &Arc<Context>, watch: Arc<WatchSet>) -> Result<CycleRepor
             }
         })
     };
-    let mut feed_reports = BTreeMap::new();
+    // One row per configured feed from the start: a feed whose work never reached the
+    // consumer (its task died) is still in the report, as an error.
+    let mut feed_reports: BTreeMap<String, FeedReport> = ctx
+        .config
+        .feeds
+        .iter()
+        .map(|f| {
+            let row = FeedReport {
+                url: f.url.clone(),
+                name: source_name(f.name.as_deref(), None, &f.url),
+                status: FeedStatus::Error,
+                error: Some(NOT_FINISHED.to_string()),
+                ..Default::default()
+            };
+            (f.url.clone(), row)
+        })
+        .collect();
     let mut failure = None;
     while let Some(mut outcome) = rx.recv().await {
         let url = outcome.url.clone();
@@ -493,15 +579,22 @@ pub async fn poll(ctx: &Arc<Context>, watch: Arc<WatchSet>) -> Result<CycleRepor
     if let Err(e) = spawner.await {
         warn!(error = %e, "the feed spawner failed");
     }
-    // Report feeds in config order.
+    // Report feeds in config order; one row each, whatever happened to its task.
     for feed in &ctx.config.feeds {
         if let Some(fr) = feed_reports.remove(&feed.url) {
+            if fr.error.as_deref() == Some(NOT_FINISHED) {
+                warn!(feed = %fr.url, "feed failed: its work did not finish");
+            }
             report.feeds.push(fr);
         }
     }
     ctx.store.flush()?;
     report.finished_at = Utc::now().to_rfc3339();
-    let failing = report.feeds.iter().filter(|f| f.status == "error").count();
+    let failing = report
+        .feeds
+        .iter()
+        .filter(|f| f.status == FeedStatus::Error)
+        .count();
     info!(
         feeds = report.feeds.len(),
         failing,
@@ -546,12 +639,12 @@ fn consume(ctx: &Context, outcome: FeedOutcome, report: &mut CycleReport) -> Res
             }
             state.last_error = Some(e.clone());
             store.put_feed_state(&state)?;
-            fr.status = "error".into();
+            fr.status = FeedStatus::Error;
             fr.error = Some(e);
             return Ok(fr);
         }
         Ok(None) => {
-            fr.status = "not_modified".into();
+            fr.status = FeedStatus::NotModified;
             state.last_success = Some(now);
             state.consecutive_failures = 0;
             state.failing_since = None;
@@ -561,7 +654,7 @@ fn consume(ctx: &Context, outcome: FeedOutcome, report: &mut CycleReport) -> Res
         }
         Ok(Some(entries)) => entries,
     };
-    fr.status = "ok".into();
+    fr.status = FeedStatus::Ok;
     if let Some(v) = outcome.validators {
         state.validators = v;
     }

@@ -4,6 +4,7 @@ mod alerts;
 mod claims_corpus;
 mod claims_seeds;
 mod clusters;
+mod containment;
 mod cycle;
 mod daemon;
 mod dedup;
