@@ -67,7 +67,8 @@ fn reload(config: &Config, watch: &SharedWatch, why: &str) {
 }
 
 async fn poll_job(ctx: Arc<Context>, watch: Arc<WatchSet>) {
-    match pipeline::poll(&ctx, watch.clone()).await {
+    // Only the feeds whose next check has come (backoff, freshness hints, Retry-After).
+    match pipeline::poll_due(&ctx, watch.clone()).await {
         Ok(r) => {
             // Queued only: the sending task mails them, so a slow server never holds a poll.
             if let Err(e) = pipeline::queue_alerts(&ctx, &watch, &r) {

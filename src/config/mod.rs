@@ -61,6 +61,12 @@ pub struct FetchConfig {
     pub full_text: FullText,
     /// Items older than this on a feed's first poll are marked seen, not reported.
     pub backfill_days: u32,
+    /// When the daemon checks a feed again after a failure or a freshness hint
+    /// (`retry_min_secs`, `retry_max_secs`, `max_check_interval_secs`).
+    pub retry: crate::pipeline::schedule_state::FeedRetry,
+    /// A feed with no new item for this long is listed in the digest's sources needing
+    /// attention (`silent_after_hours`).
+    pub silent_after_hours: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -285,6 +291,10 @@ const FETCH_KEYS: &[(&str, Shape)] = &[
     ("per_host_concurrency", Shape::Leaf),
     ("full_text", Shape::Leaf),
     ("backfill_days", Shape::Leaf),
+    ("retry_min_secs", Shape::Leaf),
+    ("retry_max_secs", Shape::Leaf),
+    ("max_check_interval_secs", Shape::Leaf),
+    ("silent_after_hours", Shape::Leaf),
     ("user_agent", Shape::Leaf),
     ("internal_networks", Shape::Leaf),
 ];
@@ -1022,6 +1032,40 @@ impl<'a> Loader<'a> {
             0,
             3650,
         );
+        let retry_min = self.uint(
+            "fetch.retry_min_secs",
+            get("fetch.retry_min_secs"),
+            300,
+            1,
+            86_400,
+        );
+        let retry_max = self.uint(
+            "fetch.retry_max_secs",
+            get("fetch.retry_max_secs"),
+            (6 * 3600).max(retry_min),
+            1,
+            7 * 86_400,
+        );
+        if retry_max < retry_min {
+            self.error(
+                "fetch.retry_max_secs",
+                format!("must not be less than fetch.retry_min_secs ({retry_min})"),
+            );
+        }
+        let max_hint = self.uint(
+            "fetch.max_check_interval_secs",
+            get("fetch.max_check_interval_secs"),
+            86_400,
+            60,
+            7 * 86_400,
+        );
+        let silent_after_hours = self.uint(
+            "fetch.silent_after_hours",
+            get("fetch.silent_after_hours"),
+            72,
+            1,
+            8760,
+        );
         let user_agent = match self.opt_string("fetch.user_agent", get("fetch.user_agent")) {
             Some(ua) if ua.trim().is_empty() || ua.chars().any(char::is_control) => {
                 self.error("fetch.user_agent", "must be non-empty text on one line");
@@ -1068,6 +1112,12 @@ impl<'a> Loader<'a> {
             },
             full_text,
             backfill_days: u32::try_from(backfill_days).unwrap_or(3),
+            retry: crate::pipeline::schedule_state::FeedRetry {
+                min_secs: retry_min,
+                max_secs: retry_max.max(retry_min),
+                max_hint_secs: max_hint,
+            },
+            silent_after_hours: u32::try_from(silent_after_hours).unwrap_or(72),
         }
     }
 

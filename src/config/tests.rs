@@ -83,6 +83,40 @@ fn an_empty_file_gives_every_default() {
 }
 
 #[test]
+fn feed_retry_keys_are_read_and_checked() {
+    let c = Project::new("").load(&[]).unwrap();
+    assert_eq!(
+        c.fetch.retry,
+        crate::pipeline::schedule_state::FeedRetry::default()
+    );
+    assert_eq!(c.fetch.silent_after_hours, 72);
+    let p = Project::new(
+        "[fetch]\nretry_min_secs = 10\nretry_max_secs = 100\nmax_check_interval_secs = 600\nsilent_after_hours = 5\n",
+    );
+    let c = p.load(&[]).unwrap();
+    assert_eq!(
+        (
+            c.fetch.retry.min_secs,
+            c.fetch.retry.max_secs,
+            c.fetch.retry.max_hint_secs
+        ),
+        (10, 100, 600)
+    );
+    assert_eq!(c.fetch.silent_after_hours, 5);
+    let p = Project::new("[fetch]\nretry_min_secs = 100\nretry_max_secs = 10\nsilent_after_hours = 0\nretry_secs = 1\n");
+    let errors = p.errors(&[]).join("\n");
+    assert!(
+        errors.contains("fetch.retry_max_secs: must not be less than fetch.retry_min_secs (100)"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("fetch.silent_after_hours: must be between 1 and 8760"),
+        "{errors}"
+    );
+    assert!(errors.contains("fetch.retry_secs: unknown key"), "{errors}");
+}
+
+#[test]
 fn mail_retry_keys_are_read_and_checked() {
     let p = Project::new("[email]\nretry_min_secs = 5\nretry_max_secs = 40\npark_after = 2\n");
     let r = p.load(&[]).unwrap().email.retry;

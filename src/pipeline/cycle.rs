@@ -21,6 +21,8 @@ use crate::transforms::fingerprint::{self, Fingerprint};
 use crate::transforms::{claims, dedup, dedup::ItemKeys};
 use crate::watchlist::WatchSet;
 
+use super::schedule_state::{self, Hints};
+
 /// Below this many characters of summary/content, `full_text = auto` fetches the article.
 const ARTICLE_LENGTH: usize = 600;
 
@@ -57,6 +59,33 @@ struct FeedOutcome {
     /// The store failed while the feed task read it: the cycle stops (never the feed's
     /// error).
     store_error: Option<String>,
+    /// What the document or the error said about when to come back.
+    hints: Hints,
+    /// What kind of failure `result` is, for the backoff.
+    failure: Option<FailureClass>,
+}
+
+/// A feed's failure as the next-check rules see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FailureClass {
+    /// Could not resolve or connect: maybe the machine's network, not the feed.
+    Connect,
+    /// 429/503: the host asks to be left alone (for this long, if it said).
+    Throttled(Option<u64>),
+    Other,
+}
+
+impl FailureClass {
+    fn of(e: &FetchError) -> FailureClass {
+        match e {
+            FetchError::Dns(_)
+            | FetchError::Refused(_)
+            | FetchError::Connect(_)
+            | FetchError::ConnectTimeout(_) => FailureClass::Connect,
+            FetchError::Throttled(_, retry_after) => FailureClass::Throttled(*retry_after),
+            _ => FailureClass::Other,
+        }
+    }
 }
 
 impl FeedOutcome {
@@ -72,6 +101,8 @@ impl FeedOutcome {
             discovered_url: None,
             permit: None,
             store_error: None,
+            hints: Hints::default(),
+            failure: None,
         }
     }
 }
@@ -367,11 +398,16 @@ async fn process_feed(
         Ok(FetchOutcome::NotModified) => return out,
         Ok(FetchOutcome::Fetched(f)) => f,
         Err(e) => {
+            out.failure = Some(FailureClass::of(&e));
+            if let FetchError::Throttled(_, retry_after) = e {
+                out.hints.retry_after_secs = retry_after;
+            }
             out.result = Err(e.to_string());
             return out;
         }
     };
     out.validators = Some(fetched.validators.clone());
+    out.hints.fresh_secs = fetched.fresh_secs;
     let parsed = match parse_in_worker(&feed, fetched).await {
         Ok(p) => p,
         Err(ParseFailure::NotAFeed {
@@ -396,6 +432,7 @@ async fn process_feed(
     };
     out.feed_title = parsed.title.clone();
     out.items_total = parsed.items.len();
+    out.hints.ttl_mins = parsed.ttl_mins;
     let first_poll = state.as_ref().is_none_or(|s| s.last_success.is_none());
     let backfill_cutoff = now - Duration::days(i64::from(ctx.config.fetch.backfill_days));
     let full_text = feed.full_text.unwrap_or(ctx.config.fetch.full_text);
@@ -474,9 +511,45 @@ async fn process_feed(
     out
 }
 
-/// Run one poll cycle over every configured feed.
+/// Run one poll cycle over every configured feed (`once`, `poll`: a manual run fetches
+/// every feed, whatever its next check).
 pub async fn poll(ctx: &Arc<Context>, watch: Arc<WatchSet>) -> Result<CycleReport> {
+    poll_feeds(ctx, watch, false).await
+}
+
+/// The daemon's poll: only the feeds whose next check has come (backoff after failures,
+/// freshness hints, a host's `Retry-After`).
+pub async fn poll_due(ctx: &Arc<Context>, watch: Arc<WatchSet>) -> Result<CycleReport> {
+    poll_feeds(ctx, watch, true).await
+}
+
+async fn poll_feeds(
+    ctx: &Arc<Context>,
+    watch: Arc<WatchSet>,
+    only_due: bool,
+) -> Result<CycleReport> {
     let started = Utc::now();
+    let due = if only_due {
+        Some(crate::store::contain(|| due_feeds(ctx, started)).map_err(anyhow::Error::msg)??)
+    } else {
+        None
+    };
+    let polled: Vec<FeedConfig> = ctx
+        .config
+        .feeds
+        .iter()
+        .filter(|f| due.as_ref().is_none_or(|d| d.contains(&f.url)))
+        .cloned()
+        .collect();
+    if let Some(d) = &due {
+        if d.len() < ctx.config.feeds.len() {
+            debug!(
+                due = d.len(),
+                feeds = ctx.config.feeds.len(),
+                "feeds not due yet are left for later"
+            );
+        }
+    }
     let mut report = CycleReport {
         started_at: started.to_rfc3339(),
         ..Default::default()
@@ -488,11 +561,12 @@ pub async fn poll(ctx: &Arc<Context>, watch: Arc<WatchSet>) -> Result<CycleRepor
     let inflight = Arc::new(tokio::sync::Semaphore::new(
         ctx.config.fetch.settings.concurrency.max(1) * 2,
     ));
+    let polled_for_tasks = polled.clone();
     let spawner = {
         let (ctx, watch) = (ctx.clone(), watch.clone());
         tokio::spawn(async move {
             let mut tasks = tokio::task::JoinSet::new();
-            for feed in ctx.config.feeds.clone() {
+            for feed in polled_for_tasks {
                 let Ok(permit) = inflight.clone().acquire_owned().await else {
                     break;
                 };
@@ -527,9 +601,7 @@ pub async fn poll(ctx: &Arc<Context>, watch: Arc<WatchSet>) -> Result<CycleRepor
     };
     // One row per configured feed from the start: a feed whose work never reached the
     // consumer (its task died) is still in the report, as an error.
-    let mut feed_reports: BTreeMap<String, FeedReport> = ctx
-        .config
-        .feeds
+    let mut feed_reports: BTreeMap<String, FeedReport> = polled
         .iter()
         .map(|f| {
             let row = FeedReport {
@@ -543,8 +615,13 @@ pub async fn poll(ctx: &Arc<Context>, watch: Arc<WatchSet>) -> Result<CycleRepor
         })
         .collect();
     let mut failure = None;
+    let mut failed: Vec<(String, FailureClass, Hints)> = Vec::new();
     while let Some(mut outcome) = rx.recv().await {
         let url = outcome.url.clone();
+        if outcome.result.is_err() && outcome.store_error.is_none() {
+            let class = outcome.failure.unwrap_or(FailureClass::Other);
+            failed.push((url.clone(), class, outcome.hints));
+        }
         let stored = match outcome.store_error.take() {
             Some(e) => Err(anyhow::anyhow!(e)),
             // A panic inside sled is the store's failure too, never an abort.
@@ -579,8 +656,10 @@ pub async fn poll(ctx: &Arc<Context>, watch: Arc<WatchSet>) -> Result<CycleRepor
     if let Err(e) = spawner.await {
         warn!(error = %e, "the feed spawner failed");
     }
+    crate::store::contain(|| schedule_failures(ctx, polled.len(), &failed, started))
+        .map_err(anyhow::Error::msg)??;
     // Report feeds in config order; one row each, whatever happened to its task.
-    for feed in &ctx.config.feeds {
+    for feed in &polled {
         if let Some(fr) = feed_reports.remove(&feed.url) {
             if fr.error.as_deref() == Some(NOT_FINISHED) {
                 warn!(feed = %fr.url, "feed failed: its work did not finish");
@@ -649,6 +728,7 @@ fn consume(ctx: &Context, outcome: FeedOutcome, report: &mut CycleReport) -> Res
             state.consecutive_failures = 0;
             state.failing_since = None;
             state.last_error = None;
+            recovered(&mut state, outcome.hints, ctx, now, false);
             store.put_feed_state(&state)?;
             return Ok(fr);
         }
@@ -684,8 +764,111 @@ fn consume(ctx: &Context, outcome: FeedOutcome, report: &mut CycleReport) -> Res
     state.consecutive_failures = 0;
     state.failing_since = None;
     state.last_error = None;
+    recovered(
+        &mut state,
+        outcome.hints,
+        ctx,
+        now,
+        fr.items_new + fr.items_backfilled > 0,
+    );
     store.put_feed_state(&state)?;
     Ok(fr)
+}
+
+/// A feed that answered: its backoff ends, its next check follows its freshness hints,
+/// and it is no longer silent if it carried something new.
+fn recovered(state: &mut FeedState, hints: Hints, ctx: &Context, now: DateTime<Utc>, new: bool) {
+    state.backoff_failures = 0;
+    state.host_hold_until = None;
+    state.next_check = schedule_state::after_success(now, hints, ctx.config.fetch.retry);
+    if new || state.last_new_entry.is_none() {
+        state.last_new_entry = Some(now);
+    }
+}
+
+/// After a cycle: the failed feeds' next checks. When every feed attempted failed to
+/// connect, the network is down and no feed is penalised (checked again at the next poll).
+fn schedule_failures(
+    ctx: &Context,
+    attempted: usize,
+    failed: &[(String, FailureClass, Hints)],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let connect = failed
+        .iter()
+        .filter(|(_, c, _)| *c == FailureClass::Connect)
+        .count();
+    let down = schedule_state::network_down(attempted, connect, failed.len());
+    if down {
+        warn!(
+            feeds = attempted,
+            "every feed failed to connect: the network looks down; no feed is backed off"
+        );
+    }
+    for (url, class, hints) in failed {
+        let Some(mut state) = ctx.store.feed_state(url)? else {
+            continue;
+        };
+        if down {
+            state.next_check = None;
+        } else {
+            state.backoff_failures = state.backoff_failures.saturating_add(1);
+            let jitter = schedule_state::jitter_for(url, state.backoff_failures, now);
+            let next = schedule_state::after_failure(
+                now,
+                state.backoff_failures,
+                *hints,
+                ctx.config.fetch.retry,
+                jitter,
+            );
+            state.next_check = Some(next);
+            if let FailureClass::Throttled(Some(_)) = class {
+                state.host_hold_until = Some(next);
+            }
+            debug!(feed = %url, next_check = %next.to_rfc3339(), failures = state.backoff_failures, "feed backed off");
+        }
+        ctx.store.put_feed_state(&state)?;
+    }
+    Ok(())
+}
+
+/// Which configured feeds the daemon fetches at `now`: those whose next check has come,
+/// on a host no 429/503 holds. Read by key, one record per feed.
+fn due_feeds(ctx: &Context, now: DateTime<Utc>) -> Result<std::collections::HashSet<String>> {
+    let host = |url: &str| {
+        url::Url::parse(url).ok().map(|u| {
+            format!(
+                "{}:{}",
+                u.host_str().unwrap_or(""),
+                u.port_or_known_default().unwrap_or(0)
+            )
+        })
+    };
+    let mut states = Vec::new();
+    for f in &ctx.config.feeds {
+        states.push((f.url.clone(), ctx.store.feed_state(&f.url)?));
+    }
+    let mut held: BTreeMap<String, DateTime<Utc>> = BTreeMap::new();
+    for (url, s) in &states {
+        if let (Some(h), Some(until)) = (host(url), s.as_ref().and_then(|s| s.host_hold_until)) {
+            if until > now {
+                let e = held.entry(h).or_insert(until);
+                *e = (*e).max(until);
+            }
+        }
+    }
+    Ok(states
+        .into_iter()
+        .filter(|(url, s)| {
+            let own = s
+                .as_ref()
+                .and_then(|s| s.next_check)
+                .is_none_or(|t| t <= now);
+            let host_free = host(url).is_none_or(|h| !held.contains_key(&h));
+            own && host_free
+        })
+        .map(|(url, _)| url)
+        .collect())
 }
 
 pub(super) fn index_keys(keys: &ItemKeys) -> Vec<String> {

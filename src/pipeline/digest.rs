@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use anyhow::Result;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use tracing::{info, warn};
 
 use super::Context;
@@ -104,17 +104,11 @@ pub fn build_digests(
         sets.entry(recipients_of(&wl)).or_default().push(wl);
     }
 
+    let silent_after = Duration::hours(i64::from(ctx.config.fetch.silent_after_hours));
     let failing_feeds: Vec<digest_sink::FailingFeed> = store
         .all_feed_states()?
-        .into_iter()
-        .filter(|s| s.consecutive_failures > 0)
-        .map(|s| digest_sink::FailingFeed {
-            name: s.name.clone().unwrap_or_else(|| s.url.clone()),
-            url: s.url.clone(),
-            error: s.last_error.clone().unwrap_or_default(),
-            consecutive_failures: s.consecutive_failures,
-            since: date_str(s.failing_since),
-        })
+        .iter()
+        .filter_map(|s| needs_attention(s, now, silent_after))
         .collect();
 
     let mut out = Vec::new();
@@ -165,6 +159,36 @@ pub fn build_digests(
         });
     }
     Ok(out)
+}
+
+/// A source the digest lists as needing attention, until it recovers: a feed that is
+/// failing (from its first failure), or one that carried no new entry for `silent_after`.
+pub fn needs_attention(
+    s: &crate::store::FeedState,
+    now: DateTime<Utc>,
+    silent_after: Duration,
+) -> Option<digest_sink::FailingFeed> {
+    let name = s.name.clone().unwrap_or_else(|| s.url.clone());
+    if s.consecutive_failures > 0 {
+        return Some(digest_sink::FailingFeed {
+            name,
+            url: s.url.clone(),
+            error: s.last_error.clone().unwrap_or_default(),
+            consecutive_failures: s.consecutive_failures,
+            since: date_str(s.failing_since),
+        });
+    }
+    let quiet_since = s.last_new_entry?;
+    (now - quiet_since >= silent_after).then(|| digest_sink::FailingFeed {
+        name,
+        url: s.url.clone(),
+        error: format!(
+            "no new item for {} days",
+            (now - quiet_since).num_days().max(1)
+        ),
+        consecutive_failures: 0,
+        since: date_str(Some(quiet_since)),
+    })
 }
 
 /// Independent sources among the stored claims that agree: each source once (not the

@@ -23,12 +23,13 @@ mod claims;
 mod cycle;
 mod digest;
 pub mod outbox;
+pub mod schedule_state;
 mod seed;
 mod webhooks;
 
 pub use alerts::{queue_alerts, send_alerts, send_queued_alerts};
 pub use claims::{claim_entities, claim_report, record_claim};
-pub use cycle::{analyse, body_fingerprint, item_text, poll};
+pub use cycle::{analyse, body_fingerprint, item_text, poll, poll_due};
 pub use digest::{build_digests, digest, digest_due, BuiltDigest, DigestMode};
 pub use seed::{seed_document, SeedDoc};
 pub use webhooks::deliver as deliver_webhooks;

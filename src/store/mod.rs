@@ -279,6 +279,19 @@ pub struct FeedState {
     /// The feed URL discovered from an HTML page, when the configured URL was a page.
     #[serde(default)]
     pub discovered_url: Option<String>,
+    /// When the daemon checks it next (backoff, freshness hints); `None`: at every poll.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_check: Option<DateTime<Utc>>,
+    /// Failures in a row that count for the backoff (a cycle where the network was down
+    /// does not count).
+    #[serde(default)]
+    pub backoff_failures: u32,
+    /// Until when its host asked (429/503 `Retry-After`) to be left alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_hold_until: Option<DateTime<Utc>>,
+    /// When it last carried a new entry (or was first read): how long it has been silent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_new_entry: Option<DateTime<Utc>>,
 }
 
 /// A story that matched a watchlist.

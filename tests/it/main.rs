@@ -10,6 +10,7 @@ mod daemon;
 mod dedup;
 mod digest_render;
 mod discovery;
+mod feed_schedule;
 mod fetch;
 mod mail;
 mod mail_queue;
