@@ -67,6 +67,9 @@ pub struct FeedReport {
     pub error: Option<String>,
     /// Items older than the backfill window on a feed's first poll: marked seen only.
     pub items_backfilled: usize,
+    /// New entries beyond `fetch.max_items_per_feed`: not read in this cycle, not marked
+    /// seen, read at the next.
+    pub items_held_back: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Default)]

@@ -67,6 +67,9 @@ pub struct FetchConfig {
     /// A feed with no new item for this long is listed in the digest's sources needing
     /// attention (`silent_after_hours`).
     pub silent_after_hours: u32,
+    /// At most this many of a feed's new entries are read per cycle; the rest are read at
+    /// the next cycles (`max_items_per_feed`).
+    pub max_items_per_feed: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,6 +147,8 @@ pub struct EmailConfig {
     /// How the mail queue retries and when it parks a message (`retry_min_secs`,
     /// `retry_max_secs`, `park_after`).
     pub retry: crate::sinks::queue::RetryPolicy,
+    /// At most this many stories in one digest; the rest wait for the next.
+    pub max_stories_per_digest: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -295,6 +300,7 @@ const FETCH_KEYS: &[(&str, Shape)] = &[
     ("retry_max_secs", Shape::Leaf),
     ("max_check_interval_secs", Shape::Leaf),
     ("silent_after_hours", Shape::Leaf),
+    ("max_items_per_feed", Shape::Leaf),
     ("user_agent", Shape::Leaf),
     ("internal_networks", Shape::Leaf),
 ];
@@ -317,6 +323,7 @@ const EMAIL_KEYS: &[(&str, Shape)] = &[
     ("retry_min_secs", Shape::Leaf),
     ("retry_max_secs", Shape::Leaf),
     ("park_after", Shape::Leaf),
+    ("max_stories_per_digest", Shape::Leaf),
     ("smtp", Shape::Table(SMTP_KEYS)),
 ];
 const FEED_KEYS: &[(&str, Shape)] = &[
@@ -1066,6 +1073,13 @@ impl<'a> Loader<'a> {
             1,
             8760,
         );
+        let max_items = self.uint(
+            "fetch.max_items_per_feed",
+            get("fetch.max_items_per_feed"),
+            500,
+            1,
+            1_000_000,
+        );
         let user_agent = match self.opt_string("fetch.user_agent", get("fetch.user_agent")) {
             Some(ua) if ua.trim().is_empty() || ua.chars().any(char::is_control) => {
                 self.error("fetch.user_agent", "must be non-empty text on one line");
@@ -1118,6 +1132,7 @@ impl<'a> Loader<'a> {
                 max_hint_secs: max_hint,
             },
             silent_after_hours: u32::try_from(silent_after_hours).unwrap_or(72),
+            max_items_per_feed: usize::try_from(max_items).unwrap_or(500),
         }
     }
 
@@ -1262,6 +1277,13 @@ impl<'a> Loader<'a> {
             );
         }
         let park_after = self.uint("email.park_after", get("email.park_after"), 5, 1, 1000);
+        let max_stories = self.uint(
+            "email.max_stories_per_digest",
+            get("email.max_stories_per_digest"),
+            200,
+            1,
+            100_000,
+        );
         if transport == Transport::Smtp && !username.is_empty() && password.is_none() {
             self.error(
                 "email.smtp.username",
@@ -1288,6 +1310,7 @@ impl<'a> Loader<'a> {
                 max_secs: retry_max_secs.max(retry_min_secs),
                 park_after: u32::try_from(park_after).unwrap_or(5),
             },
+            max_stories_per_digest: usize::try_from(max_stories).unwrap_or(200),
         }
     }
 

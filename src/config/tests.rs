@@ -90,6 +90,18 @@ fn feed_retry_keys_are_read_and_checked() {
         crate::pipeline::schedule_state::FeedRetry::default()
     );
     assert_eq!(c.fetch.silent_after_hours, 72);
+    assert_eq!(c.fetch.max_items_per_feed, 500);
+    assert_eq!(c.email.max_stories_per_digest, 200);
+    let p = Project::new("[fetch]\nmax_items_per_feed = 0\n[email]\nmax_stories_per_digest = 0\n");
+    let errors = p.errors(&[]).join("\n");
+    assert!(
+        errors.contains("fetch.max_items_per_feed: must be between 1"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("email.max_stories_per_digest: must be between 1"),
+        "{errors}"
+    );
     let p = Project::new(
         "[fetch]\nretry_min_secs = 10\nretry_max_secs = 100\nmax_check_interval_secs = 600\nsilent_after_hours = 5\n",
     );

@@ -63,6 +63,8 @@ struct FeedOutcome {
     hints: Hints,
     /// What kind of failure `result` is, for the backoff.
     failure: Option<FailureClass>,
+    /// New entries left for the next cycle by `fetch.max_items_per_feed`.
+    held_back: usize,
 }
 
 /// A feed's failure as the next-check rules see it.
@@ -103,6 +105,7 @@ impl FeedOutcome {
             store_error: None,
             hints: Hints::default(),
             failure: None,
+            held_back: 0,
         }
     }
 }
@@ -450,6 +453,7 @@ async fn process_feed(
     };
     let mut this_doc = std::collections::HashSet::new();
     let mut entries = Vec::new();
+    let mut read = 0usize;
     for mut item in parsed.items {
         if item.feed_url.is_empty() {
             item.feed_url = feed.url.clone();
@@ -464,6 +468,15 @@ async fn process_feed(
             continue;
         }
         let backfill_only = first_poll && item.published.is_some_and(|p| p < backfill_cutoff);
+        // At most `max_items_per_feed` entries are read per cycle: the others are neither
+        // read nor marked seen, so the next cycles read them.
+        if !backfill_only && read >= ctx.config.fetch.max_items_per_feed {
+            out.held_back += 1;
+            continue;
+        }
+        if !backfill_only {
+            read += 1;
+        }
         let mut entry = Entry {
             entry_key: key,
             keys,
@@ -506,6 +519,14 @@ async fn process_feed(
         entry.item.summary = None;
         entry.item.content = None;
         entries.push(entry);
+    }
+    if out.held_back > 0 {
+        warn!(
+            feed = %feed.url,
+            read,
+            held_back = out.held_back,
+            "more new entries than fetch.max_items_per_feed; the rest are read at the next cycles"
+        );
     }
     out.result = Ok(Some(entries));
     out
@@ -707,6 +728,7 @@ fn consume(ctx: &Context, outcome: FeedOutcome, report: &mut CycleReport) -> Res
         url: outcome.url.clone(),
         name: source.clone(),
         items_total: outcome.items_total,
+        items_held_back: outcome.held_back,
         ..Default::default()
     };
     let entries = match outcome.result {

@@ -83,6 +83,17 @@ pub fn build_digests(
         return Ok(Vec::new());
     }
     items.sort_by_key(|i| std::cmp::Reverse(i.published.unwrap_or(i.first_seen)));
+    // A digest stays a readable size: the newest stories go now, the rest stay pending
+    // for the next digest (and this one says how many).
+    let cap = ctx.config.email.max_stories_per_digest;
+    let held_back = items.len().saturating_sub(cap);
+    if held_back > 0 {
+        warn!(
+            pending = items.len(),
+            cap, held_back, "more stories pending than a digest takes; the rest wait"
+        );
+        items.truncate(cap);
+    }
 
     // Recipient sets: a watchlist's own recipients, else email.to.
     let recipients_of = |wl: &str| -> Vec<String> {
@@ -116,6 +127,7 @@ pub fn build_digests(
         let mut digest = Digest {
             generated_at: now.to_rfc3339(),
             failing_feeds: failing_feeds.clone(),
+            held_back,
             ..Default::default()
         };
         let mut item_ids = Vec::new();

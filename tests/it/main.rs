@@ -1,6 +1,7 @@
 //! End-to-end tests: the newswatch binary against real servers on 127.0.0.1.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test and bench code may panic on a broken setup
 mod alerts;
+mod caps;
 mod claims_corpus;
 mod claims_seeds;
 mod clusters;
