@@ -89,6 +89,11 @@ pub enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Remove stories older than [retention] days (and sent digests); dedup keys and claims stay. The daemon does it daily
+    Prune {
+        #[arg(long)]
+        json: bool,
+    },
     /// Load an export into an empty state_dir (the daemon stopped): the way back from a damaged store
     Import {
         /// The export to read, or - for stdin
@@ -123,6 +128,7 @@ impl Command {
             | Command::Claims { json, .. }
             | Command::Feeds { json }
             | Command::Digests { json }
+            | Command::Prune { json }
             | Command::Match { json, .. } => *json,
             Command::Extract { format, .. } => *format == ExtractFormat::Json,
             Command::Run

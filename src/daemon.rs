@@ -169,6 +169,8 @@ pub async fn run(config: Config, store: Store, watch: WatchSet) -> Result<()> {
     let mut int = signal(SignalKind::interrupt()).context("installing the SIGINT handler")?;
     let mut hup = signal(SignalKind::hangup()).context("installing the SIGHUP handler")?;
 
+    // Retention once a day (the first tick at start): old stories and sent digests go.
+    let mut prune_tick = tokio::time::interval(Duration::from_secs(86_400));
     let watchdog = sd_notify::watchdog_enabled().map(|d| d / 2);
     let mut watchdog_tick = tokio::time::interval(watchdog.unwrap_or(Duration::from_secs(3600)));
 
@@ -240,6 +242,7 @@ pub async fn run(config: Config, store: Store, watch: WatchSet) -> Result<()> {
                 send_wanted = true;
             }
             _ = wake.notified() => send_wanted = true,
+            _ = prune_tick.tick() => { tokio::task::spawn_blocking({ let ctx = ctx.clone(); move || prune(&ctx) }); }
             _ = hup.recv() => reload(&ctx.config, &watch, "SIGHUP"),
             Some(()) = reload_rx.recv() => reload(&ctx.config, &watch, "watchlists folder changed"),
             _ = watchdog_tick.tick(), if watchdog.is_some() => notify(&[NotifyState::Watchdog]),
@@ -272,6 +275,22 @@ pub async fn run(config: Config, store: Store, watch: WatchSet) -> Result<()> {
     ctx.store.flush()?;
     info!("stopped; store flushed");
     Ok(())
+}
+
+/// Retention: stories older than `[retention] days` (not pending) and old sent digests.
+fn prune(ctx: &Context) {
+    let Some(before) = pipeline::retention_cutoff(&ctx.config, Utc::now()) else {
+        return;
+    };
+    match crate::store::contain(|| ctx.store.prune_old(before)) {
+        Ok(Ok(s)) => info!(
+            stories = s.items,
+            digests = s.digests,
+            "retention: old stories pruned"
+        ),
+        Ok(Err(e)) => error!(error = %format!("{e:#}"), "retention prune failed"),
+        Err(panic) => error!(error = %panic, "retention prune failed"),
+    }
 }
 
 /// Wait for a task that is stopping until `deadline`, then abandon it: each feed's results

@@ -89,6 +89,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             queue::digests(&config, json)
         }
         Command::Resend { id } => queue::resend(&config_path, &id),
+        Command::Prune { json } => {
+            let config = load_config(&config_path)?;
+            store::prune(&config, json)
+        }
         Command::Run => {
             let config = load_config(&config_path)?;
             let watch = load_watchlists(&config.watchlists_dir)?;

@@ -34,6 +34,9 @@ pub struct Config {
     pub feeds: Vec<FeedConfig>,
     /// `[[webhooks]]`: JSON POSTs of digests and alerts.
     pub webhooks: Vec<WebhookConfig>,
+    /// Stored stories (and sent digests) older than this many days are pruned
+    /// (`[retention] days`; 0: kept for ever). Dedup keys and claims stay.
+    pub retention_days: u32,
     /// `claims.lexicon`: a lexicon file that replaces the embedded one (read and checked
     /// here, so a bad file is a config error with its path).
     pub lexicon: Option<crate::transforms::claims::lexicon::Lexicon>,
@@ -347,7 +350,9 @@ const TOP_KEYS: &[(&str, Shape)] = &[
     ("feeds", Shape::Tables(FEED_KEYS)),
     ("claims", Shape::Table(CLAIMS_KEYS)),
     ("webhooks", Shape::Tables(WEBHOOK_KEYS)),
+    ("retention", Shape::Table(RETENTION_KEYS)),
 ];
+const RETENTION_KEYS: &[(&str, Shape)] = &[("days", Shape::Leaf)];
 const WEBHOOK_KEYS: &[(&str, Shape)] = &[
     ("url", Shape::Leaf),
     ("events", Shape::Leaf),
@@ -928,6 +933,7 @@ impl<'a> Loader<'a> {
                 self.shown
             ));
         }
+        let retention_days = self.uint("retention.days", get("retention.days"), 365, 0, 36_500);
         let path = self.path.to_path_buf();
         let warnings = self.finish()?;
         let Some(schedule) = schedule else {
@@ -947,6 +953,7 @@ impl<'a> Loader<'a> {
             email,
             feeds,
             webhooks,
+            retention_days: u32::try_from(retention_days).unwrap_or(365),
             lexicon,
             warnings,
         })

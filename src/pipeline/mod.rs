@@ -24,6 +24,15 @@ mod cycle;
 mod digest;
 pub mod outbox;
 pub mod schedule_state;
+
+/// The retention cutoff (`[retention] days` before `now`), None when kept for ever.
+pub fn retention_cutoff(
+    config: &crate::config::Config,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<chrono::DateTime<chrono::Utc>> {
+    (config.retention_days > 0)
+        .then(|| now - chrono::Duration::days(i64::from(config.retention_days)))
+}
 mod seed;
 mod webhooks;
 
