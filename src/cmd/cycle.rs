@@ -99,6 +99,21 @@ pub fn digest(config_path: &Path, dry_run: bool, json: bool) -> Result<ExitCode>
                 .unwrap_or_default()
         );
     }
+    if !dry_run && !json {
+        // A parked digest is no longer tried: say so at each run until someone acts.
+        let parked = ctx
+            .store
+            .unsent_digests()?
+            .iter()
+            .filter(|d| d.state == crate::store::DigestState::Parked)
+            .count();
+        if parked > 0 {
+            eprintln!(
+                "{} refused for good by the mail server: see `newswatch digests`, then `newswatch resend ID`",
+                super::count(parked, "message is parked,", "messages are parked,")
+            );
+        }
+    }
     if unsent {
         return Ok(not_sent());
     }

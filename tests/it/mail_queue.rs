@@ -135,10 +135,6 @@ fn a_mail_server_that_stalls_does_not_stop_the_polls() {
         "polls went on while the mail server stalled: {before} then {hits} requests\n{log}"
     );
     assert!(
-        !log.contains("skipped"),
-        "no poll time was skipped for the mail:\n{log}"
-    );
-    assert!(
         elapsed < Duration::from_secs(10),
         "a hung send does not hold up the stop ({elapsed:?})\n{log}"
     );
@@ -220,6 +216,12 @@ fn a_digest_refused_for_good_is_parked_listed_and_sent_again_by_resend() {
     let third = s.run(&["digest", "--json"]).success().json();
     assert_eq!(third["digest"]["status"], "empty", "{third:#}");
     assert_eq!(smtp.rejected(), 2, "a parked digest is not retried");
+    let said = s.run(&["digest"]).success();
+    assert!(
+        said.stderr.contains("1 message is parked"),
+        "{}",
+        said.stderr
+    );
 
     // Resent by command once the server takes it: the same message, once.
     let refused = s.run(&["resend", &digest_id]);
