@@ -48,6 +48,16 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Digests and alerts not yet accepted by the mail server: queued (retried with backoff) or parked
+    Digests {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Queue a parked (or waiting) digest or alert again and send it now (same Message-ID)
+    Resend {
+        /// Its id, as `newswatch digests` lists it
+        id: String,
+    },
     /// Validate the config and every watchlist (each problem: path:line:col: message)
     Check,
     /// Record a corpus of known reporting as the baseline (claims stored, items seen, no mail)
@@ -98,6 +108,11 @@ otherwise the store is read directly."
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Remove stories older than [retention] days (and sent digests); dedup keys and claims stay. The daemon does it daily
+    Prune {
+        #[arg(long)]
+        json: bool,
+    },
     /// Load an export into an empty state_dir (the daemon stopped): the way back from a damaged store
     Import {
         /// The export to read, or - for stdin
@@ -144,6 +159,8 @@ impl Command {
             | Command::Claims { json, .. }
             | Command::Feeds { json }
             | Command::Status { json }
+            | Command::Digests { json }
+            | Command::Prune { json }
             | Command::Match { json, .. } => *json,
             Command::Extract { format, .. } => *format == ExtractFormat::Json,
             Command::Run
@@ -151,6 +168,7 @@ impl Command {
             | Command::Export { .. }
             | Command::Import { .. }
             | Command::Completions { .. }
+            | Command::Resend { .. }
             | Command::Man => false,
         }
     }

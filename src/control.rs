@@ -32,6 +32,14 @@ pub enum Request {
     },
     /// The whole `newswatch export` as the answer's body.
     Export,
+    /// `newswatch digests`: the queued and parked digests and alerts.
+    Digests {
+        json: bool,
+    },
+    /// `newswatch resend ID`: queue a parked digest or alert again; the daemon sends it.
+    Resend {
+        id: String,
+    },
 }
 
 pub fn socket_path(state_dir: &Path) -> PathBuf {
@@ -60,7 +68,12 @@ pub fn ask(state_dir: &Path, req: &Request) -> Result<String> {
 }
 
 /// Serve requests until the task is dropped.
-pub async fn serve(listener: tokio::net::UnixListener, store: Arc<Store>, state: Arc<DaemonState>) {
+pub async fn serve(
+    listener: tokio::net::UnixListener,
+    store: Arc<Store>,
+    state: Arc<DaemonState>,
+    wake: Arc<tokio::sync::Notify>,
+) {
     loop {
         let stream = match listener.accept().await {
             Ok((stream, _)) => stream,
@@ -71,7 +84,7 @@ pub async fn serve(listener: tokio::net::UnixListener, store: Arc<Store>, state:
                 continue;
             }
         };
-        let (store, state) = (store.clone(), state.clone());
+        let (store, state, wake) = (store.clone(), state.clone(), wake.clone());
         tokio::spawn(async move {
             let (read, mut write) = stream.into_split();
             // A request is one short line, sent at once: a client that sends nothing (or
@@ -85,6 +98,10 @@ pub async fn serve(listener: tokio::net::UnixListener, store: Arc<Store>, state:
             let answer = tokio::task::spawn_blocking(move || answer(&store, &state, &line))
                 .await
                 .unwrap_or_else(|e| Err(anyhow::anyhow!("{e}")));
+            if answer.as_ref().is_ok_and(|(_, wake)| *wake) {
+                wake.notify_one();
+            }
+            let answer = answer.map(|(body, _)| body);
             let text = match answer {
                 Ok(body) => format!("ok\n{body}"),
                 Err(e) => format!("error\n{e:#}\n"),
@@ -95,9 +112,20 @@ pub async fn serve(listener: tokio::net::UnixListener, store: Arc<Store>, state:
     }
 }
 
-fn answer(store: &Store, state: &DaemonState, line: &str) -> Result<String> {
+/// The answer's body, and whether the sending task should look at the queue now.
+fn answer(store: &Store, state: &DaemonState, line: &str) -> Result<(String, bool)> {
     let req: Request = serde_json::from_str(line).context("bad request")?;
+    if let Request::Resend { id } = &req {
+        let record = crate::pipeline::outbox::requeue(store, id)?;
+        return Ok((crate::cmd::render_requeued(&record, true), true));
+    }
+    answer_query(store, state, req).map(|body| (body, false))
+}
+
+fn answer_query(store: &Store, state: &DaemonState, req: Request) -> Result<String> {
     match req {
+        Request::Digests { json } => crate::cmd::render_digests(store, json),
+        Request::Resend { .. } => anyhow::bail!("resend is answered above"),
         Request::Claims { entity, json } => {
             crate::views::render_claims(store, entity.as_deref(), json)
         }

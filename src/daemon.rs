@@ -72,55 +72,72 @@ fn reload(config: &Config, watch: &SharedWatch, why: &str) {
     }
 }
 
-enum Job {
-    Poll,
-    Digest,
-}
-
-async fn run_job(ctx: Arc<Context>, watch: Arc<WatchSet>, job: Job, state: Arc<DaemonState>) {
+async fn poll_job(ctx: Arc<Context>, watch: Arc<WatchSet>, state: Arc<DaemonState>) {
     let started = std::time::Instant::now();
-    match job {
-        Job::Poll => match pipeline::poll(&ctx, watch.clone()).await {
-            Ok(mut r) => {
-                match pipeline::send_alerts(&ctx, &watch, &r).await {
-                    Ok((alerts, webhooks)) => {
-                        r.alerts = alerts;
-                        r.webhooks = webhooks;
-                    }
-                    Err(e) => error!(error = %format!("{e:#}"), "urgent alerts failed"),
-                }
-                state.metrics.record_cycle(&r, started.elapsed());
-                state.update(|l| {
-                    l.last_poll_finished = Some(Utc::now());
-                    l.last_poll_error = None;
-                });
+    // Only the feeds whose next check has come (backoff, freshness hints, Retry-After).
+    match pipeline::poll_due(&ctx, watch.clone()).await {
+        Ok(r) => {
+            // Queued only: the sending task mails them, so a slow server never holds a poll.
+            if let Err(e) = pipeline::queue_alerts(&ctx, &watch, &r) {
+                error!(error = %format!("{e:#}"), "urgent alerts failed");
+            }
+            state.metrics.record_cycle(&r, started.elapsed());
+            state.update(|l| {
+                l.last_poll_finished = Some(Utc::now());
+                l.last_poll_error = None;
+            });
+            observe(&ctx, &state).await;
+        }
+        Err(e) => {
+            error!(error = %format!("{e:#}"), "poll cycle failed");
+            state.update(|l| l.last_poll_error = Some(format!("{e:#}")));
+            if crate::store::is_damage_error(&e) {
+                notify(&[NotifyState::Status(
+                    "the store failed: cycles stop at the damage (see the log: recover \
+                     with export/import)",
+                )]);
+            } else {
                 observe(&ctx, &state).await;
             }
-            Err(e) => {
-                error!(error = %format!("{e:#}"), "poll cycle failed");
-                state.update(|l| l.last_poll_error = Some(format!("{e:#}")));
-                if crate::store::is_damage_error(&e) {
-                    notify(&[NotifyState::Status(
-                        "the store failed: cycles stop at the damage (see the log: recover \
-                         with export/import)",
-                    )]);
-                } else {
-                    observe(&ctx, &state).await;
+        }
+    }
+}
+
+/// The sending task: the digest when it is due (`build`), and every queued digest, alert
+/// and webhook message whose backoff has run out. Runs beside the polls, never in their
+/// way. Returns when the queue next wants a retry.
+async fn send_job(
+    ctx: Arc<Context>,
+    watch: Arc<WatchSet>,
+    build: bool,
+    state: Arc<DaemonState>,
+) -> Option<chrono::DateTime<Utc>> {
+    let due = pipeline::outbox::Due::Backoff;
+    if build {
+        match pipeline::digest_due(&ctx, &watch, DigestMode::Send, due).await {
+            Ok((parts, _)) => {
+                state.metrics.record_sends(&parts);
+                for p in parts {
+                    info!(status = %p.status, items = p.items, claims = p.claims, "digest");
                 }
             }
-        },
-        Job::Digest => {
-            match pipeline::digest(&ctx, &watch, DigestMode::Send).await {
-                Ok((parts, _)) => {
-                    state.metrics.record_sends(&parts);
-                    for p in parts {
-                        info!(status = %p.status, items = p.items, claims = p.claims, "digest");
-                    }
-                }
-                Err(e) => error!(error = %format!("{e:#}"), "digest failed"),
-            }
-            state.update(|l| l.last_digest_finished = Some(Utc::now()));
-            observe(&ctx, &state).await;
+            Err(e) => error!(error = %format!("{e:#}"), "digest failed"),
+        }
+        state.update(|l| l.last_digest_finished = Some(Utc::now()));
+    } else if let Err(e) =
+        pipeline::outbox::send_queued(&ctx, crate::store::DigestKind::Digest, due).await
+    {
+        error!(error = %format!("{e:#}"), "digest retry failed");
+    }
+    if let Err(e) = pipeline::send_queued_alerts(&ctx, due).await {
+        error!(error = %format!("{e:#}"), "urgent alerts failed");
+    }
+    observe(&ctx, &state).await;
+    match pipeline::outbox::next_retry(&ctx.store) {
+        Ok(at) => at,
+        Err(e) => {
+            error!(error = %format!("{e:#}"), "reading the mail queue failed");
+            None
         }
     }
 }
@@ -218,10 +235,13 @@ pub async fn run(config: Config, store: Store, watch: WatchSet) -> Result<()> {
     let mut tz = ctx.config.schedule.timezone;
 
     let listener = crate::control::bind(&ctx.config.state_dir)?;
+    // `newswatch resend` through the control socket wakes the sending task.
+    let wake = Arc::new(tokio::sync::Notify::new());
     let control = tokio::spawn(crate::control::serve(
         listener,
         ctx.store.clone(),
         state.clone(),
+        wake.clone(),
     ));
     let metrics = match ctx.config.metrics_listen {
         Some(addr) => {
@@ -231,7 +251,6 @@ pub async fn run(config: Config, store: Store, watch: WatchSet) -> Result<()> {
         }
         None => None,
     };
-
     // Any change in the watchlists folder (editors save by rename) → a debounced reload.
     let (reload_tx, mut reload_rx) = tokio::sync::mpsc::channel::<()>(4);
     let mut debouncer = new_debouncer(Duration::from_millis(400), None, move |res| {
@@ -251,6 +270,8 @@ pub async fn run(config: Config, store: Store, watch: WatchSet) -> Result<()> {
     let mut int = signal(SignalKind::interrupt()).context("installing the SIGINT handler")?;
     let mut hup = signal(SignalKind::hangup()).context("installing the SIGHUP handler")?;
 
+    // Retention once a day (the first tick at start): old stories and sent digests go.
+    let mut prune_tick = tokio::time::interval(Duration::from_secs(86_400));
     let watchdog = sd_notify::watchdog_enabled().map(|d| d / 2);
     let mut watchdog_tick = tokio::time::interval(watchdog.unwrap_or(Duration::from_secs(3600)));
 
@@ -266,19 +287,20 @@ pub async fn run(config: Config, store: Store, watch: WatchSet) -> Result<()> {
         "newswatch running"
     );
 
-    let mut job: Option<JoinHandle<()>> = Some(tokio::spawn(run_job(
+    // Polls and sending are two tasks: a mail server that stalls delays only the mail.
+    let mut poll: Option<JoinHandle<()>> = Some(tokio::spawn(poll_job(
         ctx.clone(),
         current(&watch),
-        Job::Poll,
         state.clone(),
     )));
-    let mut job_started = std::time::Instant::now();
-    state.update(|l| {
-        l.job = Some("poll".into());
-        l.job_started = Some(Utc::now());
-    });
+    let mut poll_started = std::time::Instant::now();
+    let mut send: Option<JoinHandle<Option<chrono::DateTime<Utc>>>> = None;
+    let mut send_started = std::time::Instant::now();
     let mut said_hung = false;
     let mut digest_due = false;
+    // Something may wait in the queue from before a restart.
+    let mut send_wanted = true;
+    let mut next_retry: Option<chrono::DateTime<Utc>> = None;
     let sleep_until = |at: Option<chrono::DateTime<Utc>>| {
         let secs = at
             .map(|t| (t - Utc::now()).num_milliseconds().max(0) as u64)
@@ -289,49 +311,63 @@ pub async fn run(config: Config, store: Store, watch: WatchSet) -> Result<()> {
     let mut next_digest = ctx.config.schedule.digest.next_after(Utc::now(), tz);
 
     loop {
-        let mut job_running = job.as_ref().is_some_and(|j| !j.is_finished());
-        if !job_running && digest_due {
-            digest_due = false;
-            job = Some(tokio::spawn(run_job(
+        if poll.as_ref().is_some_and(JoinHandle::is_finished) {
+            // Ended between two turns: its alerts still want sending.
+            poll = None;
+            send_wanted = true;
+        }
+        let poll_running = poll.is_some();
+        let mut send_running = send.as_ref().is_some_and(|j| !j.is_finished());
+        if !send_running && (digest_due || send_wanted) {
+            if let Some(done) = send.take() {
+                next_retry = done.await.ok().flatten();
+            }
+            send = Some(tokio::spawn(send_job(
                 ctx.clone(),
                 current(&watch),
-                Job::Digest,
+                digest_due,
                 state.clone(),
             )));
-            job_started = std::time::Instant::now();
-            job_running = true;
-            state.update(|l| {
-                l.job = Some("digest".into());
-                l.job_started = Some(Utc::now());
-            });
+            send_started = std::time::Instant::now();
+            send_running = true;
+            digest_due = false;
+            send_wanted = false;
         }
         state.update(|l| {
             l.next_poll = next_poll;
             l.next_digest = next_digest;
-            if !job_running {
-                l.job = None;
-                l.job_started = None;
-            }
+            let (job, since) = if poll_running {
+                (Some("poll"), Some(poll_started))
+            } else if send_running {
+                (Some("sending"), Some(send_started))
+            } else {
+                (None, None)
+            };
+            l.job = job.map(str::to_string);
+            l.job_started = since
+                .map(|s| Utc::now() - chrono::Duration::from_std(s.elapsed()).unwrap_or_default());
         });
         tokio::select! {
             _ = tokio::time::sleep_until(sleep_until(next_poll)) => {
                 next_poll = ctx.config.schedule.poll.next_after(after_firing(next_poll), tz);
-                if job.as_ref().is_some_and(|j| !j.is_finished()) {
+                if poll.as_ref().is_some_and(|j| !j.is_finished()) {
                     warn!("poll time reached while the previous cycle still runs; skipped");
                 } else {
-                    job = Some(tokio::spawn(run_job(ctx.clone(), current(&watch), Job::Poll, state.clone())));
-                    job_started = std::time::Instant::now();
+                    poll = Some(tokio::spawn(poll_job(ctx.clone(), current(&watch), state.clone())));
+                    poll_started = std::time::Instant::now();
                     said_hung = false;
-                    state.update(|l| {
-                        l.job = Some("poll".into());
-                        l.job_started = Some(Utc::now());
-                    });
                 }
             }
             _ = tokio::time::sleep_until(sleep_until(next_digest)) => {
                 next_digest = ctx.config.schedule.digest.next_after(after_firing(next_digest), tz);
                 digest_due = true;
             }
+            _ = tokio::time::sleep_until(sleep_until(next_retry)), if next_retry.is_some() && !send_running => {
+                next_retry = None;
+                send_wanted = true;
+            }
+            _ = wake.notified() => send_wanted = true,
+            _ = prune_tick.tick() => { tokio::task::spawn_blocking({ let ctx = ctx.clone(); move || prune(&ctx) }); }
             _ = hup.recv() => {
                 if let Some(new) = reload_config(&ctx) {
                     if new.config.watchlists_dir != ctx.config.watchlists_dir {
@@ -351,13 +387,14 @@ pub async fn run(config: Config, store: Store, watch: WatchSet) -> Result<()> {
             }
             Some(()) = reload_rx.recv() => reload(&ctx.config, &watch, "watchlists folder changed"),
             _ = watchdog_tick.tick(), if watchdog.is_some() => {
-                // Fed only while the scheduler makes progress: this loop runs, and no job
-                // has been running past its limit (a hung send or cycle).
-                let period = crate::status::poll_period(&ctx.config, Utc::now());
-                if job_running && job_started.elapsed() > hung_limit(period) {
+                // Fed only while the scheduler makes progress: this loop runs, and neither
+                // the poll nor the sending has been running past its limit (hung).
+                let limit = hung_limit(crate::status::poll_period(&ctx.config, Utc::now()));
+                let hung = (poll_running && poll_started.elapsed() > limit)
+                    || (send_running && send_started.elapsed() > limit);
+                if hung {
                     if !said_hung {
                         error!(
-                            running_for_secs = job_started.elapsed().as_secs(),
                             "a job has been running past its limit: the watchdog is no longer fed, systemd will restart the service"
                         );
                         said_hung = true;
@@ -368,23 +405,26 @@ pub async fn run(config: Config, store: Store, watch: WatchSet) -> Result<()> {
             }
             _ = term.recv() => { info!("SIGTERM: stopping"); break; }
             _ = int.recv() => { info!("SIGINT: stopping"); break; }
-            // Wake up when a job ends so a due digest starts.
-            _ = async { if let Some(j) = job.as_mut() { let _ = j.await; } }, if job_running => { job = None; }
+            // A poll that ended may have queued alerts: the sending task mails them.
+            _ = async { if let Some(j) = poll.as_mut() { let _ = j.await; } }, if poll_running => {
+                poll = None;
+                send_wanted = true;
+            }
+            // Wake up when sending ends so a due digest starts and the next retry is known.
+            r = async { match send.as_mut() { Some(j) => j.await.ok().flatten(), None => None } }, if send_running => {
+                send = None;
+                next_retry = r;
+            }
         }
     }
 
     notify(&[NotifyState::Stopping]);
-    if let Some(j) = job.take() {
-        if !j.is_finished() {
-            info!("waiting for the running cycle to finish");
-            let abort = j.abort_handle();
-            if tokio::time::timeout(STOP_GRACE, j).await.is_err() {
-                warn!(
-                    "the running cycle did not finish in time; abandoned (stored data is intact)"
-                );
-                abort.abort();
-            }
-        }
+    let deadline = tokio::time::Instant::now() + STOP_GRACE;
+    if let Some(j) = poll.take() {
+        finish_or_abandon(j, "the running cycle", deadline).await;
+    }
+    if let Some(j) = send.take() {
+        finish_or_abandon(j, "the mail being sent", deadline).await;
     }
     control.abort();
     if let Some(m) = metrics {
@@ -397,14 +437,35 @@ pub async fn run(config: Config, store: Store, watch: WatchSet) -> Result<()> {
     Ok(())
 }
 
-/// How long a job may run before the watchdog stops being fed: two poll periods, and
-/// never less than `HUNG_AFTER_MIN` (a large cycle on a short schedule is slow, not hung).
-fn hung_limit(poll_period: chrono::Duration) -> Duration {
-    poll_period
-        .to_std()
-        .unwrap_or(HUNG_AFTER_MIN)
-        .saturating_mul(2)
-        .max(HUNG_AFTER_MIN)
+/// Retention: stories older than `[retention] days` (not pending) and old sent digests.
+fn prune(ctx: &Context) {
+    let Some(before) = pipeline::retention_cutoff(&ctx.config, Utc::now()) else {
+        return;
+    };
+    match crate::store::contain(|| ctx.store.prune_old(before)) {
+        Ok(Ok(s)) => info!(
+            stories = s.items,
+            digests = s.digests,
+            "retention: old stories pruned"
+        ),
+        Ok(Err(e)) => error!(error = %format!("{e:#}"), "retention prune failed"),
+        Err(panic) => error!(error = %panic, "retention prune failed"),
+    }
+}
+
+/// Wait for a task that is stopping until `deadline`, then abandon it: each feed's results
+/// are stored atomically and a message is marked sent only once accepted, so an abandoned
+/// task loses nothing (an interrupted send is sent again, with the same Message-ID).
+async fn finish_or_abandon<T>(j: JoinHandle<T>, what: &str, deadline: tokio::time::Instant) {
+    if j.is_finished() {
+        return;
+    }
+    info!("waiting for {what} to finish");
+    let abort = j.abort_handle();
+    if tokio::time::timeout_at(deadline, j).await.is_err() {
+        warn!("{what} did not finish in time; abandoned (stored data is intact)");
+        abort.abort();
+    }
 }
 
 /// Where to look for the next firing once `fired` (the instant just due) woke the
@@ -415,22 +476,20 @@ fn after_firing(fired: Option<chrono::DateTime<Utc>>) -> chrono::DateTime<Utc> {
     fired.map_or(now, |f| f.max(now))
 }
 
+/// How long a job may run before the watchdog stops being fed: two poll periods, and
+/// never less than `HUNG_AFTER_MIN` (a large cycle on a short schedule is slow, not hung).
+fn hung_limit(poll_period: chrono::Duration) -> Duration {
+    poll_period
+        .to_std()
+        .unwrap_or(HUNG_AFTER_MIN)
+        .saturating_mul(2)
+        .max(HUNG_AFTER_MIN)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::config::schedule::CronSchedule;
-
-    #[test]
-    fn a_job_is_hung_after_two_poll_periods_and_never_before_ten_minutes() {
-        let table = [
-            (chrono::Duration::seconds(1), 600),
-            (chrono::Duration::minutes(15), 1800),
-            (chrono::Duration::hours(1), 7200),
-        ];
-        for (period, secs) in table {
-            assert_eq!(hung_limit(period), Duration::from_secs(secs), "{period}");
-        }
-    }
 
     #[test]
     fn a_timer_that_wakes_early_does_not_fire_the_same_instant_twice() {
@@ -449,5 +508,17 @@ mod tests {
         // Asking from "now" instead gives the same instant again: the bug.
         let early = due - chrono::Duration::milliseconds(300);
         assert_eq!(every_second.next_after(early, chrono_tz::UTC), Some(due));
+    }
+
+    #[test]
+    fn a_job_is_hung_after_two_poll_periods_and_never_before_ten_minutes() {
+        let table = [
+            (chrono::Duration::seconds(1), 600),
+            (chrono::Duration::minutes(15), 1800),
+            (chrono::Duration::hours(1), 7200),
+        ];
+        for (period, secs) in table {
+            assert_eq!(hung_limit(period), Duration::from_secs(secs), "{period}");
+        }
     }
 }

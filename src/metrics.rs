@@ -120,7 +120,11 @@ impl Metrics {
         self.last_cycle_finished
             .set(chrono::Utc::now().timestamp_millis() as f64 / 1000.0);
         for status in ["ok", "not_modified", "error"] {
-            let n = report.feeds.iter().filter(|f| f.status == status).count();
+            let n = report
+                .feeds
+                .iter()
+                .filter(|f| f.status.as_str() == status)
+                .count();
             self.feeds
                 .get_or_create(&vec![("status", status.to_string())])
                 .set(i64::try_from(n).unwrap_or(i64::MAX));

@@ -32,6 +32,8 @@ pub struct ParsedFeed {
     pub title: Option<String>,
     pub lang: Option<String>,
     pub items: Vec<Item>,
+    /// RSS `<ttl>`: minutes the feed may be cached.
+    pub ttl_mins: Option<u32>,
 }
 
 /// The main article of an HTML page.

@@ -26,17 +26,50 @@ pub struct CycleReport {
     pub webhooks: Vec<DigestReport>,
 }
 
+/// How a feed's poll ended; serialized as the contract's strings.
+#[derive(Debug, Clone, Copy, Serialize, Default, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum FeedStatus {
+    /// `"ok"`: fetched and read.
+    Ok,
+    /// `"not_modified"`: the server said nothing changed (304).
+    NotModified,
+    /// `"error"`: anything else; `error` says why. A feed's row starts as this until its
+    /// outcome is stored, so a feed whose work never finished is still reported.
+    #[default]
+    Error,
+}
+
+impl FeedStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeedStatus::Ok => "ok",
+            FeedStatus::NotModified => "not_modified",
+            FeedStatus::Error => "error",
+        }
+    }
+}
+
+impl std::fmt::Display for FeedStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct FeedReport {
     pub url: String,
     pub name: String,
     /// ok | not_modified | error
-    pub status: String,
+    pub status: FeedStatus,
     pub items_total: usize,
     pub items_new: usize,
     pub error: Option<String>,
     /// Items older than the backfill window on a feed's first poll: marked seen only.
     pub items_backfilled: usize,
+    /// New entries beyond `fetch.max_items_per_feed`: not read in this cycle, not marked
+    /// seen, read at the next.
+    pub items_held_back: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Default)]
@@ -131,6 +164,26 @@ impl DigestReport {
             items: parts.iter().map(|p| p.items).sum(),
             claims: parts.iter().map(|p| p.claims).sum(),
             error: parts.iter().find_map(|p| p.error.clone()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn feed_statuses_serialize_to_the_contracts_strings() {
+        for (status, text) in [
+            (FeedStatus::Ok, "ok"),
+            (FeedStatus::NotModified, "not_modified"),
+            (FeedStatus::Error, "error"),
+        ] {
+            assert_eq!(
+                serde_json::to_value(status).ok(),
+                Some(serde_json::json!(text))
+            );
+            assert_eq!(status.to_string(), text);
         }
     }
 }

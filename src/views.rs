@@ -235,6 +235,11 @@ struct FeedOut {
     last_error: Option<String>,
     items_seen: u64,
     discovered_url: Option<String>,
+    /// When the daemon checks it next (after a failure's backoff, a freshness hint or its
+    /// host's Retry-After); null: at every poll.
+    next_check: Option<String>,
+    /// When it last carried a new entry.
+    last_new_entry: Option<String>,
 }
 
 /// Every configured feed (and any feed the store still knows) with its state.
@@ -261,6 +266,8 @@ pub fn render_feeds(store: &Store, config: &Config, json: bool) -> Result<String
             last_error: s.last_error,
             items_seen: s.items_seen,
             discovered_url: s.discovered_url,
+            next_check: ts(s.next_check),
+            last_new_entry: ts(s.last_new_entry),
         });
     }
     if json {

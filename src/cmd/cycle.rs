@@ -42,7 +42,21 @@ pub fn once(config_path: &Path, json: bool, no_send: bool) -> Result<ExitCode> {
         anyhow::Ok(report)
     })?;
     ctx.store.flush()?;
-    finish(&report, json)
+    let code = finish(&report, json)?;
+    if !no_send && report.digest.as_ref().is_some_and(|d| !delivered(d)) {
+        return Ok(not_sent());
+    }
+    Ok(code)
+}
+
+/// Whether a digest run of `Send` mode ended with every digest accepted (or none to send).
+fn delivered(d: &DigestReport) -> bool {
+    d.status == "sent" || d.status == "empty"
+}
+
+/// The exit code of a run whose digest the server did not accept.
+fn not_sent() -> ExitCode {
+    ExitCode::from(super::EXIT_NOT_SENT)
 }
 
 pub fn poll(config_path: &Path, json: bool) -> Result<ExitCode> {
@@ -64,6 +78,7 @@ pub fn digest(config_path: &Path, dry_run: bool, json: bool) -> Result<ExitCode>
     };
     let (parts, built) = runtime()?.block_on(pipeline::digest(&ctx, &watch, mode))?;
     let combined = DigestReport::combine(&parts);
+    let unsent = !dry_run && parts.iter().any(|p| !delivered(p));
     if json {
         print_json(&serde_json::json!({ "digest": combined, "digests": parts }))?;
     } else if dry_run {
@@ -83,6 +98,24 @@ pub fn digest(config_path: &Path, dry_run: bool, json: bool) -> Result<ExitCode>
                 .map(|e| format!(": {e}"))
                 .unwrap_or_default()
         );
+    }
+    if !dry_run && !json {
+        // A parked digest is no longer tried: say so at each run until someone acts.
+        let parked = ctx
+            .store
+            .unsent_digests()?
+            .iter()
+            .filter(|d| d.state == crate::store::DigestState::Parked)
+            .count();
+        if parked > 0 {
+            eprintln!(
+                "{} refused for good by the mail server: see `newswatch digests`, then `newswatch resend ID`",
+                super::count(parked, "message is parked,", "messages are parked,")
+            );
+        }
+    }
+    if unsent {
+        return Ok(not_sent());
     }
     Ok(ExitCode::SUCCESS)
 }

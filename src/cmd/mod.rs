@@ -13,11 +13,17 @@ use crate::watchlist::{Diagnostic, WatchSet};
 
 mod cycle;
 mod query;
+mod queue;
 mod seed;
 mod store;
 mod tools;
 
 pub use crate::views::count;
+pub use queue::{render_digests, render_requeued};
+
+/// `once`, `digest` and `resend` when a digest was not sent (the server did not accept it:
+/// it stays queued for a retry, or was parked). Everything else was done.
+pub const EXIT_NOT_SENT: u8 = 3;
 
 /// Bad usage, an invalid config or an invalid watchlist: exit 2, nothing done.
 #[derive(Debug, thiserror::Error)]
@@ -84,6 +90,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Once { json, no_send } => cycle::once(&config_path, json, no_send),
         Command::Poll { json } => cycle::poll(&config_path, json),
         Command::Digest { dry_run, json } => cycle::digest(&config_path, dry_run, json),
+        Command::Digests { json } => {
+            let config = load_config(&config_path)?;
+            queue::digests(&config, json)
+        }
+        Command::Resend { id } => queue::resend(&config_path, &id),
+        Command::Prune { json } => {
+            let config = load_config(&config_path)?;
+            store::prune(&config, json)
+        }
         Command::Run => {
             let config = load_config(&config_path)?;
             let watch = load_watchlists(&config.watchlists_dir)?;

@@ -175,3 +175,28 @@ pub fn import(config: &Config, file: &Path) -> Result<ExitCode> {
     );
     Ok(ExitCode::SUCCESS)
 }
+
+/// `prune`: retention now (the daemon does it once a day).
+pub fn prune(config: &Config, json: bool) -> Result<ExitCode> {
+    let store = super::open_store(config)?;
+    let Some(before) = crate::pipeline::retention_cutoff(config, chrono::Utc::now()) else {
+        eprintln!("retention.days = 0: stories are kept for ever; nothing pruned");
+        if json {
+            super::print_json(&crate::store::PruneStats::default())?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    };
+    let stats = crate::store::contain(|| store.prune_old(before)).map_err(anyhow::Error::msg)??;
+    if json {
+        super::print_json(&stats)?;
+    } else {
+        eprintln!(
+            "pruned {} and {} older than {} ({} days); dedup keys and claims kept",
+            super::count(stats.items, "story", "stories"),
+            super::count(stats.digests, "sent digest", "sent digests"),
+            before.format("%Y-%m-%d"),
+            config.retention_days
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

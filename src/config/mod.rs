@@ -34,6 +34,9 @@ pub struct Config {
     pub feeds: Vec<FeedConfig>,
     /// `[[webhooks]]`: JSON POSTs of digests and alerts.
     pub webhooks: Vec<WebhookConfig>,
+    /// Stored stories (and sent digests) older than this many days are pruned
+    /// (`[retention] days`; 0: kept for ever). Dedup keys and claims stay.
+    pub retention_days: u32,
     /// `claims.lexicon`: a lexicon file that replaces the embedded one (read and checked
     /// here, so a bad file is a config error with its path).
     pub lexicon: Option<crate::transforms::claims::lexicon::Lexicon>,
@@ -63,6 +66,15 @@ pub struct FetchConfig {
     pub full_text: FullText,
     /// Items older than this on a feed's first poll are marked seen, not reported.
     pub backfill_days: u32,
+    /// When the daemon checks a feed again after a failure or a freshness hint
+    /// (`retry_min_secs`, `retry_max_secs`, `max_check_interval_secs`).
+    pub retry: crate::pipeline::schedule_state::FeedRetry,
+    /// A feed with no new item for this long is listed in the digest's sources needing
+    /// attention (`silent_after_hours`).
+    pub silent_after_hours: u32,
+    /// At most this many of a feed's new entries are read per cycle; the rest are read at
+    /// the next cycles (`max_items_per_feed`).
+    pub max_items_per_feed: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,6 +152,11 @@ pub struct EmailConfig {
     pub outbox_dir: PathBuf,
     pub smtp: SmtpConfig,
     pub sendmail_command: String,
+    /// How the mail queue retries and when it parks a message (`retry_min_secs`,
+    /// `retry_max_secs`, `park_after`).
+    pub retry: crate::sinks::queue::RetryPolicy,
+    /// At most this many stories in one digest; the rest wait for the next.
+    pub max_stories_per_digest: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -287,6 +304,11 @@ const FETCH_KEYS: &[(&str, Shape)] = &[
     ("per_host_concurrency", Shape::Leaf),
     ("full_text", Shape::Leaf),
     ("backfill_days", Shape::Leaf),
+    ("retry_min_secs", Shape::Leaf),
+    ("retry_max_secs", Shape::Leaf),
+    ("max_check_interval_secs", Shape::Leaf),
+    ("silent_after_hours", Shape::Leaf),
+    ("max_items_per_feed", Shape::Leaf),
     ("user_agent", Shape::Leaf),
     ("internal_networks", Shape::Leaf),
 ];
@@ -308,6 +330,10 @@ const EMAIL_KEYS: &[(&str, Shape)] = &[
     ("transport", Shape::Leaf),
     ("outbox_dir", Shape::Leaf),
     ("sendmail_command", Shape::Leaf),
+    ("retry_min_secs", Shape::Leaf),
+    ("retry_max_secs", Shape::Leaf),
+    ("park_after", Shape::Leaf),
+    ("max_stories_per_digest", Shape::Leaf),
     ("smtp", Shape::Table(SMTP_KEYS)),
 ];
 const FEED_KEYS: &[(&str, Shape)] = &[
@@ -332,7 +358,9 @@ const TOP_KEYS: &[(&str, Shape)] = &[
     ("claims", Shape::Table(CLAIMS_KEYS)),
     ("webhooks", Shape::Tables(WEBHOOK_KEYS)),
     ("metrics", Shape::Table(METRICS_KEYS)),
+    ("retention", Shape::Table(RETENTION_KEYS)),
 ];
+const RETENTION_KEYS: &[(&str, Shape)] = &[("days", Shape::Leaf)];
 const WEBHOOK_KEYS: &[(&str, Shape)] = &[
     ("url", Shape::Leaf),
     ("events", Shape::Leaf),
@@ -910,6 +938,7 @@ impl<'a> Loader<'a> {
                     None
                 }
             });
+        let retention_days = self.uint("retention.days", get("retention.days"), 365, 0, 36_500);
         let path = self.path.to_path_buf();
         let warnings = self.finish()?;
         let Some(schedule) = schedule else {
@@ -929,6 +958,7 @@ impl<'a> Loader<'a> {
             email,
             feeds,
             webhooks,
+            retention_days: u32::try_from(retention_days).unwrap_or(365),
             lexicon,
             metrics_listen,
             warnings,
@@ -1022,6 +1052,47 @@ impl<'a> Loader<'a> {
             0,
             3650,
         );
+        let retry_min = self.uint(
+            "fetch.retry_min_secs",
+            get("fetch.retry_min_secs"),
+            300,
+            1,
+            86_400,
+        );
+        let retry_max = self.uint(
+            "fetch.retry_max_secs",
+            get("fetch.retry_max_secs"),
+            (6 * 3600).max(retry_min),
+            1,
+            7 * 86_400,
+        );
+        if retry_max < retry_min {
+            self.error(
+                "fetch.retry_max_secs",
+                format!("must not be less than fetch.retry_min_secs ({retry_min})"),
+            );
+        }
+        let max_hint = self.uint(
+            "fetch.max_check_interval_secs",
+            get("fetch.max_check_interval_secs"),
+            86_400,
+            60,
+            7 * 86_400,
+        );
+        let silent_after_hours = self.uint(
+            "fetch.silent_after_hours",
+            get("fetch.silent_after_hours"),
+            72,
+            1,
+            8760,
+        );
+        let max_items = self.uint(
+            "fetch.max_items_per_feed",
+            get("fetch.max_items_per_feed"),
+            500,
+            1,
+            1_000_000,
+        );
         let user_agent = match self.opt_string("fetch.user_agent", get("fetch.user_agent")) {
             Some(ua) if ua.trim().is_empty() || ua.chars().any(char::is_control) => {
                 self.error("fetch.user_agent", "must be non-empty text on one line");
@@ -1068,6 +1139,13 @@ impl<'a> Loader<'a> {
             },
             full_text,
             backfill_days: u32::try_from(backfill_days).unwrap_or(3),
+            retry: crate::pipeline::schedule_state::FeedRetry {
+                min_secs: retry_min,
+                max_secs: retry_max.max(retry_min),
+                max_hint_secs: max_hint,
+            },
+            silent_after_hours: u32::try_from(silent_after_hours).unwrap_or(72),
+            max_items_per_feed: usize::try_from(max_items).unwrap_or(500),
         }
     }
 
@@ -1213,6 +1291,34 @@ impl<'a> Loader<'a> {
             }
             (None, None) => None,
         };
+        let retry_min_secs = self.uint(
+            "email.retry_min_secs",
+            get("email.retry_min_secs"),
+            60,
+            1,
+            86_400,
+        );
+        let retry_max_secs = self.uint(
+            "email.retry_max_secs",
+            get("email.retry_max_secs"),
+            3600.max(retry_min_secs),
+            1,
+            7 * 86_400,
+        );
+        if retry_max_secs < retry_min_secs {
+            self.error(
+                "email.retry_max_secs",
+                format!("must not be less than email.retry_min_secs ({retry_min_secs})"),
+            );
+        }
+        let park_after = self.uint("email.park_after", get("email.park_after"), 5, 1, 1000);
+        let max_stories = self.uint(
+            "email.max_stories_per_digest",
+            get("email.max_stories_per_digest"),
+            200,
+            1,
+            100_000,
+        );
         if transport == Transport::Smtp && !username.is_empty() && password.is_none() {
             self.error(
                 "email.smtp.username",
@@ -1253,6 +1359,12 @@ impl<'a> Loader<'a> {
                 ca_file,
             },
             sendmail_command,
+            retry: crate::sinks::queue::RetryPolicy {
+                min_secs: retry_min_secs,
+                max_secs: retry_max_secs.max(retry_min_secs),
+                park_after: u32::try_from(park_after).unwrap_or(5),
+            },
+            max_stories_per_digest: usize::try_from(max_stories).unwrap_or(200),
         }
     }
 

@@ -69,9 +69,86 @@ fn an_empty_file_gives_every_default() {
     assert_eq!(c.email.smtp.timeout_secs, 30);
     assert_eq!(c.email.smtp.password, None);
     assert_eq!(c.email.sendmail_command, "sendmail");
+    assert_eq!(
+        c.email.retry,
+        crate::sinks::queue::RetryPolicy {
+            min_secs: 60,
+            max_secs: 3600,
+            park_after: 5
+        }
+    );
     assert!(c.feeds.is_empty());
     // Legal but worth a log line.
     assert_eq!(c.warnings.len(), 2, "{:?}", c.warnings);
+}
+
+#[test]
+fn feed_retry_keys_are_read_and_checked() {
+    let c = Project::new("").load(&[]).unwrap();
+    assert_eq!(
+        c.fetch.retry,
+        crate::pipeline::schedule_state::FeedRetry::default()
+    );
+    assert_eq!(c.fetch.silent_after_hours, 72);
+    assert_eq!(c.fetch.max_items_per_feed, 500);
+    assert_eq!(c.email.max_stories_per_digest, 200);
+    let p = Project::new("[fetch]\nmax_items_per_feed = 0\n[email]\nmax_stories_per_digest = 0\n");
+    let errors = p.errors(&[]).join("\n");
+    assert!(
+        errors.contains("fetch.max_items_per_feed: must be between 1"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("email.max_stories_per_digest: must be between 1"),
+        "{errors}"
+    );
+    let p = Project::new(
+        "[fetch]\nretry_min_secs = 10\nretry_max_secs = 100\nmax_check_interval_secs = 600\nsilent_after_hours = 5\n",
+    );
+    let c = p.load(&[]).unwrap();
+    assert_eq!(
+        (
+            c.fetch.retry.min_secs,
+            c.fetch.retry.max_secs,
+            c.fetch.retry.max_hint_secs
+        ),
+        (10, 100, 600)
+    );
+    assert_eq!(c.fetch.silent_after_hours, 5);
+    let p = Project::new("[fetch]\nretry_min_secs = 100\nretry_max_secs = 10\nsilent_after_hours = 0\nretry_secs = 1\n");
+    let errors = p.errors(&[]).join("\n");
+    assert!(
+        errors.contains("fetch.retry_max_secs: must not be less than fetch.retry_min_secs (100)"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("fetch.silent_after_hours: must be between 1 and 8760"),
+        "{errors}"
+    );
+    assert!(errors.contains("fetch.retry_secs: unknown key"), "{errors}");
+}
+
+#[test]
+fn mail_retry_keys_are_read_and_checked() {
+    let p = Project::new("[email]\nretry_min_secs = 5\nretry_max_secs = 40\npark_after = 2\n");
+    let r = p.load(&[]).unwrap().email.retry;
+    assert_eq!((r.min_secs, r.max_secs, r.park_after), (5, 40, 2));
+    // A minimum above 3600 raises the default maximum with it.
+    let p = Project::new("[email]\nretry_min_secs = 7200\n");
+    assert_eq!(p.load(&[]).unwrap().email.retry.max_secs, 7200);
+    let p = Project::new(
+        "[email]\nretry_min_secs = 600\nretry_max_secs = 60\npark_after = 0\nretry_mins = 1\n",
+    );
+    let errors = p.errors(&[]).join("\n");
+    assert!(
+        errors.contains("email.retry_max_secs: must not be less than email.retry_min_secs (600)"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("email.park_after: must be between 1 and 1000"),
+        "{errors}"
+    );
+    assert!(errors.contains("email.retry_mins: unknown key"), "{errors}");
 }
 
 #[test]

@@ -89,6 +89,9 @@ pub struct Fetched {
     pub body: Vec<u8>,
     /// Validators the server sent, to store for the next conditional GET.
     pub validators: Validators,
+    /// How long the server says the document stays fresh (`Cache-Control: max-age`, else
+    /// `Expires`), in seconds.
+    pub fresh_secs: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -107,6 +110,9 @@ pub enum FetchError {
     UnsupportedScheme(String),
     #[error("http status {0}")]
     Status(u16),
+    /// 429 or 503: the server asks to be left alone, for `Retry-After` seconds if it said.
+    #[error("http status {0}{retry}", retry = retry_note(*.1))]
+    Throttled(u16, Option<u64>),
     /// The whole request, body included, took longer than `timeout`.
     #[error("timed out after {0:?}")]
     Timeout(Duration),
@@ -143,6 +149,12 @@ pub enum FetchError {
     Other(String),
 }
 
+fn retry_note(retry_after: Option<u64>) -> String {
+    retry_after
+        .map(|s| format!(" (retry after {s} s)"))
+        .unwrap_or_default()
+}
+
 impl FetchError {
     /// Any of the timeouts: the total one, the read-idle one or the connect one.
     pub fn is_timeout(&self) -> bool {
@@ -157,6 +169,7 @@ impl FetchError {
     pub fn is_transient(&self) -> bool {
         match self {
             FetchError::Status(code) => *code == 429 || *code >= 500,
+            FetchError::Throttled(..) => true,
             FetchError::Timeout(_)
             | FetchError::Stalled(_)
             | FetchError::ConnectTimeout(_)
@@ -458,6 +471,12 @@ impl Fetcher {
         if status == reqwest::StatusCode::NOT_MODIFIED {
             return Ok(FetchOutcome::NotModified);
         }
+        if matches!(status.as_u16(), 429 | 503) {
+            let retry_after = header_str(response.headers(), header::RETRY_AFTER).and_then(|v| {
+                crate::pipeline::schedule_state::parse_retry_after(&v, chrono::Utc::now())
+            });
+            return Err(FetchError::Throttled(status.as_u16(), retry_after));
+        }
         // Redirects were followed already; a 3xx left over has no usable body either.
         if !status.is_success() {
             return Err(FetchError::Status(status.as_u16()));
@@ -475,12 +494,18 @@ impl Fetcher {
             etag: header_str(response.headers(), header::ETAG),
             last_modified: header_str(response.headers(), header::LAST_MODIFIED),
         };
+        let fresh_secs = crate::pipeline::schedule_state::parse_freshness(
+            header_str(response.headers(), header::CACHE_CONTROL).as_deref(),
+            header_str(response.headers(), header::EXPIRES).as_deref(),
+            chrono::Utc::now(),
+        );
         let body = self.read_body(&mut response, declared, host_key).await?;
         Ok(FetchOutcome::Fetched(Fetched {
             final_url,
             content_type,
             body,
             validators,
+            fresh_secs,
         }))
     }
 
@@ -557,6 +582,7 @@ async fn read_file(url: &url::Url, cap: u64) -> Result<Fetched, FetchError> {
         content_type: content_type_for(&path).map(str::to_string),
         body,
         validators: Validators::default(),
+        fresh_secs: None,
     })
 }
 

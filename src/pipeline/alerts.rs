@@ -9,12 +9,10 @@ use std::sync::Arc;
 
 use anyhow::Result;
 use chrono::Utc;
-use tracing::{info, warn};
 
-use super::digest::envelope_of;
 use super::Context;
 use crate::report::{CycleReport, DigestReport};
-use crate::sinks::mail::Mailer;
+
 use crate::store::{ClaimRecord, DigestKind, DigestRecord, DigestState};
 use crate::transforms::claims;
 use crate::watchlist::WatchSet;
@@ -86,9 +84,8 @@ fn compose(
     (subject, text, html)
 }
 
-/// Queue an alert (an email per recipient set, a webhook message per webhook that wants
-/// alerts) for every new claim of this cycle that a watchlist wants at once, then
-/// send every queued alert (the new ones and those a failure left queued).
+/// Queue the alerts of this cycle ([`queue_alerts`]), then send every queued alert (the
+/// new ones and those a failure left queued) and deliver queued webhook messages.
 /// Returns the alerts' reports and the webhooks' (queued webhook messages of any event are
 /// retried here too, at the end of every cycle).
 pub async fn send_alerts(
@@ -96,6 +93,24 @@ pub async fn send_alerts(
     watch: &WatchSet,
     report: &CycleReport,
 ) -> Result<(Vec<DigestReport>, Vec<DigestReport>)> {
+    queue_alerts(ctx, watch, report)?;
+    send_queued_alerts(ctx, super::outbox::Due::All).await
+}
+
+/// Send the queued alerts that `due` allows, then deliver the queued webhook messages.
+pub async fn send_queued_alerts(
+    ctx: &Arc<Context>,
+    due: super::outbox::Due,
+) -> Result<(Vec<DigestReport>, Vec<DigestReport>)> {
+    let reports = super::outbox::send_queued(ctx, DigestKind::Alert, due).await?;
+    Ok((reports, super::webhooks::deliver(ctx).await?))
+}
+
+/// Queue an alert (an email per recipient set, a webhook message per webhook that wants
+/// alerts) for every new claim of this cycle that a watchlist wants at once. Store writes
+/// only: the daemon sends them from its sending task, so a slow mail server never holds
+/// up a poll.
+pub fn queue_alerts(ctx: &Arc<Context>, watch: &WatchSet, report: &CycleReport) -> Result<()> {
     let store = &ctx.store;
     let now = Utc::now();
     let wants_alerts = watch.lists.iter().any(|l| !l.alert_now.is_empty());
@@ -170,6 +185,8 @@ pub async fn send_alerts(
                         attempts: 0,
                         last_error: None,
                         sent_at: None,
+                        next_attempt_at: None,
+                        permanent_failures: 0,
                         kind: DigestKind::Alert,
                     };
                     store.put_digest(&record)?;
@@ -211,47 +228,5 @@ pub async fn send_alerts(
         }
         store.flush()?;
     }
-    let queue: Vec<DigestRecord> = store
-        .queued_digests()?
-        .into_iter()
-        .filter(|d| d.kind == DigestKind::Alert)
-        .collect();
-    if queue.is_empty() {
-        return Ok((Vec::new(), super::webhooks::deliver(ctx).await?));
-    }
-    let mailer = Mailer::from_config(&ctx.config.email)?;
-    let mut reports = Vec::new();
-    for mut record in queue {
-        let envelope = envelope_of(&ctx.config.email.from, &record);
-        record.attempts += 1;
-        let mut rep = DigestReport {
-            status: String::new(),
-            recipients: record.recipients.clone(),
-            message_id: Some(record.message_id.clone()),
-            items: 0,
-            claims: record.claims,
-            error: None,
-        };
-        match mailer.send(&envelope).await {
-            Ok(()) => {
-                record.state = DigestState::Sent;
-                record.sent_at = Some(Utc::now());
-                record.last_error = None;
-                store.mark_digest_sent(&record)?;
-                info!(message_id = %record.message_id, "alert sent");
-                rep.status = "sent".into();
-            }
-            Err(e) => {
-                let msg = format!("{e:#}");
-                warn!(message_id = %record.message_id, error = %msg, "alert not sent; it stays queued for the next cycle");
-                record.last_error = Some(msg.clone());
-                store.put_digest(&record)?;
-                rep.status = "queued".into();
-                rep.error = Some(msg);
-            }
-        }
-        reports.push(rep);
-    }
-    store.flush()?;
-    Ok((reports, super::webhooks::deliver(ctx).await?))
+    Ok(())
 }

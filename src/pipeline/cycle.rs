@@ -13,7 +13,7 @@ use super::Context;
 use crate::config::{FeedConfig, FeedKind, FullText};
 use crate::fetch::{FetchError, FetchOutcome, Fetched, Fetcher, Reach};
 use crate::model::{Claim, EntityMatch, Item, ParsedFeed};
-use crate::report::{CycleReport, FeedReport, ItemReport};
+use crate::report::{CycleReport, FeedReport, FeedStatus, ItemReport};
 use crate::sources::feed::SourceError;
 use crate::sources::html::ListSelectors;
 use crate::store::{FeedState, Store, StoreFailure, StoredItem, TitleRecord, RECOVERY_HINT};
@@ -21,8 +21,13 @@ use crate::transforms::fingerprint::{self, Fingerprint};
 use crate::transforms::{claims, dedup, dedup::ItemKeys};
 use crate::watchlist::WatchSet;
 
+use super::schedule_state::{self, Hints};
+
 /// Below this many characters of summary/content, `full_text = auto` fetches the article.
 const ARTICLE_LENGTH: usize = 600;
+
+/// A feed's row in the report until its outcome is stored.
+const NOT_FINISHED: &str = "the feed's work did not finish (see the log)";
 
 /// One new entry of a feed, read and matched by its feed task.
 struct Entry {
@@ -54,6 +59,35 @@ struct FeedOutcome {
     /// The store failed while the feed task read it: the cycle stops (never the feed's
     /// error).
     store_error: Option<String>,
+    /// What the document or the error said about when to come back.
+    hints: Hints,
+    /// What kind of failure `result` is, for the backoff.
+    failure: Option<FailureClass>,
+    /// New entries left for the next cycle by `fetch.max_items_per_feed`.
+    held_back: usize,
+}
+
+/// A feed's failure as the next-check rules see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FailureClass {
+    /// Could not resolve or connect: maybe the machine's network, not the feed.
+    Connect,
+    /// 429/503: the host asks to be left alone (for this long, if it said).
+    Throttled(Option<u64>),
+    Other,
+}
+
+impl FailureClass {
+    fn of(e: &FetchError) -> FailureClass {
+        match e {
+            FetchError::Dns(_)
+            | FetchError::Refused(_)
+            | FetchError::Connect(_)
+            | FetchError::ConnectTimeout(_) => FailureClass::Connect,
+            FetchError::Throttled(_, retry_after) => FailureClass::Throttled(*retry_after),
+            _ => FailureClass::Other,
+        }
+    }
 }
 
 impl FeedOutcome {
@@ -69,6 +103,9 @@ impl FeedOutcome {
             discovered_url: None,
             permit: None,
             store_error: None,
+            hints: Hints::default(),
+            failure: None,
+            held_back: 0,
         }
     }
 }
@@ -207,6 +244,75 @@ async fn parse_in_worker(feed: &FeedConfig, fetched: Fetched) -> Result<ParsedFe
     .unwrap_or_else(|e| Err(ParseFailure::Other(format!("parser task failed: {e}"))))
 }
 
+/// The CPU work on one entry (pure): its text, the watchlists' matches, its claims and, when
+/// it matched, its body's fingerprint.
+fn read_entry(watch: &WatchSet, mut entry: Entry, article: Option<&str>) -> Entry {
+    fault::panic_if_asked(&entry.item.title);
+    let text = item_text(&entry.item, article);
+    let (m, w, c) = analyse(watch, &entry.item, &text);
+    entry.matches = m;
+    entry.watchlists = w;
+    entry.claims = c;
+    // Only stories that matched enter the title and fingerprint tiers: they are the
+    // ones a digest would show twice. Fingerprinting every story (~3 KB each in the
+    // store) would cost a first cycle of 300,000 items a gigabyte for nothing.
+    if !entry.watchlists.is_empty() {
+        entry.fingerprint = body_fingerprint(&entry.item, &text, article);
+    }
+    entry
+}
+
+/// [`read_entry`] on the blocking pool (it is CPU work: it must not hold up the runtime's
+/// threads), with a panic inside it caught: it becomes this feed's error, never the cycle's,
+/// and the feed keeps its row in the report. Parsing is contained the same way
+/// ([`parse_in_worker`]); the article fetches between the two are I/O.
+async fn read_in_worker(
+    watch: Arc<WatchSet>,
+    entry: Entry,
+    article: Option<String>,
+) -> Result<Entry, String> {
+    let title = entry.item.title.clone();
+    tokio::task::spawn_blocking(move || {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            read_entry(&watch, entry, article.as_deref())
+        }))
+        .map_err(|panic| {
+            let why = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic".to_string());
+            error!(entry = %title, panic = %why, "reading an entry failed (a bug: please report it with the feed)");
+            format!("reading the entry {title:?} failed inside newswatch ({why})")
+        })
+    })
+    .await
+    .unwrap_or_else(|e| Err(format!("the entry reader stopped: {e}")))
+}
+
+/// Fault injection for the tests that prove a panic in an entry's reading stays that feed's
+/// error: in debug builds only, an entry whose title contains the text of the environment
+/// variable `NEWSWATCH_TEST_PANIC_ON_TITLE` panics. Release builds compile it out.
+mod fault {
+    #[cfg(debug_assertions)]
+    pub fn panic_if_asked(title: &str) {
+        static NEEDLE: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+        let needle = NEEDLE.get_or_init(|| {
+            std::env::var("NEWSWATCH_TEST_PANIC_ON_TITLE")
+                .ok()
+                .filter(|s| !s.is_empty())
+        });
+        if let Some(n) = needle {
+            if title.contains(n.as_str()) {
+                panic!("fault injected for a test (NEWSWATCH_TEST_PANIC_ON_TITLE)");
+            }
+        }
+    }
+
+    #[cfg(not(debug_assertions))]
+    pub fn panic_if_asked(_title: &str) {}
+}
+
 /// Follow the feed links an HTML page announced: the first that parses wins. They are
 /// what a page says, so they reach only what the feed may (`reach`).
 async fn discover(
@@ -295,11 +401,16 @@ async fn process_feed(
         Ok(FetchOutcome::NotModified) => return out,
         Ok(FetchOutcome::Fetched(f)) => f,
         Err(e) => {
+            out.failure = Some(FailureClass::of(&e));
+            if let FetchError::Throttled(_, retry_after) = e {
+                out.hints.retry_after_secs = retry_after;
+            }
             out.result = Err(e.to_string());
             return out;
         }
     };
     out.validators = Some(fetched.validators.clone());
+    out.hints.fresh_secs = fetched.fresh_secs;
     let parsed = match parse_in_worker(&feed, fetched).await {
         Ok(p) => p,
         Err(ParseFailure::NotAFeed {
@@ -324,6 +435,7 @@ async fn process_feed(
     };
     out.feed_title = parsed.title.clone();
     out.items_total = parsed.items.len();
+    out.hints.ttl_mins = parsed.ttl_mins;
     let first_poll = state.as_ref().is_none_or(|s| s.last_success.is_none());
     let backfill_cutoff = now - Duration::days(i64::from(ctx.config.fetch.backfill_days));
     let full_text = feed.full_text.unwrap_or(ctx.config.fetch.full_text);
@@ -341,6 +453,7 @@ async fn process_feed(
     };
     let mut this_doc = std::collections::HashSet::new();
     let mut entries = Vec::new();
+    let mut read = 0usize;
     for mut item in parsed.items {
         if item.feed_url.is_empty() {
             item.feed_url = feed.url.clone();
@@ -355,6 +468,15 @@ async fn process_feed(
             continue;
         }
         let backfill_only = first_poll && item.published.is_some_and(|p| p < backfill_cutoff);
+        // At most `max_items_per_feed` entries are read per cycle: the others are neither
+        // read nor marked seen, so the next cycles read them.
+        if !backfill_only && read >= ctx.config.fetch.max_items_per_feed {
+            out.held_back += 1;
+            continue;
+        }
+        if !backfill_only {
+            read += 1;
+        }
         let mut entry = Entry {
             entry_key: key,
             keys,
@@ -383,30 +505,72 @@ async fn process_feed(
                 }
                 _ => None,
             };
-            let text = item_text(&entry.item, article.as_deref());
-            let (m, w, c) = analyse(&watch, &entry.item, &text);
-            entry.matches = m;
-            entry.watchlists = w;
-            entry.claims = c;
-            // Only stories that matched enter the title and fingerprint tiers: they are the
-            // ones a digest would show twice. Fingerprinting every story (~3 KB each in the
-            // store) would cost a first cycle of 300,000 items a gigabyte for nothing.
-            if !entry.watchlists.is_empty() {
-                entry.fingerprint = body_fingerprint(&entry.item, &text, article.as_deref());
-            }
+            entry = match read_in_worker(watch.clone(), entry, article).await {
+                Ok(entry) => entry,
+                Err(e) => {
+                    // Nothing of this feed is stored (nor marked seen): the next cycle
+                    // reads its entries again.
+                    out.result = Err(e);
+                    return out;
+                }
+            };
         }
         // The consumer needs the item's identity, not its text: drop the text now.
         entry.item.summary = None;
         entry.item.content = None;
         entries.push(entry);
     }
+    if out.held_back > 0 {
+        warn!(
+            feed = %feed.url,
+            read,
+            held_back = out.held_back,
+            "more new entries than fetch.max_items_per_feed; the rest are read at the next cycles"
+        );
+    }
     out.result = Ok(Some(entries));
     out
 }
 
-/// Run one poll cycle over every configured feed.
+/// Run one poll cycle over every configured feed (`once`, `poll`: a manual run fetches
+/// every feed, whatever its next check).
 pub async fn poll(ctx: &Arc<Context>, watch: Arc<WatchSet>) -> Result<CycleReport> {
+    poll_feeds(ctx, watch, false).await
+}
+
+/// The daemon's poll: only the feeds whose next check has come (backoff after failures,
+/// freshness hints, a host's `Retry-After`).
+pub async fn poll_due(ctx: &Arc<Context>, watch: Arc<WatchSet>) -> Result<CycleReport> {
+    poll_feeds(ctx, watch, true).await
+}
+
+async fn poll_feeds(
+    ctx: &Arc<Context>,
+    watch: Arc<WatchSet>,
+    only_due: bool,
+) -> Result<CycleReport> {
     let started = Utc::now();
+    let due = if only_due {
+        Some(crate::store::contain(|| due_feeds(ctx, started)).map_err(anyhow::Error::msg)??)
+    } else {
+        None
+    };
+    let polled: Vec<FeedConfig> = ctx
+        .config
+        .feeds
+        .iter()
+        .filter(|f| due.as_ref().is_none_or(|d| d.contains(&f.url)))
+        .cloned()
+        .collect();
+    if let Some(d) = &due {
+        if d.len() < ctx.config.feeds.len() {
+            debug!(
+                due = d.len(),
+                feeds = ctx.config.feeds.len(),
+                "feeds not due yet are left for later"
+            );
+        }
+    }
     let mut report = CycleReport {
         started_at: started.to_rfc3339(),
         ..Default::default()
@@ -418,11 +582,12 @@ pub async fn poll(ctx: &Arc<Context>, watch: Arc<WatchSet>) -> Result<CycleRepor
     let inflight = Arc::new(tokio::sync::Semaphore::new(
         ctx.config.fetch.settings.concurrency.max(1) * 2,
     ));
+    let polled_for_tasks = polled.clone();
     let spawner = {
         let (ctx, watch) = (ctx.clone(), watch.clone());
         tokio::spawn(async move {
             let mut tasks = tokio::task::JoinSet::new();
-            for feed in ctx.config.feeds.clone() {
+            for feed in polled_for_tasks {
                 let Ok(permit) = inflight.clone().acquire_owned().await else {
                     break;
                 };
@@ -455,10 +620,29 @@ pub async fn poll(ctx: &Arc<Context>, watch: Arc<WatchSet>) -> Result<CycleRepor
             }
         })
     };
-    let mut feed_reports = BTreeMap::new();
+    // One row per configured feed from the start: a feed whose work never reached the
+    // consumer (its task died) is still in the report, as an error.
+    let mut feed_reports: BTreeMap<String, FeedReport> = polled
+        .iter()
+        .map(|f| {
+            let row = FeedReport {
+                url: f.url.clone(),
+                name: source_name(f.name.as_deref(), None, &f.url),
+                status: FeedStatus::Error,
+                error: Some(NOT_FINISHED.to_string()),
+                ..Default::default()
+            };
+            (f.url.clone(), row)
+        })
+        .collect();
     let mut failure = None;
+    let mut failed: Vec<(String, FailureClass, Hints)> = Vec::new();
     while let Some(mut outcome) = rx.recv().await {
         let url = outcome.url.clone();
+        if outcome.result.is_err() && outcome.store_error.is_none() {
+            let class = outcome.failure.unwrap_or(FailureClass::Other);
+            failed.push((url.clone(), class, outcome.hints));
+        }
         let stored = match outcome.store_error.take() {
             Some(e) => Err(anyhow::anyhow!(e)),
             // A panic inside sled is the store's failure too, never an abort.
@@ -493,15 +677,24 @@ pub async fn poll(ctx: &Arc<Context>, watch: Arc<WatchSet>) -> Result<CycleRepor
     if let Err(e) = spawner.await {
         warn!(error = %e, "the feed spawner failed");
     }
-    // Report feeds in config order.
-    for feed in &ctx.config.feeds {
+    crate::store::contain(|| schedule_failures(ctx, polled.len(), &failed, started))
+        .map_err(anyhow::Error::msg)??;
+    // Report feeds in config order; one row each, whatever happened to its task.
+    for feed in &polled {
         if let Some(fr) = feed_reports.remove(&feed.url) {
+            if fr.error.as_deref() == Some(NOT_FINISHED) {
+                warn!(feed = %fr.url, "feed failed: its work did not finish");
+            }
             report.feeds.push(fr);
         }
     }
     ctx.store.flush()?;
     report.finished_at = Utc::now().to_rfc3339();
-    let failing = report.feeds.iter().filter(|f| f.status == "error").count();
+    let failing = report
+        .feeds
+        .iter()
+        .filter(|f| f.status == FeedStatus::Error)
+        .count();
     info!(
         feeds = report.feeds.len(),
         failing,
@@ -535,6 +728,7 @@ fn consume(ctx: &Context, outcome: FeedOutcome, report: &mut CycleReport) -> Res
         url: outcome.url.clone(),
         name: source.clone(),
         items_total: outcome.items_total,
+        items_held_back: outcome.held_back,
         ..Default::default()
     };
     let entries = match outcome.result {
@@ -546,22 +740,23 @@ fn consume(ctx: &Context, outcome: FeedOutcome, report: &mut CycleReport) -> Res
             }
             state.last_error = Some(e.clone());
             store.put_feed_state(&state)?;
-            fr.status = "error".into();
+            fr.status = FeedStatus::Error;
             fr.error = Some(e);
             return Ok(fr);
         }
         Ok(None) => {
-            fr.status = "not_modified".into();
+            fr.status = FeedStatus::NotModified;
             state.last_success = Some(now);
             state.consecutive_failures = 0;
             state.failing_since = None;
             state.last_error = None;
+            recovered(&mut state, outcome.hints, ctx, now, false);
             store.put_feed_state(&state)?;
             return Ok(fr);
         }
         Ok(Some(entries)) => entries,
     };
-    fr.status = "ok".into();
+    fr.status = FeedStatus::Ok;
     if let Some(v) = outcome.validators {
         state.validators = v;
     }
@@ -591,8 +786,111 @@ fn consume(ctx: &Context, outcome: FeedOutcome, report: &mut CycleReport) -> Res
     state.consecutive_failures = 0;
     state.failing_since = None;
     state.last_error = None;
+    recovered(
+        &mut state,
+        outcome.hints,
+        ctx,
+        now,
+        fr.items_new + fr.items_backfilled > 0,
+    );
     store.put_feed_state(&state)?;
     Ok(fr)
+}
+
+/// A feed that answered: its backoff ends, its next check follows its freshness hints,
+/// and it is no longer silent if it carried something new.
+fn recovered(state: &mut FeedState, hints: Hints, ctx: &Context, now: DateTime<Utc>, new: bool) {
+    state.backoff_failures = 0;
+    state.host_hold_until = None;
+    state.next_check = schedule_state::after_success(now, hints, ctx.config.fetch.retry);
+    if new || state.last_new_entry.is_none() {
+        state.last_new_entry = Some(now);
+    }
+}
+
+/// After a cycle: the failed feeds' next checks. When every feed attempted failed to
+/// connect, the network is down and no feed is penalised (checked again at the next poll).
+fn schedule_failures(
+    ctx: &Context,
+    attempted: usize,
+    failed: &[(String, FailureClass, Hints)],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let connect = failed
+        .iter()
+        .filter(|(_, c, _)| *c == FailureClass::Connect)
+        .count();
+    let down = schedule_state::network_down(attempted, connect, failed.len());
+    if down {
+        warn!(
+            feeds = attempted,
+            "every feed failed to connect: the network looks down; no feed is backed off"
+        );
+    }
+    for (url, class, hints) in failed {
+        let Some(mut state) = ctx.store.feed_state(url)? else {
+            continue;
+        };
+        if down {
+            state.next_check = None;
+        } else {
+            state.backoff_failures = state.backoff_failures.saturating_add(1);
+            let jitter = schedule_state::jitter_for(url, state.backoff_failures, now);
+            let next = schedule_state::after_failure(
+                now,
+                state.backoff_failures,
+                *hints,
+                ctx.config.fetch.retry,
+                jitter,
+            );
+            state.next_check = Some(next);
+            if let FailureClass::Throttled(Some(_)) = class {
+                state.host_hold_until = Some(next);
+            }
+            debug!(feed = %url, next_check = %next.to_rfc3339(), failures = state.backoff_failures, "feed backed off");
+        }
+        ctx.store.put_feed_state(&state)?;
+    }
+    Ok(())
+}
+
+/// Which configured feeds the daemon fetches at `now`: those whose next check has come,
+/// on a host no 429/503 holds. Read by key, one record per feed.
+fn due_feeds(ctx: &Context, now: DateTime<Utc>) -> Result<std::collections::HashSet<String>> {
+    let host = |url: &str| {
+        url::Url::parse(url).ok().map(|u| {
+            format!(
+                "{}:{}",
+                u.host_str().unwrap_or(""),
+                u.port_or_known_default().unwrap_or(0)
+            )
+        })
+    };
+    let mut states = Vec::new();
+    for f in &ctx.config.feeds {
+        states.push((f.url.clone(), ctx.store.feed_state(&f.url)?));
+    }
+    let mut held: BTreeMap<String, DateTime<Utc>> = BTreeMap::new();
+    for (url, s) in &states {
+        if let (Some(h), Some(until)) = (host(url), s.as_ref().and_then(|s| s.host_hold_until)) {
+            if until > now {
+                let e = held.entry(h).or_insert(until);
+                *e = (*e).max(until);
+            }
+        }
+    }
+    Ok(states
+        .into_iter()
+        .filter(|(url, s)| {
+            let own = s
+                .as_ref()
+                .and_then(|s| s.next_check)
+                .is_none_or(|t| t <= now);
+            let host_free = host(url).is_none_or(|h| !held.contains_key(&h));
+            own && host_free
+        })
+        .map(|(url, _)| url)
+        .collect())
 }
 
 pub(super) fn index_keys(keys: &ItemKeys) -> Vec<String> {

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use anyhow::Result;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use tracing::{info, warn};
 
 use super::Context;
@@ -58,12 +58,13 @@ pub fn build_digests(
     mode: DigestMode,
 ) -> Result<Vec<BuiltDigest>> {
     let store = &ctx.store;
-    // Stories a queued digest holds are resent with it; a dry run shows every pending story.
+    // Stories a queued (or parked) digest holds are resent with it; a dry run shows every
+    // pending story.
     let held: HashSet<String> = if mode == DigestMode::DryRun {
         HashSet::new()
     } else {
         store
-            .queued_digests()?
+            .unsent_digests()?
             .into_iter()
             .flat_map(|d| d.item_ids)
             .collect()
@@ -82,6 +83,17 @@ pub fn build_digests(
         return Ok(Vec::new());
     }
     items.sort_by_key(|i| std::cmp::Reverse(i.published.unwrap_or(i.first_seen)));
+    // A digest stays a readable size: the newest stories go now, the rest stay pending
+    // for the next digest (and this one says how many).
+    let cap = ctx.config.email.max_stories_per_digest;
+    let held_back = items.len().saturating_sub(cap);
+    if held_back > 0 {
+        warn!(
+            pending = items.len(),
+            cap, held_back, "more stories pending than a digest takes; the rest wait"
+        );
+        items.truncate(cap);
+    }
 
     // Recipient sets: a watchlist's own recipients, else email.to.
     let recipients_of = |wl: &str| -> Vec<String> {
@@ -103,17 +115,11 @@ pub fn build_digests(
         sets.entry(recipients_of(&wl)).or_default().push(wl);
     }
 
+    let silent_after = Duration::hours(i64::from(ctx.config.fetch.silent_after_hours));
     let failing_feeds: Vec<digest_sink::FailingFeed> = store
         .all_feed_states()?
-        .into_iter()
-        .filter(|s| s.consecutive_failures > 0)
-        .map(|s| digest_sink::FailingFeed {
-            name: s.name.clone().unwrap_or_else(|| s.url.clone()),
-            url: s.url.clone(),
-            error: s.last_error.clone().unwrap_or_default(),
-            consecutive_failures: s.consecutive_failures,
-            since: date_str(s.failing_since),
-        })
+        .iter()
+        .filter_map(|s| needs_attention(s, now, silent_after))
         .collect();
 
     let mut out = Vec::new();
@@ -121,6 +127,7 @@ pub fn build_digests(
         let mut digest = Digest {
             generated_at: now.to_rfc3339(),
             failing_feeds: failing_feeds.clone(),
+            held_back,
             ..Default::default()
         };
         let mut item_ids = Vec::new();
@@ -164,6 +171,36 @@ pub fn build_digests(
         });
     }
     Ok(out)
+}
+
+/// A source the digest lists as needing attention, until it recovers: a feed that is
+/// failing (from its first failure), or one that carried no new entry for `silent_after`.
+pub fn needs_attention(
+    s: &crate::store::FeedState,
+    now: DateTime<Utc>,
+    silent_after: Duration,
+) -> Option<digest_sink::FailingFeed> {
+    let name = s.name.clone().unwrap_or_else(|| s.url.clone());
+    if s.consecutive_failures > 0 {
+        return Some(digest_sink::FailingFeed {
+            name,
+            url: s.url.clone(),
+            error: s.last_error.clone().unwrap_or_default(),
+            consecutive_failures: s.consecutive_failures,
+            since: date_str(s.failing_since),
+        });
+    }
+    let quiet_since = s.last_new_entry?;
+    (now - quiet_since >= silent_after).then(|| digest_sink::FailingFeed {
+        name,
+        url: s.url.clone(),
+        error: format!(
+            "no new item for {} days",
+            (now - quiet_since).num_days().max(1)
+        ),
+        consecutive_failures: 0,
+        since: date_str(Some(quiet_since)),
+    })
 }
 
 /// Independent sources among the stored claims that agree: each source once (not the
@@ -291,11 +328,23 @@ fn digest_story(store: &Store, watch: &WatchSet, item: &StoredItem) -> Result<Di
     })
 }
 
-/// Send queued digests again, then build, store and send the new ones.
+/// Build, store and send the new digests, and send the queued ones again (every one: a
+/// manual run is a manual run). Parked digests are not sent (`newswatch resend`).
 pub async fn digest(
     ctx: &Arc<Context>,
     watch: &WatchSet,
     mode: DigestMode,
+) -> Result<(Vec<DigestReport>, Vec<BuiltDigest>)> {
+    digest_due(ctx, watch, mode, super::outbox::Due::All).await
+}
+
+/// [`digest`], trying only the queued digests that `due` allows (the daemon honours each
+/// one's backoff).
+pub async fn digest_due(
+    ctx: &Arc<Context>,
+    watch: &WatchSet,
+    mode: DigestMode,
+    due: super::outbox::Due,
 ) -> Result<(Vec<DigestReport>, Vec<BuiltDigest>)> {
     let now = Utc::now();
     let built = build_digests(ctx, watch, now, mode)?;
@@ -313,16 +362,9 @@ pub async fn digest(
             .collect();
         return Ok((reports, built));
     }
-    let mailer = Mailer::from_config(&ctx.config.email)?;
-    let mut reports = Vec::new();
-    // Retries first: a digest keeps its Message-ID and content across attempts.
-    // Alerts are retried at the end of each poll cycle (pipeline::alerts).
-    let mut queue: Vec<DigestRecord> = ctx
-        .store
-        .queued_digests()?
-        .into_iter()
-        .filter(|d| d.kind == DigestKind::Digest)
-        .collect();
+    // Checked before anything is queued: a transport that cannot be built is the
+    // command's error.
+    Mailer::from_config(&ctx.config.email)?;
     for b in &built {
         // Unique in the store even for two runs in one second or a clock stepped back.
         let id = format!("{}-{}", now.format("%Y%m%dT%H%M%SZ"), ctx.store.next_id()?);
@@ -344,6 +386,8 @@ pub async fn digest(
             attempts: 0,
             last_error: None,
             sent_at: None,
+            next_attempt_at: None,
+            permanent_failures: 0,
             kind: DigestKind::Digest,
         };
         // Written before it is sent: a crash mid-send resends it, never loses it.
@@ -360,42 +404,11 @@ pub async fn digest(
             }),
             now,
         )?;
-        queue.push(record);
     }
     ctx.store.flush()?;
-    for mut record in queue {
-        let envelope = envelope_of(&ctx.config.email.from, &record);
-        record.attempts += 1;
-        let result = mailer.send(&envelope).await;
-        let mut rep = DigestReport {
-            status: String::new(),
-            recipients: record.recipients.clone(),
-            message_id: Some(record.message_id.clone()),
-            items: record.item_ids.len(),
-            claims: record.claims,
-            error: None,
-        };
-        match result {
-            Ok(()) => {
-                record.state = DigestState::Sent;
-                record.sent_at = Some(Utc::now());
-                record.last_error = None;
-                ctx.store.mark_digest_sent(&record)?;
-                info!(message_id = %record.message_id, items = record.item_ids.len(), "digest sent");
-                rep.status = "sent".into();
-            }
-            Err(e) => {
-                let msg = format!("{e:#}");
-                warn!(message_id = %record.message_id, error = %msg, "digest not sent; it stays queued for the next digest time");
-                record.last_error = Some(msg.clone());
-                ctx.store.put_digest(&record)?;
-                rep.status = "queued".into();
-                rep.error = Some(msg);
-            }
-        }
-        reports.push(rep);
-    }
-    ctx.store.flush()?;
+    // Retries first (oldest first): a digest keeps its Message-ID and content across
+    // attempts. Alerts are retried after each poll cycle (pipeline::alerts).
+    let reports = super::outbox::send_queued(ctx, DigestKind::Digest, due).await?;
     for w in super::webhooks::deliver(ctx).await? {
         info!(status = %w.status, url = ?w.recipients, "webhook after the digest");
     }

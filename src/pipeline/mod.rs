@@ -22,13 +22,24 @@ mod alerts;
 mod claims;
 mod cycle;
 mod digest;
+pub mod outbox;
+pub mod schedule_state;
+
+/// The retention cutoff (`[retention] days` before `now`), None when kept for ever.
+pub fn retention_cutoff(
+    config: &crate::config::Config,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<chrono::DateTime<chrono::Utc>> {
+    (config.retention_days > 0)
+        .then(|| now - chrono::Duration::days(i64::from(config.retention_days)))
+}
 mod seed;
 mod webhooks;
 
-pub use alerts::send_alerts;
+pub use alerts::{queue_alerts, send_alerts, send_queued_alerts};
 pub use claims::{claim_entities, claim_report, record_claim};
-pub use cycle::{analyse, body_fingerprint, item_text, poll};
-pub use digest::{build_digests, digest, BuiltDigest, DigestMode};
+pub use cycle::{analyse, body_fingerprint, item_text, poll, poll_due};
+pub use digest::{build_digests, digest, digest_due, BuiltDigest, DigestMode};
 pub use seed::{seed_document, SeedDoc};
 pub use webhooks::deliver as deliver_webhooks;
 

@@ -59,6 +59,8 @@ pub fn enqueue(
             attempts: 0,
             last_error: None,
             sent_at: None,
+            next_attempt_at: None,
+            permanent_failures: 0,
             kind: DigestKind::Webhook,
         };
         ctx.store.put_digest(&record)?;

@@ -23,6 +23,9 @@ pub struct Digest {
     pub generated_at: String,
     pub groups: Vec<DigestGroup>,
     pub failing_feeds: Vec<FailingFeed>,
+    /// Pending stories left out by `email.max_stories_per_digest`: they come in the next
+    /// digest.
+    pub held_back: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
@@ -602,6 +605,12 @@ impl View {
             ));
         }
         summary.push('.');
+        if d.held_back > 0 {
+            summary.push_str(&format!(
+                " {} held back for the next digest (email.max_stories_per_digest).",
+                plural(d.held_back, "more story", "more stories")
+            ));
+        }
         let mut groups = group_views(&d.groups);
         let changes = changes(&mut groups);
         View {
@@ -1105,6 +1114,7 @@ mod tests {
             generated_at: "2026-11-29T07:00:00Z".into(),
             groups,
             failing_feeds: vec![],
+            held_back: 0,
         }
     }
 

@@ -28,6 +28,17 @@ pub struct Envelope {
     pub html: String,
 }
 
+/// The server refused the message for good (an SMTP 5xx reply): sending the same message
+/// again will be refused again. Carried inside the `anyhow::Error` of [`Mailer::send`].
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct PermanentRefusal(pub String);
+
+/// Whether a [`Mailer::send`] error is a permanent refusal (5xx), not a passing failure.
+pub fn is_permanent(e: &anyhow::Error) -> bool {
+    e.downcast_ref::<PermanentRefusal>().is_some()
+}
+
 pub struct Mailer {
     config: EmailConfig,
     transport: Sender,
@@ -114,6 +125,10 @@ impl Mailer {
                         "smtp {server}: no answer within {} s; the digest was not sent",
                         timeout.as_secs()
                     ),
+                    // A 5xx will be refused again: the queue parks it after a few tries.
+                    Ok(Err(e)) if e.is_permanent() => {
+                        Err(PermanentRefusal(format!("smtp {server}: {e}")).into())
+                    }
                     // lettre's Display carries the server's code and reply text.
                     Ok(Err(e)) => Err(anyhow!("smtp {server}: {}", explain_smtp_error(&e))),
                     Ok(Ok(_)) => Ok(()),

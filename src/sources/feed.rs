@@ -522,6 +522,7 @@ fn convert(feed: feed_rs::model::Feed, feed_url: &str) -> ParsedFeed {
             .filter(|t| !t.is_empty()),
         lang: feed_lang,
         items,
+        ttl_mins: feed.ttl.filter(|t| *t > 0),
     }
 }
 

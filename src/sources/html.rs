@@ -50,7 +50,12 @@ pub fn parse_list_page(
         item.feed_url = page_url.to_owned();
         item.lang = lang.clone();
     }
-    Ok(ParsedFeed { title, lang, items })
+    Ok(ParsedFeed {
+        title,
+        lang,
+        items,
+        ttl_mins: None,
+    })
 }
 
 fn parse_selector(kind: &str, sel: &str) -> Result<Selector, SourceError> {

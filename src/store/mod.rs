@@ -279,6 +279,19 @@ pub struct FeedState {
     /// The feed URL discovered from an HTML page, when the configured URL was a page.
     #[serde(default)]
     pub discovered_url: Option<String>,
+    /// When the daemon checks it next (backoff, freshness hints); `None`: at every poll.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_check: Option<DateTime<Utc>>,
+    /// Failures in a row that count for the backoff (a cycle where the network was down
+    /// does not count).
+    #[serde(default)]
+    pub backoff_failures: u32,
+    /// Until when its host asked (429/503 `Retry-After`) to be left alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_hold_until: Option<DateTime<Utc>>,
+    /// When it last carried a new entry (or was first read): how long it has been silent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_new_entry: Option<DateTime<Utc>>,
 }
 
 /// A story that matched a watchlist.
@@ -297,6 +310,13 @@ pub struct StoredItem {
     pub claim_keys: Vec<Vec<u8>>,
     /// Syndicated copies seen after it: (source, url).
     pub also_reported_by: Vec<(String, String)>,
+}
+
+/// What [`Store::prune_old`] removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct PruneStats {
+    pub items: usize,
+    pub digests: usize,
 }
 
 /// The first story seen under a normalised title.
@@ -339,6 +359,9 @@ pub enum DigestState {
     /// Written, not yet accepted by the transport.
     Queued,
     Sent,
+    /// Refused permanently (a 5xx) `email.park_after` times in a row: no longer retried
+    /// until `newswatch resend ID`; its stories stay held by it (never in another digest).
+    Parked,
 }
 
 /// A digest as written before sending: resending it sends exactly this.
@@ -357,6 +380,13 @@ pub struct DigestRecord {
     pub attempts: u32,
     pub last_error: Option<String>,
     pub sent_at: Option<DateTime<Utc>>,
+    /// When the daemon tries again (capped exponential backoff after a failure); `None`:
+    /// at the next chance. Manual `digest`/`once`/`resend` try every queued one at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    /// Permanent refusals (5xx) in a row; a temporary failure resets it.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub permanent_failures: u32,
     /// A digest, or an urgent alert (a short message of one claim; no stories held).
     #[serde(default, skip_serializing_if = "is_digest")]
     pub kind: DigestKind,
@@ -372,6 +402,10 @@ pub enum DigestKind {
     /// A JSON POST to a `[[webhooks]]` URL: `recipients` holds the URL, `subject` the
     /// event, `text` the JSON body.
     Webhook,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 fn is_digest(k: &DigestKind) -> bool {
@@ -1445,6 +1479,71 @@ impl Store {
         self.items.get(id)?.map(|v| dec(&v)).transpose()
     }
 
+    /// Retention: remove the stories first seen before `before` that no digest still waits
+    /// for (not pending), and the sent digests and alerts sent before it. What dedup needs
+    /// stays (the URL/guid index, the feeds' seen sets; the title and fingerprint tiers
+    /// prune themselves after 14 days), and so do claims (each carries its own quote,
+    /// source and URL). One pass over `items` and `digests` (run once a day, not per item).
+    ///
+    /// `items` and `digests` are trees the integrity record expects never to shrink, so
+    /// the record is written first with the counts that will remain (a stop before the
+    /// deletes then finds more records than recorded, which is fine), then again after.
+    pub fn prune_old(&self, before: DateTime<Utc>) -> Result<PruneStats> {
+        let mut items = Vec::new();
+        for r in self.items.iter() {
+            let (k, v) = r?;
+            let item: StoredItem = dec(&v)?;
+            if item.first_seen < before && !self.pending.contains_key(&k)? {
+                items.push(k);
+            }
+        }
+        let mut digests = Vec::new();
+        for r in self.digests.iter() {
+            let (k, v) = r?;
+            let d: DigestRecord = dec(&v)?;
+            if d.state == DigestState::Sent && d.sent_at.is_some_and(|t| t < before) {
+                digests.push(k);
+            }
+        }
+        let stats = PruneStats {
+            items: items.len(),
+            digests: digests.len(),
+        };
+        if items.is_empty() && digests.is_empty() {
+            return Ok(stats);
+        }
+        let mut counts = self.count_records()?;
+        for (tree, gone) in [("items", items.len()), ("digests", digests.len())] {
+            if let Some(n) = counts.get_mut(tree) {
+                *n = n.saturating_sub(gone as u64);
+            }
+        }
+        self.write_open_record(counts)?;
+        for k in &items {
+            self.items.remove(k)?;
+        }
+        for k in &digests {
+            self.digests.remove(k)?;
+        }
+        self.db.flush().context("flushing the pruned store")?;
+        self.write_open_record(self.count_records()?)?;
+        Ok(stats)
+    }
+
+    /// newswatch's record of the store while it is open (not a clean close).
+    fn write_open_record(&self, counts: BTreeMap<String, u64>) -> Result<()> {
+        integrity::write(
+            &self.path.join("db"),
+            &integrity::Integrity {
+                generation: self.generation,
+                clean: false,
+                written_at: Utc::now(),
+                counts,
+            },
+        )
+        .context("writing newswatch's record of the store")
+    }
+
     pub fn put_item(&self, item: &StoredItem) -> Result<()> {
         self.items.insert(item.id.as_bytes(), enc(item)?)?;
         Ok(())
@@ -1614,22 +1713,39 @@ impl Store {
     pub fn put_digest(&self, d: &DigestRecord) -> Result<()> {
         self.digests.insert(d.id.as_bytes(), enc(d)?)?;
         match d.state {
-            DigestState::Queued => self.queued.insert(d.id.as_bytes(), &[])?,
+            DigestState::Queued | DigestState::Parked => {
+                self.queued.insert(d.id.as_bytes(), &[])?
+            }
             DigestState::Sent => self.queued.remove(d.id.as_bytes())?,
         };
         Ok(())
     }
 
-    /// Digests written but not yet accepted by the transport, oldest first (read through
-    /// the `queued` index: sent digests are never read again).
+    /// Digests written but not yet accepted by the transport and not parked, oldest first.
     pub fn queued_digests(&self) -> Result<Vec<DigestRecord>> {
+        let mut out = self.unsent_digests()?;
+        out.retain(|d| d.state == DigestState::Queued);
+        Ok(out)
+    }
+
+    /// One stored digest (or alert, or webhook message) by its id.
+    pub fn digest_record(&self, id: &str) -> Result<Option<DigestRecord>> {
+        match self.digests.get(id.as_bytes())? {
+            Some(v) => Ok(Some(dec(&v)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Digests written but not yet accepted by the transport, queued or parked, oldest
+    /// first (read through the `queued` index: sent digests are never read again).
+    pub fn unsent_digests(&self) -> Result<Vec<DigestRecord>> {
         let mut out = Vec::new();
         for k in self.queued.iter().keys() {
             let k = k?;
             match self.digests.get(&k)? {
                 Some(v) => {
                     let d: DigestRecord = dec(&v)?;
-                    if d.state == DigestState::Queued {
+                    if d.state != DigestState::Sent {
                         out.push(d);
                     }
                 }
@@ -1763,6 +1879,97 @@ mod tests {
             ]
         );
         assert_eq!(s.claim_keys_under("strike|", 1).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn retention_prunes_old_sent_stories_keeps_dedup_keys_and_pending_and_the_store_reopens() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = Utc::now();
+        let item = |id: &str, days_ago: i64| StoredItem {
+            id: id.into(),
+            url: format!("https://a/{id}"),
+            first_seen: now - chrono::Duration::days(days_ago),
+            ..Default::default()
+        };
+        let digest = |id: &str, days_ago: i64| DigestRecord {
+            id: id.into(),
+            message_id: format!("<{id}@x>"),
+            created_at: now - chrono::Duration::days(days_ago),
+            recipients: vec!["a@example.org".into()],
+            subject: String::new(),
+            text: String::new(),
+            html: String::new(),
+            item_ids: Vec::new(),
+            claims: 0,
+            state: DigestState::Sent,
+            attempts: 1,
+            last_error: None,
+            sent_at: Some(now - chrono::Duration::days(days_ago)),
+            next_attempt_at: None,
+            permanent_failures: 0,
+            kind: DigestKind::Digest,
+        };
+        {
+            let store = Store::open(dir.path()).unwrap();
+            for (id, age) in [("old", 400), ("old-pending", 400), ("recent", 3)] {
+                store.put_item(&item(id, age)).unwrap();
+                store
+                    .index_story(&[format!("u:https://a/{id}")], id)
+                    .unwrap();
+            }
+            store.add_pending("old-pending").unwrap();
+            store.put_digest(&digest("d-old", 400)).unwrap();
+            store.put_digest(&digest("d-recent", 3)).unwrap();
+            // A clean close records 3 stories and 2 digests.
+        }
+        {
+            let store = Store::open(dir.path()).unwrap();
+            let stats = store.prune_old(now - chrono::Duration::days(365)).unwrap();
+            assert_eq!(
+                stats,
+                PruneStats {
+                    items: 1,
+                    digests: 1
+                }
+            );
+            assert!(store.item("old").unwrap().is_none());
+            assert!(
+                store.item("old-pending").unwrap().is_some(),
+                "still pending"
+            );
+            assert!(store.item("recent").unwrap().is_some());
+            assert!(store.digest_record("d-old").unwrap().is_none());
+            assert!(store.digest_record("d-recent").unwrap().is_some());
+            // The URL still says "seen": a later copy is a duplicate, not news.
+            assert_eq!(
+                store
+                    .story_for(&["u:https://a/old".into()])
+                    .unwrap()
+                    .as_deref(),
+                Some("old")
+            );
+            // An unclean stop right after: the record was rewritten, so no "records missing".
+            std::mem::forget(store);
+        }
+        // sled's lock goes with the process; here the forgotten handle still holds it, so
+        // the reopen is checked on a copy of the files.
+        let copy = tempfile::tempdir().unwrap();
+        copy_dir(dir.path(), copy.path());
+        let reopened = Store::open(copy.path());
+        assert!(reopened.is_ok(), "{:?}", reopened.err());
+    }
+
+    fn copy_dir(from: &Path, to: &Path) {
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            let target = to.join(e.file_name());
+            if e.file_type().unwrap().is_dir() {
+                std::fs::create_dir_all(&target).unwrap();
+                copy_dir(&e.path(), &target);
+            } else if e.file_name() != "lock" {
+                std::fs::copy(e.path(), &target).unwrap();
+            }
+        }
     }
 
     #[test]

@@ -27,6 +27,8 @@ fn email_config(transport: Transport, port: u16, outbox: PathBuf) -> EmailConfig
             ca_file: None,
         },
         sendmail_command: String::new(),
+        retry: Default::default(),
+        max_stories_per_digest: 200,
     }
 }
 
@@ -35,6 +37,7 @@ fn hostile_digest() -> Digest {
     Digest {
         subject: String::new(),
         generated_at: "2026-11-29T07:00:00Z".into(),
+        held_back: 0,
         groups: vec![DigestGroup {
             watchlist_id: "dprk-russia".into(),
             watchlist_name: "Russia–DPRK military cooperation".into(),

@@ -35,6 +35,18 @@ impl Run {
     }
 }
 
+impl Run {
+    /// Exit 3: done, but a digest was not accepted by the server (queued or parked).
+    pub fn not_sent(self) -> Run {
+        assert_eq!(
+            self.code, 3,
+            "exit {} (3: a digest not sent)\nstdout:\n{}\nstderr:\n{}",
+            self.code, self.stdout, self.stderr
+        );
+        self
+    }
+}
+
 impl From<Output> for Run {
     fn from(o: Output) -> Run {
         Run {
