@@ -1,51 +1,10 @@
 //! The daemon: one process per store, queries answered while it runs, reloads, stopping.
 
-use std::io::Read;
-use std::process::Child;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::support::cli::{feed, file_email, Session};
 use crate::support::http::{HttpServer, Response};
-
-fn wait_for(limit: Duration, mut f: impl FnMut() -> bool) -> bool {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if f() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    false
-}
-
-fn signal(child: &Child, sig: &str) {
-    let ok = std::process::Command::new("kill")
-        .args([&format!("-{sig}"), &child.id().to_string()])
-        .status()
-        .expect("kill")
-        .success();
-    assert!(ok, "kill -{sig}");
-}
-
-fn stop(mut child: Child) -> (String, Duration) {
-    let start = Instant::now();
-    signal(&child, "TERM");
-    let limit = Duration::from_secs(10);
-    while start.elapsed() < limit {
-        if child.try_wait().expect("wait").is_some() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let elapsed = start.elapsed();
-    let _ = child.kill();
-    let _ = child.wait();
-    let mut err = String::new();
-    if let Some(mut e) = child.stderr.take() {
-        let _ = e.read_to_string(&mut err);
-    }
-    (err, elapsed)
-}
+use crate::support::process::{signal, stop_timed, wait_for};
 
 fn daemon_session() -> (HttpServer, Session) {
     let http = HttpServer::start();
@@ -104,7 +63,7 @@ fn while_the_daemon_runs_queries_are_answered_and_a_second_cycle_is_refused() {
         "{doc}"
     );
 
-    let (log, elapsed) = stop(child);
+    let (log, elapsed) = stop_timed(child);
     assert!(
         elapsed < Duration::from_secs(10),
         "stopped within 10 s (took {elapsed:?})\n{log}"
@@ -136,7 +95,7 @@ fn under_systemd_it_says_ready_and_stopping() {
         got.push_str(&String::from_utf8_lossy(&buf[..n]));
         got.push('\n');
     }
-    let (log, _) = stop(child);
+    let (log, _) = stop_timed(child);
     while let Ok(n) = sock.recv(&mut buf) {
         got.push_str(&String::from_utf8_lossy(&buf[..n]));
         got.push('\n');
@@ -171,7 +130,7 @@ fn under_a_systemd_watchdog_it_is_fed_and_status_says_the_feeds_in_one_line() {
         got.push_str(&String::from_utf8_lossy(&buf[..n]));
         got.push('\n');
     }
-    let (log, _) = stop(child);
+    let (log, _) = stop_timed(child);
     assert!(got.matches("WATCHDOG=1").count() >= 3, "{got}\n{log}");
     assert!(
         got.contains("feeds 1 ok, 0 failing, 0 never polled"),
@@ -194,7 +153,7 @@ fn watchlist_edits_are_applied_and_invalid_ones_kept_out() {
     // A valid edit is applied.
     s.write("watchlists/extra.toml", "name = \"Extra\"\n[[entity]]\nid = \"x\"\nlabel = \"X\"\nkind = \"person\"\naliases = [\"Xavier\"]\n");
     std::thread::sleep(Duration::from_secs(2));
-    let (log, _) = stop(child);
+    let (log, _) = stop_timed(child);
     assert!(
         log.contains("extra.toml:6:"),
         "diagnostic with its line logged:\n{log}"
@@ -262,7 +221,7 @@ fn the_daemon_polls_and_mails_on_its_schedules() {
         ),
     );
     let both = smtp.wait_for_messages(2, Duration::from_secs(15));
-    let (log, _) = stop(child);
+    let (log, _) = stop_timed(child);
     assert_eq!(both.len(), 2, "a second digest for the new story\n{log}");
     let second = both[1].parse().text.unwrap_or_default();
     assert!(second.contains("Kursk talks continue"), "{second}");

@@ -3,48 +3,16 @@
 //! failing feed off; when every feed fails to connect nobody is penalised; `once` still
 //! fetches every feed.
 
-use std::io::Read;
-use std::process::Child;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::support::cli::{feed, file_email, Session};
 use crate::support::http::{refused_url, HttpServer, Response};
+use crate::support::process::{stop, wait_for};
 
 fn rss(title: &str, extra: &str) -> String {
     format!(
         r#"<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{title}</title><link>http://example.org/</link><description>d</description>{extra}<item><title>Weather in {title}</title><link>http://example.org/{title}</link><guid>{title}-1</guid></item></channel></rss>"#
     )
-}
-
-fn wait_for(limit: Duration, mut f: impl FnMut() -> bool) -> bool {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if f() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    false
-}
-
-fn stop(mut child: Child) -> String {
-    let _ = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(10) {
-        if child.try_wait().ok().flatten().is_some() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    let mut err = String::new();
-    if let Some(mut e) = child.stderr.take() {
-        let _ = e.read_to_string(&mut err);
-    }
-    err
 }
 
 fn feed_state<'a>(feeds: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {

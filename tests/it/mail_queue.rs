@@ -3,12 +3,11 @@
 //! parked, listed by `digests` and sent again by `resend`, and `once`/`digest` exit 3 when
 //! their digest was not sent.
 
-use std::io::Read;
-use std::process::Child;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::support::cli::{smtp_email, Session};
 use crate::support::http::{HttpServer, Response};
+use crate::support::process::{stop_timed, wait_for};
 use crate::support::smtp::SmtpServer;
 
 const STORY: &str = "North Korean engineers reached the Kursk region on Monday to clear \
@@ -62,39 +61,6 @@ fn session(
     s
 }
 
-fn wait_for(limit: Duration, mut f: impl FnMut() -> bool) -> bool {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if f() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    false
-}
-
-/// SIGTERM, then the log (killed outright after 10 s).
-fn stop(mut child: Child) -> (String, Duration) {
-    let start = Instant::now();
-    let _ = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
-    while start.elapsed() < Duration::from_secs(10) {
-        if child.try_wait().ok().flatten().is_some() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let elapsed = start.elapsed();
-    let _ = child.kill();
-    let _ = child.wait();
-    let mut err = String::new();
-    if let Some(mut e) = child.stderr.take() {
-        let _ = e.read_to_string(&mut err);
-    }
-    (err, elapsed)
-}
-
 #[test]
 fn a_mail_server_that_stalls_does_not_stop_the_polls() {
     let http = feed_server();
@@ -116,7 +82,7 @@ fn a_mail_server_that_stalls_does_not_stop_the_polls() {
     });
     if !queued {
         let listed = s.run(&["digests", "--json"]);
-        let (log, _) = stop(child);
+        let (log, _) = stop_timed(child);
         panic!(
             "the daemon lists its queued digest: {} {}\n{log}",
             listed.stdout, listed.stderr
@@ -129,7 +95,7 @@ fn a_mail_server_that_stalls_does_not_stop_the_polls() {
         http.hits("/rss.xml") >= before + 5
     });
     let hits = http.hits("/rss.xml");
-    let (log, elapsed) = stop(child);
+    let (log, elapsed) = stop_timed(child);
     assert!(
         polled,
         "polls went on while the mail server stalled: {before} then {hits} requests\n{log}"
@@ -166,7 +132,7 @@ fn the_daemon_retries_a_refused_digest_after_its_backoff_without_waiting_for_the
     let retried = wait_for(Duration::from_secs(20), || smtp.rejected() >= 2);
     smtp.accept();
     let mails = smtp.wait_for_messages(1, Duration::from_secs(20));
-    let (log, _) = stop(child);
+    let (log, _) = stop_timed(child);
     assert!(
         retried,
         "the daemon tried again: {}\n{log}",

@@ -1,4 +1,5 @@
 //! Test support: servers on 127.0.0.1 and a command builder around the binary.
 pub mod cli;
 pub mod http;
+pub mod process;
 pub mod smtp;
