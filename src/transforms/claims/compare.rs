@@ -376,9 +376,16 @@ fn compare_open(
     // about the same figure; "now 72" after "at least 45" is the later count.
     let bound =
         |c: &Claim| !matches!(c.approx, Approx::Exact | Approx::About) || c.value_max.is_some();
+    // Two bounds the same way ("at least 45", "more than 120") always overlap; they are
+    // the same estimate only when their figures are.
+    let lower = |c: &Claim| matches!(c.approx, Approx::Over | Approx::AtLeast);
+    let upper = |c: &Claim| matches!(c.approx, Approx::UpTo | Approx::Under);
     let agrees = |s: &StoredClaim| {
         overlaps(mine, interval(&s.claim))
-            && !(claim.running_total
+            && !(((lower(claim) && lower(&s.claim)) || (upper(claim) && upper(&s.claim)))
+                && !overlaps(point_interval(claim), point_interval(&s.claim)))
+            // A later count, or a rival one, is the same figure only at its value.
+            && !((claim.running_total || claim.rival)
                 && (bound(claim) || bound(&s.claim))
                 && !overlaps(point_interval(claim), point_interval(&s.claim)))
     };

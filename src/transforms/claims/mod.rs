@@ -711,6 +711,9 @@ fn clause_of(toks: &[Tok], i: usize) -> (usize, usize) {
         "из",
         "а",
         "но",
+        "однако",
+        "however",
+        "cependant",
         "в",
         "при",
     ];

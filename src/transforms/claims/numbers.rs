@@ -723,6 +723,15 @@ fn approx_before(toks: &[Tok], i: usize) -> (Approx, usize) {
         ("presque", Approx::About),
         ("quelque", Approx::About),
         ("approximativement", Approx::About),
+        // Verbs of exceeding right before the figure: "dépasse 120", "exceeds 120",
+        // "превышает 120" (a negated one is a ceiling: measures::capped).
+        ("dépasse", Approx::Over),
+        ("dépassent", Approx::Over),
+        ("exceeds", Approx::Over),
+        ("exceeded", Approx::Over),
+        ("превышает", Approx::Over),
+        ("превысило", Approx::Over),
+        ("превысил", Approx::Over),
     ];
     for (phrase, a) in PHRASES {
         let p: Vec<&str> = phrase.split(' ').collect();

@@ -1233,3 +1233,27 @@ fn a_predicate_after_another_figure_is_that_figures_and_a_reached_figure_is_its_
     assert_eq!(ru[0].0, 260.0);
     assert_eq!(ru[0].2, "infected");
 }
+
+#[test]
+fn a_rival_bound_is_not_a_corroboration_of_another_bound() {
+    let mut first = open_claim("people", "killed", 45.0, ClaimKind::RunningTotal);
+    first.approx = Approx::AtLeast;
+    let mut rival = open_claim("people", "killed", 120.0, ClaimKind::RunningTotal);
+    rival.approx = Approx::Over;
+    assert_eq!(
+        compare(&rival, "B", &[stored(first.clone(), "A")]).status,
+        ClaimStatus::Contradicts
+    );
+    // The same bound again from another outlet corroborates it.
+    let mut again = first.clone();
+    again.quote = "at least 45 died, officials said".to_string();
+    assert_eq!(
+        compare(&again, "B", &[stored(first, "A")]).status,
+        ClaimStatus::Corroborates
+    );
+    // "dépasse 120" is over 120.
+    let t = "Selon la Croix-Rouge, le nombre de morts à Koria dépasse 120.";
+    let got = extract_claims(t, &entity_matches(t, &["Koria"]), Some("fr"), None);
+    assert_eq!(got.len(), 1);
+    assert_eq!((got[0].value, got[0].approx), (120.0, Approx::Over));
+}
