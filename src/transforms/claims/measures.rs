@@ -826,6 +826,11 @@ pub fn says_decline(sentence: &str) -> bool {
 /// Verbs and phrases that attribute a statement to someone.
 const SAY_VERBS: &[&str] = &[
     "said",
+    // "aid groups put the toll at 200"
+    "put",
+    "puts",
+    "говорят",
+    "говорит",
     "says",
     "say",
     "stated",
@@ -877,6 +882,50 @@ const LEAD_INS: &[&str] = &[
 
 /// Lower-case words that may belong to the name of a source ("the agency", "intelligence").
 const SOURCE_WORDS: &[&str] = &[
+    // Who is quoted, without a capital: "aid groups put the toll at", "police said".
+    "groups",
+    "group",
+    "police",
+    "governor",
+    "mayor",
+    "authorities",
+    "army",
+    "rescuers",
+    "doctors",
+    "union",
+    "unions",
+    "organisers",
+    "organizers",
+    "monitors",
+    "observers",
+    "activists",
+    "witnesses",
+    "prosecutors",
+    "commission",
+    "utility",
+    "operator",
+    "insurers",
+    "experts",
+    "autorités",
+    "préfecture",
+    "gendarmerie",
+    "syndicat",
+    "syndicats",
+    "organisateurs",
+    "secours",
+    "pompiers",
+    "mairie",
+    "власти",
+    "полиция",
+    "губернатор",
+    "мэр",
+    "минздрав",
+    "профсоюз",
+    "организаторы",
+    "спасатели",
+    "врачи",
+    "правозащитники",
+    "активисты",
     "the",
     "of",
     "intelligence",
@@ -1041,6 +1090,11 @@ pub fn attributions(s: &str, toks: &[Tok]) -> Vec<(usize, String)> {
                                 | "work"
                                 | "now"
                                 | "also"
+                                | "however"
+                                | "однако"
+                                | "но"
+                                | "mais"
+                                | "cependant"
                         );
                     if cap || SOURCE_WORDS.contains(&lw.as_str()) || qualifies {
                         first = Some(k);

@@ -1129,11 +1129,17 @@ fn speakers_closing_a_sentence_and_long_subjects_reaching_a_figure_are_read() {
         read("In Valmont, 40 people died, Ukraine's military intelligence said in a statement."),
         killed(40.0, Some("Ukraine's military intelligence"))
     );
-    // Words after the verb that are not a time or a setting: no closing attribution is
-    // guessed (never a wrong speaker).
+    assert_eq!(
+        read("In Valmont, aid groups put the toll at nearly 200.")
+            .into_iter()
+            .map(|c| c.3)
+            .collect::<Vec<_>>(),
+        vec![Some("aid groups".to_string())]
+    );
+    // A clause after the verb: the speaker is still the subject of "said".
     assert_eq!(
         read("In Valmont, 40 people died, the mayor said, adding that more were missing."),
-        killed(40.0, None)
+        killed(40.0, Some("mayor"))
     );
 }
 
