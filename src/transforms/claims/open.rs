@@ -368,6 +368,39 @@ pub fn read(
         } else {
             m.next_tok
         };
+    // "120 of 300 seats", "124 места из 300", "12 sur 15 départements": the part counts
+    // the noun after the whole, and the whole (the size of the house) is no claim here.
+    let is_num = |k: usize| {
+        toks.get(k)
+            .is_some_and(|t| matches!(t.kind, super::numbers::TokKind::Num { .. }))
+    };
+    let part_of = |k: usize| {
+        matches!(
+            words.get(k).copied().flatten(),
+            Some("of" | "из" | "sur" | "out")
+        )
+    };
+    // The whole: "of 300" right after a figure, or after a figure and its noun ("124
+    // места из 300").
+    if m.first_tok >= 2
+        && part_of(m.first_tok - 1)
+        && (is_num(m.first_tok - 2)
+            || (m.first_tok >= 3
+                && is_num(m.first_tok - 3)
+                && words.get(m.first_tok - 2).copied().flatten().is_some()))
+    {
+        return None;
+    }
+    let after = if part_of(after) && is_num(after + 1) {
+        after + 2
+    } else if words.get(after).copied().flatten() == Some("out")
+        && words.get(after + 1).copied().flatten() == Some("of")
+        && is_num(after + 2)
+    {
+        after + 3
+    } else {
+        after
+    };
     // "67-year-old", "3 a.m.", "for three days": durations, times and ages.
     let skip_dash = usize::from(toks.get(after).is_some_and(|t| t.is_sym('-') && t.glued));
     if lex.duration_at(words, after + skip_dash) {

@@ -1263,3 +1263,25 @@ fn a_rival_bound_is_not_a_corroboration_of_another_bound() {
     assert_eq!(got.len(), 1);
     assert_eq!((got[0].value, got[0].approx), (120.0, Approx::Over));
 }
+
+#[test]
+fn a_part_of_a_whole_counts_the_wholes_noun_and_the_whole_is_no_claim() {
+    for (t, lang) in [
+        ("In Ruritania the ruling party won 120 of 300 seats.", "en"),
+        (
+            "В Руритании правящая партия получила 120 мест из 300.",
+            "ru",
+        ),
+    ] {
+        let got: Vec<(f64, String)> = extract_claims(
+            t,
+            &entity_matches(t, &["Ruritania", "Руритании"]),
+            Some(lang),
+            None,
+        )
+        .into_iter()
+        .map(|c| (c.value, c.unit))
+        .collect();
+        assert_eq!(got, vec![(120.0, "seats".to_string())], "{t}");
+    }
+}
