@@ -887,6 +887,28 @@ const LEAD_INS: &[&str] = &[
 ];
 
 /// Lower-case words that may belong to the name of a source ("the agency", "intelligence").
+/// Words that join clauses, never part of a speaker's name.
+const CONNECTOR_WORDS: &[&str] = &[
+    "that",
+    "and",
+    "but",
+    "while",
+    "when",
+    "after",
+    "before",
+    "since",
+    "said",
+    "says",
+    "with",
+    "however",
+    "que",
+    "mais",
+    "et",
+    "что",
+    "но",
+    "однако",
+];
+
 const SOURCE_WORDS: &[&str] = &[
     // Who is quoted, without a capital: "aid groups put the toll at", "police said".
     "groups",
@@ -1113,7 +1135,27 @@ pub fn attributions(s: &str, toks: &[Tok]) -> Vec<(usize, String)> {
                 _ => break,
             }
         }
-        let Some(f) = first else { continue };
+        let Some(mut f) = first else { continue };
+        // "Officials in Valmont said": the source noun before "in" and its place.
+        if f >= 2
+            && matches!(toks[f - 1].word(), Some("in" | "at" | "from" | "à" | "в"))
+            && toks[f - 2]
+                .word()
+                .is_some_and(|w| SOURCE_WORDS.contains(&w) && !matches!(w, "the" | "of"))
+        {
+            f -= 2;
+            // One qualifying word before it ("health officials in Valmont").
+            if f >= 1
+                && toks[f - 1].word().is_some_and(|w| {
+                    w.chars().all(char::is_alphabetic) && !SAY_VERBS.contains(&w) && w.len() > 3
+                })
+                && !toks[f - 1]
+                    .word()
+                    .is_some_and(|w| CONNECTOR_WORDS.contains(&w))
+            {
+                f -= 1;
+            }
+        }
         let end = if toks[f].start < name_end {
             name_end
         } else {

@@ -1285,3 +1285,15 @@ fn a_part_of_a_whole_counts_the_wholes_noun_and_the_whole_is_no_claim() {
         assert_eq!(got, vec![(120.0, "seats".to_string())], "{t}");
     }
 }
+
+#[test]
+fn bringing_the_toll_to_a_figure_marks_it_current() {
+    let t =
+        "Another 12 bodies were recovered in Valmont on Tuesday, bringing the death toll to 42.";
+    let got: Vec<(f64, bool, bool)> =
+        extract_claims(t, &entity_matches(t, &["Valmont"]), Some("en"), None)
+            .into_iter()
+            .map(|c| (c.value, c.increment, c.running_total))
+            .collect();
+    assert_eq!(got, vec![(12.0, true, true), (42.0, false, true)]);
+}
