@@ -281,7 +281,9 @@ impl SentenceReader<'_> {
             let base = Claim {
                 attributed_to,
                 place,
-                running_total: measures::is_running_total(&words),
+                // The first reader's own words, and the lexicon's ("désormais", "уже").
+                running_total: measures::is_running_total(&words)
+                    || lexicon::lexicon().says_current(&lex_words, cs, ce),
                 modality: measures::modality(&words),
                 polarity: measures::polarity(&toks, cs, m.first_tok),
                 scope,

@@ -1297,3 +1297,20 @@ fn bringing_the_toll_to_a_figure_marks_it_current() {
             .collect();
     assert_eq!(got, vec![(12.0, true, true), (42.0, false, true)]);
 }
+
+#[test]
+fn the_first_reader_knows_the_lexicons_current_words_and_its_lead_ins() {
+    let t = "Les pertes nord-coréennes dans la région de Koursk atteignent désormais 4 000 hommes tués ou blessés, selon Séoul.";
+    let got = extract_claims(t, &entity_matches(t, &["Koursk=kursk"]), Some("fr"), None);
+    assert_eq!(got.len(), 1);
+    assert!(got[0].running_total, "désormais marks the figure current");
+    let t = "По оценке Пентагона, потери северокорейских войск в Курской области составили около 1 200 человек убитыми.";
+    let got = extract_claims(
+        t,
+        &entity_matches(t, &["Курской области=kursk"]),
+        Some("ru"),
+        None,
+    );
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].attributed_to.as_deref(), Some("Пентагона"));
+}
