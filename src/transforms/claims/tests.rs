@@ -1314,3 +1314,28 @@ fn the_first_reader_knows_the_lexicons_current_words_and_its_lead_ins() {
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].attributed_to.as_deref(), Some("Пентагона"));
 }
+
+#[test]
+fn a_model_number_is_no_figure() {
+    for (t, lang) in [
+        (
+            "Two Il-76 planes landed in Koria with 40 tonnes of aid.",
+            "en",
+        ),
+        (
+            "Pyongyang shipped KN-23 missiles to Russia, Koria said.",
+            "en",
+        ),
+        ("Два самолёта Ил-76 доставили в Корию 40 тонн помощи.", "ru"),
+    ] {
+        let m = entity_matches(t, &["Koria", "Корию"]);
+        let values: Vec<f64> = extract_claims(t, &m, Some(lang), None)
+            .into_iter()
+            .map(|c| c.value)
+            .collect();
+        assert!(
+            !values.contains(&76.0) && !values.contains(&23.0),
+            "{t}: {values:?}"
+        );
+    }
+}
