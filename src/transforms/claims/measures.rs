@@ -915,6 +915,16 @@ const CONNECTOR_WORDS: &[&str] = &[
 
 const SOURCE_WORDS: &[&str] = &[
     // Who is quoted, without a capital: "aid groups put the toll at", "police said".
+    "office",
+    "bureau",
+    "institute",
+    "committee",
+    "council",
+    "comité",
+    "institut",
+    "комитет",
+    "служба",
+    "ведомство",
     "groups",
     "group",
     "police",

@@ -529,6 +529,12 @@ pub fn read(
         (Some(t), Some(p)) if p.entry.same_things.contains(&t) => p.entry.thing.clone(),
         (t, _) => t,
     };
+    // A share is of something: "38% of dockers", or what the clause says reached it
+    // ("inflation rose to 8.2%", "le chômage reste à 6,1 %", "безработица выросла до 6,5%").
+    let thing = match thing {
+        None if percent => share_of(lex, sentence, toks, words, m, (cs, after), lang),
+        t => t,
+    };
     let thing = match thing {
         Some(t) => t,
         // Money and percents count themselves; a unit of measure counts its area/weight.
@@ -557,6 +563,145 @@ pub fn read(
         rival: lex.says_rival(words, 0, words.len()),
         phrase_end,
         implicit_thing,
+    })
+}
+
+/// Words between a share and what it is a share of: verbs of change and standing, and
+/// the words that bring the figure ("rose to", "stood at", "reste stable à", "выросла до").
+const SHARE_LINKS: &[&str] = &[
+    "ris",
+    "rose",
+    "fell",
+    "fall",
+    "stood",
+    "stand",
+    "reach",
+    "climb",
+    "drop",
+    "declin",
+    "increas",
+    "decreas",
+    "jump",
+    "slow",
+    "grew",
+    "grow",
+    "hit",
+    "remain",
+    "stay",
+    "was",
+    "were",
+    "is",
+    "are",
+    "be",
+    "put",
+    "estimat",
+    "edg",
+    "ease",
+    "eas",
+    "at",
+    "to",
+    "by",
+    "atteint",
+    "rest",
+    "est",
+    "était",
+    "pass",
+    "grimp",
+    "baiss",
+    "augment",
+    "recul",
+    "stable",
+    "établit",
+    "élève",
+    "à",
+    "de",
+    "вырос",
+    "снизил",
+    "замедлил",
+    "ускорил",
+    "состав",
+    "достиг",
+    "упал",
+    "увелич",
+    "сократ",
+    "остал",
+    "был",
+    "до",
+    "на",
+];
+
+/// What a share with no noun after it is of: "38% of dockers" (the noun after "of"), else
+/// the nearest noun before it in its clause past the words that bring it (SHARE_LINKS),
+/// time words and names, when the lexicon knows it ("inflation", "chômage").
+fn share_of(
+    lex: &Lexicon,
+    sentence: &str,
+    toks: &[Tok],
+    words: &[Option<&str>],
+    m: &Mention,
+    (cs, after): (usize, usize),
+    lang: Lang,
+) -> Option<String> {
+    if matches!(
+        words.get(after).copied().flatten(),
+        Some("of" | "des" | "du" | "из")
+    ) {
+        if let Some((t, _)) = thing_at(lex, words, after + 1, lang) {
+            return Some(t);
+        }
+    }
+    let mut k = m.first_tok;
+    let mut looked = 0;
+    while k > cs && looked < 8 {
+        k -= 1;
+        looked += 1;
+        let Some(w) = words.get(k).copied().flatten() else {
+            continue;
+        };
+        if let Some(h) = lex.thing_at(words, k) {
+            return Some(h.entry.id.clone());
+        }
+        let link = SHARE_LINKS.iter().any(|p| w.starts_with(p));
+        let capital = k > cs
+            && sentence
+                .get(toks[k].start..toks[k].end)
+                .and_then(|t| t.chars().next())
+                .is_some_and(char::is_uppercase);
+        if link
+            || capital
+            || !content(w)
+            || super::measures::time_word(w)
+            || ru_month(w)
+            || lex.says_current(words, k, k + 1)
+        {
+            continue;
+        }
+        // A noun the lexicon does not know: stems of whatever word stands there split one
+        // quantity into many (measured), so the share stays a share of nothing.
+        return None;
+    }
+    None
+}
+
+/// A Russian month in any case ("в апреле", "марте"): the stem of its name.
+fn ru_month(w: &str) -> bool {
+    const STEMS: &[&str] = &[
+        "январ",
+        "феврал",
+        "март",
+        "апрел",
+        "ма",
+        "июн",
+        "июл",
+        "август",
+        "сентябр",
+        "октябр",
+        "ноябр",
+        "декабр",
+    ];
+    STEMS.iter().any(|s| {
+        w.strip_prefix(s)
+            .is_some_and(|rest| ["", "е", "я", "ь", "а", "й", "ю"].contains(&rest))
     })
 }
 

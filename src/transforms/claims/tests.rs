@@ -1339,3 +1339,44 @@ fn a_model_number_is_no_figure() {
         );
     }
 }
+
+#[test]
+fn a_share_is_of_what_reached_it() {
+    let read = |t: &str, lang: &str| -> Vec<(f64, String)> {
+        extract_claims(
+            t,
+            &entity_matches(t, &["Borduria", "Bordurie", "Бордурии"]),
+            Some(lang),
+            None,
+        )
+        .into_iter()
+        .map(|c| (c.value, c.role))
+        .collect()
+    };
+    assert_eq!(
+        read(
+            "Inflation in Borduria rose to 8.2% in March, while unemployment stood at 6.1%.",
+            "en"
+        ),
+        vec![
+            (8.2, "inflation".to_string()),
+            (6.1, "unemployment".to_string())
+        ]
+    );
+    assert_eq!(
+        read("En Bordurie, le chômage reste stable à 6,1 %.", "fr"),
+        vec![(6.1, "unemployment".to_string())]
+    );
+    assert_eq!(
+        read("Инфляция в Бордурии в апреле замедлилась до 7,4%.", "ru"),
+        vec![(7.4, "inflation".to_string())]
+    );
+    // A noun the lexicon does not know leaves the share a share of nothing.
+    assert_eq!(
+        read(
+            "In Borduria the ruling party's vote share fell to 31%.",
+            "en"
+        ),
+        vec![(31.0, String::new())]
+    );
+}
