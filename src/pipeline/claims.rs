@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use crate::model::{Claim, ClaimStatus, EntityMatch, StoredClaim};
 use crate::report::{ClaimReport, RelatedReport};
-use crate::store::{ClaimRecord, Store, StoredItem};
+use crate::store::{ClaimRecord, StoreBackend, StoredItem};
 use crate::transforms::claims;
 
 /// How many stored claims of one key (the newest) a new claim is compared with.
@@ -73,7 +73,7 @@ pub fn claim_entities(claim: &Claim, matches: &[EntityMatch]) -> Vec<String> {
 
 /// Compare a new claim with the stored ones of its key and store it with its status.
 pub fn record_claim(
-    store: &Store,
+    store: &dyn StoreBackend,
     claim: Claim,
     item: &StoredItem,
     entities: &[String],
@@ -205,7 +205,11 @@ pub fn record_claim(
     Ok((key, record))
 }
 
-pub fn claim_report(store: &Store, rec: &ClaimRecord, item_url: &str) -> Result<ClaimReport> {
+pub fn claim_report(
+    store: &dyn StoreBackend,
+    rec: &ClaimRecord,
+    item_url: &str,
+) -> Result<ClaimReport> {
     let c = &rec.stored.claim;
     let mut related = Vec::new();
     for k in &rec.related {

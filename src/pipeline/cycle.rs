@@ -16,7 +16,7 @@ use crate::model::{Claim, EntityMatch, Item, ParsedFeed};
 use crate::report::{CycleReport, FeedReport, FeedStatus, ItemReport};
 use crate::sources::feed::SourceError;
 use crate::sources::html::ListSelectors;
-use crate::store::{FeedState, Store, StoreFailure, StoredItem, TitleRecord, RECOVERY_HINT};
+use crate::store::{FeedState, StoreBackend, StoreFailure, StoredItem, TitleRecord, RECOVERY_HINT};
 use crate::transforms::fingerprint::{self, Fingerprint};
 use crate::transforms::{claims, dedup, dedup::ItemKeys};
 use crate::watchlist::WatchSet;
@@ -645,7 +645,7 @@ async fn poll_feeds(
         }
         let stored = match outcome.store_error.take() {
             Some(e) => Err(anyhow::anyhow!(e)),
-            // A panic inside sled is the store's failure too, never an abort.
+            // A panic inside the store is the store's failure too, never an abort.
             None => crate::store::contain(|| consume(ctx, outcome, &mut report))
                 .unwrap_or_else(|panic| Err(anyhow::anyhow!(panic))),
         };
@@ -707,7 +707,7 @@ async fn poll_feeds(
 
 /// Store one feed's outcome (sequential: dedup sees every earlier entry of the cycle).
 fn consume(ctx: &Context, outcome: FeedOutcome, report: &mut CycleReport) -> Result<FeedReport> {
-    let store = &ctx.store;
+    let store = &*ctx.store;
     let now = Utc::now();
     // The title and fingerprint tiers forget stories older than their window.
     store.prune_dedup(now - Duration::days(crate::store::DEDUP_RETENTION_DAYS))?;
@@ -918,7 +918,7 @@ struct FirstCopy {
 const ALREADY_STORED: &str = "already stored";
 
 fn first_copy(
-    store: &Store,
+    store: &dyn StoreBackend,
     ikeys: &[String],
     id: &str,
     title_key: Option<&str>,
@@ -993,7 +993,7 @@ fn store_entry(
     now: DateTime<Utc>,
     report: &mut CycleReport,
 ) -> Result<()> {
-    let store = &ctx.store;
+    let store = &*ctx.store;
     let ikeys = index_keys(&entry.keys);
     let Some(id) = entry.keys.id().or_else(|| {
         Some(crate::transforms::dedup::stable_id(&format!(
