@@ -9,7 +9,6 @@ use anyhow::Result;
 use chrono::{DateTime, Utc};
 
 use super::types::*;
-use crate::transforms::fingerprint::Fingerprint;
 
 /// Every store operation newswatch makes. Implemented by [`super::sled::SledStore`].
 /// Implementations are shared between tasks (`Send + Sync`) and take `&self`.
@@ -18,15 +17,7 @@ pub trait StoreBackend: Send + Sync {
     /// checks it as after a crash.
     fn mark_failed(&self);
 
-    /// Whether a failure was seen since the open (a hook for `status`).
-    fn has_failed(&self) -> bool;
-
     fn path(&self) -> &Path;
-
-    /// Re-key every stored claim under the current `Claim::key()` (keeping its sequence
-    /// number, so order is kept), fix the links that point at moved claims (items' claim
-    /// lists, claims' related lists) and rebuild the entity index. Returns how many moved.
-    fn reindex_claims(&self) -> Result<usize>;
 
     /// Write everything to disk; called after each cycle and on shutdown.
     fn flush(&self) -> Result<()>;
@@ -63,38 +54,8 @@ pub trait StoreBackend: Send + Sync {
     /// Write a feed's seen set, capped to `max(SEEN_PER_FEED_MIN, 10 × feed_len)` entries.
     fn put_seen_set(&self, feed_url: &str, set: &mut SeenSet, feed_len: usize) -> Result<()>;
 
-    /// The id of the first copy known under any of these keys (`u:…`, `g:…`).
-    fn story_for(&self, keys: &[String]) -> Result<Option<String>>;
-
     /// Index a story under its keys (a key already taken keeps its first owner).
     fn index_story(&self, keys: &[String], id: &str) -> Result<()>;
-
-    /// The story first seen under this title key, if any.
-    fn title_story(&self, title_key: &str) -> Result<Option<TitleRecord>>;
-
-    /// Index a story under its title key (the key now names this story).
-    fn index_title(&self, title_key: &str, rec: &TitleRecord) -> Result<()>;
-
-    /// The stories sharing at least one band with `fp` (candidates, not yet verified):
-    /// one lookup per band and one per candidate, never a scan.
-    fn fingerprint_candidates(&self, fp: &Fingerprint) -> Result<Vec<FingerprintHit>>;
-
-    /// Remember a story's fingerprint (and its title key, for pruning both together).
-    fn index_fingerprint(
-        &self,
-        id: &str,
-        url: &str,
-        fp: &Fingerprint,
-        title_key: Option<&str>,
-        at: DateTime<Utc>,
-    ) -> Result<()>;
-
-    /// Record when a story entered the title or fingerprint tier, for [`StoreBackend::prune_dedup`].
-    fn mark_dedup_time(&self, id: &str, title_key: Option<&str>, at: DateTime<Utc>) -> Result<()>;
-
-    /// The URL and fingerprint of a story known to the fingerprint tier (the URL serves
-    /// `duplicate_of` when the first copy matched no watchlist and so is not in `items`).
-    fn fingerprint_of(&self, id: &str) -> Result<Option<(String, Fingerprint)>>;
 
     /// Forget the title and fingerprint entries of stories that appeared before `before`:
     /// a range read from the start of `fp_by_time`, so the cost is what is removed.
@@ -115,8 +76,6 @@ pub trait StoreBackend: Send + Sync {
 
     fn put_item(&self, item: &StoredItem) -> Result<()>;
 
-    fn add_pending(&self, id: &str) -> Result<()>;
-
     fn pending_ids(&self) -> Result<Vec<String>>;
 
     /// Record a digest as sent and take its stories out of `pending`, atomically: a stop
@@ -130,9 +89,6 @@ pub trait StoreBackend: Send + Sync {
     /// jumping from key to key: the cost is the number of keys, not of claims.
     fn claim_keys_under(&self, prefix: &str, cap: usize) -> Result<Vec<String>>;
 
-    /// Stored claims under one comparison key, oldest first, with their tree keys.
-    fn claims_for_key(&self, key: &str) -> Result<Vec<(Vec<u8>, ClaimRecord)>>;
-
     /// The newest `limit` stored claims under one comparison key, oldest first. A new claim
     /// is compared with these: the cost per claim stays bounded however often a figure is
     /// repeated.
@@ -140,9 +96,6 @@ pub trait StoreBackend: Send + Sync {
         -> Result<Vec<(Vec<u8>, ClaimRecord)>>;
 
     fn claim(&self, tree_key: &[u8]) -> Result<Option<ClaimRecord>>;
-
-    /// Store a claim; returns its tree key.
-    fn put_claim(&self, record: &ClaimRecord) -> Result<Vec<u8>>;
 
     /// Update the status / related links of a stored claim in place.
     fn update_claim(&self, tree_key: &[u8], record: &ClaimRecord) -> Result<()>;
@@ -178,4 +131,22 @@ pub trait StoreBackend: Send + Sync {
     fn seed_doc_recorded(&self, key: &str) -> Result<bool>;
 
     fn mark_seed_doc(&self, key: &str) -> Result<()>;
+
+    /// Every dedup tier's read for one story as one question: the story index by its
+    /// URL/guid keys (with the item when it is the story's own id), the title index (with
+    /// that story's fingerprint) and the fingerprint band candidates.
+    fn story_lookup(&self, q: &StoryQuery) -> Result<StoryLookup>;
+
+    /// A fresh tree key for a claim under `claim_key`, sorting after every stored one of it.
+    fn new_claim_key(&self, claim_key: &str) -> Result<Vec<u8>>;
+
+    /// Store a claim under a key from [`StoreBackend::new_claim_key`], with its entity index.
+    fn put_claim_at(&self, tree_key: &[u8], record: &ClaimRecord) -> Result<()>;
+
+    /// One feed entry's writes as one unit, in this order: the story index, the title
+    /// index, the fingerprint tier or dedup time, the claims, pending, the item; then
+    /// `write.entry_key` is marked in `seen`, the feed's seen set (read once per cycle,
+    /// written with [`StoreBackend::put_seen_set`] after the feed's last entry). A backend
+    /// with transactions runs the writes as one.
+    fn commit_story(&self, write: &StoryWrite, seen: &mut SeenSet) -> Result<()>;
 }

@@ -313,3 +313,65 @@ pub fn status_counts(records: &[(Vec<u8>, ClaimRecord)]) -> [(ClaimStatus, usize
         (ClaimStatus::Updates, count(ClaimStatus::Updates)),
     ]
 }
+
+/// One story's dedup question, asked at once: every tier's read for it (see
+/// [`crate::store::StoreBackend::story_lookup`]).
+#[derive(Debug, Clone, Copy)]
+pub struct StoryQuery<'a> {
+    /// The story's own id.
+    pub id: &'a str,
+    /// Its URL/guid keys (`u:…`, `g:…`).
+    pub index_keys: &'a [String],
+    /// Its normalised title key, when it has a title worth one.
+    pub title_key: Option<&'a str>,
+    /// Its body fingerprint, when it has a body.
+    pub fingerprint: Option<&'a Fingerprint>,
+}
+
+/// What the store knows of a story, every tier answered.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StoryLookup {
+    /// The id stored first under one of its URL/guid keys.
+    pub by_key: Option<String>,
+    /// The stored item of `by_key` when that is the story's own id (a cycle that stopped
+    /// before its feed's seen set was written).
+    pub own_item: Option<StoredItem>,
+    /// The first story under its title, with that story's body fingerprint if any.
+    pub by_title: Option<(TitleRecord, Option<Fingerprint>)>,
+    /// The stories sharing a fingerprint band with it (none without a fingerprint).
+    pub fingerprint_hits: Vec<FingerprintHit>,
+}
+
+/// A story's fingerprint as the fingerprint tier indexes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FingerprintEntry {
+    pub id: String,
+    pub url: String,
+    pub fingerprint: Fingerprint,
+    pub title_key: Option<String>,
+    /// When it entered the tier (pruned after the dedup window).
+    pub at: DateTime<Utc>,
+}
+
+/// Everything one feed entry writes, as one unit (see
+/// [`crate::store::StoreBackend::commit_story`]); empty parts write nothing.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StoryWrite {
+    /// The feed entry's key: marked seen in the feed's seen set once the rest is written.
+    pub entry_key: String,
+    /// URL/guid keys → the id of the first copy (a key already set keeps its story).
+    pub index: Option<(Vec<String>, String)>,
+    /// Title key → the first story under it.
+    pub title: Option<(String, TitleRecord)>,
+    /// The fingerprint tier's entry (it also records the dedup time).
+    pub fingerprint: Option<FingerprintEntry>,
+    /// Without a fingerprint: the id and title key whose title entry is pruned with the
+    /// dedup window, and from when.
+    pub dedup_time: Option<(String, Option<String>, DateTime<Utc>)>,
+    /// Claims with the tree keys from [`crate::store::StoreBackend::new_claim_key`].
+    pub claims: Vec<(Vec<u8>, ClaimRecord)>,
+    /// A story that waits for the digest.
+    pub pending: Option<String>,
+    /// The item to write (a new story, or the first copy with one more reporter).
+    pub item: Option<StoredItem>,
+}

@@ -1373,17 +1373,91 @@ impl SledStore {
         self.claims.get(tree_key)?.map(|v| dec(&v)).transpose()
     }
 
-    /// SledStore a claim; returns its tree key.
+    /// Store a claim; returns its tree key.
     pub fn put_claim(&self, record: &ClaimRecord) -> Result<Vec<u8>> {
+        let key = self.new_claim_key(&record.stored.claim.key())?;
+        self.put_claim_at(&key, record)?;
+        Ok(key)
+    }
+
+    /// A fresh tree key for a claim under `claim_key`: the comparison key, a 0 byte, then a
+    /// sequence number above every stored one (sled's id generator plus the import floor).
+    pub fn new_claim_key(&self, claim_key: &str) -> Result<Vec<u8>> {
         let seq = self
             .db
             .generate_id()?
             .saturating_add(self.id_floor.load(Ordering::Relaxed));
-        let mut key = Self::claim_prefix(&record.stored.claim.key());
+        let mut key = Self::claim_prefix(claim_key);
         key.extend_from_slice(&seq.to_be_bytes());
-        self.claims.insert(key.as_slice(), enc(record)?)?;
-        self.index_claim_entities(&key, record)?;
         Ok(key)
+    }
+
+    /// Store a claim under a key from [`SledStore::new_claim_key`], with its entity index.
+    pub fn put_claim_at(&self, tree_key: &[u8], record: &ClaimRecord) -> Result<()> {
+        self.claims.insert(tree_key, enc(record)?)?;
+        self.index_claim_entities(tree_key, record)
+    }
+
+    /// Every dedup tier's read for one story (see [`StoreBackend::story_lookup`]).
+    pub fn story_lookup(&self, q: &StoryQuery) -> Result<StoryLookup> {
+        let by_key = self.story_for(q.index_keys)?;
+        let own_item = match &by_key {
+            Some(first) if first == q.id => self.item(q.id)?,
+            _ => None,
+        };
+        let by_title = match q.title_key {
+            Some(tk) => match self.title_story(tk)? {
+                Some(rec) => {
+                    // Only compared with the story's own fingerprint: read when it has one.
+                    let fp = match q.fingerprint {
+                        Some(_) => self.fingerprint_of(&rec.id)?.map(|(_, fp)| fp),
+                        None => None,
+                    };
+                    Some((rec, fp))
+                }
+                None => None,
+            },
+            None => None,
+        };
+        let fingerprint_hits = match q.fingerprint {
+            Some(fp) => self.fingerprint_candidates(fp)?,
+            None => Vec::new(),
+        };
+        Ok(StoryLookup {
+            by_key,
+            own_item,
+            by_title,
+            fingerprint_hits,
+        })
+    }
+
+    /// One feed entry's writes (see [`StoreBackend::commit_story`]). sled writes them one
+    /// by one in this order, each crash-safe on its own as before: pending before the
+    /// item, the seen set written by the caller after the feed's last entry.
+    pub fn commit_story(&self, w: &StoryWrite, seen: &mut SeenSet) -> Result<()> {
+        if let Some((keys, id)) = &w.index {
+            self.index_story(keys, id)?;
+        }
+        if let Some((tk, rec)) = &w.title {
+            self.index_title(tk, rec)?;
+        }
+        if let Some(f) = &w.fingerprint {
+            self.index_fingerprint(&f.id, &f.url, &f.fingerprint, f.title_key.as_deref(), f.at)?;
+        }
+        if let Some((id, tk, at)) = &w.dedup_time {
+            self.mark_dedup_time(id, tk.as_deref(), *at)?;
+        }
+        for (key, rec) in &w.claims {
+            self.put_claim_at(key, rec)?;
+        }
+        if let Some(id) = &w.pending {
+            self.add_pending(id)?;
+        }
+        if let Some(item) = &w.item {
+            self.put_item(item)?;
+        }
+        seen.insert(&w.entry_key);
+        Ok(())
     }
 
     /// Update the status / related links of a stored claim in place.
@@ -1530,20 +1604,28 @@ impl SledStore {
 }
 
 impl StoreBackend for SledStore {
+    fn story_lookup(&self, q: &StoryQuery) -> Result<StoryLookup> {
+        SledStore::story_lookup(self, q)
+    }
+
+    fn new_claim_key(&self, claim_key: &str) -> Result<Vec<u8>> {
+        SledStore::new_claim_key(self, claim_key)
+    }
+
+    fn put_claim_at(&self, tree_key: &[u8], record: &ClaimRecord) -> Result<()> {
+        SledStore::put_claim_at(self, tree_key, record)
+    }
+
+    fn commit_story(&self, write: &StoryWrite, seen: &mut SeenSet) -> Result<()> {
+        SledStore::commit_story(self, write, seen)
+    }
+
     fn mark_failed(&self) {
         SledStore::mark_failed(self)
     }
 
-    fn has_failed(&self) -> bool {
-        SledStore::has_failed(self)
-    }
-
     fn path(&self) -> &Path {
         SledStore::path(self)
-    }
-
-    fn reindex_claims(&self) -> Result<usize> {
-        SledStore::reindex_claims(self)
     }
 
     fn flush(&self) -> Result<()> {
@@ -1582,43 +1664,8 @@ impl StoreBackend for SledStore {
         SledStore::put_seen_set(self, feed_url, set, feed_len)
     }
 
-    fn story_for(&self, keys: &[String]) -> Result<Option<String>> {
-        SledStore::story_for(self, keys)
-    }
-
     fn index_story(&self, keys: &[String], id: &str) -> Result<()> {
         SledStore::index_story(self, keys, id)
-    }
-
-    fn title_story(&self, title_key: &str) -> Result<Option<TitleRecord>> {
-        SledStore::title_story(self, title_key)
-    }
-
-    fn index_title(&self, title_key: &str, rec: &TitleRecord) -> Result<()> {
-        SledStore::index_title(self, title_key, rec)
-    }
-
-    fn fingerprint_candidates(&self, fp: &Fingerprint) -> Result<Vec<FingerprintHit>> {
-        SledStore::fingerprint_candidates(self, fp)
-    }
-
-    fn index_fingerprint(
-        &self,
-        id: &str,
-        url: &str,
-        fp: &Fingerprint,
-        title_key: Option<&str>,
-        at: DateTime<Utc>,
-    ) -> Result<()> {
-        SledStore::index_fingerprint(self, id, url, fp, title_key, at)
-    }
-
-    fn mark_dedup_time(&self, id: &str, title_key: Option<&str>, at: DateTime<Utc>) -> Result<()> {
-        SledStore::mark_dedup_time(self, id, title_key, at)
-    }
-
-    fn fingerprint_of(&self, id: &str) -> Result<Option<(String, Fingerprint)>> {
-        SledStore::fingerprint_of(self, id)
     }
 
     fn prune_dedup(&self, before: DateTime<Utc>) -> Result<usize> {
@@ -1637,10 +1684,6 @@ impl StoreBackend for SledStore {
         SledStore::put_item(self, item)
     }
 
-    fn add_pending(&self, id: &str) -> Result<()> {
-        SledStore::add_pending(self, id)
-    }
-
     fn pending_ids(&self) -> Result<Vec<String>> {
         SledStore::pending_ids(self)
     }
@@ -1657,10 +1700,6 @@ impl StoreBackend for SledStore {
         SledStore::claim_keys_under(self, prefix, cap)
     }
 
-    fn claims_for_key(&self, key: &str) -> Result<Vec<(Vec<u8>, ClaimRecord)>> {
-        SledStore::claims_for_key(self, key)
-    }
-
     fn recent_claims_for_key(
         &self,
         key: &str,
@@ -1671,10 +1710,6 @@ impl StoreBackend for SledStore {
 
     fn claim(&self, tree_key: &[u8]) -> Result<Option<ClaimRecord>> {
         SledStore::claim(self, tree_key)
-    }
-
-    fn put_claim(&self, record: &ClaimRecord) -> Result<Vec<u8>> {
-        SledStore::put_claim(self, record)
     }
 
     fn update_claim(&self, tree_key: &[u8], record: &ClaimRecord) -> Result<()> {
@@ -2114,6 +2149,91 @@ mod tests {
             !hits.iter().any(|h| h.id == "id0"),
             "the oldest left the band"
         );
+    }
+
+    /// One story's writes as one call, then one question answers every tier for a copy
+    /// of it; the entry is marked in the feed's seen set, which is written by the caller.
+    #[test]
+    fn a_story_written_as_one_unit_is_found_by_every_tier_in_one_lookup() {
+        use crate::transforms::fingerprint::fingerprint;
+        let dir = tempfile::tempdir().unwrap();
+        let s = SledStore::open(dir.path()).unwrap();
+        let now = Utc::now();
+        let fp = fingerprint(&body(120)).unwrap();
+        let item = StoredItem {
+            id: "s1".into(),
+            url: "https://a.test/1".into(),
+            feed_url: "https://a.test/feed".into(),
+            ..Default::default()
+        };
+        let claim_key = s.new_claim_key("harbour|||ships||").unwrap();
+        let keys = vec!["u:https://a.test/1".to_string()];
+        let write = StoryWrite {
+            entry_key: "entry-1".into(),
+            index: Some((keys.clone(), "s1".into())),
+            title: Some((
+                "harbour ships".into(),
+                TitleRecord {
+                    id: "s1".into(),
+                    url: item.url.clone(),
+                    at: now,
+                },
+            )),
+            fingerprint: Some(FingerprintEntry {
+                id: "s1".into(),
+                url: item.url.clone(),
+                fingerprint: fp.clone(),
+                title_key: Some("harbour ships".into()),
+                at: now,
+            }),
+            dedup_time: None,
+            claims: vec![(claim_key.clone(), claim_record("harbour", 3.0))],
+            pending: Some("s1".into()),
+            item: Some(item.clone()),
+        };
+        let mut seen = SeenSet::default();
+        s.commit_story(&write, &mut seen).unwrap();
+        assert!(seen.contains("entry-1"));
+        assert_eq!(s.pending_ids().unwrap(), vec!["s1".to_string()]);
+        assert!(s.claim(&claim_key).unwrap().is_some());
+        assert_eq!(s.claims_list(Some("harbour")).unwrap().len(), 1);
+
+        let found = s
+            .story_lookup(&StoryQuery {
+                id: "s1",
+                index_keys: &keys,
+                title_key: Some("harbour ships"),
+                fingerprint: Some(&fp),
+            })
+            .unwrap();
+        assert_eq!(found.by_key.as_deref(), Some("s1"));
+        assert_eq!(found.own_item, Some(item));
+        let (rec, its_fp) = found.by_title.unwrap();
+        assert_eq!((rec.id.as_str(), its_fp), ("s1", Some(fp.clone())));
+        assert_eq!(found.fingerprint_hits.len(), 1);
+
+        // Another story's lookup: the URL tier names s1 without reading its item.
+        let other = s
+            .story_lookup(&StoryQuery {
+                id: "s2",
+                index_keys: &keys,
+                title_key: None,
+                fingerprint: None,
+            })
+            .unwrap();
+        assert_eq!(other.by_key.as_deref(), Some("s1"));
+        assert_eq!((other.own_item, other.by_title), (None, None));
+        assert!(other.fingerprint_hits.is_empty());
+
+        // An entry that writes nothing is only marked seen.
+        let before = s.item_count();
+        let empty = StoryWrite {
+            entry_key: "entry-2".into(),
+            ..Default::default()
+        };
+        s.commit_story(&empty, &mut seen).unwrap();
+        assert!(seen.contains("entry-2"));
+        assert_eq!(s.item_count(), before);
     }
 
     // ---- export and import ----
