@@ -1,5 +1,5 @@
-//! The daemon's control socket (`<state_dir>/control.sock`): sled lets one process open the
-//! store, so `newswatch claims` / `feeds` / `status` / `export` typed while the service runs
+//! The daemon's control socket (`<state_dir>/control.sock`): the embedded store lets one
+//! process open it, so `newswatch claims` / `feeds` / `status` / `export` typed while the service runs
 //! ask the daemon. What it answers is rendered by `views`, as the commands do offline.
 //!
 //! Protocol: one JSON request line in, the command's output text back, then close.
@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
 
 use crate::status::DaemonState;
-use crate::store::Store;
+use crate::store::StoreBackend;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "command", rename_all = "snake_case")]
@@ -70,7 +70,7 @@ pub fn ask(state_dir: &Path, req: &Request) -> Result<String> {
 /// Serve requests until the task is dropped.
 pub async fn serve(
     listener: tokio::net::UnixListener,
-    store: Arc<Store>,
+    store: Arc<dyn StoreBackend>,
     state: Arc<DaemonState>,
     wake: Arc<tokio::sync::Notify>,
 ) {
@@ -95,7 +95,7 @@ pub async fn serve(
             else {
                 return;
             };
-            let answer = tokio::task::spawn_blocking(move || answer(&store, &state, &line))
+            let answer = tokio::task::spawn_blocking(move || answer(&*store, &state, &line))
                 .await
                 .unwrap_or_else(|e| Err(anyhow::anyhow!("{e}")));
             if answer.as_ref().is_ok_and(|(_, wake)| *wake) {
@@ -113,7 +113,7 @@ pub async fn serve(
 }
 
 /// The answer's body, and whether the sending task should look at the queue now.
-fn answer(store: &Store, state: &DaemonState, line: &str) -> Result<(String, bool)> {
+fn answer(store: &dyn StoreBackend, state: &DaemonState, line: &str) -> Result<(String, bool)> {
     let req: Request = serde_json::from_str(line).context("bad request")?;
     if let Request::Resend { id } = &req {
         let record = crate::pipeline::outbox::requeue(store, id)?;
@@ -122,7 +122,7 @@ fn answer(store: &Store, state: &DaemonState, line: &str) -> Result<(String, boo
     answer_query(store, state, req).map(|body| (body, false))
 }
 
-fn answer_query(store: &Store, state: &DaemonState, req: Request) -> Result<String> {
+fn answer_query(store: &dyn StoreBackend, state: &DaemonState, req: Request) -> Result<String> {
     match req {
         Request::Digests { json } => crate::cmd::render_digests(store, json),
         Request::Resend { .. } => anyhow::bail!("resend is answered above"),

@@ -19,7 +19,7 @@ use tracing::{error, info, warn};
 use crate::config::{Config, ConfigError};
 use crate::pipeline::{self, Context, DigestMode};
 use crate::status::{DaemonState, Live};
-use crate::store::Store;
+use crate::store::StoreBackend;
 use crate::watchlist::WatchSet;
 
 /// How long a running cycle may take to finish after SIGTERM before it is abandoned
@@ -133,7 +133,7 @@ async fn send_job(
         error!(error = %format!("{e:#}"), "urgent alerts failed");
     }
     observe(&ctx, &state).await;
-    match pipeline::outbox::next_retry(&ctx.store) {
+    match pipeline::outbox::next_retry(&*ctx.store) {
         Ok(at) => at,
         Err(e) => {
             error!(error = %format!("{e:#}"), "reading the mail queue failed");
@@ -147,7 +147,7 @@ async fn send_job(
 async fn observe(ctx: &Arc<Context>, state: &Arc<DaemonState>) {
     let (store, config, live) = (ctx.store.clone(), state.config(), state.live());
     let gathered = tokio::task::spawn_blocking(move || {
-        crate::status::gather(&store, &config, Some(&live), Utc::now())
+        crate::status::gather(&*store, &config, Some(&live), Utc::now())
     })
     .await;
     match gathered {
@@ -220,7 +220,7 @@ fn reload_config(ctx: &Arc<Context>) -> Option<Context> {
     })
 }
 
-pub async fn run(config: Config, store: Store, watch: WatchSet) -> Result<()> {
+pub async fn run(config: Config, store: Box<dyn StoreBackend>, watch: WatchSet) -> Result<()> {
     let state = Arc::new(DaemonState::new(
         config.clone(),
         Live {

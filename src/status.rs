@@ -12,7 +12,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
-use crate::store::{DigestKind, Store};
+use crate::store::{DigestKind, StoreBackend};
 
 /// What the running daemon knows of itself; kept by the scheduler.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -182,7 +182,7 @@ fn ts(d: Option<DateTime<Utc>>) -> Option<String> {
 
 /// Read what the store says and join it with the daemon's own view (`None`: no daemon).
 pub fn gather(
-    store: &Store,
+    store: &dyn StoreBackend,
     config: &Config,
     live: Option<&Live>,
     now: DateTime<Utc>,

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::status::Live;
-use crate::store::{ClaimRecord, Store};
+use crate::store::{ClaimRecord, StoreBackend};
 
 /// "1 story", "3 stories": a count with its noun in the right number.
 pub fn count(n: usize, one: &str, many: &str) -> String {
@@ -23,7 +23,7 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
 
 /// `status`: the store's view joined with the daemon's own (`live`, when it answers).
 pub fn render_status(
-    store: &Store,
+    store: &dyn StoreBackend,
     config: &Config,
     live: Option<&Live>,
     json: bool,
@@ -91,7 +91,7 @@ struct ComparedWith {
 }
 
 /// Stored claims grouped by what they are about (subject, measure, unit).
-pub fn render_claims(store: &Store, entity: Option<&str>, json: bool) -> Result<String> {
+pub fn render_claims(store: &dyn StoreBackend, entity: Option<&str>, json: bool) -> Result<String> {
     let records = store.claims_list(entity)?;
     let mut groups: BTreeMap<String, ClaimGroup> = BTreeMap::new();
     for (_, rec) in records {
@@ -243,7 +243,7 @@ struct FeedOut {
 }
 
 /// Every configured feed (and any feed the store still knows) with its state.
-pub fn render_feeds(store: &Store, config: &Config, json: bool) -> Result<String> {
+pub fn render_feeds(store: &dyn StoreBackend, config: &Config, json: bool) -> Result<String> {
     let mut out_rows = Vec::new();
     let mut known: BTreeMap<String, crate::store::FeedState> = store
         .all_feed_states()?

@@ -8,7 +8,7 @@ use anyhow::{Context as _, Result};
 
 use crate::cli::{Cli, Command};
 use crate::config::{Config, ConfigError};
-use crate::store::{OpenError, Store};
+use crate::store::{OpenError, StoreBackend};
 use crate::watchlist::{Diagnostic, WatchSet};
 
 mod cycle;
@@ -141,8 +141,8 @@ pub fn load_watchlists(dir: &Path) -> Result<WatchSet> {
 }
 
 /// Open the store; a store held by another process is a one-line refusal (exit 1).
-pub fn open_store(config: &Config) -> Result<Store> {
-    match Store::open(&config.state_dir) {
+pub fn open_store(config: &Config) -> Result<Box<dyn StoreBackend>> {
+    match crate::store::open(&config.state_dir) {
         Ok(s) => Ok(s),
         Err(OpenError::Locked(p)) => Err(anyhow::anyhow!(
             "another newswatch process (the service?) is using the store at {}; stop it first \

@@ -6,14 +6,14 @@ use anyhow::Result;
 
 use crate::config::Config;
 use crate::control::{self, Request};
-use crate::store::{OpenError, Store};
+use crate::store::{OpenError, StoreBackend};
 use crate::views::{render_claims, render_feeds, render_status};
 
 /// Run `f` on the store, or forward `req` to the daemon that holds it.
 fn with_store_or_daemon(
     config: &Config,
     req: Request,
-    f: impl FnOnce(&Store) -> Result<String>,
+    f: impl FnOnce(&dyn StoreBackend) -> Result<String>,
 ) -> Result<ExitCode> {
     with_store_or_daemon_checked(config, req, |_| true, f)
 }
@@ -68,10 +68,10 @@ fn with_store_or_daemon_checked(
     config: &Config,
     req: Request,
     mut print_if: impl FnMut(&str) -> bool,
-    f: impl FnOnce(&Store) -> Result<String>,
+    f: impl FnOnce(&dyn StoreBackend) -> Result<String>,
 ) -> Result<ExitCode> {
-    let out = match Store::open(&config.state_dir) {
-        Ok(store) => f(&store)?,
+    let out = match crate::store::open(&config.state_dir) {
+        Ok(store) => f(&*store)?,
         Err(OpenError::Locked(p)) => control::ask(&config.state_dir, &req).map_err(|e| {
             anyhow::anyhow!(
                 "the store at {} is held by another newswatch process and its control socket did not answer: {e:#}",

@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::control::{self, Request};
 use crate::pipeline::outbox::{self, Due};
-use crate::store::{DigestKind, DigestRecord, DigestState, OpenError, Store};
+use crate::store::{DigestKind, DigestRecord, DigestState, OpenError, StoreBackend};
 
 #[derive(Serialize)]
 struct QueuedOut {
@@ -31,7 +31,7 @@ struct QueuedOut {
 }
 
 /// The queued and parked messages, oldest first, as text or JSON.
-pub fn render_digests(store: &Store, json: bool) -> Result<String> {
+pub fn render_digests(store: &dyn StoreBackend, json: bool) -> Result<String> {
     let ts =
         |d: chrono::DateTime<chrono::Utc>| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let rows: Vec<QueuedOut> = store
@@ -103,8 +103,8 @@ pub fn render_requeued(record: &DigestRecord, by_daemon: bool) -> String {
 }
 
 pub fn digests(config: &Config, json: bool) -> Result<ExitCode> {
-    let out = match Store::open(&config.state_dir) {
-        Ok(store) => render_digests(&store, json)?,
+    let out = match crate::store::open(&config.state_dir) {
+        Ok(store) => render_digests(&*store, json)?,
         Err(OpenError::Locked(_)) => control::ask(&config.state_dir, &Request::Digests { json })?,
         Err(e) => return Err(e.into()),
     };
@@ -117,7 +117,7 @@ pub fn digests(config: &Config, json: bool) -> Result<ExitCode> {
 /// the running daemon to (exit 0 once queued; `newswatch digests` shows what followed).
 pub fn resend(config_path: &Path, id: &str) -> Result<ExitCode> {
     let config = super::load_config(config_path)?;
-    let store = match Store::open(&config.state_dir) {
+    let store = match crate::store::open(&config.state_dir) {
         Ok(store) => store,
         Err(OpenError::Locked(_)) => {
             let out = control::ask(&config.state_dir, &Request::Resend { id: id.into() })?;
@@ -126,7 +126,7 @@ pub fn resend(config_path: &Path, id: &str) -> Result<ExitCode> {
         }
         Err(e) => return Err(e.into()),
     };
-    let record = outbox::requeue(&store, id)?;
+    let record = outbox::requeue(&*store, id)?;
     eprint!("{}", render_requeued(&record, false));
     let ctx = std::sync::Arc::new(crate::pipeline::Context::new(config, store)?);
     let reports = super::runtime()?.block_on(outbox::send_queued(&ctx, record.kind, Due::All))?;

@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::model::Claim;
 use crate::pipeline::{self, SeedDoc};
 use crate::report::ClaimReport;
-use crate::store::{Store, StoredItem};
+use crate::store::{StoreBackend, StoredItem};
 use crate::watchlist::WatchSet;
 
 /// `seeds/manifest.toml`: what is known of each seed document.
@@ -213,7 +213,7 @@ pub fn seed(
                 documents: Vec::new(),
             };
             for doc in &docs {
-                let recorded = pipeline::seed_document(&store, &watch, doc, now)?;
+                let recorded = pipeline::seed_document(&*store, &watch, doc, now)?;
                 let n = recorded.as_ref().map_or(0, Vec::len);
                 report.documents.push(DocReport {
                     name: doc.name.clone(),
@@ -276,7 +276,7 @@ pub fn seed(
             let baseline: Baseline = serde_json::from_str(&text)
                 .with_context(|| format!("parsing {}", path.display()))?;
             for doc in baseline.documents {
-                let recorded = seed_baseline_doc(&store, &doc, now)?;
+                let recorded = seed_baseline_doc(&*store, &doc, now)?;
                 report.documents.push(DocReport {
                     name: doc.name.clone(),
                     source: doc.source.clone(),
@@ -325,7 +325,7 @@ pub fn suggest(config: &Config, dir: &Path) -> Result<ExitCode> {
 
 /// Record one document of the project's baseline (claims already read by the code).
 fn seed_baseline_doc(
-    store: &Store,
+    store: &dyn StoreBackend,
     doc: &BaselineDoc,
     now: DateTime<Utc>,
 ) -> Result<Option<Vec<ClaimReport>>> {

@@ -8,7 +8,7 @@ use anyhow::{Context as _, Result};
 
 use crate::config::Config;
 use crate::control::{self, Request};
-use crate::store::{OpenError, Store};
+use crate::store::OpenError;
 
 /// Write the export to `output` (or stdout): read from the store, or asked of the daemon
 /// when it holds the store. A file is written beside its name and renamed when complete,
@@ -103,7 +103,7 @@ fn partial_path(path: &Path) -> PathBuf {
 /// it could not read. The store is opened for salvage: a damaged store is exported as far
 /// as it can be read, never refused.
 fn write_export(config: &Config, out: &mut dyn Write) -> Result<Written> {
-    match Store::open_salvage(&config.state_dir) {
+    match crate::store::open_salvage(&config.state_dir) {
         Ok(store) => {
             let stats = store.export(out)?;
             Ok(Written {
@@ -134,7 +134,7 @@ fn write_export(config: &Config, out: &mut dyn Write) -> Result<Written> {
 /// yet (or an empty one) and must not be in use.
 pub fn import(config: &Config, file: &Path) -> Result<ExitCode> {
     let dir = &config.state_dir;
-    let store = match Store::open(dir) {
+    let store = match crate::store::open(dir) {
         Ok(s) => s,
         Err(OpenError::Locked(p)) => anyhow::bail!(
             "the store at {} is in use (is the service running?); stop it, move the state_dir \

@@ -111,7 +111,7 @@ pub async fn send_queued_alerts(
 /// only: the daemon sends them from its sending task, so a slow mail server never holds
 /// up a poll.
 pub fn queue_alerts(ctx: &Arc<Context>, watch: &WatchSet, report: &CycleReport) -> Result<()> {
-    let store = &ctx.store;
+    let store = &*ctx.store;
     let now = Utc::now();
     let wants_alerts = watch.lists.iter().any(|l| !l.alert_now.is_empty());
     let domain = crate::sinks::mail::domain_of(&ctx.config.email.from).unwrap_or_default();

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use crate::model::{Claim, ClaimStatus, EntityMatch, StoredClaim};
 use crate::report::{ClaimReport, RelatedReport};
-use crate::store::{ClaimRecord, Store, StoredItem};
+use crate::store::{ClaimRecord, StoreBackend, StoredItem};
 use crate::transforms::claims;
 
 /// How many stored claims of one key (the newest) a new claim is compared with.
@@ -73,12 +73,84 @@ pub fn claim_entities(claim: &Claim, matches: &[EntityMatch]) -> Vec<String> {
 
 /// Compare a new claim with the stored ones of its key and store it with its status.
 pub fn record_claim(
-    store: &Store,
+    store: &dyn StoreBackend,
     claim: Claim,
     item: &StoredItem,
     entities: &[String],
     now: DateTime<Utc>,
 ) -> Result<(Vec<u8>, ClaimRecord)> {
+    let (key, record) = decide_claim(&StoryClaims::new(store), claim, item, entities, now)?;
+    store.put_claim_at(&key, &record)?;
+    Ok((key, record))
+}
+
+/// The stored claims as one story's next claim sees them: the store, plus the story's
+/// claims decided before it and not yet written (a story's claims are written together,
+/// with its item: see `StoreBackend::commit_story`). Each read answers exactly what the
+/// store would if those claims had been written already.
+pub struct StoryClaims<'a> {
+    store: &'a dyn StoreBackend,
+    /// Decided, in order, with the tree keys the store gave them.
+    pub decided: Vec<(Vec<u8>, ClaimRecord)>,
+}
+
+impl<'a> StoryClaims<'a> {
+    pub fn new(store: &'a dyn StoreBackend) -> StoryClaims<'a> {
+        StoryClaims {
+            store,
+            decided: Vec::new(),
+        }
+    }
+
+    /// `StoreBackend::recent_claims_for_key` with the decided ones (whose keys sort after
+    /// every stored one) as the newest.
+    fn recent_claims_for_key(
+        &self,
+        key: &str,
+        limit: usize,
+    ) -> Result<Vec<(Vec<u8>, ClaimRecord)>> {
+        let mut out = self.store.recent_claims_for_key(key, limit)?;
+        out.extend(
+            self.decided
+                .iter()
+                .filter(|(_, r)| r.stored.claim.key() == key)
+                .cloned(),
+        );
+        if out.len() > limit {
+            out.drain(..out.len() - limit);
+        }
+        Ok(out)
+    }
+
+    /// `StoreBackend::claim_keys_under` with the decided ones' keys.
+    fn claim_keys_under(&self, prefix: &str, cap: usize) -> Result<Vec<String>> {
+        let mut keys = self.store.claim_keys_under(prefix, cap)?;
+        let extra: Vec<String> = self
+            .decided
+            .iter()
+            .map(|(_, r)| r.stored.claim.key())
+            .filter(|k| k.starts_with(prefix) && !keys.contains(k))
+            .collect();
+        if !extra.is_empty() {
+            keys.extend(extra);
+            keys.sort();
+            keys.dedup();
+            keys.truncate(cap);
+        }
+        Ok(keys)
+    }
+}
+
+/// Compare a new claim with the stored ones of its key (as `view` sees them) and decide
+/// its status and links; the record gets a fresh tree key but is not written.
+pub fn decide_claim(
+    view: &StoryClaims,
+    claim: Claim,
+    item: &StoredItem,
+    entities: &[String],
+    now: DateTime<Utc>,
+) -> Result<(Vec<u8>, ClaimRecord)> {
+    let store = view;
     // Within one story, only statements attributed to different sources are compared (a
     // story quoting two sources is a real conflict; its headline restating its body is not).
     let comparable = |r: &ClaimRecord| {
@@ -201,11 +273,15 @@ pub fn record_claim(
         relations,
         alerted_at: None,
     };
-    let key = store.put_claim(&record)?;
+    let key = view.store.new_claim_key(&record.stored.claim.key())?;
     Ok((key, record))
 }
 
-pub fn claim_report(store: &Store, rec: &ClaimRecord, item_url: &str) -> Result<ClaimReport> {
+pub fn claim_report(
+    store: &dyn StoreBackend,
+    rec: &ClaimRecord,
+    item_url: &str,
+) -> Result<ClaimReport> {
     let c = &rec.stored.claim;
     let mut related = Vec::new();
     for k in &rec.related {
@@ -237,4 +313,90 @@ pub fn claim_report(store: &Store, rec: &ClaimRecord, item_url: &str) -> Result<
         status: rec.stored.status,
         related,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claim(value: f64, said_by: &str) -> Claim {
+        Claim {
+            subject: "harbour".into(),
+            measure: "stuck".into(),
+            unit: "ships".into(),
+            value,
+            attributed_to: Some(said_by.into()),
+            quote: format!("{value} ships are stuck, said the {said_by}"),
+            ..Default::default()
+        }
+    }
+
+    fn story() -> StoredItem {
+        StoredItem {
+            id: "story-1".into(),
+            url: "https://news.test/1".into(),
+            source: "Test News".into(),
+            feed_url: "https://news.test/feed".into(),
+            ..Default::default()
+        }
+    }
+
+    /// A story quoting two sources: its second claim is compared with its first, though
+    /// neither is written until the story's unit of writes.
+    #[test]
+    fn a_storys_second_source_is_compared_with_its_first_before_either_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::open(dir.path()).unwrap();
+        let now = Utc::now();
+        let item = story();
+        let mut view = StoryClaims::new(&*store);
+        let (k1, r1) = decide_claim(&view, claim(10.0, "port authority"), &item, &[], now).unwrap();
+        assert_eq!(r1.stored.status, ClaimStatus::New);
+        view.decided.push((k1.clone(), r1));
+        let (k2, r2) = decide_claim(&view, claim(40.0, "coast guard"), &item, &[], now).unwrap();
+        assert_eq!(r2.related, vec![k1.clone()], "{r2:#?}");
+        assert_ne!(r2.stored.status, ClaimStatus::New, "{r2:#?}");
+        assert!(k2 > k1, "a later claim's key sorts after");
+        assert!(
+            store.claims_list(None).unwrap().is_empty(),
+            "nothing is written while deciding"
+        );
+    }
+
+    /// What the view adds answers as the store would once written: the newest `limit`,
+    /// oldest first, and the distinct keys under a prefix in key order.
+    #[test]
+    fn the_story_view_reads_like_the_store_after_the_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::open(dir.path()).unwrap();
+        let now = Utc::now();
+        let item = StoredItem {
+            id: "story-0".into(),
+            ..story()
+        };
+        for v in [1.0, 2.0, 3.0] {
+            record_claim(&*store, claim(v, "a"), &item, &[], now).unwrap();
+        }
+        let mut view = StoryClaims::new(&*store);
+        let mut other = claim(5.0, "b");
+        other.subject = "harbour-east".into();
+        for c in [claim(4.0, "b"), other] {
+            let (k, r) = decide_claim(&view, c, &story(), &[], now).unwrap();
+            view.decided.push((k, r));
+        }
+        let key = claim(0.0, "x").key();
+        let values = |recs: Vec<(Vec<u8>, ClaimRecord)>| -> Vec<f64> {
+            recs.iter().map(|(_, r)| r.stored.claim.value).collect()
+        };
+        let seen = values(view.recent_claims_for_key(&key, 3).unwrap());
+        let keys = view.claim_keys_under("harbour", 10).unwrap();
+        for (k, r) in &view.decided {
+            store.put_claim_at(k, r).unwrap();
+        }
+        let written = values(store.recent_claims_for_key(&key, 3).unwrap());
+        assert_eq!(seen, vec![2.0, 3.0, 4.0]);
+        assert_eq!(seen, written);
+        assert_eq!(keys, store.claim_keys_under("harbour", 10).unwrap());
+        assert_eq!(keys.len(), 2, "{keys:?}");
+    }
 }

@@ -8,7 +8,7 @@ use anyhow::Result;
 use chrono::{DateTime, Duration, Utc};
 use tracing::{debug, error, info, warn};
 
-use super::claims::{claim_entities, claim_report, distinct_claims, record_claim};
+use super::claims::{claim_entities, claim_report, decide_claim, distinct_claims, StoryClaims};
 use super::Context;
 use crate::config::{FeedConfig, FeedKind, FullText};
 use crate::fetch::{FetchError, FetchOutcome, Fetched, Fetcher, Reach};
@@ -16,7 +16,10 @@ use crate::model::{Claim, EntityMatch, Item, ParsedFeed};
 use crate::report::{CycleReport, FeedReport, FeedStatus, ItemReport};
 use crate::sources::feed::SourceError;
 use crate::sources::html::ListSelectors;
-use crate::store::{FeedState, Store, StoreFailure, StoredItem, TitleRecord, RECOVERY_HINT};
+use crate::store::{
+    FeedState, FingerprintEntry, SeenSet, StoreFailure, StoredItem, StoryLookup, StoryQuery,
+    StoryWrite, TitleRecord, RECOVERY_HINT,
+};
 use crate::transforms::fingerprint::{self, Fingerprint};
 use crate::transforms::{claims, dedup, dedup::ItemKeys};
 use crate::watchlist::WatchSet;
@@ -65,6 +68,9 @@ struct FeedOutcome {
     failure: Option<FailureClass>,
     /// New entries left for the next cycle by `fetch.max_items_per_feed`.
     held_back: usize,
+    /// The feed's seen set as the task read it: the consumer marks the entries in it and
+    /// writes it back, so it is read once per feed and cycle.
+    seen: Option<SeenSet>,
 }
 
 /// A feed's failure as the next-check rules see it.
@@ -106,6 +112,7 @@ impl FeedOutcome {
             hints: Hints::default(),
             failure: None,
             held_back: 0,
+            seen: None,
         }
     }
 }
@@ -529,6 +536,7 @@ async fn process_feed(
         );
     }
     out.result = Ok(Some(entries));
+    out.seen = Some(seen);
     out
 }
 
@@ -645,7 +653,7 @@ async fn poll_feeds(
         }
         let stored = match outcome.store_error.take() {
             Some(e) => Err(anyhow::anyhow!(e)),
-            // A panic inside sled is the store's failure too, never an abort.
+            // A panic inside the store is the store's failure too, never an abort.
             None => crate::store::contain(|| consume(ctx, outcome, &mut report))
                 .unwrap_or_else(|panic| Err(anyhow::anyhow!(panic))),
         };
@@ -707,7 +715,7 @@ async fn poll_feeds(
 
 /// Store one feed's outcome (sequential: dedup sees every earlier entry of the cycle).
 fn consume(ctx: &Context, outcome: FeedOutcome, report: &mut CycleReport) -> Result<FeedReport> {
-    let store = &ctx.store;
+    let store = &*ctx.store;
     let now = Utc::now();
     // The title and fingerprint tiers forget stories older than their window.
     store.prune_dedup(now - Duration::days(crate::store::DEDUP_RETENTION_DAYS))?;
@@ -763,21 +771,26 @@ fn consume(ctx: &Context, outcome: FeedOutcome, report: &mut CycleReport) -> Res
     if let Some(d) = outcome.discovered_url {
         state.discovered_url = Some(d);
     }
-    let mut seen = store.seen_set(&outcome.url)?;
+    // Read by the feed task; read again only if it is somehow missing.
+    let mut seen = match outcome.seen {
+        Some(seen) => seen,
+        None => store.seen_set(&outcome.url)?,
+    };
     for entry in entries {
         state.items_seen += 1;
-        let key = entry.entry_key.clone();
         if entry.backfill_only {
             fr.items_backfilled += 1;
             // Known from now on, so a later copy elsewhere is a duplicate, not news.
-            if let Some(id) = entry.keys.id() {
-                store.index_story(&index_keys(&entry.keys), &id)?;
-            }
+            let write = StoryWrite {
+                index: entry.keys.id().map(|id| (index_keys(&entry.keys), id)),
+                entry_key: entry.entry_key,
+                ..Default::default()
+            };
+            store.commit_story(&write, &mut seen)?;
         } else {
             fr.items_new += 1;
-            store_entry(ctx, &source, entry, now, report)?;
+            store_entry(ctx, &source, entry, &mut seen, now, report)?;
         }
-        seen.insert(&key);
     }
     // Written once its entries are stored: a stop before this re-reads them next cycle,
     // where the URL/guid tier knows them (reported at worst as copies, never lost).
@@ -918,90 +931,96 @@ struct FirstCopy {
 const ALREADY_STORED: &str = "already stored";
 
 fn first_copy(
-    store: &Store,
-    ikeys: &[String],
+    found: &StoryLookup,
     id: &str,
-    title_key: Option<&str>,
     appeared: DateTime<Utc>,
     entry: &Entry,
-) -> Result<Option<FirstCopy>> {
-    if let Some(first) = store.story_for(ikeys)? {
+) -> Option<FirstCopy> {
+    if let Some(first) = &found.by_key {
         // Its own id: this story was indexed by a cycle that stopped before the feed's seen
         // set was written. It is a copy only of what another feed stored under that URL.
-        let own = if first == id { store.item(id)? } else { None };
+        let own = if first == id {
+            found.own_item.as_ref()
+        } else {
+            None
+        };
         match own {
             // Fully stored then (the item is written last): nothing to do again.
             Some(it) if it.feed_url == entry.item.feed_url => {
-                return Ok(Some(FirstCopy {
-                    id: first,
+                return Some(FirstCopy {
+                    id: first.clone(),
                     url: None,
                     tier: ALREADY_STORED,
-                }))
+                })
             }
             // Indexed but not stored before the stop: store it now.
             None if first == id => {}
             _ => {
-                return Ok(Some(FirstCopy {
-                    id: first,
+                return Some(FirstCopy {
+                    id: first.clone(),
                     url: None,
                     tier: "url",
-                }))
+                })
             }
         }
     }
-    if let Some(tk) = title_key {
-        if let Some(rec) = store.title_story(tk)? {
-            // A headline alone never makes a copy: when both have bodies, the bodies must
-            // agree too. A title-only item (no body to compare) still matches by title.
-            let disagree = match (&entry.fingerprint, store.fingerprint_of(&rec.id)?) {
-                (Some(a), Some((_, b))) => !a.similarity(&b).confirms_title(),
-                _ => false,
-            };
-            if rec.id != id && dedup::within_title_window(rec.at, appeared) && !disagree {
-                return Ok(Some(FirstCopy {
-                    id: rec.id,
-                    url: Some(rec.url),
-                    tier: "title",
-                }));
-            }
+    if let Some((rec, its_fingerprint)) = &found.by_title {
+        // A headline alone never makes a copy: when both have bodies, the bodies must
+        // agree too. A title-only item (no body to compare) still matches by title.
+        let disagree = match (&entry.fingerprint, its_fingerprint) {
+            (Some(a), Some(b)) => !a.similarity(b).confirms_title(),
+            _ => false,
+        };
+        if rec.id != id && dedup::within_title_window(rec.at, appeared) && !disagree {
+            return Some(FirstCopy {
+                id: rec.id.clone(),
+                url: Some(rec.url.clone()),
+                tier: "title",
+            });
         }
     }
     if let Some(fp) = &entry.fingerprint {
-        let best = store
-            .fingerprint_candidates(fp)?
-            .into_iter()
+        let best = found
+            .fingerprint_hits
+            .iter()
             .filter(|hit| hit.id != id)
             .map(|hit| (fp.similarity(&hit.fingerprint), hit))
             .filter(|(s, _)| s.is_duplicate())
             .max_by(|(a, _), (b, _)| a.jaccard.total_cmp(&b.jaccard));
         if let Some((_, hit)) = best {
-            return Ok(Some(FirstCopy {
-                id: hit.id,
-                url: Some(hit.url),
+            return Some(FirstCopy {
+                id: hit.id.clone(),
+                url: Some(hit.url.clone()),
                 tier: "fingerprint",
-            }));
+            });
         }
     }
-    Ok(None)
+    None
 }
 
-/// Dedup one new entry against every story known, store it if it matched, read its claims.
+/// Dedup one new entry against every story known, store it if it matched, read its claims:
+/// one lookup for every dedup tier, then one unit of writes that also marks it in `seen`.
 fn store_entry(
     ctx: &Context,
     source: &str,
     entry: Entry,
+    seen: &mut SeenSet,
     now: DateTime<Utc>,
     report: &mut CycleReport,
 ) -> Result<()> {
-    let store = &ctx.store;
+    let store = &*ctx.store;
     let ikeys = index_keys(&entry.keys);
+    let mut write = StoryWrite {
+        entry_key: entry.entry_key.clone(),
+        ..Default::default()
+    };
     let Some(id) = entry.keys.id().or_else(|| {
         Some(crate::transforms::dedup::stable_id(&format!(
             "{}|{}",
             entry.item.feed_url, entry.entry_key
         )))
     }) else {
-        return Ok(());
+        return store.commit_story(&write, seen);
     };
     let url = entry.item.url.clone().unwrap_or_default();
     let mut entities: Vec<String> = entry.matches.iter().map(|m| m.entity.clone()).collect();
@@ -1010,9 +1029,15 @@ fn store_entry(
 
     let title_key = dedup::title_tier_key(&entry.item.title);
     let appeared = entry.item.published.unwrap_or(now);
-    let first = first_copy(store, &ikeys, &id, title_key.as_deref(), appeared, &entry)?;
+    let found = store.story_lookup(&StoryQuery {
+        id: &id,
+        index_keys: &ikeys,
+        title_key: title_key.as_deref(),
+        fingerprint: entry.fingerprint.as_ref(),
+    })?;
+    let first = first_copy(&found, &id, appeared, &entry);
     if first.as_ref().is_some_and(|f| f.tier == ALREADY_STORED) {
-        return Ok(());
+        return store.commit_story(&write, seen);
     }
     if let Some(first) = first {
         // Another copy of a story already known.
@@ -1028,7 +1053,7 @@ fn store_entry(
                 first_item
                     .also_reported_by
                     .push((source.to_string(), url.clone()));
-                store.put_item(&first_item)?;
+                write.item = Some(first_item);
             }
         }
         if first_item.is_some() || !entry.watchlists.is_empty() {
@@ -1044,51 +1069,60 @@ fn store_entry(
                 duplicate_of: Some(first_url.clone()),
             });
         }
-        store.index_story(&ikeys, &first.id)?;
+        write.index = Some((ikeys, first.id.clone()));
         // A changed headline names the story too: a third copy under it is found by title.
         if let Some(tk) = &title_key {
-            let free = store
-                .title_story(tk)?
-                .is_none_or(|r| !dedup::within_title_window(r.at, appeared));
+            let free = found
+                .by_title
+                .as_ref()
+                .is_none_or(|(r, _)| !dedup::within_title_window(r.at, appeared));
             if free {
-                store.index_title(
-                    tk,
-                    &TitleRecord {
+                write.title = Some((
+                    tk.clone(),
+                    TitleRecord {
                         id: first.id.clone(),
                         url: first_url,
                         at: appeared,
                     },
-                )?;
+                ));
                 // Pruned with the copy's time, like every title entry.
-                store.mark_dedup_time(&id, Some(tk), now)?;
+                write.dedup_time = Some((id.clone(), Some(tk.clone()), now));
             }
         }
         // The copy's claims are not stored: a syndicated copy never corroborates itself.
-        return Ok(());
+        return store.commit_story(&write, seen);
     }
     if entry.watchlists.is_empty() {
         // A story no watchlist wants enters no dedup tier: its feed's seen set already keeps
         // it from being new again there, and indexing every story of every feed (two keys
         // each) would be most of a large cycle's store writes. A later copy that does match
         // is then a story of its own — the same trade as the fingerprint tier's.
-        return Ok(());
+        return store.commit_story(&write, seen);
     }
     // A matched story enters every dedup tier, so a later copy under the same URL or guid,
     // the same title or the same text is recognised.
-    store.index_story(&ikeys, &id)?;
+    write.index = Some((ikeys, id.clone()));
     if let Some(tk) = &title_key {
-        store.index_title(
-            tk,
-            &TitleRecord {
+        write.title = Some((
+            tk.clone(),
+            TitleRecord {
                 id: id.clone(),
                 url: url.clone(),
                 at: appeared,
             },
-        )?;
+        ));
     }
     match &entry.fingerprint {
-        Some(fp) => store.index_fingerprint(&id, &url, fp, title_key.as_deref(), now)?,
-        None if title_key.is_some() => store.mark_dedup_time(&id, title_key.as_deref(), now)?,
+        Some(fp) => {
+            write.fingerprint = Some(FingerprintEntry {
+                id: id.clone(),
+                url: url.clone(),
+                fingerprint: fp.clone(),
+                title_key: title_key.clone(),
+                at: now,
+            })
+        }
+        None if title_key.is_some() => write.dedup_time = Some((id.clone(), title_key, now)),
         None => {}
     }
 
@@ -1105,16 +1139,26 @@ fn store_entry(
         claim_keys: Vec::new(),
         also_reported_by: Vec::new(),
     };
+    // Each claim is compared with the stored ones and with this story's earlier ones.
+    let mut claims_view = StoryClaims::new(store);
     for claim in distinct_claims(entry.claims) {
         let named = claim_entities(&claim, &entry.matches);
-        let (key, rec) = record_claim(store, claim, &stored, &named, now)?;
-        report.claims.push(claim_report(store, &rec, &stored.url)?);
-        stored.claim_keys.push(key);
+        let (key, rec) = decide_claim(&claims_view, claim, &stored, &named, now)?;
+        stored.claim_keys.push(key.clone());
+        claims_view.decided.push((key, rec));
     }
+    write.claims = claims_view.decided;
     // Pending before the item: a stop in between leaves a pending id without its item,
     // which the digest skips and the next cycle stores again; never an item nobody mails.
-    store.add_pending(&id)?;
-    store.put_item(&stored)?;
+    write.pending = Some(id.clone());
+    write.item = Some(stored);
+    store.commit_story(&write, seen)?;
+    let Some(stored) = write.item else {
+        return Ok(());
+    };
+    for (_, rec) in &write.claims {
+        report.claims.push(claim_report(store, rec, &stored.url)?);
+    }
     report.items.push(ItemReport {
         id,
         url,

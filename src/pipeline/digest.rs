@@ -13,7 +13,7 @@ use crate::model::ClaimStatus;
 use crate::report::DigestReport;
 use crate::sinks::digest::{self as digest_sink, Digest, DigestClaim, DigestGroup, DigestStory};
 use crate::sinks::mail::{Envelope, Mailer};
-use crate::store::{DigestKind, DigestRecord, DigestState, Store, StoredItem};
+use crate::store::{DigestKind, DigestRecord, DigestState, StoreBackend, StoredItem};
 use crate::transforms::claims;
 use crate::watchlist::WatchSet;
 
@@ -57,7 +57,7 @@ pub fn build_digests(
     now: DateTime<Utc>,
     mode: DigestMode,
 ) -> Result<Vec<BuiltDigest>> {
-    let store = &ctx.store;
+    let store = &*ctx.store;
     // Stories a queued (or parked) digest holds are resent with it; a dry run shows every
     // pending story.
     let held: HashSet<String> = if mode == DigestMode::DryRun {
@@ -233,7 +233,11 @@ pub fn independent_sources(
     count
 }
 
-fn digest_story(store: &Store, watch: &WatchSet, item: &StoredItem) -> Result<DigestStory> {
+fn digest_story(
+    store: &dyn StoreBackend,
+    watch: &WatchSet,
+    item: &StoredItem,
+) -> Result<DigestStory> {
     let mut entities = Vec::new();
     for e in &item.entities {
         let label = item

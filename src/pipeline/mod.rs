@@ -16,7 +16,7 @@ use anyhow::{Context as _, Result};
 
 use crate::config::Config;
 use crate::fetch::Fetcher;
-use crate::store::Store;
+use crate::store::StoreBackend;
 
 mod alerts;
 mod claims;
@@ -46,16 +46,16 @@ pub use webhooks::deliver as deliver_webhooks;
 /// What a cycle needs from the outside world.
 pub struct Context {
     pub config: Config,
-    pub store: Arc<Store>,
+    pub store: Arc<dyn StoreBackend>,
     pub fetcher: Arc<Fetcher>,
 }
 
 impl Context {
-    pub fn new(config: Config, store: Store) -> Result<Context> {
+    pub fn new(config: Config, store: Box<dyn StoreBackend>) -> Result<Context> {
         let fetcher = Fetcher::new(&config.fetch.settings).context("building the HTTP client")?;
         Ok(Context {
             config,
-            store: Arc::new(store),
+            store: Arc::from(store),
             fetcher: Arc::new(fetcher),
         })
     }

@@ -15,7 +15,7 @@ use super::Context;
 use crate::report::DigestReport;
 use crate::sinks::mail::{self, Mailer};
 use crate::sinks::queue::{self, Failure, Next};
-use crate::store::{DigestKind, DigestRecord, DigestState, Store};
+use crate::store::{DigestKind, DigestRecord, DigestState, StoreBackend};
 
 /// Which queued messages a send round tries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,7 +149,7 @@ fn settle_failure(
 }
 
 /// The earliest time a queued digest or alert is due again, if any waits on a backoff.
-pub fn next_retry(store: &Store) -> Result<Option<DateTime<Utc>>> {
+pub fn next_retry(store: &dyn StoreBackend) -> Result<Option<DateTime<Utc>>> {
     Ok(store
         .queued_digests()?
         .into_iter()
@@ -160,7 +160,7 @@ pub fn next_retry(store: &Store) -> Result<Option<DateTime<Utc>>> {
 
 /// Queue a parked (or waiting) digest or alert again, due now, with its counts reset;
 /// its Message-ID and content stay the same. Returns the record as queued.
-pub fn requeue(store: &Store, id: &str) -> Result<DigestRecord> {
+pub fn requeue(store: &dyn StoreBackend, id: &str) -> Result<DigestRecord> {
     let mut record = store.digest_record(id)?.with_context(|| {
         format!("no stored digest or alert has the id {id:?} (see `newswatch digests`)")
     })?;

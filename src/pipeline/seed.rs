@@ -8,14 +8,14 @@ use super::claims::{claim_entities, claim_report, record_claim};
 use super::cycle::index_keys;
 use crate::model::Item;
 use crate::report::ClaimReport;
-use crate::store::{Store, StoredItem};
+use crate::store::{StoreBackend, StoredItem};
 use crate::transforms::claims;
 use crate::transforms::dedup::ItemKeys;
 use crate::watchlist::WatchSet;
 
 /// Record a corpus document as baseline: its claims stored, nothing pending, nothing sent.
 pub fn seed_document(
-    store: &Store,
+    store: &dyn StoreBackend,
     watch: &WatchSet,
     doc: &SeedDoc,
     now: DateTime<Utc>,

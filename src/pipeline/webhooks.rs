@@ -71,7 +71,7 @@ pub fn enqueue(
 
 /// Send every queued webhook message (new ones and retries), oldest first.
 pub async fn deliver(ctx: &Arc<Context>) -> Result<Vec<DigestReport>> {
-    let store = &ctx.store;
+    let store = &*ctx.store;
     let queue: Vec<DigestRecord> = store
         .queued_digests()?
         .into_iter()
