@@ -467,7 +467,9 @@ fn compare_open(
     // A figure for a precise thing set against another ("well above the ministry's") is a
     // rival count even when nothing more is said of it.
     let rival = claim.rival && is_precise;
-    let changes = (claim.running_total && later) || own_later || rival;
+    // A share or a sum of nothing in particular ("now 50%") is no later value of another.
+    let of_nothing = claim.role.is_empty() && !measured(&claim.unit);
+    let changes = (claim.running_total && later && !of_nothing) || own_later || rival;
     if vague && !changes {
         return Comparison {
             status: ClaimStatus::New,

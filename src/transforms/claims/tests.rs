@@ -1380,3 +1380,27 @@ fn a_share_is_of_what_reached_it() {
         vec![(31.0, String::new())]
     );
 }
+
+#[test]
+fn a_share_of_nothing_in_particular_is_no_later_value_of_another() {
+    let mut old = open_claim("", "", 25.0, ClaimKind::RunningTotal);
+    old.unit = "percent".to_string();
+    let mut now = open_claim("", "", 50.0, ClaimKind::RunningTotal);
+    now.unit = "percent".to_string();
+    now.running_total = true;
+    assert_eq!(
+        compare(&now, "B", &[stored(old.clone(), "A")]).status,
+        ClaimStatus::New
+    );
+    // A count of a precise thing marked current is its later value.
+    let mut ships = open_claim("ships", "", 17.0, ClaimKind::RunningTotal);
+    ships.unit = "ships".to_string();
+    let mut more = ships.clone();
+    more.value = 44.0;
+    more.running_total = true;
+    more.quote = "now 44 ships".to_string();
+    assert_eq!(
+        compare(&more, "B", &[stored(ships, "A")]).status,
+        ClaimStatus::Updates
+    );
+}
