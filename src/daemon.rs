@@ -17,7 +17,7 @@ use tokio::task::JoinHandle;
 use tracing::{error, info, warn};
 
 use crate::config::{Config, ConfigError};
-use crate::pipeline::{self, Context, DigestMode};
+use crate::pipeline::{self, Context};
 use crate::status::{DaemonState, Live};
 use crate::store::StoreBackend;
 use crate::watchlist::WatchSet;
@@ -103,27 +103,52 @@ async fn poll_job(ctx: Arc<Context>, watch: Arc<WatchSet>, state: Arc<DaemonStat
     }
 }
 
-/// The sending task: the digest when it is due (`build`), and every queued digest, alert
+/// What a sending task leaves for the next one.
+#[derive(Debug, Default)]
+struct SendDone {
+    /// When the queue next wants a retry.
+    next_retry: Option<chrono::DateTime<Utc>>,
+    /// Digest ticks another instance sharing the store took and has not finished yet: asked
+    /// again by the next sending task (taken over if that instance died).
+    waiting_ticks: Vec<chrono::DateTime<Utc>>,
+}
+
+/// The sending task: the digest of each due schedule tick (`ticks`: the one just reached
+/// and those another instance took and has not finished), and every queued digest, alert
 /// and webhook message whose backoff has run out. Runs beside the polls, never in their
-/// way. Returns when the queue next wants a retry.
+/// way.
 async fn send_job(
     ctx: Arc<Context>,
     watch: Arc<WatchSet>,
-    build: bool,
+    ticks: Vec<chrono::DateTime<Utc>>,
     state: Arc<DaemonState>,
-) -> Option<chrono::DateTime<Utc>> {
+) -> SendDone {
     let due = pipeline::outbox::Due::Backoff;
-    if build {
-        match pipeline::digest_due(&ctx, &watch, DigestMode::Send, due).await {
-            Ok((parts, _)) => {
+    let mut waiting_ticks = Vec::new();
+    let mut built = false;
+    for tick in ticks {
+        match pipeline::digest_tick(&ctx, &watch, tick, due).await {
+            Ok(pipeline::TickOutcome::Built(parts)) => {
+                built = true;
                 state.metrics.record_sends(&parts);
                 for p in parts {
                     info!(status = %p.status, items = p.items, claims = p.claims, "digest");
                 }
+                state.update(|l| l.last_digest_finished = Some(Utc::now()));
             }
-            Err(e) => error!(error = %format!("{e:#}"), "digest failed"),
+            Ok(pipeline::TickOutcome::Elsewhere) => {
+                info!(tick = %tick.to_rfc3339(), "another instance builds this digest");
+                waiting_ticks.push(tick);
+            }
+            Ok(pipeline::TickOutcome::Finished) => {}
+            Err(e) => {
+                error!(error = %format!("{e:#}"), "digest failed");
+                state.update(|l| l.last_digest_finished = Some(Utc::now()));
+            }
         }
-        state.update(|l| l.last_digest_finished = Some(Utc::now()));
+    }
+    if built {
+        // The digest's send round above also tried the queued digests.
     } else if let Err(e) =
         pipeline::outbox::send_queued(&ctx, crate::store::DigestKind::Digest, due).await
     {
@@ -133,12 +158,16 @@ async fn send_job(
         error!(error = %format!("{e:#}"), "urgent alerts failed");
     }
     observe(&ctx, &state).await;
-    match pipeline::outbox::next_retry(&*ctx.store) {
+    let next_retry = match pipeline::outbox::next_retry(&*ctx.store) {
         Ok(at) => at,
         Err(e) => {
             error!(error = %format!("{e:#}"), "reading the mail queue failed");
             None
         }
+    };
+    SendDone {
+        next_retry,
+        waiting_ticks,
     }
 }
 
@@ -294,10 +323,14 @@ pub async fn run(config: Config, store: Box<dyn StoreBackend>, watch: WatchSet) 
         state.clone(),
     )));
     let mut poll_started = std::time::Instant::now();
-    let mut send: Option<JoinHandle<Option<chrono::DateTime<Utc>>>> = None;
+    let mut send: Option<JoinHandle<SendDone>> = None;
     let mut send_started = std::time::Instant::now();
     let mut said_hung = false;
-    let mut digest_due = false;
+    // Schedule ticks whose digest this instance has yet to ask for (see `send_job`).
+    let mut digest_ticks: Vec<chrono::DateTime<Utc>> = Vec::new();
+    // Ticks another instance took: asked again with the next sending task (which runs after
+    // every poll), never a reason to start one.
+    let mut waiting_ticks: Vec<chrono::DateTime<Utc>> = Vec::new();
     // Something may wait in the queue from before a restart.
     let mut send_wanted = true;
     let mut next_retry: Option<chrono::DateTime<Utc>> = None;
@@ -318,19 +351,22 @@ pub async fn run(config: Config, store: Box<dyn StoreBackend>, watch: WatchSet) 
         }
         let poll_running = poll.is_some();
         let mut send_running = send.as_ref().is_some_and(|j| !j.is_finished());
-        if !send_running && (digest_due || send_wanted) {
+        if !send_running && (!digest_ticks.is_empty() || send_wanted) {
             if let Some(done) = send.take() {
-                next_retry = done.await.ok().flatten();
+                let done = done.await.unwrap_or_default();
+                next_retry = done.next_retry;
+                waiting_ticks.extend(done.waiting_ticks);
             }
+            let mut ticks = std::mem::take(&mut waiting_ticks);
+            ticks.append(&mut digest_ticks);
             send = Some(tokio::spawn(send_job(
                 ctx.clone(),
                 current(&watch),
-                digest_due,
+                ticks,
                 state.clone(),
             )));
             send_started = std::time::Instant::now();
             send_running = true;
-            digest_due = false;
             send_wanted = false;
         }
         state.update(|l| {
@@ -359,8 +395,10 @@ pub async fn run(config: Config, store: Box<dyn StoreBackend>, watch: WatchSet) 
                 }
             }
             _ = tokio::time::sleep_until(sleep_until(next_digest)) => {
+                if let Some(tick) = next_digest {
+                    digest_ticks.push(tick);
+                }
                 next_digest = ctx.config.schedule.digest.next_after(after_firing(next_digest), tz);
-                digest_due = true;
             }
             _ = tokio::time::sleep_until(sleep_until(next_retry)), if next_retry.is_some() && !send_running => {
                 next_retry = None;
@@ -411,9 +449,11 @@ pub async fn run(config: Config, store: Box<dyn StoreBackend>, watch: WatchSet) 
                 send_wanted = true;
             }
             // Wake up when sending ends so a due digest starts and the next retry is known.
-            r = async { match send.as_mut() { Some(j) => j.await.ok().flatten(), None => None } }, if send_running => {
+            r = async { match send.as_mut() { Some(j) => j.await.unwrap_or_default(), None => SendDone::default() } }, if send_running => {
                 send = None;
-                next_retry = r;
+                next_retry = r.next_retry;
+                // Asked again after the next poll: the instance building them may die.
+                waiting_ticks.extend(r.waiting_ticks);
             }
         }
     }

@@ -42,8 +42,47 @@ pub struct Config {
     pub lexicon: Option<crate::transforms::claims::lexicon::Lexicon>,
     /// `[metrics] listen`: where to serve Prometheus text and /healthz (the daemon only).
     pub metrics_listen: Option<std::net::SocketAddr>,
+    /// `[store]`: sled in `state_dir` (the default), or a PostgreSQL store shared by
+    /// several instances.
+    pub store: StoreConfig,
     /// Things that are legal but probably not meant (no feeds, no recipients); for the log.
     pub warnings: Vec<String>,
+}
+
+/// `[store]`.
+#[derive(Clone)]
+pub struct StoreConfig {
+    /// `url`: `postgres://user@host:port/db` (also `postgresql://`); None: sled in
+    /// `state_dir`.
+    pub url: Option<String>,
+    /// Resolved at load: from `password_file`, else `password` (e.g.
+    /// NEWSWATCH__STORE__PASSWORD); a password in the URL itself also works.
+    pub password: Option<String>,
+    /// `lease_secs`: how long an instance holds a feed it polls, a digest it sends or a
+    /// digest tick it builds before another instance may take it over (it must outlast one
+    /// feed's work: fetch timeouts and article fetches).
+    pub lease: std::time::Duration,
+}
+
+impl std::fmt::Debug for StoreConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoreConfig")
+            .field("url", &self.url.as_deref().map(redact_url_password))
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .field("lease", &self.lease)
+            .finish()
+    }
+}
+
+/// `url` with any password in it replaced by `***` (for logs and `check`).
+pub fn redact_url_password(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -359,6 +398,13 @@ const TOP_KEYS: &[(&str, Shape)] = &[
     ("webhooks", Shape::Tables(WEBHOOK_KEYS)),
     ("metrics", Shape::Table(METRICS_KEYS)),
     ("retention", Shape::Table(RETENTION_KEYS)),
+    ("store", Shape::Table(STORE_KEYS)),
+];
+const STORE_KEYS: &[(&str, Shape)] = &[
+    ("url", Shape::Leaf),
+    ("password", Shape::Leaf),
+    ("password_file", Shape::Leaf),
+    ("lease_secs", Shape::Leaf),
 ];
 const RETENTION_KEYS: &[(&str, Shape)] = &[("days", Shape::Leaf)];
 const WEBHOOK_KEYS: &[(&str, Shape)] = &[
@@ -939,6 +985,7 @@ impl<'a> Loader<'a> {
                 }
             });
         let retention_days = self.uint("retention.days", get("retention.days"), 365, 0, 36_500);
+        let store = self.store(get, &base);
         let path = self.path.to_path_buf();
         let warnings = self.finish()?;
         let Some(schedule) = schedule else {
@@ -961,8 +1008,78 @@ impl<'a> Loader<'a> {
             retention_days: u32::try_from(retention_days).unwrap_or(365),
             lexicon,
             metrics_listen,
+            store,
             warnings,
         })
+    }
+
+    fn store(&mut self, get: &dyn Fn(&str) -> Option<Value>, base: &Path) -> StoreConfig {
+        let url = self
+            .opt_string("store.url", get("store.url"))
+            .map(|u| u.trim().to_string())
+            .filter(|u| !u.is_empty());
+        if let Some(u) = &url {
+            match url::Url::parse(u) {
+                Ok(p) if matches!(p.scheme(), "postgres" | "postgresql") => {}
+                Ok(p) => self.error(
+                    "store.url",
+                    format!(
+                        "{}: only postgres:// (or postgresql://) URLs are known; leave it out for sled in state_dir",
+                        p.scheme()
+                    ),
+                ),
+                Err(e) => self.error(
+                    "store.url",
+                    format!("{:?} is not a URL: {e}", redact_url_password(u)),
+                ),
+            }
+        }
+        let password = self.secret("store.password", "store.password_file", get, base);
+        let lease_secs = self.uint("store.lease_secs", get("store.lease_secs"), 600, 10, 86_400);
+        StoreConfig {
+            url,
+            password,
+            lease: std::time::Duration::from_secs(lease_secs),
+        }
+    }
+
+    /// A password given inline (`inline_key`, usually from the environment) or in a file
+    /// (`file_key`, relative to the config file); not both.
+    fn secret(
+        &mut self,
+        inline_key: &str,
+        file_key: &str,
+        get: &dyn Fn(&str) -> Option<Value>,
+        base: &Path,
+    ) -> Option<String> {
+        let inline = self
+            .opt_string(inline_key, get(inline_key))
+            .filter(|p| !p.is_empty());
+        let file = self
+            .opt_string(file_key, get(file_key))
+            .filter(|p| !p.trim().is_empty());
+        match (inline, file) {
+            (Some(_), Some(_)) => {
+                self.error(
+                    file_key,
+                    format!("set either {inline_key} or {file_key}, not both"),
+                );
+                None
+            }
+            (Some(p), None) => Some(p),
+            (None, Some(f)) => {
+                let file = resolve(base, &f);
+                match std::fs::read_to_string(&file) {
+                    // A trailing newline is an editor's, not the password's.
+                    Ok(p) => Some(p.trim_end_matches(['\r', '\n']).to_string()),
+                    Err(e) => {
+                        self.error(file_key, format!("cannot read {}: {e}", file.display()));
+                        None
+                    }
+                }
+            }
+            (None, None) => None,
+        }
     }
 
     fn schedule(&mut self, get: &dyn Fn(&str) -> Option<Value>) -> Option<ScheduleConfig> {
@@ -1260,37 +1377,7 @@ impl<'a> Loader<'a> {
             1,
             3600,
         );
-        let inline = self
-            .opt_string("email.smtp.password", get("email.smtp.password"))
-            .filter(|p| !p.is_empty());
-        let file = self
-            .opt_string("email.smtp.password_file", get("email.smtp.password_file"))
-            .filter(|p| !p.trim().is_empty());
-        let password = match (inline, file) {
-            (Some(_), Some(_)) => {
-                self.error(
-                    "email.smtp.password_file",
-                    "set either email.smtp.password or email.smtp.password_file, not both",
-                );
-                None
-            }
-            (Some(p), None) => Some(p),
-            (None, Some(f)) => {
-                let file = resolve(base, &f);
-                match std::fs::read_to_string(&file) {
-                    // A trailing newline is an editor's, not the password's.
-                    Ok(p) => Some(p.trim_end_matches(['\r', '\n']).to_string()),
-                    Err(e) => {
-                        self.error(
-                            "email.smtp.password_file",
-                            format!("cannot read {}: {e}", file.display()),
-                        );
-                        None
-                    }
-                }
-            }
-            (None, None) => None,
-        };
+        let password = self.secret("email.smtp.password", "email.smtp.password_file", get, base);
         let retry_min_secs = self.uint(
             "email.retry_min_secs",
             get("email.retry_min_secs"),

@@ -79,6 +79,8 @@ pub fn record_claim(
     entities: &[String],
     now: DateTime<Utc>,
 ) -> Result<(Vec<u8>, ClaimRecord)> {
+    // Decided and written under the subject's lock (several instances on one store).
+    let _lock = store.lock_claim_subjects(std::slice::from_ref(&claim.subject))?;
     let (key, record) = decide_claim(&StoryClaims::new(store), claim, item, entities, now)?;
     store.put_claim_at(&key, &record)?;
     Ok((key, record))

@@ -17,8 +17,8 @@ use crate::report::{CycleReport, FeedReport, FeedStatus, ItemReport};
 use crate::sources::feed::SourceError;
 use crate::sources::html::ListSelectors;
 use crate::store::{
-    FeedState, FingerprintEntry, SeenSet, StoreFailure, StoredItem, StoryLookup, StoryQuery,
-    StoryWrite, TitleRecord, RECOVERY_HINT,
+    feed_lease, ClaimLock, Committed, FeedState, FingerprintEntry, SeenSet, StoreFailure,
+    StoredItem, StoryLookup, StoryQuery, StoryWrite, TitleRecord, RECOVERY_HINT,
 };
 use crate::transforms::fingerprint::{self, Fingerprint};
 use crate::transforms::{claims, dedup, dedup::ItemKeys};
@@ -563,13 +563,75 @@ async fn poll_feeds(
     } else {
         None
     };
-    let polled: Vec<FeedConfig> = ctx
+    let wanted: Vec<FeedConfig> = ctx
         .config
         .feeds
         .iter()
         .filter(|f| due.as_ref().is_none_or(|d| d.contains(&f.url)))
         .cloned()
         .collect();
+    let polled = crate::store::contain(|| lease_feeds(ctx, wanted, only_due, started))
+        .map_err(anyhow::Error::msg)??;
+    let leases: Vec<String> = polled.iter().map(|f| feed_lease(&f.url)).collect();
+    let result = poll_leased(ctx, watch, polled, due, started).await;
+    // Given back once the feeds' states are written (their next check is in them); a
+    // failed release only makes another instance wait for the lease to run out.
+    if let Err(e) = crate::store::contain(|| ctx.store.release_leases(&leases))
+        .map_err(anyhow::Error::msg)
+        .and_then(|r| r)
+    {
+        warn!(error = %format!("{e:#}"), "could not give back the feeds' leases");
+    }
+    result
+}
+
+/// Lease the feeds this instance polls now: with several instances on one store, each
+/// feed is polled by the one that took its lease. The daemon's poll (`only_due`) reads the
+/// leased feeds' states again, since another instance may have polled one between this
+/// instance's first read and its lease; those are given back.
+fn lease_feeds(
+    ctx: &Context,
+    wanted: Vec<FeedConfig>,
+    only_due: bool,
+    now: DateTime<Utc>,
+) -> Result<Vec<FeedConfig>> {
+    let names: Vec<String> = wanted.iter().map(|f| feed_lease(&f.url)).collect();
+    let taken: std::collections::HashSet<String> = ctx
+        .store
+        .take_leases(&names, ctx.config.store.lease)?
+        .into_iter()
+        .collect();
+    let mut polled: Vec<FeedConfig> = wanted
+        .into_iter()
+        .filter(|f| taken.contains(&feed_lease(&f.url)))
+        .collect();
+    if names.len() > polled.len() {
+        debug!(
+            leased = polled.len(),
+            wanted = names.len(),
+            "feeds another instance is polling are left to it"
+        );
+    }
+    if only_due && !polled.is_empty() {
+        let still_due = due_feeds(ctx, now)?;
+        let (keep, done): (Vec<FeedConfig>, Vec<FeedConfig>) =
+            polled.into_iter().partition(|f| still_due.contains(&f.url));
+        if !done.is_empty() {
+            let names: Vec<String> = done.iter().map(|f| feed_lease(&f.url)).collect();
+            ctx.store.release_leases(&names)?;
+        }
+        polled = keep;
+    }
+    Ok(polled)
+}
+
+async fn poll_leased(
+    ctx: &Arc<Context>,
+    watch: Arc<WatchSet>,
+    polled: Vec<FeedConfig>,
+    due: Option<std::collections::HashSet<String>>,
+    started: DateTime<Utc>,
+) -> Result<CycleReport> {
     if let Some(d) = &due {
         if d.len() < ctx.config.feeds.len() {
             debug!(
@@ -786,6 +848,7 @@ fn consume(ctx: &Context, outcome: FeedOutcome, report: &mut CycleReport) -> Res
                 entry_key: entry.entry_key,
                 ..Default::default()
             };
+            // A copy's index writes never lose a race (a key already taken keeps its story).
             store.commit_story(&write, &mut seen)?;
         } else {
             fr.items_new += 1;
@@ -879,10 +942,19 @@ fn due_feeds(ctx: &Context, now: DateTime<Utc>) -> Result<std::collections::Hash
             )
         })
     };
-    let mut states = Vec::new();
-    for f in &ctx.config.feeds {
-        states.push((f.url.clone(), ctx.store.feed_state(&f.url)?));
-    }
+    // One read of every state (one question for a network backend), not one per feed.
+    let mut all: std::collections::HashMap<String, FeedState> = ctx
+        .store
+        .all_feed_states()?
+        .into_iter()
+        .map(|s| (s.url.clone(), s))
+        .collect();
+    let states: Vec<(String, Option<FeedState>)> = ctx
+        .config
+        .feeds
+        .iter()
+        .map(|f| (f.url.clone(), all.remove(&f.url)))
+        .collect();
     let mut held: BTreeMap<String, DateTime<Utc>> = BTreeMap::new();
     for (url, s) in &states {
         if let (Some(h), Some(until)) = (host(url), s.as_ref().and_then(|s| s.host_hold_until)) {
@@ -998,6 +1070,10 @@ fn first_copy(
     None
 }
 
+/// How many times a story that lost the race for its keys to another instance is looked
+/// up again (the second lookup finds the winner: it is a copy then).
+const STORE_ATTEMPTS: usize = 3;
+
 /// Dedup one new entry against every story known, store it if it matched, read its claims:
 /// one lookup for every dedup tier, then one unit of writes that also marks it in `seen`.
 fn store_entry(
@@ -1008,6 +1084,30 @@ fn store_entry(
     now: DateTime<Utc>,
     report: &mut CycleReport,
 ) -> Result<()> {
+    for attempt in 1..=STORE_ATTEMPTS {
+        match store_entry_once(ctx, source, &entry, seen, now, report)? {
+            Committed::Stored => return Ok(()),
+            Committed::LostRace => debug!(
+                url = ?entry.item.url,
+                attempt,
+                "another instance stored this story first; looking it up again"
+            ),
+        }
+    }
+    anyhow::bail!(
+        "storing {:?}: another instance kept taking its keys ({STORE_ATTEMPTS} attempts)",
+        entry.item.url.as_deref().unwrap_or(&entry.entry_key)
+    )
+}
+
+fn store_entry_once(
+    ctx: &Context,
+    source: &str,
+    entry: &Entry,
+    seen: &mut SeenSet,
+    now: DateTime<Utc>,
+    report: &mut CycleReport,
+) -> Result<Committed> {
     let store = &*ctx.store;
     let ikeys = index_keys(&entry.keys);
     let mut write = StoryWrite {
@@ -1035,7 +1135,7 @@ fn store_entry(
         title_key: title_key.as_deref(),
         fingerprint: entry.fingerprint.as_ref(),
     })?;
-    let first = first_copy(&found, &id, appeared, &entry);
+    let first = first_copy(&found, &id, appeared, entry);
     if first.as_ref().is_some_and(|f| f.tier == ALREADY_STORED) {
         return store.commit_story(&write, seen);
     }
@@ -1139,9 +1239,20 @@ fn store_entry(
         claim_keys: Vec::new(),
         also_reported_by: Vec::new(),
     };
-    // Each claim is compared with the stored ones and with this story's earlier ones.
+    // Each claim is compared with the stored ones and with this story's earlier ones, under
+    // a lock on its subjects held until the story is written: another instance storing
+    // claims about the same subject waits, then sees these.
+    let claims = distinct_claims(entry.claims.clone());
+    let mut subjects: Vec<String> = claims.iter().map(|c| c.subject.clone()).collect();
+    subjects.sort();
+    subjects.dedup();
+    let _claims_lock = if subjects.is_empty() {
+        ClaimLock::none()
+    } else {
+        store.lock_claim_subjects(&subjects)?
+    };
     let mut claims_view = StoryClaims::new(store);
-    for claim in distinct_claims(entry.claims) {
+    for claim in claims {
         let named = claim_entities(&claim, &entry.matches);
         let (key, rec) = decide_claim(&claims_view, claim, &stored, &named, now)?;
         stored.claim_keys.push(key.clone());
@@ -1152,9 +1263,11 @@ fn store_entry(
     // which the digest skips and the next cycle stores again; never an item nobody mails.
     write.pending = Some(id.clone());
     write.item = Some(stored);
-    store.commit_story(&write, seen)?;
+    if store.commit_story(&write, seen)? == Committed::LostRace {
+        return Ok(Committed::LostRace);
+    }
     let Some(stored) = write.item else {
-        return Ok(());
+        return Ok(Committed::Stored);
     };
     for (_, rec) in &write.claims {
         report.claims.push(claim_report(store, rec, &stored.url)?);
@@ -1169,5 +1282,5 @@ fn store_entry(
         entities,
         duplicate_of: None,
     });
-    Ok(())
+    Ok(Committed::Stored)
 }

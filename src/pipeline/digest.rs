@@ -13,7 +13,10 @@ use crate::model::ClaimStatus;
 use crate::report::DigestReport;
 use crate::sinks::digest::{self as digest_sink, Digest, DigestClaim, DigestGroup, DigestStory};
 use crate::sinks::mail::{Envelope, Mailer};
-use crate::store::{DigestKind, DigestRecord, DigestState, StoreBackend, StoredItem};
+use crate::store::{
+    digest_tick_lease, DigestKind, DigestRecord, DigestState, LeaseState, StoreBackend, StoredItem,
+    DIGEST_BUILD_LEASE,
+};
 use crate::transforms::claims;
 use crate::watchlist::WatchSet;
 
@@ -351,8 +354,8 @@ pub async fn digest_due(
     due: super::outbox::Due,
 ) -> Result<(Vec<DigestReport>, Vec<BuiltDigest>)> {
     let now = Utc::now();
-    let built = build_digests(ctx, watch, now, mode)?;
     if mode == DigestMode::DryRun {
+        let built = build_digests(ctx, watch, now, mode)?;
         let reports = built
             .iter()
             .map(|b| DigestReport {
@@ -369,6 +372,97 @@ pub async fn digest_due(
     // Checked before anything is queued: a transport that cannot be built is the
     // command's error.
     Mailer::from_config(&ctx.config.email)?;
+    // Built and queued by one instance at a time: two instances sharing a store never put
+    // one pending story in two digests.
+    take_build_lease(ctx).await?;
+    let queued = queue_built(ctx, watch, now);
+    if let Err(e) = ctx.store.release_leases(&[DIGEST_BUILD_LEASE.to_string()]) {
+        warn!(error = %format!("{e:#}"), "could not give back the digest-building lease");
+    }
+    let built = queued?;
+    // Retries first (oldest first): a digest keeps its Message-ID and content across
+    // attempts. Alerts are retried after each poll cycle (pipeline::alerts).
+    let reports = super::outbox::send_queued(ctx, DigestKind::Digest, due).await?;
+    for w in super::webhooks::deliver(ctx).await? {
+        info!(status = %w.status, url = ?w.recipients, "webhook after the digest");
+    }
+    Ok((reports, built))
+}
+
+/// What the daemon's digest at one schedule tick did.
+#[derive(Debug)]
+pub enum TickOutcome {
+    /// This instance took the tick: the digest was built, queued and sent (or not).
+    Built(Vec<DigestReport>),
+    /// Another instance sharing the store holds the tick: it builds this tick's digest. The
+    /// daemon asks again later, in case that instance dies first.
+    Elsewhere,
+    /// The tick's digest was already built (by another instance).
+    Finished,
+}
+
+/// The daemon's digest at the schedule tick `tick`: one digest per tick for every instance
+/// sharing the store. The instance that takes the tick's lease builds, queues and sends it,
+/// then marks the tick finished; if it dies first, the lease runs out and the next
+/// instance to ask takes the tick over.
+pub async fn digest_tick(
+    ctx: &Arc<Context>,
+    watch: &WatchSet,
+    tick: DateTime<Utc>,
+    due: super::outbox::Due,
+) -> Result<TickOutcome> {
+    let name = digest_tick_lease(tick);
+    if ctx
+        .store
+        .take_leases(std::slice::from_ref(&name), ctx.config.store.lease)?
+        .is_empty()
+    {
+        return Ok(match ctx.store.lease_state(&name)? {
+            LeaseState::Finished => TickOutcome::Finished,
+            _ => TickOutcome::Elsewhere,
+        });
+    }
+    match digest_due(ctx, watch, DigestMode::Send, due).await {
+        Ok((reports, _)) => {
+            ctx.store.finish_lease(&name)?;
+            Ok(TickOutcome::Built(reports))
+        }
+        Err(e) => {
+            // Another instance (or this one, later) may try the tick again.
+            if let Err(r) = ctx.store.release_leases(std::slice::from_ref(&name)) {
+                warn!(error = %format!("{r:#}"), "could not give back the digest tick's lease");
+            }
+            Err(e)
+        }
+    }
+}
+
+/// How long one instance may hold the digest-building lease (building and queuing take
+/// well under a second; a dead holder's lease runs out after this).
+const BUILD_LEASE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Take the digest-building lease, waiting (up to `BUILD_LEASE`) while another instance
+/// holds it.
+async fn take_build_lease(ctx: &Context) -> Result<()> {
+    let name = [DIGEST_BUILD_LEASE.to_string()];
+    let started = std::time::Instant::now();
+    loop {
+        if !ctx.store.take_leases(&name, BUILD_LEASE)?.is_empty() {
+            return Ok(());
+        }
+        if started.elapsed() > BUILD_LEASE {
+            anyhow::bail!(
+                "another instance sharing the store has been building digests for {} s; try again later",
+                BUILD_LEASE.as_secs()
+            );
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+}
+
+/// Build the digests of the pending stories and write them to the store as `Queued`.
+fn queue_built(ctx: &Context, watch: &WatchSet, now: DateTime<Utc>) -> Result<Vec<BuiltDigest>> {
+    let built = build_digests(ctx, watch, now, DigestMode::Send)?;
     for b in &built {
         // Unique in the store even for two runs in one second or a clock stepped back.
         let id = format!("{}-{}", now.format("%Y%m%dT%H%M%SZ"), ctx.store.next_id()?);
@@ -410,13 +504,7 @@ pub async fn digest_due(
         )?;
     }
     ctx.store.flush()?;
-    // Retries first (oldest first): a digest keeps its Message-ID and content across
-    // attempts. Alerts are retried after each poll cycle (pipeline::alerts).
-    let reports = super::outbox::send_queued(ctx, DigestKind::Digest, due).await?;
-    for w in super::webhooks::deliver(ctx).await? {
-        info!(status = %w.status, url = ?w.recipients, "webhook after the digest");
-    }
-    Ok((reports, built))
+    Ok(built)
 }
 
 /// The message of a stored digest or alert, as sent every time (same Message-ID).

@@ -39,7 +39,9 @@ mod webhooks;
 pub use alerts::{queue_alerts, send_alerts, send_queued_alerts};
 pub use claims::{claim_entities, claim_report, record_claim};
 pub use cycle::{analyse, body_fingerprint, item_text, poll, poll_due};
-pub use digest::{build_digests, digest, digest_due, BuiltDigest, DigestMode};
+pub use digest::{
+    build_digests, digest, digest_due, digest_tick, BuiltDigest, DigestMode, TickOutcome,
+};
 pub use seed::{seed_document, SeedDoc};
 pub use webhooks::deliver as deliver_webhooks;
 

@@ -8,14 +8,14 @@ use std::sync::Arc;
 
 use anyhow::{Context as _, Result};
 use chrono::{DateTime, Utc};
-use tracing::{error, info, warn};
+use tracing::{debug, error, info, warn};
 
 use super::digest::envelope_of;
 use super::Context;
 use crate::report::DigestReport;
 use crate::sinks::mail::{self, Mailer};
 use crate::sinks::queue::{self, Failure, Next};
-use crate::store::{DigestKind, DigestRecord, DigestState, StoreBackend};
+use crate::store::{send_lease, DigestKind, DigestRecord, DigestState, StoreBackend};
 
 /// Which queued messages a send round tries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,7 +50,10 @@ pub async fn send_queued(
     };
     let mailer = Mailer::from_config(&ctx.config.email)?;
     let mut reports = Vec::new();
-    for mut record in queue {
+    for queued in queue {
+        let Some(mut record) = lease_for_sending(ctx, &queued.id)? else {
+            continue;
+        };
         let envelope = envelope_of(&ctx.config.email.from, &record);
         record.attempts = record.attempts.saturating_add(1);
         let mut rep = DigestReport {
@@ -101,10 +104,42 @@ pub async fn send_queued(
                 ctx.store.put_digest(&record)?;
             }
         }
+        give_back(ctx, &record.id);
         reports.push(rep);
     }
     ctx.store.flush()?;
     Ok(reports)
+}
+
+/// Take the lease on sending one queued message and read it again under the lease: with
+/// several instances on one store, the one holding the lease sends it, and a message
+/// another instance sent (or parked) meanwhile is left alone. None: not this instance's to
+/// send now.
+pub(super) fn lease_for_sending(ctx: &Context, id: &str) -> Result<Option<DigestRecord>> {
+    let lease = send_lease(id);
+    if ctx
+        .store
+        .take_leases(std::slice::from_ref(&lease), ctx.config.store.lease)?
+        .is_empty()
+    {
+        debug!(id, "another instance is sending this message");
+        return Ok(None);
+    }
+    match ctx.store.digest_record(id)? {
+        Some(r) if r.state == DigestState::Queued => Ok(Some(r)),
+        _ => {
+            give_back(ctx, id);
+            Ok(None)
+        }
+    }
+}
+
+/// Give back the sending lease once the outcome is written (a failure to give it back only
+/// makes another instance wait for it to run out).
+pub(super) fn give_back(ctx: &Context, id: &str) {
+    if let Err(e) = ctx.store.release_leases(&[send_lease(id)]) {
+        warn!(id, error = %format!("{e:#}"), "could not give back a sending lease");
+    }
 }
 
 enum Settled {

@@ -78,12 +78,15 @@ pub async fn deliver(ctx: &Arc<Context>) -> Result<Vec<DigestReport>> {
         .filter(|d| d.kind == DigestKind::Webhook)
         .collect();
     let mut reports = Vec::new();
-    for mut record in queue {
-        let url = record.recipients.first().cloned().unwrap_or_default();
+    for queued in queue {
+        let url = queued.recipients.first().cloned().unwrap_or_default();
         // Only to a URL still configured, with its header and token as configured now (a
         // rotated token is used); a webhook taken out of the config keeps its queue, unsent.
         let Some(hook) = ctx.config.webhooks.iter().find(|h| h.url == url) else {
-            debug!(id = %record.message_id, url = %url, "webhook no longer configured; left queued");
+            debug!(id = %queued.message_id, url = %url, "webhook no longer configured; left queued");
+            continue;
+        };
+        let Some(mut record) = super::outbox::lease_for_sending(ctx, &queued.id)? else {
             continue;
         };
         let mut headers = vec![("X-Newswatch-Id".to_string(), record.message_id.clone())];
@@ -121,6 +124,7 @@ pub async fn deliver(ctx: &Arc<Context>) -> Result<Vec<DigestReport>> {
                 rep.error = Some(msg);
             }
         }
+        super::outbox::give_back(ctx, &record.id);
         reports.push(rep);
     }
     if !reports.is_empty() {

@@ -148,5 +148,41 @@ pub trait StoreBackend: Send + Sync {
     /// `write.entry_key` is marked in `seen`, the feed's seen set (read once per cycle,
     /// written with [`StoreBackend::put_seen_set`] after the feed's last entry). A backend
     /// with transactions runs the writes as one.
-    fn commit_story(&self, write: &StoryWrite, seen: &mut SeenSet) -> Result<()>;
+    ///
+    /// Returns [`Committed::LostRace`] when another instance sharing the store took one of
+    /// the story's index or title keys since its [`StoreBackend::story_lookup`]: then
+    /// nothing was written and `seen` is unchanged (a single-process backend never loses).
+    fn commit_story(&self, write: &StoryWrite, seen: &mut SeenSet) -> Result<Committed>;
+
+    // ---- several instances sharing one store ----
+
+    /// This process's name among the instances sharing the store (host, pid and a random
+    /// part); `"local"` for a store one process owns.
+    fn instance(&self) -> &str;
+
+    /// Try to take each named lease for `ttl` (names from [`feed_lease`],
+    /// [`digest_tick_lease`], [`send_lease`], [`DIGEST_BUILD_LEASE`]). A lease is taken
+    /// when it is free, expired or already this instance's (the expiry then moves on); one
+    /// another instance holds, or one finished, is not. Never waits for another instance's
+    /// lock. Returns the names taken, in the order given. A store one process owns takes
+    /// every name not finished.
+    fn take_leases(&self, names: &[String], ttl: std::time::Duration) -> Result<Vec<String>>;
+
+    /// Give back leases this instance holds (others' are left alone).
+    fn release_leases(&self, names: &[String]) -> Result<()>;
+
+    /// Mark a lease finished for good: it is never taken again (a digest tick whose digest
+    /// is queued). The lease need not be held.
+    fn finish_lease(&self, name: &str) -> Result<()>;
+
+    /// What a lease is now.
+    fn lease_state(&self, name: &str) -> Result<LeaseState>;
+
+    /// Lock the claims of these subjects (a claim key's part before its first `|`) until
+    /// the returned guard is dropped: while it is held, no other instance sharing the store
+    /// decides or writes claims under them. Taken before a story's claims are compared with
+    /// the stored ones and dropped after its [`StoreBackend::commit_story`], so two
+    /// instances storing claims about one subject at once see each other's. Subjects are
+    /// locked in sorted order (no deadlock between two stories).
+    fn lock_claim_subjects(&self, subjects: &[String]) -> Result<ClaimLock>;
 }

@@ -375,3 +375,75 @@ pub struct StoryWrite {
     /// The item to write (a new story, or the first copy with one more reporter).
     pub item: Option<StoredItem>,
 }
+
+/// What [`crate::store::StoreBackend::commit_story`] did with a story's writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Committed {
+    /// Written (or nothing was asked but the seen mark).
+    Stored,
+    /// Another instance sharing the store took one of the story's URL/guid or title keys
+    /// between this story's lookup and its writes: nothing was written and the entry is
+    /// not marked seen. The caller looks the story up again; it is now a copy.
+    LostRace,
+}
+
+/// A lock on claim subjects (see [`crate::store::StoreBackend::lock_claim_subjects`]),
+/// held until dropped.
+#[must_use = "the lock is released when this is dropped"]
+pub struct ClaimLock {
+    _held: Option<Box<dyn Send>>,
+}
+
+impl ClaimLock {
+    /// Nothing to hold (one process owns the store).
+    pub fn none() -> ClaimLock {
+        ClaimLock { _held: None }
+    }
+
+    /// Held until `guard` is dropped.
+    pub fn held(guard: Box<dyn Send>) -> ClaimLock {
+        ClaimLock { _held: Some(guard) }
+    }
+}
+
+impl std::fmt::Debug for ClaimLock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClaimLock")
+            .field("held", &self._held.is_some())
+            .finish()
+    }
+}
+
+/// What a named lease is (see [`crate::store::StoreBackend::lease_state`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LeaseState {
+    /// Nobody holds it (never taken, released or expired).
+    Free,
+    /// An instance holds it until then.
+    Held { owner: String, until: DateTime<Utc> },
+    /// Finished for good: never taken again.
+    Finished,
+}
+
+/// The name of the lease on one feed's poll.
+pub fn feed_lease(url: &str) -> String {
+    format!("feed:{url}")
+}
+
+/// The name of the lease on one digest schedule tick (one digest per tick for all the
+/// instances sharing a store).
+pub fn digest_tick_lease(tick: DateTime<Utc>) -> String {
+    format!(
+        "digest-tick:{}",
+        tick.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    )
+}
+
+/// The name of the lease on sending one queued digest, alert or webhook message.
+pub fn send_lease(digest_id: &str) -> String {
+    format!("send:{digest_id}")
+}
+
+/// The lease held while digests are built from `pending` (so that two instances never
+/// put one story in two digests).
+pub const DIGEST_BUILD_LEASE: &str = "digest-build";

@@ -183,6 +183,8 @@ pub struct SledStore {
     recorded: Option<integrity::Integrity>,
     /// A failure was seen: the close records nothing.
     failed: std::sync::atomic::AtomicBool,
+    /// Leases finished in this process (see `StoreBackend::finish_lease`).
+    finished_leases: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 impl Drop for SledStore {
@@ -311,6 +313,7 @@ impl SledStore {
                 generation: 0,
                 recorded: None,
                 failed: std::sync::atomic::AtomicBool::new(false),
+                finished_leases: Default::default(),
             })
         })
         .map_err(&damaged)?
@@ -1616,8 +1619,57 @@ impl StoreBackend for SledStore {
         SledStore::put_claim_at(self, tree_key, record)
     }
 
-    fn commit_story(&self, write: &StoryWrite, seen: &mut SeenSet) -> Result<()> {
-        SledStore::commit_story(self, write, seen)
+    fn commit_story(&self, write: &StoryWrite, seen: &mut SeenSet) -> Result<Committed> {
+        SledStore::commit_story(self, write, seen)?;
+        Ok(Committed::Stored)
+    }
+
+    fn instance(&self) -> &str {
+        "local"
+    }
+
+    // One process owns a sled store (its lock): there is nobody to share work with, so every
+    // lease is this process's; only finished ones are remembered (for the process's life:
+    // a digest tick is never due twice).
+    fn take_leases(&self, names: &[String], _ttl: std::time::Duration) -> Result<Vec<String>> {
+        let finished = self
+            .finished_leases
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        Ok(names
+            .iter()
+            .filter(|n| !finished.contains(*n))
+            .cloned()
+            .collect())
+    }
+
+    fn release_leases(&self, _names: &[String]) -> Result<()> {
+        Ok(())
+    }
+
+    fn finish_lease(&self, name: &str) -> Result<()> {
+        self.finished_leases
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(name.to_string());
+        Ok(())
+    }
+
+    fn lease_state(&self, name: &str) -> Result<LeaseState> {
+        let finished = self
+            .finished_leases
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        Ok(if finished.contains(name) {
+            LeaseState::Finished
+        } else {
+            LeaseState::Free
+        })
+    }
+
+    fn lock_claim_subjects(&self, _subjects: &[String]) -> Result<ClaimLock> {
+        // The one consumer of the one process decides and writes claims one story at a time.
+        Ok(ClaimLock::none())
     }
 
     fn mark_failed(&self) {
