@@ -71,6 +71,8 @@ struct FeedOutcome {
     /// The feed's seen set as the task read it: the consumer marks the entries in it and
     /// writes it back, so it is read once per feed and cycle.
     seen: Option<SeenSet>,
+    /// Not fetched: another instance sharing the store polled it since this cycle began.
+    not_due: bool,
 }
 
 /// A feed's failure as the next-check rules see it.
@@ -113,6 +115,7 @@ impl FeedOutcome {
             failure: None,
             held_back: 0,
             seen: None,
+            not_due: false,
         }
     }
 }
@@ -570,68 +573,6 @@ async fn poll_feeds(
         .filter(|f| due.as_ref().is_none_or(|d| d.contains(&f.url)))
         .cloned()
         .collect();
-    let polled = crate::store::contain(|| lease_feeds(ctx, wanted, only_due, started))
-        .map_err(anyhow::Error::msg)??;
-    let leases: Vec<String> = polled.iter().map(|f| feed_lease(&f.url)).collect();
-    let result = poll_leased(ctx, watch, polled, due, started).await;
-    // Given back once the feeds' states are written (their next check is in them); a
-    // failed release only makes another instance wait for the lease to run out.
-    if let Err(e) = crate::store::contain(|| ctx.store.release_leases(&leases))
-        .map_err(anyhow::Error::msg)
-        .and_then(|r| r)
-    {
-        warn!(error = %format!("{e:#}"), "could not give back the feeds' leases");
-    }
-    result
-}
-
-/// Lease the feeds this instance polls now: with several instances on one store, each
-/// feed is polled by the one that took its lease. The daemon's poll (`only_due`) reads the
-/// leased feeds' states again, since another instance may have polled one between this
-/// instance's first read and its lease; those are given back.
-fn lease_feeds(
-    ctx: &Context,
-    wanted: Vec<FeedConfig>,
-    only_due: bool,
-    now: DateTime<Utc>,
-) -> Result<Vec<FeedConfig>> {
-    let names: Vec<String> = wanted.iter().map(|f| feed_lease(&f.url)).collect();
-    let taken: std::collections::HashSet<String> = ctx
-        .store
-        .take_leases(&names, ctx.config.store.lease)?
-        .into_iter()
-        .collect();
-    let mut polled: Vec<FeedConfig> = wanted
-        .into_iter()
-        .filter(|f| taken.contains(&feed_lease(&f.url)))
-        .collect();
-    if names.len() > polled.len() {
-        debug!(
-            leased = polled.len(),
-            wanted = names.len(),
-            "feeds another instance is polling are left to it"
-        );
-    }
-    if only_due && !polled.is_empty() {
-        let still_due = due_feeds(ctx, now)?;
-        let (keep, done): (Vec<FeedConfig>, Vec<FeedConfig>) =
-            polled.into_iter().partition(|f| still_due.contains(&f.url));
-        if !done.is_empty() {
-            let names: Vec<String> = done.iter().map(|f| feed_lease(&f.url)).collect();
-            ctx.store.release_leases(&names)?;
-        }
-        polled = keep;
-    }
-    Ok(polled)
-}
-
-async fn poll_leased(
-    ctx: &Arc<Context>,
-    watch: Arc<WatchSet>,
-    polled: Vec<FeedConfig>,
-    due: Option<std::collections::HashSet<String>>,
-    started: DateTime<Utc>,
-) -> Result<CycleReport> {
     if let Some(d) = &due {
         if d.len() < ctx.config.feeds.len() {
             debug!(
@@ -641,45 +582,123 @@ async fn poll_leased(
             );
         }
     }
+    let mut leased: Vec<String> = Vec::new();
+    let result = poll_leasing(ctx, watch, &wanted, only_due, started, &mut leased).await;
+    // Given back once the feeds' states are written (their next check is in them); a
+    // failed release only makes another instance wait for the leases to run out.
+    if let Err(e) = crate::store::contain(|| ctx.store.release_leases(&leased))
+        .map_err(anyhow::Error::msg)
+        .and_then(|r| r)
+    {
+        warn!(error = %format!("{e:#}"), "could not give back the feeds' leases");
+    }
+    result
+}
+
+/// What the feed spawner tells the consumer.
+enum FromFeeds {
+    /// These feeds are this instance's to poll in this cycle (their leases are taken).
+    Leased(Vec<FeedConfig>),
+    /// One feed's work.
+    Outcome(Box<FeedOutcome>),
+    /// The store failed while leasing: the cycle stops.
+    StoreFailed(String),
+}
+
+/// Poll `wanted`, leasing the feeds a batch at a time as the fetchers get to them: with
+/// several instances on one store, each feed is polled by the instance that took its lease
+/// (`SKIP LOCKED`: one never waits for another), so instances share a large cycle batch by
+/// batch. A feed another instance polled since this one read its state is given back
+/// unfetched (the daemon's poll). `leased` gets every lease taken, for the caller to give
+/// back.
+async fn poll_leasing(
+    ctx: &Arc<Context>,
+    watch: Arc<WatchSet>,
+    wanted: &[FeedConfig],
+    only_due: bool,
+    started: DateTime<Utc>,
+    leased: &mut Vec<String>,
+) -> Result<CycleReport> {
     let mut report = CycleReport {
         started_at: started.to_rfc3339(),
         ..Default::default()
     };
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<FeedOutcome>(64);
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<FromFeeds>(64);
     // At most this many feeds are between "started" and "stored": a feed's permit travels
     // with its outcome and is released once the consumer has stored it, so fast fetchers
     // never pile up parsed feeds in memory behind the store.
-    let inflight = Arc::new(tokio::sync::Semaphore::new(
-        ctx.config.fetch.settings.concurrency.max(1) * 2,
-    ));
-    let polled_for_tasks = polled.clone();
+    let window = ctx.config.fetch.settings.concurrency.max(1) * 2;
+    let inflight = Arc::new(tokio::sync::Semaphore::new(window));
     let spawner = {
         let (ctx, watch) = (ctx.clone(), watch.clone());
+        let wanted = wanted.to_vec();
         tokio::spawn(async move {
             let mut tasks = tokio::task::JoinSet::new();
-            for feed in polled_for_tasks {
-                let Ok(permit) = inflight.clone().acquire_owned().await else {
-                    break;
+            'batches: for batch in wanted.chunks(window) {
+                let names: Vec<String> = batch.iter().map(|f| feed_lease(&f.url)).collect();
+                let lease = ctx.config.store.lease;
+                let taken = match crate::store::contain(|| ctx.store.take_leases(&names, lease))
+                    .map_err(anyhow::Error::msg)
+                    .and_then(|r| r)
+                {
+                    Ok(t) => t,
+                    Err(e) => {
+                        let _ = tx
+                            .send(FromFeeds::StoreFailed(format!("leasing feeds: {e:#}")))
+                            .await;
+                        break;
+                    }
                 };
-                let (ctx, watch, tx) = (ctx.clone(), watch.clone(), tx.clone());
-                tasks.spawn(async move {
-                    let state = crate::store::contain(|| ctx.store.feed_state(&feed.url))
-                        .map_err(anyhow::Error::msg)
-                        .and_then(|r| r);
-                    let mut outcome = match state {
-                        Ok(state) => process_feed(ctx, watch, feed, state, started).await,
-                        // A store that cannot be read is the cycle's failure, not the feed's.
-                        Err(e) => FeedOutcome {
-                            store_error: Some(format!("reading the feed's state: {e:#}")),
-                            ..FeedOutcome::for_feed(&feed)
-                        },
+                let taken: std::collections::HashSet<String> = taken.into_iter().collect();
+                let mine: Vec<FeedConfig> = batch
+                    .iter()
+                    .filter(|f| taken.contains(&feed_lease(&f.url)))
+                    .cloned()
+                    .collect();
+                if mine.len() < batch.len() {
+                    debug!(
+                        leased = mine.len(),
+                        batch = batch.len(),
+                        "feeds another instance is polling are left to it"
+                    );
+                }
+                if tx.send(FromFeeds::Leased(mine.clone())).await.is_err() {
+                    break;
+                }
+                for feed in mine {
+                    let Ok(permit) = inflight.clone().acquire_owned().await else {
+                        break 'batches;
                     };
-                    outcome.permit = Some(permit);
-                    let _ = tx.send(outcome).await;
-                });
-                while let Some(joined) = tasks.try_join_next() {
-                    if let Err(e) = joined {
-                        warn!(error = %e, "a feed task failed");
+                    let (ctx, watch, tx) = (ctx.clone(), watch.clone(), tx.clone());
+                    tasks.spawn(async move {
+                        let state = crate::store::contain(|| ctx.store.feed_state(&feed.url))
+                            .map_err(anyhow::Error::msg)
+                            .and_then(|r| r);
+                        let mut outcome = match state {
+                            // Polled by another instance since this one read the states.
+                            Ok(Some(s))
+                                if only_due && s.next_check.is_some_and(|t| t > started) =>
+                            {
+                                FeedOutcome {
+                                    not_due: true,
+                                    ..FeedOutcome::for_feed(&feed)
+                                }
+                            }
+                            Ok(state) => process_feed(ctx, watch, feed, state, started).await,
+                            // A store that cannot be read is the cycle's failure, not the
+                            // feed's.
+                            Err(e) => FeedOutcome {
+                                store_error: Some(format!("reading the feed's state: {e:#}")),
+                                ..FeedOutcome::for_feed(&feed)
+                            },
+                        };
+                        outcome.permit = Some(permit);
+                        let _ = tx.send(FromFeeds::Outcome(Box::new(outcome))).await;
+                    });
+                    while let Some(joined) = tasks.try_join_next() {
+                        if let Err(e) = joined {
+                            warn!(error = %e, "a feed task failed");
+                        }
                     }
                 }
             }
@@ -690,25 +709,44 @@ async fn poll_leased(
             }
         })
     };
-    // One row per configured feed from the start: a feed whose work never reached the
-    // consumer (its task died) is still in the report, as an error.
-    let mut feed_reports: BTreeMap<String, FeedReport> = polled
-        .iter()
-        .map(|f| {
-            let row = FeedReport {
-                url: f.url.clone(),
-                name: source_name(f.name.as_deref(), None, &f.url),
-                status: FeedStatus::Error,
-                error: Some(NOT_FINISHED.to_string()),
-                ..Default::default()
-            };
-            (f.url.clone(), row)
-        })
-        .collect();
+    // One row per leased feed from the moment it is leased: a feed whose work never reached
+    // the consumer (its task died) is still in the report, as an error.
+    let mut feed_reports: BTreeMap<String, FeedReport> = BTreeMap::new();
     let mut failure = None;
     let mut failed: Vec<(String, FailureClass, Hints)> = Vec::new();
-    while let Some(mut outcome) = rx.recv().await {
+    let mut polled = 0usize;
+    while let Some(message) = rx.recv().await {
+        let mut outcome = match message {
+            FromFeeds::Leased(feeds) => {
+                polled += feeds.len();
+                for f in feeds {
+                    leased.push(feed_lease(&f.url));
+                    let row = FeedReport {
+                        url: f.url.clone(),
+                        name: source_name(f.name.as_deref(), None, &f.url),
+                        status: FeedStatus::Error,
+                        error: Some(NOT_FINISHED.to_string()),
+                        ..Default::default()
+                    };
+                    feed_reports.insert(f.url, row);
+                }
+                continue;
+            }
+            FromFeeds::StoreFailed(message) => {
+                error!(error = %message, "the store failed; the cycle stops");
+                ctx.store.mark_failed();
+                failure = Some(StoreFailure { message });
+                break;
+            }
+            FromFeeds::Outcome(outcome) => *outcome,
+        };
         let url = outcome.url.clone();
+        if outcome.not_due {
+            debug!(feed = %url, "polled by another instance meanwhile; left to the next cycle");
+            feed_reports.remove(&url);
+            polled = polled.saturating_sub(1);
+            continue;
+        }
         if outcome.result.is_err() && outcome.store_error.is_none() {
             let class = outcome.failure.unwrap_or(FailureClass::Other);
             failed.push((url.clone(), class, outcome.hints));
@@ -747,10 +785,10 @@ async fn poll_leased(
     if let Err(e) = spawner.await {
         warn!(error = %e, "the feed spawner failed");
     }
-    crate::store::contain(|| schedule_failures(ctx, polled.len(), &failed, started))
+    crate::store::contain(|| schedule_failures(ctx, polled, &failed, started))
         .map_err(anyhow::Error::msg)??;
     // Report feeds in config order; one row each, whatever happened to its task.
-    for feed in &polled {
+    for feed in wanted {
         if let Some(fr) = feed_reports.remove(&feed.url) {
             if fr.error.as_deref() == Some(NOT_FINISHED) {
                 warn!(feed = %fr.url, "feed failed: its work did not finish");
