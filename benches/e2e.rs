@@ -5,6 +5,9 @@
 //!
 //! Environment: E2E_EXTRA_ENV="K=V,…" adds variables to the binary's environment;
 //! E2E_SERVE=1 only serves the feeds and prints the config's path (profiling by hand).
+//! Several instances on one PostgreSQL store: E2E_STORE_URL=postgres://… (an empty
+//! database) and E2E_INSTANCES=N start N `once` side by side, each in its own folder, and
+//! time them together (the feeds are shared through their leases).
 //!
 //! Figures go in docs/performance.md; nothing here asserts a time.
 
@@ -112,8 +115,17 @@ fn main() -> anyhow::Result<()> {
         "name = \"Bench\"\n[[entity]]\nid = \"shoigu\"\nlabel = \"Sergei Shoigu\"\nkind = \"person\"\naliases = [\"Shoigu\", \"Шойгу\"]\n\
          [[entity]]\nid = \"kursk\"\nlabel = \"Kursk\"\nkind = \"place\"\naliases = [\"Kursk\", \"Курск\"]\n",
     )?;
+    let store_url = std::env::var("E2E_STORE_URL").ok();
+    let instances: usize = std::env::var("E2E_INSTANCES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1)
+        .max(1);
     let mut cfg = std::fs::File::create(dir.path().join("config/newswatch.toml"))?;
     writeln!(cfg, "state_dir = \"../var/state\"\nwatchlists_dir = \"../watchlists\"\n\n[fetch]\ntimeout_secs = 30\nconcurrency = 64\nper_host_concurrency = 2\nfull_text = \"never\"\n\n[email]\ntransport = \"file\"\noutbox_dir = \"../var/outbox\"\n")?;
+    if let Some(url) = &store_url {
+        writeln!(cfg, "[store]\nurl = \"{url}\"\n")?;
+    }
     for n in 0..feeds {
         let a = addrs[n % addrs.len()];
         writeln!(cfg, "[[feeds]]\nurl = \"http://{a}/feed/{n}.xml\"\n")?;
@@ -140,35 +152,73 @@ fn main() -> anyhow::Result<()> {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
         })
         .collect();
+    // Instance k > 0 runs from its own folder (its own state_dir) with the same config.
+    let mut configs = vec![dir.path().join("config/newswatch.toml")];
+    for k in 1..instances {
+        let other = dir.path().join(format!("instance-{k}"));
+        std::fs::create_dir_all(other.join("config"))?;
+        let text = std::fs::read_to_string(&configs[0])?.replace(
+            "watchlists_dir = \"../watchlists\"",
+            &format!(
+                "watchlists_dir = \"{}\"",
+                dir.path().join("watchlists").display()
+            ),
+        );
+        std::fs::write(other.join("config/newswatch.toml"), text)?;
+        configs.push(other.join("config/newswatch.toml"));
+    }
     for round in ["first cycle (all new)", "second cycle (nothing new)"] {
         let start = Instant::now();
-        let out = Command::new("/usr/bin/env")
-            .args([
-                "time",
-                "-f",
-                "%e s wall, %U s user, %S s sys, %M KB max RSS",
-            ])
-            .arg(bin)
-            .arg("-c")
-            .arg(dir.path().join("config/newswatch.toml"))
-            .args(["once", "--json", "--no-send"])
-            .env("NEWSWATCH_LOG", "warn")
-            .envs(extra.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .output()?;
+        let children: Vec<std::process::Child> = configs
+            .iter()
+            .map(|config| {
+                Command::new("/usr/bin/env")
+                    .args([
+                        "time",
+                        "-f",
+                        "%e s wall, %U s user, %S s sys, %M KB max RSS",
+                    ])
+                    .arg(bin)
+                    .arg("-c")
+                    .arg(config)
+                    .args(["once", "--json", "--no-send"])
+                    .env("NEWSWATCH_LOG", "warn")
+                    .envs(extra.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+            })
+            .collect::<Result<_, _>>()?;
+        let mut rows = Vec::new();
+        for child in children {
+            let out = child.wait_with_output()?;
+            let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+            let ok = report["feeds"]
+                .as_array()
+                .map(|a| a.iter().filter(|f| f["status"] == "ok").count())
+                .unwrap_or(0);
+            let items = report["items"].as_array().map(Vec::len).unwrap_or(0);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let timing = stderr
+                .lines()
+                .rev()
+                .find(|l| l.contains("max RSS"))
+                .unwrap_or("(no /usr/bin/time output)")
+                .to_string();
+            rows.push((ok, items, timing));
+        }
         let wall = start.elapsed();
-        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
-        let ok = report["feeds"]
-            .as_array()
-            .map(|a| a.iter().filter(|f| f["status"] == "ok").count())
-            .unwrap_or(0);
-        let items = report["items"].as_array().map(Vec::len).unwrap_or(0);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        let timing = stderr
-            .lines()
-            .rev()
-            .find(|l| l.contains("max RSS"))
-            .unwrap_or("(no /usr/bin/time output)");
-        println!("{round}: {feeds} feeds × {ITEMS} items on {ports} ports: {:.1} s; {ok} feeds ok, {items} matched items; {timing}", wall.as_secs_f64());
+        let ok: usize = rows.iter().map(|r| r.0).sum();
+        let items: usize = rows.iter().map(|r| r.1).sum();
+        println!(
+            "{round}: {feeds} feeds × {ITEMS} items on {ports} ports, {instances} instance(s), store {}: {:.1} s, {:.0} feeds/s; {ok} feeds ok, {items} matched items",
+            if store_url.is_some() { "postgresql" } else { "sled" },
+            wall.as_secs_f64(),
+            ok as f64 / wall.as_secs_f64().max(1e-9),
+        );
+        for (k, (ok, items, timing)) in rows.iter().enumerate() {
+            println!("  instance {k}: {ok} feeds ok, {items} matched items; {timing}");
+        }
     }
     Ok(())
 }
