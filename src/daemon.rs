@@ -479,10 +479,25 @@ pub async fn run(config: Config, store: Box<dyn StoreBackend>, watch: WatchSet) 
 
 /// Retention: stories older than `[retention] days` (not pending) and old sent digests.
 fn prune(ctx: &Context) {
-    let Some(before) = pipeline::retention_cutoff(&ctx.config, Utc::now()) else {
+    let now = Utc::now();
+    let Some(before) = pipeline::retention_cutoff(&ctx.config, now) else {
         return;
     };
-    match crate::store::contain(|| ctx.store.prune_old(before)) {
+    // Once a day for all the instances sharing a store: the one that takes the day's lease.
+    let day = [format!("prune:{}", now.format("%Y-%m-%d"))];
+    match crate::store::contain(|| ctx.store.take_leases(&day, ctx.config.store.lease)) {
+        Ok(Ok(taken)) if taken.is_empty() => return,
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => return error!(error = %format!("{e:#}"), "retention prune failed"),
+        Err(panic) => return error!(error = %panic, "retention prune failed"),
+    }
+    let pruned = crate::store::contain(|| ctx.store.prune_old(before));
+    if matches!(pruned, Ok(Ok(_))) {
+        if let Err(e) = ctx.store.finish_lease(&day[0]) {
+            warn!(error = %format!("{e:#}"), "could not mark today's retention done");
+        }
+    }
+    match pruned {
         Ok(Ok(s)) => info!(
             stories = s.items,
             digests = s.digests,
