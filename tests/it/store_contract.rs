@@ -900,3 +900,112 @@ fn an_unreachable_database_is_an_error_naming_the_host() {
     assert!(err.contains("127.0.0.1"), "{err}");
     assert!(!err.contains("sekrit"), "{err}");
 }
+
+// ---- end to end: `once` with `[store] url` ----
+
+/// `newswatch once --json` with the store in PostgreSQL (`NEWSWATCH__STORE__URL`): the
+/// feed's stories are stored there, a second `once` finds them not new, and `claims`
+/// reads their claims back from the database.
+#[test]
+fn once_stores_its_stories_in_postgres_and_a_second_once_finds_them_known() {
+    use crate::support::cli::{feed, file_email, Session};
+    use crate::support::http::{HttpServer, Response};
+    let http = HttpServer::start();
+    let base = http.base_url();
+    let base = base.trim_end_matches('/');
+    let pub_date = (Utc::now() - chrono::Duration::hours(2)).to_rfc2822();
+    let body = "Seoul's intelligence service said about 11,000 North Korean troops were \
+        deployed to the Kursk region. Officials gave no further detail on the schedule, and \
+        the report could not be independently verified. Analysts said the move fits a pattern \
+        of closer ties that began with the treaty signed the previous year.";
+    let rss = format!(
+        r#"<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Peninsula Wire</title><link>http://example.org/</link><description>test</description><item><title>North Korean troops reach the Kursk front</title><link>{base}/news/kursk</link><guid isPermaLink="false">pw-kursk</guid><pubDate>{pub_date}</pubDate><description><![CDATA[<p>{body}</p>]]></description></item></channel></rss>"#
+    );
+    http.route("/rss.xml", Response::ok("application/rss+xml", rss));
+    let s = Session::new();
+    s.config(&format!(
+        "{}\n{}",
+        file_email(),
+        feed(&http.url("/rss.xml"), "Wire")
+    ));
+    let url = postgres::database();
+    let run = |args: &[&str]| -> crate::support::cli::Run {
+        s.cmd(args)
+            .env("NEWSWATCH__STORE__URL", &url)
+            .output()
+            .unwrap()
+            .into()
+    };
+    let first = run(&["once", "--json"]).success().json();
+    let items = first["items"].as_array().cloned().unwrap_or_default();
+    assert_eq!(items.len(), 1, "{first:#}");
+    assert!(items[0]["duplicate_of"].is_null(), "{first:#}");
+    assert_eq!(first["digest"]["status"], "sent", "{first:#}");
+    // Nothing of it in the state_dir's sled store: it is in the database.
+    assert!(!s.path("var/state/db").exists());
+    let dir = tempfile::tempdir().unwrap();
+    let db = PgStore::open(&url, None, dir.path()).unwrap();
+    assert_eq!(db.item_count(), 1);
+    assert!(db.claim_count() >= 1);
+    assert_eq!(db.all_feed_states().unwrap().len(), 1);
+    drop(db);
+
+    let second = run(&["once", "--json"]).success().json();
+    assert_eq!(
+        second["items"].as_array().map(Vec::len),
+        Some(0),
+        "{second:#}"
+    );
+    assert_eq!(second["digest"]["status"], "empty", "{second:#}");
+
+    let claims = run(&["claims", "--json"]).success();
+    let text = claims.stdout.clone();
+    assert!(text.contains("11000"), "{text}");
+}
+
+/// `check` with `[store] url` connects and says the schema version; a database that cannot
+/// be reached is exit 1 with a message naming the host, the password never printed.
+#[test]
+fn check_connects_to_the_database_and_never_prints_the_password() {
+    use crate::support::cli::{file_email, Session};
+    let s = Session::new();
+    s.config(&file_email());
+    let url = postgres::database();
+    let ok: crate::support::cli::Run = s
+        .cmd(&["check"])
+        .env("NEWSWATCH__STORE__URL", &url)
+        .env("NEWSWATCH__STORE__PASSWORD", "hunter2")
+        .output()
+        .unwrap()
+        .into();
+    let ok = ok.success();
+    assert!(ok.stderr.contains("schema version 1"), "{}", ok.stderr);
+    assert!(!ok.stderr.contains("hunter2"), "{}", ok.stderr);
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    for args in [&["check"][..], &["claims"][..]] {
+        let down: crate::support::cli::Run = s
+            .cmd(args)
+            .env(
+                "NEWSWATCH__STORE__URL",
+                format!("postgres://nw:sekrit@127.0.0.1:{port}/nw"),
+            )
+            .env("NEWSWATCH__STORE__PASSWORD", "hunter2")
+            .output()
+            .unwrap()
+            .into();
+        assert_eq!(down.code, 1, "{}", down.stderr);
+        assert!(
+            down.stderr.contains(&format!("127.0.0.1:{port}")),
+            "{}",
+            down.stderr
+        );
+        assert!(!down.stderr.contains("sekrit"), "{}", down.stderr);
+        assert!(!down.stderr.contains("hunter2"), "{}", down.stderr);
+        assert!(!down.stderr.contains("panicked"), "{}", down.stderr);
+    }
+}
