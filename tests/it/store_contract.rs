@@ -1009,3 +1009,18 @@ fn check_connects_to_the_database_and_never_prints_the_password() {
         assert!(!down.stderr.contains("panicked"), "{}", down.stderr);
     }
 }
+
+/// `sslmode=require` connects over TLS or not at all: the test cluster has no TLS, so the
+/// open fails (with the reason), where the same URL without it connects.
+#[test]
+fn sslmode_require_never_falls_back_to_a_plain_connection() {
+    let url = postgres::database();
+    let dir = tempfile::tempdir().unwrap();
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let err = PgStore::open(&format!("{url}{sep}sslmode=require"), None, dir.path())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(err.to_lowercase().contains("tls"), "{err}");
+    assert!(PgStore::open(&url, None, dir.path()).is_ok());
+}

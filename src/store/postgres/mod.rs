@@ -13,7 +13,9 @@
 //! inside `block_in_place` (so the worker's other tasks move on), and from a current-thread
 //! runtime on a scoped helper thread (blocking that runtime for the call, never panicking).
 //! Connections come from a small pool (at most [`POOL_SIZE`]); statements are prepared once
-//! per connection.
+//! per connection. `sslmode=require` in the URL connects over TLS (rustls with ring, the
+//! platform's certificate roots, the server's name checked); `prefer` (the default) and
+//! `disable` connect without TLS.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -142,6 +144,8 @@ fn short(sql: &str) -> String {
 
 struct Pool {
     config: tokio_postgres::Config,
+    /// TLS for `sslmode=require` (rustls with ring, the platform's roots); else none.
+    tls: Option<tokio_postgres_rustls::MakeRustlsConnect>,
     idle: Mutex<Vec<Conn>>,
     permits: Arc<Semaphore>,
     handle: Handle,
@@ -181,6 +185,22 @@ impl Drop for Pooled {
 }
 
 impl Pool {
+    /// A new connection, its driving task spawned on the store's runtime.
+    async fn connect_with<T>(&self, tls: T) -> Result<Client, tokio_postgres::Error>
+    where
+        T: tokio_postgres::tls::MakeTlsConnect<tokio_postgres::Socket>,
+        T::Stream: Send + 'static,
+    {
+        let (client, connection) = self.config.connect(tls).await?;
+        let shown = self.shown.clone();
+        self.handle.spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::warn!(error = %e, db = %shown, "a PostgreSQL connection ended");
+            }
+        });
+        Ok(client)
+    }
+
     async fn get(self: &Arc<Self>) -> Result<Pooled> {
         let permit = self
             .permits
@@ -203,17 +223,11 @@ impl Pool {
                 None => break,
             }
         }
-        let (client, connection) = self
-            .config
-            .connect(NoTls)
-            .await
-            .with_context(|| format!("connecting to {}", self.shown))?;
-        let shown = self.shown.clone();
-        self.handle.spawn(async move {
-            if let Err(e) = connection.await {
-                tracing::warn!(error = %e, db = %shown, "a PostgreSQL connection ended");
-            }
-        });
+        let client = match &self.tls {
+            Some(tls) => self.connect_with(tls.clone()).await,
+            None => self.connect_with(NoTls).await,
+        }
+        .with_context(|| format!("connecting to {}", self.shown))?;
         Ok(Pooled {
             conn: Some(Conn {
                 client,
@@ -264,6 +278,21 @@ fn describe(config: &tokio_postgres::Config, url: &str) -> String {
     } else {
         format!("{redacted} (host {})", hosts.join(","))
     }
+}
+
+/// rustls with ring (never the process default, which may not be installed) and the
+/// platform's certificate roots: what `sslmode=require` connects with.
+fn tls_connector() -> Result<tokio_postgres_rustls::MakeRustlsConnect> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let verifier = rustls_platform_verifier::Verifier::new(provider.clone())
+        .context("loading the platform's certificate roots")?;
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .context("TLS versions")?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth();
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
 }
 
 fn instance_name() -> String {
@@ -362,7 +391,15 @@ impl PgStore {
             .build()
             .map_err(|e| other(format!("starting the store's runtime: {e}")))?;
         let handle = runtime.handle().clone();
+        let tls = match config.get_ssl_mode() {
+            tokio_postgres::config::SslMode::Require => {
+                Some(tls_connector().map_err(|e| other(format!("setting up TLS: {e:#}")))?)
+            }
+            // `prefer` (the default) and `disable`: without TLS.
+            _ => None,
+        };
         let pool = Arc::new(Pool {
+            tls,
             config,
             idle: Mutex::new(Vec::new()),
             permits: Arc::new(Semaphore::new(POOL_SIZE)),
