@@ -1024,3 +1024,98 @@ fn sslmode_require_never_falls_back_to_a_plain_connection() {
     assert!(err.to_lowercase().contains("tls"), "{err}");
     assert!(PgStore::open(&url, None, dir.path()).is_ok());
 }
+
+/// Two instances on one database, each with its own state_dir, polling the same three
+/// feeds at once (the same stories syndicated in each): every matching story is stored
+/// once and mailed once across both, and nothing is left pending.
+#[test]
+fn two_instances_polling_together_store_and_mail_each_story_once() {
+    use crate::support::cli::{feed, file_email, Session};
+    use crate::support::http::{HttpServer, Response};
+    let http = HttpServer::start();
+    let base = http.base_url();
+    let base = base.trim_end_matches('/');
+    let pub_date = (Utc::now() - chrono::Duration::hours(2)).to_rfc2822();
+    let stories = [
+        ("Kursk", "Seoul's spy agency told lawmakers that about 11,000 North Korean troops were moved to the Kursk front last autumn, where many served in assault units."),
+        ("Belgorod", "A regional governor in Belgorod confirmed that 2,000 North Korean workers arrived by train to rebuild bridges damaged by shelling near the border."),
+        ("Rason", "Satellite images of the Rason port show three Russian cargo ships unloading crates, which analysts linked to a new fuel deal signed in Pyongyang."),
+        ("Wonsan", "Tour operators said the first group of 400 Russian holidaymakers landed at Wonsan airport, the largest foreign tourist party since the border reopened."),
+        ("Kaesong", "The unification ministry reported that North Korean soldiers planted new mines along roads near Kaesong and tore down a disused liaison office."),
+        ("Sinuiju", "Flood damage in Sinuiju left 5,000 people homeless according to state media, which blamed the river's record rise after a week of monsoon rain."),
+    ];
+    let places: Vec<&str> = stories.iter().map(|(p, _)| *p).collect();
+    let mut items = String::new();
+    for (place, text) in stories {
+        items.push_str(&format!(
+            "<item><title>North Korea and the news from {place}</title><link>{base}/news/{place}</link>\
+             <guid isPermaLink=\"false\">pw-{place}</guid><pubDate>{pub_date}</pubDate>\
+             <description><![CDATA[<p>{text}</p>]]></description></item>"
+        ));
+    }
+    let rss = format!(
+        r#"<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Wire</title><link>http://example.org/</link><description>test</description>{items}</channel></rss>"#
+    );
+    let mut feeds = String::new();
+    for f in ["a", "b", "c"] {
+        let path = format!("/{f}.xml");
+        http.route(&path, Response::ok("application/rss+xml", rss.clone()));
+        feeds.push_str(&feed(&http.url(&path), &format!("Wire {f}")));
+    }
+    let url = postgres::database();
+    let sessions: Vec<Session> = (0..2)
+        .map(|_| {
+            let s = Session::new();
+            s.config(&format!("{}\n{feeds}", file_email()));
+            s
+        })
+        .collect();
+    let children: Vec<_> = sessions
+        .iter()
+        .map(|s| {
+            s.cmd(&["once", "--json"])
+                .env("NEWSWATCH__STORE__URL", &url)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut new_items = Vec::new();
+    for c in children {
+        let run: crate::support::cli::Run = c.wait_with_output().unwrap().into();
+        let report = run.success().json();
+        for it in report["items"].as_array().cloned().unwrap_or_default() {
+            if it["duplicate_of"].is_null() {
+                new_items.push(it["id"].as_str().unwrap_or_default().to_string());
+            }
+        }
+    }
+    new_items.sort();
+    let before = new_items.len();
+    new_items.dedup();
+    assert_eq!(before, new_items.len(), "a story reported new twice");
+    assert_eq!(new_items.len(), places.len(), "{new_items:?}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = PgStore::open(&url, None, dir.path()).unwrap();
+    assert_eq!(db.item_count(), places.len());
+    assert!(db.pending_ids().unwrap().is_empty());
+    // Every stored story is in exactly one digest, and every digest was sent.
+    let mut mailed: Vec<String> = Vec::new();
+    let mut export = Vec::new();
+    db.export(&mut export).unwrap();
+    for line in String::from_utf8(export).unwrap().lines().skip(1) {
+        let rec: serde_json::Value = serde_json::from_str(line).unwrap();
+        if rec["tree"] == "digests" {
+            assert_eq!(rec["value"]["state"], "sent", "{rec}");
+            for id in rec["value"]["item_ids"].as_array().unwrap() {
+                mailed.push(id.as_str().unwrap().to_string());
+            }
+        }
+    }
+    mailed.sort();
+    assert_eq!(mailed, new_items);
+    let mails: usize = sessions.iter().map(|s| s.outbox().len()).sum();
+    assert!((1..=2).contains(&mails), "{mails} mails");
+}
