@@ -1119,3 +1119,22 @@ fn two_instances_polling_together_store_and_mail_each_story_once() {
     let mails: usize = sessions.iter().map(|s| s.outbox().len()).sum();
     assert!((1..=2).contains(&mails), "{mails} mails");
 }
+
+/// An import larger than one batch (500 rows a statement) keeps every record, in order.
+#[test]
+fn a_large_export_moves_to_postgres_whole() {
+    let from = sled();
+    for i in 0..1234 {
+        from.store.mark_seed_doc(&format!("doc-{i:05}")).unwrap();
+    }
+    populate(&*from.store);
+    let (sled_lines, _) = export_lines(&*from.store);
+    let to = pg();
+    let mut input = Vec::new();
+    from.store.export(&mut input).unwrap();
+    let stats = to.store.import(&mut input.as_slice()).unwrap();
+    assert_eq!(stats.trees["seed_docs"], 1235);
+    let (pg_lines, _) = export_lines(&*to.store);
+    assert_eq!(pg_lines.len(), sled_lines.len());
+    assert!(pg_lines == sled_lines);
+}

@@ -599,17 +599,34 @@ impl PgStore {
         }
     }
 
-    /// Every row of a table, in key order, page by page.
-    fn walk(&self, table: &str, mut f: impl FnMut(&[u8], &[u8]) -> Result<()>) -> Result<u64> {
+    /// A connection held across several calls (a snapshot, a long import).
+    fn hold(&self) -> Result<Pooled> {
+        let pool = self.pool.clone();
+        self.run(async move { pool.get().await })
+    }
+
+    /// SQL on a held connection (`BEGIN …`, `COMMIT`, `ROLLBACK`).
+    fn batch_on(&self, p: &mut Pooled, sql: &str) -> Result<()> {
+        self.run(async {
+            let c = p.conn()?;
+            c.batch(sql).await
+        })
+    }
+
+    /// Every row of a table, in key order, page by page, on a held connection.
+    fn walk(
+        &self,
+        p: &mut Pooled,
+        table: &str,
+        mut f: impl FnMut(&[u8], &[u8]) -> Result<()>,
+    ) -> Result<u64> {
         let sql_first = format!("SELECT k, v FROM {table} ORDER BY k LIMIT $1");
         let sql_next = format!("SELECT k, v FROM {table} WHERE k > $1 ORDER BY k LIMIT $2");
         let mut last: Option<Vec<u8>> = None;
         let mut n = 0u64;
         loop {
-            let pool = self.pool.clone();
             let (first, next, from) = (&sql_first, &sql_next, last.clone());
-            let rows = self.run(async move {
-                let mut p = pool.get().await?;
+            let rows = self.run(async {
                 let c = p.conn()?;
                 let rows = match &from {
                     None => c.client.query(first.as_str(), &[&PAGE]).await,
@@ -629,6 +646,95 @@ impl PgStore {
                 return Ok(n);
             }
         }
+    }
+
+    /// The record lines of an import, written on `p` inside its transaction.
+    fn load_lines(
+        &self,
+        p: &mut Pooled,
+        input: &mut dyn std::io::BufRead,
+        stats: &mut ImportStats,
+    ) -> Result<()> {
+        let mut buffers: HashMap<String, (Keys, Keys)> = HashMap::new();
+        let mut max_seq = 0u64;
+        let mut text_line = String::new();
+        let mut number = 1usize;
+        loop {
+            text_line.clear();
+            number += 1;
+            let n = input
+                .read_line(&mut text_line)
+                .with_context(|| format!("line {number}: reading (is it UTF-8?)"))?;
+            if n == 0 {
+                break;
+            }
+            if text_line.trim().is_empty() {
+                continue;
+            }
+            let (tree, key, value) = parse_line(text_line.trim_end_matches(['\n', '\r']))
+                .with_context(|| format!("line {number}"))?;
+            anyhow::ensure!(
+                TREES.contains(&tree.as_str()),
+                "line {number}: tree {tree:?} is not one this newswatch knows"
+            );
+            anyhow::ensure!(
+                !(tree == "meta"
+                    && (key == b"schema_version"
+                        || key == ID_FLOOR_KEY.as_bytes()
+                        || key == b"generation")),
+                "line {number}: meta's {} is not imported from a record",
+                text(&key)
+            );
+            if tree == "claims" {
+                if let Some(seq) = key
+                    .len()
+                    .checked_sub(8)
+                    .and_then(|at| <[u8; 8]>::try_from(&key[at..]).ok())
+                {
+                    max_seq = max_seq.max(u64::from_be_bytes(seq));
+                }
+            }
+            *stats.trees.entry(tree.clone()).or_default() += 1;
+            stats.records += 1;
+            let buffer = buffers.entry(tree.clone()).or_default();
+            buffer.0.push(key);
+            buffer.1.push(value);
+            if buffer.0.len() >= 500 {
+                let (keys, values) = std::mem::take(buffer);
+                self.insert_rows(p, &tree, &keys, &values)
+                    .with_context(|| format!("line {number}"))?;
+            }
+        }
+        for (tree, (keys, values)) in &buffers {
+            if !keys.is_empty() {
+                self.insert_rows(p, tree, keys, values)?;
+            }
+        }
+        let floor = i64::try_from(max_seq.saturating_add(1)).unwrap_or(i64::MAX);
+        self.run(async {
+            let c = p.conn()?;
+            c.client
+                .execute(
+                    "SELECT setval('claim_seq', greatest($1, (SELECT last_value FROM claim_seq)))",
+                    &[&floor],
+                )
+                .await
+                .context("moving claim_seq past the imported claims")
+        })?;
+        Ok(())
+    }
+
+    fn insert_rows(&self, p: &mut Pooled, tree: &str, keys: &Keys, values: &Keys) -> Result<()> {
+        let sql =
+            format!("INSERT INTO {tree} (k, v) SELECT * FROM unnest($1::bytea[], $2::bytea[])");
+        self.run(async {
+            let c = p.conn()?;
+            c.client
+                .execute(sql.as_str(), &[keys, values])
+                .await
+                .with_context(|| format!("writing tree {tree}"))
+        })?;
+        Ok(())
     }
 
     fn put(&self, sql: &'static str, k: &[u8], v: &[u8]) -> Result<()> {
@@ -927,8 +1033,12 @@ impl StoreBackend for PgStore {
         let mut line = serde_json::to_vec(&header)?;
         line.push(b'\n');
         out.write_all(&line).context("writing the export")?;
+        // One snapshot for every table: an export taken while instances run is consistent.
+        let mut p = self.hold()?;
+        p.dirty = true;
+        self.batch_on(&mut p, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?;
         for &tree in TREES {
-            let n = self.walk(tree, |k, v| {
+            let n = self.walk(&mut p, tree, |k, v| {
                 let key = std::str::from_utf8(k).ok();
                 let value = as_raw_json(v);
                 let record = ExportLine {
@@ -946,6 +1056,8 @@ impl StoreBackend for PgStore {
             stats.records += n;
             stats.trees.insert(tree.to_string(), n);
         }
+        self.batch_on(&mut p, "COMMIT")?;
+        p.dirty = false;
         out.flush().context("writing the export")?;
         Ok(stats)
     }
@@ -993,81 +1105,27 @@ impl StoreBackend for PgStore {
              import the new export here",
             header.schema_version
         );
-        // Read (and check) every line first: a bad line fails the whole import.
+        // One transaction on one connection, streamed 500 rows per statement: a bad line
+        // (named by its number) rolls everything back and leaves the database empty.
         let mut stats = ImportStats {
             from_schema_version: header.schema_version,
             ..Default::default()
         };
-        let mut by_tree: HashMap<String, (Keys, Keys)> = HashMap::new();
-        let mut max_seq = 0u64;
-        let mut number = 1usize;
-        loop {
-            text_line.clear();
-            number += 1;
-            let n = input.read_line(&mut text_line).with_context(|| {
-                format!("line {number}: reading (is it UTF-8?); nothing was imported")
-            })?;
-            if n == 0 {
-                break;
+        let mut p = self.hold()?;
+        p.dirty = true;
+        self.batch_on(&mut p, "BEGIN")?;
+        match self.load_lines(&mut p, input, &mut stats) {
+            Ok(()) => {
+                self.batch_on(&mut p, "COMMIT")?;
+                p.dirty = false;
             }
-            if text_line.trim().is_empty() {
-                continue;
-            }
-            let (tree, key, value) = parse_line(text_line.trim_end_matches(['\n', '\r']))
-                .with_context(|| format!("line {number}; nothing was imported"))?;
-            anyhow::ensure!(
-                TREES.contains(&tree.as_str()),
-                "line {number}: tree {tree:?} is not one this newswatch knows; nothing was imported"
-            );
-            anyhow::ensure!(
-                !(tree == "meta"
-                    && (key == b"schema_version"
-                        || key == ID_FLOOR_KEY.as_bytes()
-                        || key == b"generation")),
-                "line {number}: meta's {} is not imported from a record; nothing was imported",
-                text(&key)
-            );
-            if tree == "claims" {
-                if let Some(seq) = key
-                    .len()
-                    .checked_sub(8)
-                    .and_then(|at| <[u8; 8]>::try_from(&key[at..]).ok())
-                {
-                    max_seq = max_seq.max(u64::from_be_bytes(seq));
+            Err(e) => {
+                if self.batch_on(&mut p, "ROLLBACK").is_ok() {
+                    p.dirty = false;
                 }
+                return Err(e.context("nothing was imported"));
             }
-            let e = by_tree.entry(tree.clone()).or_default();
-            e.0.push(key);
-            e.1.push(value);
-            *stats.trees.entry(tree).or_default() += 1;
-            stats.records += 1;
         }
-        let floor = i64::try_from(max_seq.saturating_add(1)).unwrap_or(i64::MAX);
-        let by_tree = Arc::new(by_tree);
-        self.transaction("importing into the PostgreSQL store; nothing was imported", move |c| {
-            let by_tree = by_tree.clone();
-            Box::pin(async move {
-                for (tree, (keys, values)) in by_tree.iter() {
-                    let sql = format!(
-                        "INSERT INTO {tree} (k, v) SELECT * FROM unnest($1::bytea[], $2::bytea[])"
-                    );
-                    for (ks, vs) in keys.chunks(500).zip(values.chunks(500)) {
-                        c.client
-                            .execute(sql.as_str(), &[&ks, &vs])
-                            .await
-                            .with_context(|| format!("writing tree {tree}"))?;
-                    }
-                }
-                c.client
-                    .execute(
-                        "SELECT setval('claim_seq', greatest($1, (SELECT last_value FROM claim_seq)))",
-                        &[&floor],
-                    )
-                    .await
-                    .context("moving claim_seq past the imported claims")?;
-                Ok(Some(()))
-            })
-        })?;
         Ok(stats)
     }
 
@@ -1183,7 +1241,8 @@ impl StoreBackend for PgStore {
             pending.insert(id.into_bytes());
         }
         let mut items: Vec<Vec<u8>> = Vec::new();
-        self.walk("items", |k, v| {
+        let mut p = self.hold()?;
+        self.walk(&mut p, "items", |k, v| {
             let item: StoredItem = dec(v, "items")?;
             if item.first_seen < before && !pending.contains(k) {
                 items.push(k.to_vec());
@@ -1191,13 +1250,14 @@ impl StoreBackend for PgStore {
             Ok(())
         })?;
         let mut digests: Vec<Vec<u8>> = Vec::new();
-        self.walk("digests", |k, v| {
+        self.walk(&mut p, "digests", |k, v| {
             let d: DigestRecord = dec(v, "digests")?;
             if d.state == DigestState::Sent && d.sent_at.is_some_and(|t| t < before) {
                 digests.push(k.to_vec());
             }
             Ok(())
         })?;
+        drop(p);
         let stats = PruneStats {
             items: items.len(),
             digests: digests.len(),
