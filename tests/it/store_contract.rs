@@ -1138,3 +1138,73 @@ fn a_large_export_moves_to_postgres_whole() {
     assert_eq!(pg_lines.len(), sled_lines.len());
     assert!(pg_lines == sled_lines);
 }
+
+/// Not a check: how many new stories per second 1, 2 and 3 instances store through one
+/// PostgreSQL on this machine (each story: one lookup, one commit with its index and title
+/// keys, fingerprint, two claims, pending and the item), against sled's one process.
+/// `cargo test --release --test it store_throughput -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn store_throughput() {
+    const PER_INSTANCE: usize = 300;
+    fn store_many(s: &dyn StoreBackend, tag: &str) {
+        let fp_text = body(150);
+        for i in 0..PER_INSTANCE {
+            let id = format!("{tag}-{i}");
+            let keys = vec![format!("u:https://a.test/{id}")];
+            let title = format!("story number {i} from {tag} about the harbour");
+            let fp = fingerprint(&format!("{fp_text} {id} {i}")).unwrap();
+            s.story_lookup(&StoryQuery {
+                id: &id,
+                index_keys: &keys,
+                title_key: Some(&title),
+                fingerprint: Some(&fp),
+            })
+            .unwrap();
+            let mut w = new_story(s, &id, &keys[0], Some(&title));
+            let k2 = s.new_claim_key(&format!("{id}-subject|||ships||")).unwrap();
+            w.claims
+                .push((k2, claim_record(&format!("{id}-subject"), 4.0)));
+            w.fingerprint = Some(FingerprintEntry {
+                id: id.clone(),
+                url: format!("https://a.test/{id}"),
+                fingerprint: fp,
+                title_key: Some(title.clone()),
+                at: Utc::now(),
+            });
+            w.dedup_time = None;
+            let mut seen = SeenSet::default();
+            assert_eq!(s.commit_story(&w, &mut seen).unwrap(), Committed::Stored);
+        }
+    }
+    let o = sled();
+    let started = Instant::now();
+    store_many(&*o.store, "sled");
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "sled, 1 process: {PER_INSTANCE} stories in {secs:.2} s = {:.0} stories/s",
+        PER_INSTANCE as f64 / secs
+    );
+    for n in 1..=3 {
+        let o = pg();
+        let stores: Vec<Arc<dyn StoreBackend>> = (0..n)
+            .map(|i| if i == 0 { o.store.clone() } else { second(&o) })
+            .collect();
+        let started = Instant::now();
+        let threads: Vec<_> = stores
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| std::thread::spawn(move || store_many(&*s, &format!("pg{i}"))))
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        let secs = started.elapsed().as_secs_f64();
+        let total = n * PER_INSTANCE;
+        println!(
+            "PostgreSQL, {n} instance(s): {total} stories in {secs:.2} s = {:.0} stories/s",
+            total as f64 / secs
+        );
+        assert_eq!(o.store.item_count(), total);
+    }
+}
