@@ -270,7 +270,11 @@ pub fn gather(
             }),
         },
         store: StoreStatus {
-            path: store.path().display().to_string(),
+            // A PostgreSQL store is where the database is (password redacted).
+            path: match &config.store.url {
+                Some(url) => crate::config::redact_url_password(url),
+                None => store.path().display().to_string(),
+            },
             size_bytes: store.size_on_disk()?,
             items: store.item_count(),
             claims: store.claim_count(),

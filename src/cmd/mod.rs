@@ -142,7 +142,7 @@ pub fn load_watchlists(dir: &Path) -> Result<WatchSet> {
 
 /// Open the store; a store held by another process is a one-line refusal (exit 1).
 pub fn open_store(config: &Config) -> Result<Box<dyn StoreBackend>> {
-    match crate::store::open(&config.state_dir) {
+    match crate::store::open_for(config) {
         Ok(s) => Ok(s),
         Err(OpenError::Locked(p)) => Err(anyhow::anyhow!(
             "another newswatch process (the service?) is using the store at {}; stop it first \

@@ -70,7 +70,7 @@ fn with_store_or_daemon_checked(
     mut print_if: impl FnMut(&str) -> bool,
     f: impl FnOnce(&dyn StoreBackend) -> Result<String>,
 ) -> Result<ExitCode> {
-    let out = match crate::store::open(&config.state_dir) {
+    let out = match crate::store::open_for(config) {
         Ok(store) => f(&*store)?,
         Err(OpenError::Locked(p)) => control::ask(&config.state_dir, &req).map_err(|e| {
             anyhow::anyhow!(

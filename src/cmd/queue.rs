@@ -103,7 +103,7 @@ pub fn render_requeued(record: &DigestRecord, by_daemon: bool) -> String {
 }
 
 pub fn digests(config: &Config, json: bool) -> Result<ExitCode> {
-    let out = match crate::store::open(&config.state_dir) {
+    let out = match crate::store::open_for(config) {
         Ok(store) => render_digests(&*store, json)?,
         Err(OpenError::Locked(_)) => control::ask(&config.state_dir, &Request::Digests { json })?,
         Err(e) => return Err(e.into()),
@@ -117,7 +117,7 @@ pub fn digests(config: &Config, json: bool) -> Result<ExitCode> {
 /// the running daemon to (exit 0 once queued; `newswatch digests` shows what followed).
 pub fn resend(config_path: &Path, id: &str) -> Result<ExitCode> {
     let config = super::load_config(config_path)?;
-    let store = match crate::store::open(&config.state_dir) {
+    let store = match crate::store::open_for(&config) {
         Ok(store) => store,
         Err(OpenError::Locked(_)) => {
             let out = control::ask(&config.state_dir, &Request::Resend { id: id.into() })?;

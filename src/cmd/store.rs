@@ -100,10 +100,14 @@ fn partial_path(path: &Path) -> PathBuf {
 }
 
 /// The export into `out`: what it wrote (records are the lines after the header) and what
-/// it could not read. The store is opened for salvage: a damaged store is exported as far
-/// as it can be read, never refused.
+/// it could not read. A sled store is opened for salvage: a damaged store is exported as far
+/// as it can be read, never refused. A PostgreSQL store is read straight from the database.
 fn write_export(config: &Config, out: &mut dyn Write) -> Result<Written> {
-    match crate::store::open_salvage(&config.state_dir) {
+    let opened = match config.store.url {
+        Some(_) => crate::store::open_for(config),
+        None => crate::store::open_salvage(&config.state_dir),
+    };
+    match opened {
         Ok(store) => {
             let stats = store.export(out)?;
             Ok(Written {
@@ -134,7 +138,7 @@ fn write_export(config: &Config, out: &mut dyn Write) -> Result<Written> {
 /// yet (or an empty one) and must not be in use.
 pub fn import(config: &Config, file: &Path) -> Result<ExitCode> {
     let dir = &config.state_dir;
-    let store = match crate::store::open(dir) {
+    let store = match crate::store::open_for(config) {
         Ok(s) => s,
         Err(OpenError::Locked(p)) => anyhow::bail!(
             "the store at {} is in use (is the service running?); stop it, move the state_dir \
@@ -143,6 +147,16 @@ pub fn import(config: &Config, file: &Path) -> Result<ExitCode> {
         ),
         Err(e) => return Err(e.into()),
     };
+    let target = match &config.store.url {
+        Some(url) => crate::config::redact_url_password(url),
+        None => dir.display().to_string(),
+    };
+    if !store.is_empty()? && config.store.url.is_some() {
+        anyhow::bail!(
+            "the PostgreSQL store at {target} already holds records; import only fills an \
+             empty database: point [store] url at a new database and run the import again"
+        );
+    }
     if !store.is_empty()? {
         anyhow::bail!(
             "the state_dir {} already holds a store; import only fills an empty one: move the \
@@ -162,7 +176,7 @@ pub fn import(config: &Config, file: &Path) -> Result<ExitCode> {
     println!(
         "imported {} records into {}{}",
         stats.records,
-        dir.display(),
+        target,
         if stats.migrated {
             format!(
                 " (migrated from schema {} to {})",

@@ -38,6 +38,19 @@ pub fn check(config_path: &Path) -> Result<ExitCode> {
         super::count(watch.lists.len(), "watchlist", "watchlists"),
         super::count(entities, "entity", "entities")
     );
+    if let Some(url) = &config.store.url {
+        // Connects (and migrates, as any start would): the password is never printed.
+        let store = crate::store::postgres::PgStore::open(
+            url,
+            config.store.password.as_deref(),
+            &config.state_dir,
+        )?;
+        eprintln!(
+            "store: PostgreSQL at {} (schema version {})",
+            store.describe(),
+            store.schema_version()
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

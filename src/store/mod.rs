@@ -13,6 +13,7 @@
 use std::path::Path;
 
 mod backend;
+pub mod postgres;
 pub mod sled;
 mod types;
 
@@ -23,6 +24,19 @@ pub use types::*;
 /// Open (or create) the store in `dir` (see [`sled::SledStore::open`]).
 pub fn open(dir: &Path) -> Result<Box<dyn StoreBackend>, OpenError> {
     Ok(Box::new(self::sled::SledStore::open(dir)?))
+}
+
+/// Open the store the config names: PostgreSQL when `[store] url` is set (the password from
+/// `[store] password`/`password_file` when given, else the URL's), else sled in `state_dir`.
+pub fn open_for(config: &crate::config::Config) -> Result<Box<dyn StoreBackend>, OpenError> {
+    match &config.store.url {
+        Some(url) => Ok(Box::new(postgres::PgStore::open(
+            url,
+            config.store.password.as_deref(),
+            &config.state_dir,
+        )?)),
+        None => open(&config.state_dir),
+    }
 }
 
 /// Open the store in `dir` without checking or recording anything, to read past damage

@@ -22,6 +22,7 @@ mod security;
 mod seed;
 mod slicing_props;
 mod store;
+mod store_contract;
 mod store_damage;
 mod support;
 mod tools;

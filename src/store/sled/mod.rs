@@ -61,32 +61,32 @@ pub const SCHEMA_VERSION: u64 = 4;
 const STORE_MARKER: &str = "newswatch-store";
 
 /// The meta key that offsets claim sequence numbers after an import (see `SledStore::import`).
-const ID_FLOOR_KEY: &str = "id_floor";
+pub(in crate::store) const ID_FLOOR_KEY: &str = "id_floor";
 
 /// The first line of an export.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ExportHeader {
-    newswatch_export: u64,
-    schema_version: u64,
-    created_at: DateTime<Utc>,
+pub(in crate::store) struct ExportHeader {
+    pub newswatch_export: u64,
+    pub schema_version: u64,
+    pub created_at: DateTime<Utc>,
 }
 
 /// One record line as written (see [`EXPORT_FORMAT`]).
 #[derive(Serialize)]
-struct ExportLine<'a> {
-    tree: &'a str,
+pub(in crate::store) struct ExportLine<'a> {
+    pub tree: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    key: Option<&'a str>,
+    pub key: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    key_hex: Option<String>,
+    pub key_hex: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    value: Option<&'a serde_json::value::RawValue>,
+    pub value: Option<&'a serde_json::value::RawValue>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    value_hex: Option<String>,
+    pub value_hex: Option<String>,
 }
 
-fn to_hex(bytes: &[u8]) -> String {
+pub(in crate::store) fn to_hex(bytes: &[u8]) -> String {
     use std::fmt::Write as _;
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
@@ -109,14 +109,14 @@ fn from_hex(s: &str) -> Result<Vec<u8>> {
 
 /// The stored bytes as JSON text when they are exactly a JSON document (so that writing
 /// the text back gives the same bytes), else None.
-fn as_raw_json(bytes: &[u8]) -> Option<&serde_json::value::RawValue> {
+pub(in crate::store) fn as_raw_json(bytes: &[u8]) -> Option<&serde_json::value::RawValue> {
     let text = std::str::from_utf8(bytes).ok()?;
     let raw: &serde_json::value::RawValue = serde_json::from_str(text).ok()?;
     (raw.get() == text).then_some(raw)
 }
 
 /// Parse one record line into (tree, key, value).
-fn parse_line(line: &str) -> Result<(String, Vec<u8>, Vec<u8>)> {
+pub(in crate::store) fn parse_line(line: &str) -> Result<(String, Vec<u8>, Vec<u8>)> {
     use serde_json::value::RawValue;
     let fields: HashMap<String, &RawValue> =
         serde_json::from_str(line).context("not a JSON object")?;
@@ -228,7 +228,7 @@ fn plain(message: &str) -> String {
 }
 
 /// A fixed-width key part for a URL-like string: keys stay short whatever the URL.
-fn hkey(s: &str) -> String {
+pub(in crate::store) fn hkey(s: &str) -> String {
     crate::transforms::dedup::stable_id(s)
 }
 
@@ -1035,7 +1035,7 @@ impl SledStore {
         Ok(())
     }
 
-    fn fp_record(at: DateTime<Utc>, url: &str, fp: &Fingerprint) -> Vec<u8> {
+    pub(in crate::store) fn fp_record(at: DateTime<Utc>, url: &str, fp: &Fingerprint) -> Vec<u8> {
         let url = &url.as_bytes()[..url.len().min(u16::MAX as usize)];
         let mut v = at.timestamp().to_be_bytes().to_vec();
         v.extend_from_slice(&(url.len() as u16).to_be_bytes());
@@ -1044,7 +1044,7 @@ impl SledStore {
         v
     }
 
-    fn read_fp_record(bytes: &[u8]) -> Option<(i64, String, Fingerprint)> {
+    pub(in crate::store) fn read_fp_record(bytes: &[u8]) -> Option<(i64, String, Fingerprint)> {
         let at = i64::from_be_bytes(bytes.get(..8)?.try_into().ok()?);
         let len = usize::from(u16::from_be_bytes(bytes.get(8..10)?.try_into().ok()?));
         let url = String::from_utf8_lossy(bytes.get(10..10 + len)?).into_owned();
