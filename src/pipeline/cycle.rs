@@ -1132,10 +1132,14 @@ fn store_entry(
             ),
         }
     }
-    anyhow::bail!(
-        "storing {:?}: another instance kept taking its keys ({STORE_ATTEMPTS} attempts)",
-        entry.item.url.as_deref().unwrap_or(&entry.entry_key)
-    )
+    // Not marked seen: the next cycle reads it again (a copy by then). Never the cycle's
+    // failure: the store works, another instance is only busy with the same story.
+    warn!(
+        url = ?entry.item.url,
+        attempts = STORE_ATTEMPTS,
+        "another instance kept taking this story's keys; left for the next cycle"
+    );
+    Ok(())
 }
 
 fn store_entry_once(

@@ -13,6 +13,7 @@ mod digest_render;
 mod discovery;
 mod feed_schedule;
 mod fetch;
+mod instances;
 mod kills;
 mod mail;
 mod mail_queue;

@@ -760,6 +760,10 @@ const INDEX_KEYS: &str = "INSERT INTO story_index (k, v) SELECT unnest($1::bytea
      ON CONFLICT (k) DO NOTHING";
 const OWNERS: &str = "SELECT k, v FROM story_index WHERE k = ANY($1::bytea[])";
 const GET_ITEM: &str = "SELECT v FROM items WHERE k = $1";
+/// A new story's item taken first: an insert that finds the row (or waits for the
+/// transaction writing it) means another instance stored this very story since its lookup.
+const CLAIM_ITEM: &str =
+    "INSERT INTO items (k, v) VALUES ($1, $2) ON CONFLICT (k) DO NOTHING RETURNING k";
 const PUT_ITEM: &str =
     "INSERT INTO items (k, v) VALUES ($1, $2) ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v";
 const ADD_PENDING: &str =
@@ -916,6 +920,19 @@ fn entity_keys(tree_key: &[u8], record: &ClaimRecord) -> Vec<Vec<u8>> {
 
 /// Returns false when the story lost a race (the transaction is then rolled back).
 async fn commit_plan(c: &mut Conn, plan: &CommitPlan) -> Result<bool> {
+    // Two feeds carrying one story (same URL or guid, hence the same id) read by two
+    // instances at once: both lookups found nothing and both keys' owner is the same id, so
+    // only the item tells them apart. A story with no URL or guid has an id of its own
+    // feed's, which one instance polls at a time: it cannot race.
+    let keyed = plan
+        .index
+        .as_ref()
+        .is_some_and(|(keys, _)| !keys.is_empty());
+    if let (true, true, Some((k, v))) = (plan.new_story, keyed, &plan.item) {
+        if c.query(CLAIM_ITEM, &[k, v]).await?.is_empty() {
+            return Ok(false);
+        }
+    }
     if let Some((keys, id)) = &plan.index {
         let mut keys = keys.clone();
         keys.sort();
