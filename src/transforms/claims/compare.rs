@@ -494,7 +494,14 @@ fn compare_open(
 /// a part of that whole ("in Montreal alone, 310,000"), so it is not set against it.
 fn same_place(claim: &Claim, other: &Claim) -> bool {
     let below = |part: &Claim, whole: &Claim| interval(part).1 < interval(whole).0;
-    match (&claim.place, &other.place) {
+    // A stored part that names no place ("dans la seule ville d'Och, 23") may be the
+    // very part a later figure counts by a name the watchlist holds ("31 schools in
+    // Osh"): only a new figure called a part is kept from the whole.
+    let other_place = other
+        .place
+        .clone()
+        .filter(|p| !(p == super::PART_OF_WHOLE && claim.place.is_none()));
+    match (&claim.place, &other_place) {
         (Some(a), Some(b)) => a == b,
         (None, None) => true,
         (Some(_), None) => !below(claim, other),

@@ -118,6 +118,10 @@ struct RawMarkers {
     context: RawLangs,
     #[serde(default)]
     yardstick: RawLangs,
+    #[serde(default)]
+    part: RawLangs,
+    #[serde(default)]
+    part_after: RawLangs,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -184,6 +188,8 @@ pub struct Lexicon {
     rival: Vec<Pattern>,
     context: Vec<Pattern>,
     yardstick: Vec<Pattern>,
+    part: Vec<Pattern>,
+    part_after: Vec<Pattern>,
 }
 
 /// A lexicon entry found in a sentence: which one, and the token range of its words.
@@ -206,6 +212,8 @@ impl Lexicon {
             rival: raw.markers.rival.patterns(),
             context: raw.markers.context.patterns(),
             yardstick: raw.markers.yardstick.patterns(),
+            part: raw.markers.part.patterns(),
+            part_after: raw.markers.part_after.patterns(),
         })
     }
 
@@ -268,6 +276,22 @@ impl Lexicon {
         (from..to.min(words.len())).any(|i| Self::any_at(&self.context, words, i).is_some())
     }
 
+    /// Whether a clause (`from..to`) calls its figure a part of a larger one by saying
+    /// where it stands alone ("In Montreal alone", "sur le seul port du Havre").
+    pub fn says_part(&self, words: &[Option<&str>], from: usize, to: usize) -> bool {
+        (from..to.min(words.len())).any(|i| Self::any_at(&self.part, words, i).is_some())
+    }
+
+    /// Whether the clause (`from..to`) opens with a word that makes its figure a part of
+    /// the figure before ("…, dont 12 000", "…, among them 650"), or one follows the
+    /// figure ending before token `next` ("трое из них", "11,000 of them").
+    pub fn part_after(&self, words: &[Option<&str>], from: usize, to: usize, next: usize) -> bool {
+        [from, next, next + 1]
+            .into_iter()
+            .filter(|&i| i < to.min(words.len()))
+            .any(|i| Self::any_at(&self.part_after, words, i).is_some())
+    }
+
     /// Whether a yardstick pattern ends right before token `at` ("double the | 1,000").
     pub fn yardstick_before(&self, words: &[Option<&str>], at: usize) -> bool {
         self.yardstick.iter().any(|p| {
@@ -319,6 +343,8 @@ pub fn lexicon() -> &'static Lexicon {
             rival: Vec::new(),
             context: Vec::new(),
             yardstick: Vec::new(),
+            part: Vec::new(),
+            part_after: Vec::new(),
         })
     })
 }

@@ -1404,3 +1404,63 @@ fn a_share_of_nothing_in_particular_is_no_later_value_of_another() {
         ClaimStatus::Updates
     );
 }
+
+#[test]
+fn a_figure_called_a_part_is_kept_from_the_whole() {
+    let place = |text: &str, lang: &str| -> Vec<Option<String>> {
+        let matches = entity_matches(text, &["Hydro-Québec", "Havre", "Montreal"]);
+        extract_claims(text, &matches, Some(lang), None)
+            .into_iter()
+            .map(|c| c.place)
+            .collect()
+    };
+    let part = Some(super::PART_OF_WHOLE.to_string());
+    assert_eq!(
+        place(
+            "In Montreal alone, Hydro-Québec counted 310,000 customers without power.",
+            "en"
+        ),
+        vec![part.clone()]
+    );
+    assert_eq!(
+        place(
+            "La CGT revendique 3 000 grévistes sur le seul port du Havre.",
+            "fr"
+        ),
+        vec![part.clone()]
+    );
+    // "Of them" makes a part only next to the figure; "most of them" says nothing.
+    assert_eq!(
+        place(
+            "Hydro-Québec counted 40,000 customers without power, most of them in rural areas.",
+            "en"
+        ),
+        vec![None]
+    );
+    // A part of another quantity is the whole of its own: "including 600 deaths" after
+    // 4,700 casualties; after 3,200 workers, "among them 650" is a part.
+    assert_eq!(
+        place(
+            "Hydro-Québec put casualties at 4,700, including 600 deaths.",
+            "en"
+        ),
+        vec![None, None]
+    );
+    assert_eq!(
+        place(
+            "Hydro-Québec had 3,200 linemen in the field, among them 650 linemen from Maine.",
+            "en"
+        ),
+        vec![None, Some(super::PART_OF_WHOLE.to_string())]
+    );
+    // A new part is not set against the whole; a stored part stays comparable with a
+    // later figure that names no place (it may name the part by a watch entity).
+    let whole = open_claim("households", "without_power", 1_050_000.0, ClaimKind::Level);
+    let mut city = open_claim("households", "without_power", 310_000.0, ClaimKind::Level);
+    city.place = part;
+    let r = compare(&city, "B", &[stored(whole, "A")]);
+    assert_eq!(r.status, ClaimStatus::New);
+    let later = open_claim("households", "without_power", 400_000.0, ClaimKind::Level);
+    let r = compare(&later, "B", &[stored(city, "A")]);
+    assert_eq!(r.status, ClaimStatus::Contradicts);
+}
