@@ -467,8 +467,9 @@ fn compare_open(
     // A figure for a precise thing set against another ("well above the ministry's") is a
     // rival count even when nothing more is said of it.
     let rival = claim.rival && is_precise;
-    // A share or a sum of nothing in particular ("now 50%") is no later value of another.
-    let of_nothing = claim.role.is_empty() && !measured(&claim.unit);
+    // A share of nothing in particular ("now 50%") is no later value of another; an
+    // amount of money marked current is ("has raised its aid to €8 million").
+    let of_nothing = claim.role.is_empty() && claim.unit == "percent";
     let changes = (claim.running_total && later && !of_nothing) || own_later || rival;
     if vague && !changes {
         return Comparison {

@@ -1392,6 +1392,18 @@ fn a_share_of_nothing_in_particular_is_no_later_value_of_another() {
         compare(&now, "B", &[stored(old.clone(), "A")]).status,
         ClaimStatus::New
     );
+    // An amount of money marked current is the later value of the amount before it
+    // ("has raised its aid to €8 million" after "€3 million").
+    let mut aid = open_claim("", "", 3_000_000.0, ClaimKind::RunningTotal);
+    aid.unit = "eur".to_string();
+    let mut raised = aid.clone();
+    raised.value = 8_000_000.0;
+    raised.running_total = true;
+    raised.quote = "has raised its aid to €8 million".to_string();
+    assert_eq!(
+        compare(&raised, "B", &[stored(aid, "A")]).status,
+        ClaimStatus::Updates
+    );
     // A count of a precise thing marked current is its later value.
     let mut ships = open_claim("ships", "", 17.0, ClaimKind::RunningTotal);
     ships.unit = "ships".to_string();
