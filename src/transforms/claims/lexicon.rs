@@ -79,6 +79,9 @@ pub struct Entry {
     /// Predicates: other things that count as `thing` with this predicate ("homes
     /// without power" are households).
     pub same_things: Vec<String>,
+    /// Things: predicates that say the same of this thing, the first standing for all
+    /// ("registered", "suspected" and "infected" cases are one count).
+    pub same_predicates: Vec<String>,
     /// Predicates: what the predicate says of an amount of money instead ("losses" of
     /// people are casualties, of euros a cost).
     pub money: Option<String>,
@@ -96,6 +99,8 @@ struct RawEntry {
     unit: Option<String>,
     #[serde(default)]
     same_things: Vec<String>,
+    #[serde(default)]
+    same_predicates: Vec<String>,
     #[serde(default)]
     money: Option<String>,
     #[serde(default)]
@@ -171,6 +176,7 @@ impl From<RawEntry> for Entry {
             state: r.state,
             unit: r.unit,
             same_things: r.same_things,
+            same_predicates: r.same_predicates,
             money: r.money,
             patterns,
         }

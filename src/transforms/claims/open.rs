@@ -548,13 +548,19 @@ pub fn read(
             .unwrap_or_else(|| thing.split(':').nth(1).unwrap_or(&thing).to_string())
     });
     Some(OpenReading {
-        thing,
+        thing: thing.clone(),
         predicate: predicate
             .map(|p| match &p.entry.money {
                 Some(said_of_money) if money => said_of_money.clone(),
                 // What is said of people ("aid for the injured") is not said of the money.
                 None if money && p.entry.thing.as_deref() == Some("people") => String::new(),
-                _ => p.entry.id.clone(),
+                // "Registered" and "suspected" cases are the cases counted.
+                _ => lex
+                    .thing(&thing)
+                    .filter(|t| t.same_predicates.contains(&p.entry.id))
+                    .and_then(|t| t.same_predicates.first())
+                    .unwrap_or(&p.entry.id)
+                    .clone(),
             })
             .unwrap_or_default(),
         state: predicate.is_some_and(|p| p.entry.state),

@@ -1476,3 +1476,25 @@ fn a_figure_called_a_part_is_kept_from_the_whole() {
     let r = compare(&later, "B", &[stored(city, "A")]);
     assert_eq!(r.status, ClaimStatus::Contradicts);
 }
+
+#[test]
+fn suspected_registered_and_infected_cases_are_one_count() {
+    let measure = |text: &str, lang: &str| -> Vec<String> {
+        let matches = entity_matches(text, &["Haiti", "Гаити"]);
+        extract_claims(text, &matches, Some(lang), None)
+            .into_iter()
+            .map(|c| c.measure)
+            .collect()
+    };
+    let infected = vec!["infected".to_string()];
+    assert_eq!(measure("Haiti has 214 suspected cases.", "en"), infected);
+    assert_eq!(
+        measure("В Гаити зарегистрировано 200 случаев холеры.", "ru"),
+        infected
+    );
+    // Registered voters are no cases.
+    assert_ne!(
+        measure("Haiti has 3,100,000 registered voters.", "en"),
+        infected
+    );
+}
