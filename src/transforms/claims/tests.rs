@@ -1498,3 +1498,29 @@ fn suspected_registered_and_infected_cases_are_one_count() {
         infected
     );
 }
+
+#[test]
+fn a_market_figure_is_no_claim_of_the_story() {
+    let values = |text: &str, lang: &str| -> Vec<f64> {
+        let matches = entity_matches(text, &["Haiti", "Prague", "CAC"]);
+        extract_claims(text, &matches, Some(lang), None)
+            .into_iter()
+            .map(|c| c.value)
+            .collect()
+    };
+    assert!(values(
+        "Shares in the Prague utility fell 2.1% in Prague trading.",
+        "en"
+    )
+    .is_empty());
+    assert!(values(
+        "Курс евро на Московской бирже составил 98,4 рубля, CAC.",
+        "ru"
+    )
+    .is_empty());
+    // A figure of the event itself is read.
+    assert_eq!(
+        values("The flood in Prague left 1,200 homes damaged.", "en"),
+        vec![1200.0]
+    );
+}
