@@ -403,7 +403,7 @@ pub fn read(
     };
     // "67-year-old", "3 a.m.", "for three days": durations, times and ages.
     let skip_dash = usize::from(toks.get(after).is_some_and(|t| t.is_sym('-') && t.glued));
-    if lex.duration_at(words, after + skip_dash) {
+    if lex.duration_at(words, after + skip_dash) || time_or_degrees(toks, words, after) {
         return None;
     }
     if is_age_or_label(toks, words, m)
@@ -936,6 +936,17 @@ fn is_age_or_label(toks: &[Tok], words: &[Option<&str>], m: &Mention) -> bool {
         }
     }
     false
+}
+
+/// "8 a.m.", "6 p.m." and "-4 °C": a time or a temperature that the tokens split ("a",
+/// ".", "m"; "°", "c"), which the lexicon's one-word duration entries cannot match.
+fn time_or_degrees(toks: &[Tok], words: &[Option<&str>], after: usize) -> bool {
+    let word = |k: usize| words.get(k).copied().flatten();
+    let meridiem = matches!(word(after), Some("a" | "p"))
+        && toks.get(after + 1).is_some_and(|t| t.is_sym('.'))
+        && word(after + 2) == Some("m");
+    let degrees = toks.get(after).is_some_and(|t| t.is_sym('°'));
+    meridiem || degrees
 }
 
 #[cfg(test)]

@@ -1524,3 +1524,36 @@ fn a_market_figure_is_no_claim_of_the_story() {
         vec![1200.0]
     );
 }
+
+#[test]
+fn a_time_of_day_or_a_temperature_is_no_figure() {
+    let values = |text: &str, lang: &str| -> Vec<f64> {
+        let matches = entity_matches(text, &["Hydro-Québec", "ministre"]);
+        extract_claims(text, &matches, Some(lang), None)
+            .into_iter()
+            .map(|c| c.value)
+            .collect()
+    };
+    assert_eq!(
+        values(
+            "Hydro-Québec counted 310,000 customers in the dark at 8 a.m.",
+            "en"
+        ),
+        vec![310_000.0]
+    );
+    assert_eq!(
+        values(
+            "Freezing rain had cut power to some 420,000 Hydro-Québec customers by 6 p.m.",
+            "en"
+        ),
+        vec![420_000.0]
+    );
+    assert_eq!(
+        values(
+            "Environ 12 000 personnes se retrouvent sans abri, a indiqué le ministre, \
+             qui a évoqué des températures de -4 °C la nuit.",
+            "fr"
+        ),
+        vec![12_000.0]
+    );
+}
