@@ -507,6 +507,7 @@ pub fn read(
     if predicate.is_none() {
         predicate = nearest_predicate(lex, toks, words, (cs, ce), m.first_tok, phrase_end);
     }
+    let mut inherited: Option<String> = None;
     if thing.is_none() && !money && !percent && unit.is_none() {
         // An elided noun: the previous figure's thing ("5,000 troops, 2,000 more").
         match (predicate, last) {
@@ -520,6 +521,15 @@ pub fn read(
             (_, Some(prev)) if phrase_end == after && m.value_max.is_none() => {
                 thing = Some(prev.thing.clone());
                 implicit_thing = prev.implicit_thing;
+                // "…, police said; organisers put the crowd at 20,000", "… ; la direction
+                // n'en compte que 1 100": past a semicolon, a second statement of the
+                // previous figure's quantity says the same of it when it says nothing.
+                let semicolon = toks
+                    .get(prev.phrase_end.min(m.first_tok)..m.first_tok)
+                    .is_some_and(|between| between.iter().any(|t| t.is_sym(';')));
+                if predicate.is_none() && semicolon {
+                    inherited = Some(prev.predicate.clone());
+                }
             }
             _ => {}
         }
@@ -542,6 +552,7 @@ pub fn read(
         None => return None,
     };
 
+    let inherited_state = inherited.is_some() && last.is_some_and(|p| p.state);
     let unit = unit.unwrap_or_else(|| {
         lex.thing(&thing)
             .map(|t| t.unit.clone().unwrap_or_else(|| t.id.clone()))
@@ -562,8 +573,9 @@ pub fn read(
                     .unwrap_or(&p.entry.id)
                     .clone(),
             })
+            .or(inherited)
             .unwrap_or_default(),
-        state: predicate.is_some_and(|p| p.entry.state),
+        state: predicate.is_some_and(|p| p.entry.state) || inherited_state,
         unit,
         current,
         rival: lex.says_rival(words, 0, words.len()),

@@ -1557,3 +1557,21 @@ fn a_time_of_day_or_a_temperature_is_no_figure() {
         vec![12_000.0]
     );
 }
+
+#[test]
+fn a_second_statement_past_a_semicolon_counts_the_same_quantity() {
+    let keys = |text: &str, lang: &str| -> Vec<String> {
+        let matches = entity_matches(text, &["Kessin", "HAROPA"]);
+        extract_claims(text, &matches, Some(lang), None)
+            .into_iter()
+            .map(|c| c.measure)
+            .collect()
+    };
+    assert_eq!(
+        keys(
+            "About 6,000 people marched through Kessin on Sunday, police said; organisers put the crowd at 20,000.",
+            "en"
+        ),
+        vec!["protested".to_string(), "protested".to_string()]
+    );
+}
