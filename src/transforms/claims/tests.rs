@@ -1575,3 +1575,22 @@ fn a_second_statement_past_a_semicolon_counts_the_same_quantity() {
         vec!["protested".to_string(), "protested".to_string()]
     );
 }
+
+#[test]
+fn a_total_that_has_passed_a_figure_is_current() {
+    let current = |text: &str, lang: &str| -> Vec<bool> {
+        let matches = entity_matches(text, &["Ахайе", "Kordofan"]);
+        extract_claims(text, &matches, Some(lang), None)
+            .into_iter()
+            .map(|c| c.running_total)
+            .collect()
+    };
+    assert_eq!(
+        current("Площадь пожара в Ахайе превысила 10 тыс. гектаров.", "ru"),
+        vec![true]
+    );
+    assert_eq!(
+        current("Cholera cases in Kordofan have passed 2,000.", "en"),
+        vec![true]
+    );
+}
