@@ -380,14 +380,21 @@ fn compare_open(
     // the same estimate only when their figures are.
     let lower = |c: &Claim| matches!(c.approx, Approx::Over | Approx::AtLeast);
     let upper = |c: &Claim| matches!(c.approx, Approx::UpTo | Approx::Under);
+    // A later bound (not a rival's) that the stored figure itself keeps.
+    let kept_bound = |s: &StoredClaim| {
+        bound(claim) && !bound(&s.claim) && !claim.rival && overlaps(mine, point_interval(&s.claim))
+    };
     let agrees = |s: &StoredClaim| {
         overlaps(mine, interval(&s.claim))
             && !(((lower(claim) && lower(&s.claim)) || (upper(claim) && upper(&s.claim)))
                 && !overlaps(point_interval(claim), point_interval(&s.claim)))
-            // A later count, or a rival one, is the same figure only at its value.
+            // A later count, or a rival one, is the same figure only at its value ("at
+            // least 45", then "now 72"); but a later bound that the stored figure itself
+            // keeps ("more than 200" after 214) agrees with it.
             && !((claim.running_total || claim.rival)
                 && (bound(claim) || bound(&s.claim))
-                && !overlaps(point_interval(claim), point_interval(&s.claim)))
+                && !overlaps(point_interval(claim), point_interval(&s.claim))
+                && !kept_bound(s))
     };
     let newest_time = compared.iter().map(|&i| when(&stored[i])).max();
     let newest: Vec<usize> = compared

@@ -1594,3 +1594,17 @@ fn a_total_that_has_passed_a_figure_is_current() {
         vec![true]
     );
 }
+
+#[test]
+fn a_current_bound_the_stored_figure_keeps_agrees_with_it() {
+    let stored_cases = open_claim("cases", "infected", 214.0, ClaimKind::RunningTotal);
+    let mut bound = open_claim("cases", "infected", 200.0, ClaimKind::RunningTotal);
+    bound.approx = Approx::Over;
+    bound.running_total = true;
+    let r = compare(&bound, "B", &[stored(stored_cases.clone(), "A")]);
+    assert_eq!(r.status, ClaimStatus::Corroborates);
+    // A bound the stored figure is below is its later value.
+    bound.value = 1000.0;
+    let r = compare(&bound, "B", &[stored(stored_cases, "A")]);
+    assert_eq!(r.status, ClaimStatus::Updates);
+}
