@@ -512,6 +512,9 @@ fn same_place(claim: &Claim, other: &Claim) -> bool {
     match (&claim.place, &other_place) {
         (Some(a), Some(b)) => a == b,
         (None, None) => true,
+        // A part of a whole the text does not place is no later value of that whole
+        // ("five dead, three of them poisoned" after two dead).
+        (Some(a), None) if a == super::PART_OF_WHOLE => false,
         (Some(_), None) => !below(claim, other),
         (None, Some(_)) => !below(other, claim),
     }
