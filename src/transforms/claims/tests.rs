@@ -1608,3 +1608,26 @@ fn a_current_bound_the_stored_figure_keeps_agrees_with_it() {
     let r = compare(&bound, "B", &[stored(stored_cases, "A")]);
     assert_eq!(r.status, ClaimStatus::Updates);
 }
+
+#[test]
+fn a_number_word_after_an_elided_de_is_read() {
+    let read = |text: &str| -> Vec<(f64, Approx)> {
+        let matches = entity_matches(text, &["Montréal"]);
+        extract_claims(text, &matches, Some("fr"), None)
+            .into_iter()
+            .map(|c| (c.value, c.approx))
+            .collect()
+    };
+    assert_eq!(
+        read("Près d'un million de foyers étaient privés d'électricité à Montréal."),
+        vec![(1_000_000.0, Approx::About)]
+    );
+    assert_eq!(
+        read("Plus d'un million de foyers étaient privés d'électricité à Montréal."),
+        vec![(1_000_000.0, Approx::Over)]
+    );
+    // "d'un" alone is "of a".
+    assert!(read("Le courant d'un million de foyers a été coupé à Montréal, selon le directeur d'un quartier.")
+        .iter()
+        .all(|(v, _)| *v > 1.0));
+}
