@@ -1631,3 +1631,28 @@ fn a_number_word_after_an_elided_de_is_read() {
         .iter()
         .all(|(v, _)| *v > 1.0));
 }
+
+#[test]
+fn a_figure_denied_for_another_is_a_yardstick() {
+    let values = |text: &str, lang: &str| -> Vec<f64> {
+        let matches = entity_matches(text, &["Koursk", "Брюссел"]);
+        extract_claims(text, &matches, Some(lang), None)
+            .into_iter()
+            .map(|c| c.value)
+            .collect()
+    };
+    assert_eq!(
+        values(
+            "Pyongyang a envoyé à Koursk 2 000 démineurs, et non 1 500 comme l'affirme la Russie.",
+            "fr"
+        ),
+        vec![2000.0]
+    );
+    assert_eq!(
+        values(
+            "Пошлины затронут товары на сумму около 24 млрд евро, а не 21 млрд, как заявляют в Брюсселе.",
+            "ru"
+        ),
+        vec![24e9]
+    );
+}
