@@ -762,6 +762,12 @@ fn approx_before(toks: &[Tok], i: usize) -> (Approx, usize) {
         ("превышает", Approx::Over),
         ("превысило", Approx::Over),
         ("превысил", Approx::Over),
+        ("превысила", Approx::Over),
+        ("превысили", Approx::Over),
+        ("dépasserait", Approx::Over),
+        ("dépasseraient", Approx::Over),
+        ("dépassait", Approx::Over),
+        ("dépassaient", Approx::Over),
     ];
     for (phrase, a) in PHRASES {
         let p: Vec<&str> = phrase.split(' ').collect();

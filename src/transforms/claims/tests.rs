@@ -1656,3 +1656,25 @@ fn a_figure_denied_for_another_is_a_yardstick() {
         vec![24e9]
     );
 }
+
+#[test]
+fn every_form_of_exceeding_makes_a_lower_bound() {
+    let approx = |text: &str, lang: &str| -> Vec<Approx> {
+        let matches = entity_matches(text, &["Ахайе", "Koursk"]);
+        extract_claims(text, &matches, Some(lang), None)
+            .into_iter()
+            .map(|c| c.approx)
+            .collect()
+    };
+    assert_eq!(
+        approx("Площадь пожара в Ахайе превысила 10 тыс. гектаров.", "ru"),
+        vec![Approx::Over]
+    );
+    assert_eq!(
+        approx(
+            "Le nombre de blessés à Koursk dépasserait 2 500 soldats.",
+            "fr"
+        ),
+        vec![Approx::Over]
+    );
+}
