@@ -329,7 +329,24 @@ impl SentenceReader<'_> {
                     None if part_after && whole_before => Some(PART_OF_WHOLE.to_string()),
                     p => p,
                 };
-                Claim { place, ..c }
+                // "27 killed, and another 150 injured", "600 killed and 3,500 more
+                // wounded": "more" after a figure of another quantity in the sentence adds
+                // a second count, not to this one.
+                let also = c.increment
+                    && !c.measure.is_empty()
+                    && out
+                        .last()
+                        .is_some_and(|w: &Claim| !w.measure.is_empty() && w.measure != c.measure);
+                let kind = match c.kind {
+                    ClaimKind::Increment if also => ClaimKind::RunningTotal,
+                    k => k,
+                };
+                Claim {
+                    place,
+                    increment: c.increment && !also,
+                    kind,
+                    ..c
+                }
             });
             out.extend(claim.map(|c| Claim {
                 approx: if capped { Approx::UpTo } else { c.approx },

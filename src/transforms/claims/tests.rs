@@ -1678,3 +1678,34 @@ fn every_form_of_exceeding_makes_a_lower_bound() {
         vec![Approx::Over]
     );
 }
+
+#[test]
+fn more_after_a_figure_of_another_quantity_is_a_second_count() {
+    let kinds = |text: &str, lang: &str| -> Vec<(f64, ClaimKind)> {
+        let matches = entity_matches(text, &["Kessin", "Эль-Обейд"]);
+        extract_claims(text, &matches, Some(lang), None)
+            .into_iter()
+            .map(|c| (c.value, c.kind))
+            .collect()
+    };
+    assert_eq!(
+        kinds(
+            "В Эль-Обейд погибли 9 человек, ещё 23 получили ранения.",
+            "ru"
+        ),
+        vec![
+            (9.0, ClaimKind::RunningTotal),
+            (23.0, ClaimKind::RunningTotal)
+        ]
+    );
+    // More of the same quantity is an increment.
+    assert_eq!(
+        kinds(
+            "In Kessin 9 people were killed, and 4 more were killed later.",
+            "en"
+        )
+        .last()
+        .map(|k| k.1),
+        Some(ClaimKind::Increment)
+    );
+}
