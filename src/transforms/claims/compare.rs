@@ -380,14 +380,21 @@ fn compare_open(
     // the same estimate only when their figures are.
     let lower = |c: &Claim| matches!(c.approx, Approx::Over | Approx::AtLeast);
     let upper = |c: &Claim| matches!(c.approx, Approx::UpTo | Approx::Under);
+    // A later bound (not a rival's) that the stored figure itself keeps.
+    let kept_bound = |s: &StoredClaim| {
+        bound(claim) && !bound(&s.claim) && !claim.rival && overlaps(mine, point_interval(&s.claim))
+    };
     let agrees = |s: &StoredClaim| {
         overlaps(mine, interval(&s.claim))
             && !(((lower(claim) && lower(&s.claim)) || (upper(claim) && upper(&s.claim)))
                 && !overlaps(point_interval(claim), point_interval(&s.claim)))
-            // A later count, or a rival one, is the same figure only at its value.
+            // A later count, or a rival one, is the same figure only at its value ("at
+            // least 45", then "now 72"); but a later bound that the stored figure itself
+            // keeps ("more than 200" after 214) agrees with it.
             && !((claim.running_total || claim.rival)
                 && (bound(claim) || bound(&s.claim))
-                && !overlaps(point_interval(claim), point_interval(&s.claim)))
+                && !overlaps(point_interval(claim), point_interval(&s.claim))
+                && !kept_bound(s))
     };
     let newest_time = compared.iter().map(|&i| when(&stored[i])).max();
     let newest: Vec<usize> = compared
@@ -467,8 +474,9 @@ fn compare_open(
     // A figure for a precise thing set against another ("well above the ministry's") is a
     // rival count even when nothing more is said of it.
     let rival = claim.rival && is_precise;
-    // A share or a sum of nothing in particular ("now 50%") is no later value of another.
-    let of_nothing = claim.role.is_empty() && !measured(&claim.unit);
+    // A share of nothing in particular ("now 50%") is no later value of another; an
+    // amount of money marked current is ("has raised its aid to €8 million").
+    let of_nothing = claim.role.is_empty() && claim.unit == "percent";
     let changes = (claim.running_total && later && !of_nothing) || own_later || rival;
     if vague && !changes {
         return Comparison {
@@ -494,9 +502,19 @@ fn compare_open(
 /// a part of that whole ("in Montreal alone, 310,000"), so it is not set against it.
 fn same_place(claim: &Claim, other: &Claim) -> bool {
     let below = |part: &Claim, whole: &Claim| interval(part).1 < interval(whole).0;
-    match (&claim.place, &other.place) {
+    // A stored part that names no place ("dans la seule ville d'Och, 23") may be the
+    // very part a later figure counts by a name the watchlist holds ("31 schools in
+    // Osh"): only a new figure called a part is kept from the whole.
+    let other_place = other
+        .place
+        .clone()
+        .filter(|p| !(p == super::PART_OF_WHOLE && claim.place.is_none()));
+    match (&claim.place, &other_place) {
         (Some(a), Some(b)) => a == b,
         (None, None) => true,
+        // A part of a whole the text does not place is no later value of that whole
+        // ("five dead, three of them poisoned" after two dead).
+        (Some(a), None) if a == super::PART_OF_WHOLE => false,
         (Some(_), None) => !below(claim, other),
         (None, Some(_)) => !below(other, claim),
     }

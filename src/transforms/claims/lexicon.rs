@@ -79,6 +79,9 @@ pub struct Entry {
     /// Predicates: other things that count as `thing` with this predicate ("homes
     /// without power" are households).
     pub same_things: Vec<String>,
+    /// Things: predicates that say the same of this thing, the first standing for all
+    /// ("registered", "suspected" and "infected" cases are one count).
+    pub same_predicates: Vec<String>,
     /// Predicates: what the predicate says of an amount of money instead ("losses" of
     /// people are casualties, of euros a cost).
     pub money: Option<String>,
@@ -96,6 +99,8 @@ struct RawEntry {
     unit: Option<String>,
     #[serde(default)]
     same_things: Vec<String>,
+    #[serde(default)]
+    same_predicates: Vec<String>,
     #[serde(default)]
     money: Option<String>,
     #[serde(default)]
@@ -118,6 +123,10 @@ struct RawMarkers {
     context: RawLangs,
     #[serde(default)]
     yardstick: RawLangs,
+    #[serde(default)]
+    part: RawLangs,
+    #[serde(default)]
+    part_after: RawLangs,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -167,6 +176,7 @@ impl From<RawEntry> for Entry {
             state: r.state,
             unit: r.unit,
             same_things: r.same_things,
+            same_predicates: r.same_predicates,
             money: r.money,
             patterns,
         }
@@ -184,6 +194,8 @@ pub struct Lexicon {
     rival: Vec<Pattern>,
     context: Vec<Pattern>,
     yardstick: Vec<Pattern>,
+    part: Vec<Pattern>,
+    part_after: Vec<Pattern>,
 }
 
 /// A lexicon entry found in a sentence: which one, and the token range of its words.
@@ -206,6 +218,8 @@ impl Lexicon {
             rival: raw.markers.rival.patterns(),
             context: raw.markers.context.patterns(),
             yardstick: raw.markers.yardstick.patterns(),
+            part: raw.markers.part.patterns(),
+            part_after: raw.markers.part_after.patterns(),
         })
     }
 
@@ -268,6 +282,22 @@ impl Lexicon {
         (from..to.min(words.len())).any(|i| Self::any_at(&self.context, words, i).is_some())
     }
 
+    /// Whether a clause (`from..to`) calls its figure a part of a larger one by saying
+    /// where it stands alone ("In Montreal alone", "sur le seul port du Havre").
+    pub fn says_part(&self, words: &[Option<&str>], from: usize, to: usize) -> bool {
+        (from..to.min(words.len())).any(|i| Self::any_at(&self.part, words, i).is_some())
+    }
+
+    /// Whether the clause (`from..to`) opens with a word that makes its figure a part of
+    /// the figure before ("…, dont 12 000", "…, among them 650"), or one follows the
+    /// figure ending before token `next` ("трое из них", "11,000 of them").
+    pub fn part_after(&self, words: &[Option<&str>], from: usize, to: usize, next: usize) -> bool {
+        [from, next, next + 1]
+            .into_iter()
+            .filter(|&i| i < to.min(words.len()))
+            .any(|i| Self::any_at(&self.part_after, words, i).is_some())
+    }
+
     /// Whether a yardstick pattern ends right before token `at` ("double the | 1,000").
     pub fn yardstick_before(&self, words: &[Option<&str>], at: usize) -> bool {
         self.yardstick.iter().any(|p| {
@@ -319,6 +349,8 @@ pub fn lexicon() -> &'static Lexicon {
             rival: Vec::new(),
             context: Vec::new(),
             yardstick: Vec::new(),
+            part: Vec::new(),
+            part_after: Vec::new(),
         })
     })
 }

@@ -30,6 +30,10 @@ use numbers::{Lang, Mention, NumUnit, Tok};
 /// The measure of a yes/no claim that UN sanctions on the DPRK are violated.
 pub const SANCTIONS_MEASURE: &str = "status:violates_sanctions";
 
+/// The `place` of a figure its clause calls a part of a larger one without naming where
+/// ("among them 650", "dont 12 000"): compared as a place is (`compare::same_place`).
+pub const PART_OF_WHOLE: &str = "part of a whole";
+
 /// Read the claims of `text`. `matches` are the watch entities found in that same text
 /// (byte offsets into it); `published` dates relative expressions.
 pub fn extract_claims(
@@ -274,10 +278,18 @@ impl SentenceReader<'_> {
                 .or_else(|| base.attributed_to.clone());
             // A scope stated for the whole sentence ("within three months") or the clause.
             let scope = events::time_scope(&toks[cs..ce]);
+            // A part of a larger figure with no place of its own ("sur le seul port du
+            // Havre", "трое из них", "among them 650") is set apart the way a place is.
             let place = place_of(s, &toks, (cs, ce), |a, b| {
                 let (a, b) = (self.start + a, self.start + b);
                 self.all.iter().any(|e| e.start < b && a < e.end)
+            })
+            .or_else(|| {
+                lexicon::lexicon()
+                    .says_part(&lex_words, cs, ce)
+                    .then(|| PART_OF_WHOLE.to_string())
             });
+            let part_after = lexicon::lexicon().part_after(&lex_words, cs, ce, m.next_tok);
             let base = Claim {
                 attributed_to,
                 place,
@@ -307,6 +319,35 @@ impl SentenceReader<'_> {
                 self.open_claim(&toks, &lex_words, &m, (cs, ce), &base, &mut last_open)
             });
             let capped = measures::capped(&toks, cs, m.first_tok);
+            // "…, including 600 deaths" after 4,700 casualties: a part only of a figure
+            // of the same quantity before it; of another, it is the whole of its own.
+            let claim = claim.map(|c| {
+                let whole_before = out.last().is_some_and(|w: &Claim| {
+                    w.role == c.role && (w.measure == c.measure || c.measure.is_empty())
+                });
+                let place = match c.place {
+                    None if part_after && whole_before => Some(PART_OF_WHOLE.to_string()),
+                    p => p,
+                };
+                // "27 killed, and another 150 injured", "600 killed and 3,500 more
+                // wounded": "more" after a figure of another quantity in the sentence adds
+                // a second count, not to this one.
+                let also = c.increment
+                    && !c.measure.is_empty()
+                    && out
+                        .last()
+                        .is_some_and(|w: &Claim| !w.measure.is_empty() && w.measure != c.measure);
+                let kind = match c.kind {
+                    ClaimKind::Increment if also => ClaimKind::RunningTotal,
+                    k => k,
+                };
+                Claim {
+                    place,
+                    increment: c.increment && !also,
+                    kind,
+                    ..c
+                }
+            });
             out.extend(claim.map(|c| Claim {
                 approx: if capped { Approx::UpTo } else { c.approx },
                 ..c

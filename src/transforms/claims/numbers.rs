@@ -543,6 +543,15 @@ fn number_words_value(words: &[&str]) -> Option<f64> {
     any.then_some(total + current)
 }
 
+/// A French word without an elided "de" ("d'un" → "un").
+fn elided_de(w: &str) -> &str {
+    ["d'", "d’"]
+        .iter()
+        .find_map(|p| w.strip_prefix(p))
+        .filter(|rest| !rest.is_empty())
+        .unwrap_or(w)
+}
+
 /// French number words that are other words in English ("UN sanctions", "Sept.").
 fn french_only(w: &str) -> bool {
     matches!(
@@ -553,7 +562,17 @@ fn french_only(w: &str) -> bool {
 
 /// A number written in words from token `i`: value and the token after it.
 fn read_number_words(toks: &[Tok], i: usize, lang: Lang) -> Option<(f64, usize)> {
-    let first = toks.get(i)?.word()?;
+    // "près d'un million", "plus d'une centaine": the elided "de" is no part of the number.
+    let word_at = |k: usize| {
+        toks.get(k).and_then(Tok::word).map(|w| {
+            if lang == Lang::Fr && k == i {
+                elided_de(w)
+            } else {
+                w
+            }
+        })
+    };
+    let first = word_at(i)?;
     if lang != Lang::Fr && french_only(first) && first != "six" {
         return None;
     }
@@ -580,7 +599,7 @@ fn read_number_words(toks: &[Tok], i: usize, lang: Lang) -> Option<(f64, usize)>
         words.push("one");
         j += 1;
     }
-    while let Some(w) = toks.get(j).and_then(Tok::word) {
+    while let Some(w) = word_at(j) {
         // "two hundred and thirty"
         if w == "and"
             && words
@@ -612,7 +631,12 @@ fn read_number_words(toks: &[Tok], i: usize, lang: Lang) -> Option<(f64, usize)>
         words.push(w);
         j += 1;
     }
-    if words.is_empty() {
+    // "d'un pays" is "of a country": only "d'un million", "d'une centaine" are numbers.
+    let elided = toks
+        .get(i)
+        .and_then(Tok::word)
+        .is_some_and(|w| elided_de(w) != w);
+    if words.is_empty() || (elided && words.len() == 1 && matches!(words[0], "un" | "une")) {
         return None;
     }
     number_words_value(&words).map(|v| (v, j))
@@ -671,6 +695,12 @@ fn approx_before(toks: &[Tok], i: usize) -> (Approx, usize) {
         v.reverse();
         v
     };
+    // "près d'un million": the number's token holds the "de" of "près de".
+    let elided = usize::from(toks[i].word().is_some_and(|w| elided_de(w) != w));
+    let mut words = words;
+    if elided == 1 {
+        words.push("de");
+    }
     const PHRASES: &[(&str, Approx)] = &[
         ("more than", Approx::Over),
         ("upwards of", Approx::Over),
@@ -732,6 +762,12 @@ fn approx_before(toks: &[Tok], i: usize) -> (Approx, usize) {
         ("превышает", Approx::Over),
         ("превысило", Approx::Over),
         ("превысил", Approx::Over),
+        ("превысила", Approx::Over),
+        ("превысили", Approx::Over),
+        ("dépasserait", Approx::Over),
+        ("dépasseraient", Approx::Over),
+        ("dépassait", Approx::Over),
+        ("dépassaient", Approx::Over),
     ];
     for (phrase, a) in PHRASES {
         let p: Vec<&str> = phrase.split(' ').collect();
@@ -757,7 +793,7 @@ fn approx_before(toks: &[Tok], i: usize) -> (Approx, usize) {
             }
         }
         if words.len() >= p.len() && words[words.len() - p.len()..] == p[..] {
-            return (*a, i - p.len());
+            return (*a, (i + elided) - p.len());
         }
     }
     (Approx::Exact, i)

@@ -403,7 +403,7 @@ pub fn read(
     };
     // "67-year-old", "3 a.m.", "for three days": durations, times and ages.
     let skip_dash = usize::from(toks.get(after).is_some_and(|t| t.is_sym('-') && t.glued));
-    if lex.duration_at(words, after + skip_dash) {
+    if lex.duration_at(words, after + skip_dash) || time_or_degrees(toks, words, after) {
         return None;
     }
     if is_age_or_label(toks, words, m)
@@ -507,6 +507,7 @@ pub fn read(
     if predicate.is_none() {
         predicate = nearest_predicate(lex, toks, words, (cs, ce), m.first_tok, phrase_end);
     }
+    let mut inherited: Option<String> = None;
     if thing.is_none() && !money && !percent && unit.is_none() {
         // An elided noun: the previous figure's thing ("5,000 troops, 2,000 more").
         match (predicate, last) {
@@ -520,6 +521,15 @@ pub fn read(
             (_, Some(prev)) if phrase_end == after && m.value_max.is_none() => {
                 thing = Some(prev.thing.clone());
                 implicit_thing = prev.implicit_thing;
+                // "…, police said; organisers put the crowd at 20,000", "… ; la direction
+                // n'en compte que 1 100": past a semicolon, a second statement of the
+                // previous figure's quantity says the same of it when it says nothing.
+                let semicolon = toks
+                    .get(prev.phrase_end.min(m.first_tok)..m.first_tok)
+                    .is_some_and(|between| between.iter().any(|t| t.is_sym(';')));
+                if predicate.is_none() && semicolon {
+                    inherited = Some(prev.predicate.clone());
+                }
             }
             _ => {}
         }
@@ -542,22 +552,30 @@ pub fn read(
         None => return None,
     };
 
+    let inherited_state = inherited.is_some() && last.is_some_and(|p| p.state);
     let unit = unit.unwrap_or_else(|| {
         lex.thing(&thing)
             .map(|t| t.unit.clone().unwrap_or_else(|| t.id.clone()))
             .unwrap_or_else(|| thing.split(':').nth(1).unwrap_or(&thing).to_string())
     });
     Some(OpenReading {
-        thing,
+        thing: thing.clone(),
         predicate: predicate
             .map(|p| match &p.entry.money {
                 Some(said_of_money) if money => said_of_money.clone(),
                 // What is said of people ("aid for the injured") is not said of the money.
                 None if money && p.entry.thing.as_deref() == Some("people") => String::new(),
-                _ => p.entry.id.clone(),
+                // "Registered" and "suspected" cases are the cases counted.
+                _ => lex
+                    .thing(&thing)
+                    .filter(|t| t.same_predicates.contains(&p.entry.id))
+                    .and_then(|t| t.same_predicates.first())
+                    .unwrap_or(&p.entry.id)
+                    .clone(),
             })
+            .or(inherited)
             .unwrap_or_default(),
-        state: predicate.is_some_and(|p| p.entry.state),
+        state: predicate.is_some_and(|p| p.entry.state) || inherited_state,
         unit,
         current,
         rival: lex.says_rival(words, 0, words.len()),
@@ -930,6 +948,17 @@ fn is_age_or_label(toks: &[Tok], words: &[Option<&str>], m: &Mention) -> bool {
         }
     }
     false
+}
+
+/// "8 a.m.", "6 p.m." and "-4 °C": a time or a temperature that the tokens split ("a",
+/// ".", "m"; "°", "c"), which the lexicon's one-word duration entries cannot match.
+fn time_or_degrees(toks: &[Tok], words: &[Option<&str>], after: usize) -> bool {
+    let word = |k: usize| words.get(k).copied().flatten();
+    let meridiem = matches!(word(after), Some("a" | "p"))
+        && toks.get(after + 1).is_some_and(|t| t.is_sym('.'))
+        && word(after + 2) == Some("m");
+    let degrees = toks.get(after).is_some_and(|t| t.is_sym('°'));
+    meridiem || degrees
 }
 
 #[cfg(test)]

@@ -1392,6 +1392,18 @@ fn a_share_of_nothing_in_particular_is_no_later_value_of_another() {
         compare(&now, "B", &[stored(old.clone(), "A")]).status,
         ClaimStatus::New
     );
+    // An amount of money marked current is the later value of the amount before it
+    // ("has raised its aid to €8 million" after "€3 million").
+    let mut aid = open_claim("", "", 3_000_000.0, ClaimKind::RunningTotal);
+    aid.unit = "eur".to_string();
+    let mut raised = aid.clone();
+    raised.value = 8_000_000.0;
+    raised.running_total = true;
+    raised.quote = "has raised its aid to €8 million".to_string();
+    assert_eq!(
+        compare(&raised, "B", &[stored(aid, "A")]).status,
+        ClaimStatus::Updates
+    );
     // A count of a precise thing marked current is its later value.
     let mut ships = open_claim("ships", "", 17.0, ClaimKind::RunningTotal);
     ships.unit = "ships".to_string();
@@ -1402,5 +1414,298 @@ fn a_share_of_nothing_in_particular_is_no_later_value_of_another() {
     assert_eq!(
         compare(&more, "B", &[stored(ships, "A")]).status,
         ClaimStatus::Updates
+    );
+}
+
+#[test]
+fn a_figure_called_a_part_is_kept_from_the_whole() {
+    let place = |text: &str, lang: &str| -> Vec<Option<String>> {
+        let matches = entity_matches(text, &["Hydro-Québec", "Havre", "Montreal"]);
+        extract_claims(text, &matches, Some(lang), None)
+            .into_iter()
+            .map(|c| c.place)
+            .collect()
+    };
+    let part = Some(super::PART_OF_WHOLE.to_string());
+    assert_eq!(
+        place(
+            "In Montreal alone, Hydro-Québec counted 310,000 customers without power.",
+            "en"
+        ),
+        vec![part.clone()]
+    );
+    assert_eq!(
+        place(
+            "La CGT revendique 3 000 grévistes sur le seul port du Havre.",
+            "fr"
+        ),
+        vec![part.clone()]
+    );
+    // "Of them" makes a part only next to the figure; "most of them" says nothing.
+    assert_eq!(
+        place(
+            "Hydro-Québec counted 40,000 customers without power, most of them in rural areas.",
+            "en"
+        ),
+        vec![None]
+    );
+    // A part of another quantity is the whole of its own: "including 600 deaths" after
+    // 4,700 casualties; after 3,200 workers, "among them 650" is a part.
+    assert_eq!(
+        place(
+            "Hydro-Québec put casualties at 4,700, including 600 deaths.",
+            "en"
+        ),
+        vec![None, None]
+    );
+    assert_eq!(
+        place(
+            "Hydro-Québec had 3,200 linemen in the field, among them 650 linemen from Maine.",
+            "en"
+        ),
+        vec![None, Some(super::PART_OF_WHOLE.to_string())]
+    );
+    // A new part is not set against the whole; a stored part stays comparable with a
+    // later figure that names no place (it may name the part by a watch entity).
+    let whole = open_claim("households", "without_power", 1_050_000.0, ClaimKind::Level);
+    let mut city = open_claim("households", "without_power", 310_000.0, ClaimKind::Level);
+    city.place = part;
+    let r = compare(&city, "B", &[stored(whole, "A")]);
+    assert_eq!(r.status, ClaimStatus::New);
+    let later = open_claim("households", "without_power", 400_000.0, ClaimKind::Level);
+    let r = compare(&later, "B", &[stored(city, "A")]);
+    assert_eq!(r.status, ClaimStatus::Contradicts);
+}
+
+#[test]
+fn suspected_registered_and_infected_cases_are_one_count() {
+    let measure = |text: &str, lang: &str| -> Vec<String> {
+        let matches = entity_matches(text, &["Haiti", "Гаити"]);
+        extract_claims(text, &matches, Some(lang), None)
+            .into_iter()
+            .map(|c| c.measure)
+            .collect()
+    };
+    let infected = vec!["infected".to_string()];
+    assert_eq!(measure("Haiti has 214 suspected cases.", "en"), infected);
+    assert_eq!(
+        measure("В Гаити зарегистрировано 200 случаев холеры.", "ru"),
+        infected
+    );
+    // Registered voters are no cases.
+    assert_ne!(
+        measure("Haiti has 3,100,000 registered voters.", "en"),
+        infected
+    );
+}
+
+#[test]
+fn a_market_figure_is_no_claim_of_the_story() {
+    let values = |text: &str, lang: &str| -> Vec<f64> {
+        let matches = entity_matches(text, &["Haiti", "Prague", "CAC"]);
+        extract_claims(text, &matches, Some(lang), None)
+            .into_iter()
+            .map(|c| c.value)
+            .collect()
+    };
+    assert!(values(
+        "Shares in the Prague utility fell 2.1% in Prague trading.",
+        "en"
+    )
+    .is_empty());
+    assert!(values(
+        "Курс евро на Московской бирже составил 98,4 рубля, CAC.",
+        "ru"
+    )
+    .is_empty());
+    // A figure of the event itself is read.
+    assert_eq!(
+        values("The flood in Prague left 1,200 homes damaged.", "en"),
+        vec![1200.0]
+    );
+}
+
+#[test]
+fn a_time_of_day_or_a_temperature_is_no_figure() {
+    let values = |text: &str, lang: &str| -> Vec<f64> {
+        let matches = entity_matches(text, &["Hydro-Québec", "ministre"]);
+        extract_claims(text, &matches, Some(lang), None)
+            .into_iter()
+            .map(|c| c.value)
+            .collect()
+    };
+    assert_eq!(
+        values(
+            "Hydro-Québec counted 310,000 customers in the dark at 8 a.m.",
+            "en"
+        ),
+        vec![310_000.0]
+    );
+    assert_eq!(
+        values(
+            "Freezing rain had cut power to some 420,000 Hydro-Québec customers by 6 p.m.",
+            "en"
+        ),
+        vec![420_000.0]
+    );
+    assert_eq!(
+        values(
+            "Environ 12 000 personnes se retrouvent sans abri, a indiqué le ministre, \
+             qui a évoqué des températures de -4 °C la nuit.",
+            "fr"
+        ),
+        vec![12_000.0]
+    );
+}
+
+#[test]
+fn a_second_statement_past_a_semicolon_counts_the_same_quantity() {
+    let keys = |text: &str, lang: &str| -> Vec<String> {
+        let matches = entity_matches(text, &["Kessin", "HAROPA"]);
+        extract_claims(text, &matches, Some(lang), None)
+            .into_iter()
+            .map(|c| c.measure)
+            .collect()
+    };
+    assert_eq!(
+        keys(
+            "About 6,000 people marched through Kessin on Sunday, police said; organisers put the crowd at 20,000.",
+            "en"
+        ),
+        vec!["protested".to_string(), "protested".to_string()]
+    );
+}
+
+#[test]
+fn a_total_that_has_passed_a_figure_is_current() {
+    let current = |text: &str, lang: &str| -> Vec<bool> {
+        let matches = entity_matches(text, &["Ахайе", "Kordofan"]);
+        extract_claims(text, &matches, Some(lang), None)
+            .into_iter()
+            .map(|c| c.running_total)
+            .collect()
+    };
+    assert_eq!(
+        current("Площадь пожара в Ахайе превысила 10 тыс. гектаров.", "ru"),
+        vec![true]
+    );
+    assert_eq!(
+        current("Cholera cases in Kordofan have passed 2,000.", "en"),
+        vec![true]
+    );
+}
+
+#[test]
+fn a_current_bound_the_stored_figure_keeps_agrees_with_it() {
+    let stored_cases = open_claim("cases", "infected", 214.0, ClaimKind::RunningTotal);
+    let mut bound = open_claim("cases", "infected", 200.0, ClaimKind::RunningTotal);
+    bound.approx = Approx::Over;
+    bound.running_total = true;
+    let r = compare(&bound, "B", &[stored(stored_cases.clone(), "A")]);
+    assert_eq!(r.status, ClaimStatus::Corroborates);
+    // A bound the stored figure is below is its later value.
+    bound.value = 1000.0;
+    let r = compare(&bound, "B", &[stored(stored_cases, "A")]);
+    assert_eq!(r.status, ClaimStatus::Updates);
+}
+
+#[test]
+fn a_number_word_after_an_elided_de_is_read() {
+    let read = |text: &str| -> Vec<(f64, Approx)> {
+        let matches = entity_matches(text, &["Montréal"]);
+        extract_claims(text, &matches, Some("fr"), None)
+            .into_iter()
+            .map(|c| (c.value, c.approx))
+            .collect()
+    };
+    assert_eq!(
+        read("Près d'un million de foyers étaient privés d'électricité à Montréal."),
+        vec![(1_000_000.0, Approx::About)]
+    );
+    assert_eq!(
+        read("Plus d'un million de foyers étaient privés d'électricité à Montréal."),
+        vec![(1_000_000.0, Approx::Over)]
+    );
+    // "d'un" alone is "of a".
+    assert!(read("Le courant d'un million de foyers a été coupé à Montréal, selon le directeur d'un quartier.")
+        .iter()
+        .all(|(v, _)| *v > 1.0));
+}
+
+#[test]
+fn a_figure_denied_for_another_is_a_yardstick() {
+    let values = |text: &str, lang: &str| -> Vec<f64> {
+        let matches = entity_matches(text, &["Koursk", "Брюссел"]);
+        extract_claims(text, &matches, Some(lang), None)
+            .into_iter()
+            .map(|c| c.value)
+            .collect()
+    };
+    assert_eq!(
+        values(
+            "Pyongyang a envoyé à Koursk 2 000 démineurs, et non 1 500 comme l'affirme la Russie.",
+            "fr"
+        ),
+        vec![2000.0]
+    );
+    assert_eq!(
+        values(
+            "Пошлины затронут товары на сумму около 24 млрд евро, а не 21 млрд, как заявляют в Брюсселе.",
+            "ru"
+        ),
+        vec![24e9]
+    );
+}
+
+#[test]
+fn every_form_of_exceeding_makes_a_lower_bound() {
+    let approx = |text: &str, lang: &str| -> Vec<Approx> {
+        let matches = entity_matches(text, &["Ахайе", "Koursk"]);
+        extract_claims(text, &matches, Some(lang), None)
+            .into_iter()
+            .map(|c| c.approx)
+            .collect()
+    };
+    assert_eq!(
+        approx("Площадь пожара в Ахайе превысила 10 тыс. гектаров.", "ru"),
+        vec![Approx::Over]
+    );
+    assert_eq!(
+        approx(
+            "Le nombre de blessés à Koursk dépasserait 2 500 soldats.",
+            "fr"
+        ),
+        vec![Approx::Over]
+    );
+}
+
+#[test]
+fn more_after_a_figure_of_another_quantity_is_a_second_count() {
+    let kinds = |text: &str, lang: &str| -> Vec<(f64, ClaimKind)> {
+        let matches = entity_matches(text, &["Kessin", "Эль-Обейд"]);
+        extract_claims(text, &matches, Some(lang), None)
+            .into_iter()
+            .map(|c| (c.value, c.kind))
+            .collect()
+    };
+    assert_eq!(
+        kinds(
+            "В Эль-Обейд погибли 9 человек, ещё 23 получили ранения.",
+            "ru"
+        ),
+        vec![
+            (9.0, ClaimKind::RunningTotal),
+            (23.0, ClaimKind::RunningTotal)
+        ]
+    );
+    // More of the same quantity is an increment.
+    assert_eq!(
+        kinds(
+            "In Kessin 9 people were killed, and 4 more were killed later.",
+            "en"
+        )
+        .last()
+        .map(|k| k.1),
+        Some(ClaimKind::Increment)
     );
 }
