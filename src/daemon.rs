@@ -263,6 +263,9 @@ pub async fn run(config: Config, store: Box<dyn StoreBackend>, watch: WatchSet) 
     let watch: SharedWatch = Arc::new(RwLock::new(Arc::new(watch)));
     let mut tz = ctx.config.schedule.timezone;
 
+    // One daemon per state_dir: its control socket and outbox are one instance's. sled's own
+    // lock already says so; with a shared store nothing else would.
+    let _instance_lock = lock_state_dir(&ctx.config.state_dir)?;
     let listener = crate::control::bind(&ctx.config.state_dir)?;
     // `newswatch resend` through the control socket wakes the sending task.
     let wake = Arc::new(tokio::sync::Notify::new());
@@ -475,6 +478,30 @@ pub async fn run(config: Config, store: Box<dyn StoreBackend>, watch: WatchSet) 
     ctx.store.flush()?;
     info!("stopped; store flushed");
     Ok(())
+}
+
+/// Hold `state_dir/newswatch-run.lock` for the daemon's life (an advisory lock the kernel
+/// drops with the process, however it ends).
+fn lock_state_dir(state_dir: &std::path::Path) -> Result<std::fs::File> {
+    std::fs::create_dir_all(state_dir)
+        .with_context(|| format!("creating {}", state_dir.display()))?;
+    let path = state_dir.join("newswatch-run.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("opening {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+            "another `newswatch run` uses {}: give each instance its own state_dir",
+            state_dir.display()
+        ),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(e).with_context(|| format!("locking {}", path.display()))
+        }
+    }
 }
 
 /// Retention: stories older than `[retention] days` (not pending) and old sent digests.

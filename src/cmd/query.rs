@@ -93,6 +93,15 @@ pub fn feeds(config: &Config, json: bool) -> Result<ExitCode> {
 }
 
 pub fn status(config: &Config, json: bool) -> Result<ExitCode> {
+    // This state_dir's daemon is asked first when its socket is there: with a shared store
+    // the store opens beside a running daemon and says nothing of it. A socket left by a
+    // daemon that died does not answer; the store is read then.
+    if control::socket_path(&config.state_dir).exists() {
+        if let Ok(out) = control::ask(&config.state_dir, &Request::Status { json }) {
+            print!("{out}");
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
     with_store_or_daemon(config, Request::Status { json }, |s| {
         render_status(s, config, None, json)
     })

@@ -363,3 +363,30 @@ fn a_digest_tick_held_by_a_dead_instance_is_taken_over() {
     assert!(matches!(outcome, TickOutcome::Finished), "{outcome:?}");
     assert_eq!(smtp.messages().len(), 1);
 }
+
+/// Each instance needs a folder of its own (its control socket, its outbox): a second
+/// daemon started on the same one says so and stops, and the first one keeps running.
+#[test]
+fn a_second_daemon_on_the_same_state_dir_is_refused() {
+    let db = crate::support::postgres::database();
+    let smtp = SmtpServer::start();
+    let s = instance("a", &db, smtp.port(), "", 30);
+    let first = s.spawn(&["run"]);
+    assert!(
+        crate::support::process::wait_for(Duration::from_secs(15), || s
+            .path("var/state/control.sock")
+            .exists()),
+        "the first daemon never opened its control socket"
+    );
+    let second = s.run(&["run"]);
+    assert_eq!(second.code, 1, "{}", second.stderr);
+    assert!(
+        second.stderr.contains("another `newswatch run` uses"),
+        "{}",
+        second.stderr
+    );
+    // The first still answers on its socket.
+    let status = s.run(&["status", "--json"]).success().json();
+    let log = stop(first);
+    assert_eq!(status["daemon"]["running"], true, "{status:#}\n{log}");
+}
