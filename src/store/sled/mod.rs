@@ -96,7 +96,7 @@ pub(in crate::store) fn to_hex(bytes: &[u8]) -> String {
 }
 
 fn from_hex(s: &str) -> Result<Vec<u8>> {
-    anyhow::ensure!(s.len() % 2 == 0, "odd number of hex digits");
+    anyhow::ensure!(s.len().is_multiple_of(2), "odd number of hex digits");
     (0..s.len())
         .step_by(2)
         .map(|i| {
