@@ -93,6 +93,14 @@ pub fn feeds(config: &Config, json: bool) -> Result<ExitCode> {
 }
 
 pub fn status(config: &Config, json: bool) -> Result<ExitCode> {
+    // A shared (PostgreSQL) store is never locked: ask this host's daemon first, which
+    // adds what only it knows (its schedules, its health); without one, read the database.
+    if config.store.url.is_some() {
+        if let Ok(out) = control::ask(&config.state_dir, &Request::Status { json }) {
+            print!("{out}");
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
     with_store_or_daemon(config, Request::Status { json }, |s| {
         render_status(s, config, None, json)
     })
