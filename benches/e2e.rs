@@ -30,7 +30,7 @@ fn feed_xml(n: usize) -> String {
     for i in 0..ITEMS {
         let date = (now - chrono::Duration::minutes((i * 7) as i64)).to_rfc2822();
         // One item in fifty names a watch entity and carries a figure.
-        let topic = if (n * ITEMS + i) % 50 == 0 {
+        let topic = if (n * ITEMS + i).is_multiple_of(50) {
             "Sergei Shoigu said about 1,000 North Korean sappers would be sent to the Kursk region."
         } else {
             "The city council approved a new budget for road repairs and school buildings."

@@ -82,7 +82,7 @@ fn thirty_kills_lose_no_story_and_put_none_in_two_digests() {
         child.kill().expect("kill -9");
         let _ = child.wait();
         // A new story most times.
-        if rng.next() % 4 != 0 {
+        if !rng.next().is_multiple_of(4) {
             fed += 1;
             http.route(
                 "/rss.xml",

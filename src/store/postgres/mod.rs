@@ -780,6 +780,9 @@ const DIGESTS_LAST: &str = "SELECT k, v FROM digests ORDER BY k DESC LIMIT $1";
 const GET_CLAIM: &str = "SELECT v FROM claims WHERE k = $1";
 const PUT_CLAIM: &str =
     "INSERT INTO claims (k, v) VALUES ($1, $2) ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v";
+const PUT_CLAIMS: &str =
+    "INSERT INTO claims (k, v) SELECT * FROM unnest($1::bytea[], $2::bytea[]) \
+     ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v";
 const INDEX_ENTITIES: &str = "INSERT INTO claims_by_entity (k, v) \
      SELECT unnest($1::bytea[]), ''::bytea ON CONFLICT (k) DO NOTHING";
 const CLAIM_KEYS_BOUNDED: &str = "SELECT DISTINCT ckey FROM claims WHERE ckey >= $1 AND ckey < $2 \
@@ -994,16 +997,56 @@ async fn commit_plan(c: &mut Conn, plan: &CommitPlan) -> Result<bool> {
             None => c.execute(DEDUP_TIME_KEEP, &[k]).await?,
         };
     }
-    for (k, v, entities) in &plan.claims {
-        c.execute(PUT_CLAIM, &[k, v]).await?;
-        c.execute(INDEX_ENTITIES, &[entities]).await?;
-    }
-    if let Some(id) = &plan.pending {
-        c.execute(ADD_PENDING, &[id]).await?;
-    }
-    if let Some((k, v)) = &plan.item {
-        c.execute(PUT_ITEM, &[k, v]).await?;
-    }
+    // The rest depends on nothing read: the claims (one statement for all, one for their
+    // entity index), pending and the item are sent together, one round trip.
+    let claim_keys: Keys = plan.claims.iter().map(|(k, _, _)| k.clone()).collect();
+    let claim_values: Keys = plan.claims.iter().map(|(_, v, _)| v.clone()).collect();
+    let entity_keys: Keys = plan
+        .claims
+        .iter()
+        .flat_map(|(_, _, e)| e.iter().cloned())
+        .collect();
+    let (s_claims, s_entities, s_pending, s_item) = (
+        c.prep(PUT_CLAIMS).await?,
+        c.prep(INDEX_ENTITIES).await?,
+        c.prep(ADD_PENDING).await?,
+        c.prep(PUT_ITEM).await?,
+    );
+    let client = &c.client;
+    let (a, b, p, i) = tokio::join!(
+        async {
+            match claim_keys.is_empty() {
+                true => Ok(0),
+                false => {
+                    client
+                        .execute(&s_claims, &[&claim_keys, &claim_values])
+                        .await
+                }
+            }
+        },
+        async {
+            match entity_keys.is_empty() {
+                true => Ok(0),
+                false => client.execute(&s_entities, &[&entity_keys]).await,
+            }
+        },
+        async {
+            match &plan.pending {
+                Some(id) => client.execute(&s_pending, &[id]).await,
+                None => Ok(0),
+            }
+        },
+        async {
+            match &plan.item {
+                Some((k, v)) => client.execute(&s_item, &[k, v]).await,
+                None => Ok(0),
+            }
+        },
+    );
+    a.context("storing a story: claims")?;
+    b.context("storing a story: claims_by_entity")?;
+    p.context("storing a story: pending")?;
+    i.context("storing a story: items")?;
     Ok(true)
 }
 

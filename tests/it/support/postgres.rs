@@ -44,14 +44,17 @@ fn is_root() -> bool {
 }
 
 /// `program args…`, as the `postgres` OS user when we are root.
+/// Run from `/`: the server user may not be allowed into the test's working directory.
 fn as_server_user(root: bool, program: &Path) -> Command {
-    if root {
+    let mut c = if root {
         let mut c = Command::new("runuser");
         c.args(["-u", "postgres", "--"]).arg(program);
         c
     } else {
         Command::new(program)
-    }
+    };
+    c.current_dir("/");
+    c
 }
 
 fn free_port() -> u16 {
@@ -83,7 +86,14 @@ fn start_cluster() -> Result<String, String> {
             .to_string()
     })?;
     let root = is_root();
-    let dir = std::env::temp_dir().join(format!("newswatch-pg-{}", std::process::id()));
+    // As root, under /tmp itself: the server user must be able to reach it (a TMPDIR may
+    // sit inside root's home).
+    let tmp = if root {
+        PathBuf::from("/tmp")
+    } else {
+        std::env::temp_dir()
+    };
+    let dir = tmp.join(format!("newswatch-pg-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
     if root {
@@ -139,7 +149,7 @@ fn start_cluster() -> Result<String, String> {
     }
     // The watcher: once this process is gone, stop the server and remove its files.
     let stop = format!(
-        "while kill -0 {pid} 2>/dev/null; do sleep 1; done; {runas}{pg_ctl} -D {data} -m immediate stop >/dev/null 2>&1; rm -rf {dir}",
+        "cd /; while kill -0 {pid} 2>/dev/null; do sleep 1; done; {runas}{pg_ctl} -D {data} -m immediate stop >/dev/null 2>&1; rm -rf {dir}",
         pid = std::process::id(),
         runas = if root { "runuser -u postgres -- " } else { "" },
         pg_ctl = bin.join("pg_ctl").display(),
