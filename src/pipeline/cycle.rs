@@ -17,8 +17,8 @@ use crate::report::{CycleReport, FeedReport, FeedStatus, ItemReport};
 use crate::sources::feed::SourceError;
 use crate::sources::html::ListSelectors;
 use crate::store::{
-    feed_lease, ClaimLock, Committed, FeedState, FingerprintEntry, SeenSet, StoreFailure,
-    StoredItem, StoryLookup, StoryQuery, StoryWrite, TitleRecord, RECOVERY_HINT,
+    feed_lease, ClaimLock, Committed, FeedState, FingerprintEntry, SeenSet, StoreBackend,
+    StoreFailure, StoredItem, StoryLookup, StoryQuery, StoryWrite, TitleRecord, RECOVERY_HINT,
 };
 use crate::transforms::fingerprint::{self, Fingerprint};
 use crate::transforms::{claims, dedup, dedup::ItemKeys};
@@ -876,8 +876,44 @@ fn consume(ctx: &Context, outcome: FeedOutcome, report: &mut CycleReport) -> Res
         Some(seen) => seen,
         None => store.seen_set(&outcome.url)?,
     };
-    for entry in entries {
+    // One question for the lookups of the new entries no watchlist wants (most of a feed's:
+    // they only look for a known story they copy), instead of a round trip each over a
+    // network store. A matched entry asks its own, after the entries before it are
+    // written, and once an entry has written to the dedup tiers the rest ask their own too.
+    let mut prefetched: Vec<Option<StoryLookup>> = {
+        let wanted: Vec<(usize, String, Vec<String>, Option<String>)> = entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| !e.backfill_only && e.watchlists.is_empty())
+            .map(|(i, e)| {
+                let keys = index_keys(&e.keys);
+                (i, story_id(e), keys, dedup::title_tier_key(&e.item.title))
+            })
+            .collect();
+        let queries: Vec<StoryQuery> = wanted
+            .iter()
+            .map(|(i, id, keys, title)| StoryQuery {
+                id,
+                index_keys: keys,
+                title_key: title.as_deref(),
+                fingerprint: entries.get(*i).and_then(|e| e.fingerprint.as_ref()),
+            })
+            .collect();
+        let mut out: Vec<Option<StoryLookup>> = vec![None; entries.len()];
+        for ((i, ..), found) in wanted.iter().zip(store.story_lookups(&queries)?) {
+            if let Some(slot) = out.get_mut(*i) {
+                *slot = Some(found);
+            }
+        }
+        out
+    };
+    let mut tiers_written = false;
+    for (i, entry) in entries.into_iter().enumerate() {
         state.items_seen += 1;
+        let found = prefetched
+            .get_mut(i)
+            .and_then(Option::take)
+            .filter(|_| !tiers_written);
         if entry.backfill_only {
             fr.items_backfilled += 1;
             // Known from now on, so a later copy elsewhere is a duplicate, not news.
@@ -890,7 +926,7 @@ fn consume(ctx: &Context, outcome: FeedOutcome, report: &mut CycleReport) -> Res
             store.commit_story(&write, &mut seen)?;
         } else {
             fr.items_new += 1;
-            store_entry(ctx, &source, entry, &mut seen, now, report)?;
+            tiers_written |= store_entry(ctx, &source, entry, found, &mut seen, now, report)?;
         }
     }
     // Written once its entries are stored: a stop before this re-reads them next cycle,
@@ -1114,18 +1150,21 @@ const STORE_ATTEMPTS: usize = 3;
 
 /// Dedup one new entry against every story known, store it if it matched, read its claims:
 /// one lookup for every dedup tier, then one unit of writes that also marks it in `seen`.
+/// Returns whether it wrote to the dedup tiers (a later entry's lookup may see it).
+/// `found`: its lookup, when the caller asked it already.
 fn store_entry(
     ctx: &Context,
     source: &str,
     entry: Entry,
+    mut found: Option<StoryLookup>,
     seen: &mut SeenSet,
     now: DateTime<Utc>,
     report: &mut CycleReport,
-) -> Result<()> {
+) -> Result<bool> {
     for attempt in 1..=STORE_ATTEMPTS {
-        match store_entry_once(ctx, source, &entry, seen, now, report)? {
-            Committed::Stored => return Ok(()),
-            Committed::LostRace => debug!(
+        match store_entry_once(ctx, source, &entry, found.take(), seen, now, report)? {
+            (Committed::Stored, tiers) => return Ok(tiers),
+            (Committed::LostRace, _) => debug!(
                 url = ?entry.item.url,
                 attempt,
                 "another instance stored this story first; looking it up again"
@@ -1139,31 +1178,42 @@ fn store_entry(
         attempts = STORE_ATTEMPTS,
         "another instance kept taking this story's keys; left for the next cycle"
     );
-    Ok(())
+    Ok(false)
+}
+
+/// A story's id: its URL/guid id, else one from its feed and its key there.
+fn story_id(entry: &Entry) -> String {
+    entry.keys.id().unwrap_or_else(|| {
+        crate::transforms::dedup::stable_id(&format!("{}|{}", entry.item.feed_url, entry.entry_key))
+    })
+}
+
+/// `commit_story`, saying also whether the write touched the dedup tiers.
+fn commit(
+    store: &dyn StoreBackend,
+    write: &StoryWrite,
+    seen: &mut SeenSet,
+) -> Result<(Committed, bool)> {
+    let tiers = write.index.is_some() || write.title.is_some() || write.fingerprint.is_some();
+    Ok((store.commit_story(write, seen)?, tiers))
 }
 
 fn store_entry_once(
     ctx: &Context,
     source: &str,
     entry: &Entry,
+    found: Option<StoryLookup>,
     seen: &mut SeenSet,
     now: DateTime<Utc>,
     report: &mut CycleReport,
-) -> Result<Committed> {
+) -> Result<(Committed, bool)> {
     let store = &*ctx.store;
     let ikeys = index_keys(&entry.keys);
     let mut write = StoryWrite {
         entry_key: entry.entry_key.clone(),
         ..Default::default()
     };
-    let Some(id) = entry.keys.id().or_else(|| {
-        Some(crate::transforms::dedup::stable_id(&format!(
-            "{}|{}",
-            entry.item.feed_url, entry.entry_key
-        )))
-    }) else {
-        return store.commit_story(&write, seen);
-    };
+    let id = story_id(entry);
     let url = entry.item.url.clone().unwrap_or_default();
     let mut entities: Vec<String> = entry.matches.iter().map(|m| m.entity.clone()).collect();
     entities.sort();
@@ -1171,15 +1221,18 @@ fn store_entry_once(
 
     let title_key = dedup::title_tier_key(&entry.item.title);
     let appeared = entry.item.published.unwrap_or(now);
-    let found = store.story_lookup(&StoryQuery {
-        id: &id,
-        index_keys: &ikeys,
-        title_key: title_key.as_deref(),
-        fingerprint: entry.fingerprint.as_ref(),
-    })?;
+    let found = match found {
+        Some(f) => f,
+        None => store.story_lookup(&StoryQuery {
+            id: &id,
+            index_keys: &ikeys,
+            title_key: title_key.as_deref(),
+            fingerprint: entry.fingerprint.as_ref(),
+        })?,
+    };
     let first = first_copy(&found, &id, appeared, entry);
     if first.as_ref().is_some_and(|f| f.tier == ALREADY_STORED) {
-        return store.commit_story(&write, seen);
+        return commit(store, &write, seen);
     }
     if let Some(first) = first {
         // Another copy of a story already known.
@@ -1232,14 +1285,14 @@ fn store_entry_once(
             }
         }
         // The copy's claims are not stored: a syndicated copy never corroborates itself.
-        return store.commit_story(&write, seen);
+        return commit(store, &write, seen);
     }
     if entry.watchlists.is_empty() {
         // A story no watchlist wants enters no dedup tier: its feed's seen set already keeps
         // it from being new again there, and indexing every story of every feed (two keys
         // each) would be most of a large cycle's store writes. A later copy that does match
         // is then a story of its own — the same trade as the fingerprint tier's.
-        return store.commit_story(&write, seen);
+        return commit(store, &write, seen);
     }
     // A matched story enters every dedup tier, so a later copy under the same URL or guid,
     // the same title or the same text is recognised.
@@ -1306,10 +1359,10 @@ fn store_entry_once(
     write.pending = Some(id.clone());
     write.item = Some(stored);
     if store.commit_story(&write, seen)? == Committed::LostRace {
-        return Ok(Committed::LostRace);
+        return Ok((Committed::LostRace, false));
     }
     let Some(stored) = write.item else {
-        return Ok(Committed::Stored);
+        return Ok((Committed::Stored, true));
     };
     for (_, rec) in &write.claims {
         report.claims.push(claim_report(store, rec, &stored.url)?);
@@ -1324,5 +1377,5 @@ fn store_entry_once(
         entities,
         duplicate_of: None,
     });
-    Ok(Committed::Stored)
+    Ok((Committed::Stored, true))
 }

@@ -137,6 +137,12 @@ pub trait StoreBackend: Send + Sync {
     /// that story's fingerprint) and the fingerprint band candidates.
     fn story_lookup(&self, q: &StoryQuery) -> Result<StoryLookup>;
 
+    /// [`StoreBackend::story_lookup`] for several stories as one question (a feed's new
+    /// entries: one round trip for a network backend instead of one each).
+    fn story_lookups(&self, qs: &[StoryQuery]) -> Result<Vec<StoryLookup>> {
+        qs.iter().map(|q| self.story_lookup(q)).collect()
+    }
+
     /// A fresh tree key for a claim under `claim_key`, sorting after every stored one of it.
     fn new_claim_key(&self, claim_key: &str) -> Result<Vec<u8>>;
 

@@ -1536,15 +1536,40 @@ impl StoreBackend for PgStore {
     }
 
     fn story_lookup(&self, q: &StoryQuery) -> Result<StoryLookup> {
-        let keys: Vec<Vec<u8>> = q.index_keys.iter().map(|k| k.as_bytes().to_vec()).collect();
-        let title = q.title_key.map(|t| hkey(t).into_bytes());
-        let with_fp = q.fingerprint.is_some();
-        let bands: Option<Vec<Vec<u8>>> = q
-            .fingerprint
-            .map(|fp| fp.band_keys().iter().map(|b| b.to_vec()).collect());
-        let id = q.id.as_bytes().to_vec();
+        let mut found = self.story_lookups(std::slice::from_ref(q))?;
+        found
+            .pop()
+            .context("story_lookup: the store answered nothing")
+    }
+
+    fn story_lookups(&self, qs: &[StoryQuery]) -> Result<Vec<StoryLookup>> {
+        if qs.is_empty() {
+            return Ok(Vec::new());
+        }
+        // What each question sends: its keys, id, title key and bands, owned for the
+        // store's runtime.
+        type Asked = (
+            Vec<Vec<u8>>,
+            Vec<u8>,
+            Option<Vec<u8>>,
+            bool,
+            Option<Vec<Vec<u8>>>,
+        );
+        let asked: Vec<Asked> = qs
+            .iter()
+            .map(|q| {
+                (
+                    q.index_keys.iter().map(|k| k.as_bytes().to_vec()).collect(),
+                    q.id.as_bytes().to_vec(),
+                    q.title_key.map(|t| hkey(t).into_bytes()),
+                    q.fingerprint.is_some(),
+                    q.fingerprint
+                        .map(|fp| fp.band_keys().iter().map(|b| b.to_vec()).collect()),
+                )
+            })
+            .collect();
         let pool = self.pool.clone();
-        let (key_rows, item_rows, title_rows, band_rows) = self.run(async move {
+        let answers = self.run(async move {
             let mut p = pool.get().await?;
             let c = p.conn()?;
             let (s_key, s_item, s_title, s_bands) = (
@@ -1554,88 +1579,46 @@ impl StoreBackend for PgStore {
                 c.prep(LOOKUP_BANDS).await?,
             );
             let client = &c.client;
-            // Sent together, answered together: one round trip.
-            let (a, b, t, f) = tokio::join!(
-                async {
-                    match keys.is_empty() {
-                        true => Ok(Vec::new()),
-                        false => client.query(&s_key, &[&keys]).await,
-                    }
-                },
-                async { client.query(&s_item, &[&id]).await },
-                async {
-                    match &title {
-                        Some(t) => client.query(&s_title, &[t, &with_fp]).await,
-                        None => Ok(Vec::new()),
-                    }
-                },
-                async {
-                    match &bands {
-                        Some(b) => client.query(&s_bands, &[b]).await,
-                        None => Ok(Vec::new()),
-                    }
-                },
-            );
-            Ok((
-                a.context("story_lookup: story_index")?,
-                b.context("story_lookup: items")?,
-                t.context("story_lookup: title_index")?,
-                f.context("story_lookup: fp_bands")?,
-            ))
+            // Every question's statements sent together and answered together: one round
+            // trip for a story, or for all of a feed's new entries.
+            let each = asked.iter().map(|(keys, id, title, with_fp, bands)| {
+                let (s_key, s_item, s_title, s_bands) = (&s_key, &s_item, &s_title, &s_bands);
+                async move {
+                    let (a, b, t, f) = tokio::join!(
+                        async {
+                            match keys.is_empty() {
+                                true => Ok(Vec::new()),
+                                false => client.query(s_key, &[keys]).await,
+                            }
+                        },
+                        async { client.query(s_item, &[id]).await },
+                        async {
+                            match title {
+                                Some(t) => client.query(s_title, &[t, with_fp]).await,
+                                None => Ok(Vec::new()),
+                            }
+                        },
+                        async {
+                            match bands {
+                                Some(b) => client.query(s_bands, &[b]).await,
+                                None => Ok(Vec::new()),
+                            }
+                        },
+                    );
+                    Ok::<_, anyhow::Error>((
+                        a.context("story_lookup: story_index")?,
+                        b.context("story_lookup: items")?,
+                        t.context("story_lookup: title_index")?,
+                        f.context("story_lookup: fp_bands")?,
+                    ))
+                }
+            });
+            futures_util::future::try_join_all(each).await
         })?;
-        let by_key = match key_rows.first() {
-            Some(r) => Some(text(&r.try_get::<_, Vec<u8>>(0)?)),
-            None => None,
-        };
-        let own_item = match (&by_key, item_rows.first()) {
-            (Some(first), Some(r)) if first == q.id => {
-                Some(dec(&r.try_get::<_, Vec<u8>>(0)?, "items")?)
-            }
-            _ => None,
-        };
-        let by_title = match title_rows.first() {
-            Some(r) => {
-                let rec: TitleRecord = dec(&r.try_get::<_, Vec<u8>>(0)?, "title_index")?;
-                let fp: Option<Fingerprint> = r
-                    .try_get::<_, Option<Vec<u8>>>(1)?
-                    .and_then(|v| SledStore::read_fp_record(&v))
-                    .map(|(_, _, fp)| fp);
-                Some((rec, fp))
-            }
-            None => None,
-        };
-        let mut fingerprint_hits = Vec::new();
-        for r in band_rows {
-            let id = text(&r.try_get::<_, Vec<u8>>(0)?);
-            if let Some((_, url, fingerprint)) =
-                SledStore::read_fp_record(&r.try_get::<_, Vec<u8>>(1)?)
-            {
-                fingerprint_hits.push(FingerprintHit {
-                    id,
-                    url,
-                    fingerprint,
-                });
-            }
-        }
-        if q.title_key.is_some() {
-            let mut seen = self
-                .looked_up_titles
-                .lock()
-                .unwrap_or_else(|p| p.into_inner());
-            if seen.len() > 10_000 {
-                seen.clear();
-            }
-            seen.insert(
-                q.id.to_string(),
-                by_title.as_ref().map(|(r, _)| r.id.clone()),
-            );
-        }
-        Ok(StoryLookup {
-            by_key,
-            own_item,
-            by_title,
-            fingerprint_hits,
-        })
+        qs.iter()
+            .zip(answers)
+            .map(|(q, rows)| self.decode_lookup(q, rows))
+            .collect()
     }
 
     fn new_claim_key(&self, claim_key: &str) -> Result<Vec<u8>> {
@@ -1845,5 +1828,73 @@ impl StoreBackend for PgStore {
             conn: Some(held),
             handle: self.handle.clone(),
         })))
+    }
+}
+
+impl PgStore {
+    /// One story's answer from its four queries' rows (see `story_lookups`).
+    fn decode_lookup(
+        &self,
+        q: &StoryQuery,
+        (key_rows, item_rows, title_rows, band_rows): (
+            Vec<tokio_postgres::Row>,
+            Vec<tokio_postgres::Row>,
+            Vec<tokio_postgres::Row>,
+            Vec<tokio_postgres::Row>,
+        ),
+    ) -> Result<StoryLookup> {
+        let by_key = match key_rows.first() {
+            Some(r) => Some(text(&r.try_get::<_, Vec<u8>>(0)?)),
+            None => None,
+        };
+        let own_item = match (&by_key, item_rows.first()) {
+            (Some(first), Some(r)) if first == q.id => {
+                Some(dec(&r.try_get::<_, Vec<u8>>(0)?, "items")?)
+            }
+            _ => None,
+        };
+        let by_title = match title_rows.first() {
+            Some(r) => {
+                let rec: TitleRecord = dec(&r.try_get::<_, Vec<u8>>(0)?, "title_index")?;
+                let fp: Option<Fingerprint> = r
+                    .try_get::<_, Option<Vec<u8>>>(1)?
+                    .and_then(|v| SledStore::read_fp_record(&v))
+                    .map(|(_, _, fp)| fp);
+                Some((rec, fp))
+            }
+            None => None,
+        };
+        let mut fingerprint_hits = Vec::new();
+        for r in band_rows {
+            let id = text(&r.try_get::<_, Vec<u8>>(0)?);
+            if let Some((_, url, fingerprint)) =
+                SledStore::read_fp_record(&r.try_get::<_, Vec<u8>>(1)?)
+            {
+                fingerprint_hits.push(FingerprintHit {
+                    id,
+                    url,
+                    fingerprint,
+                });
+            }
+        }
+        if q.title_key.is_some() {
+            let mut seen = self
+                .looked_up_titles
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            if seen.len() > 10_000 {
+                seen.clear();
+            }
+            seen.insert(
+                q.id.to_string(),
+                by_title.as_ref().map(|(r, _)| r.id.clone()),
+            );
+        }
+        Ok(StoryLookup {
+            by_key,
+            own_item,
+            by_title,
+            fingerprint_hits,
+        })
     }
 }
