@@ -216,6 +216,46 @@ fn a_story_committed_as_one_unit_is_found_by_every_tier(o: Opened) {
         .unwrap();
     assert_eq!(nothing, StoryLookup::default());
 
+    // Several questions at once (a feed's entries) answer each as it would alone, in order.
+    let elsewhere = ["u:elsewhere".to_string(), "g:guid-1".to_string()];
+    let nowhere = ["u:nowhere".to_string()];
+    let together = s
+        .story_lookups(&[
+            StoryQuery {
+                id: "s3",
+                index_keys: &nowhere,
+                title_key: Some("no such title"),
+                fingerprint: None,
+            },
+            StoryQuery {
+                id: "s1",
+                index_keys: &keys,
+                title_key: Some("harbour ships"),
+                fingerprint: Some(&fp),
+            },
+            StoryQuery {
+                id: "s2",
+                index_keys: &elsewhere,
+                title_key: None,
+                fingerprint: None,
+            },
+        ])
+        .unwrap();
+    let alone = s
+        .story_lookup(&StoryQuery {
+            id: "s1",
+            index_keys: &keys,
+            title_key: Some("harbour ships"),
+            fingerprint: Some(&fp),
+        })
+        .unwrap();
+    assert_eq!(together.len(), 3);
+    assert_eq!(together[0], nothing);
+    assert_eq!(together[1], alone);
+    assert_eq!(together[2].by_key.as_deref(), Some("s1"));
+    assert_eq!(together[2].own_item, None);
+    assert!(s.story_lookups(&[]).unwrap().is_empty());
+
     // An entry that writes nothing is only marked seen.
     let empty = StoryWrite {
         entry_key: "entry-2".into(),
