@@ -426,7 +426,7 @@ pub fn read(
     }
     // A marker anywhere in the sentence: "have climbed to 611 cases, with 23 deaths".
     let current = lex.says_current(words, 0, words.len());
-    let money = matches!(
+    let mut money = matches!(
         m.unit,
         NumUnit::Usd | NumUnit::Dollar(_) | NumUnit::Eur | NumUnit::Rub
     );
@@ -448,6 +448,8 @@ pub fn read(
         if let Some(u) = lex.unit_at(words, after) {
             unit = Some(u.entry.id.clone());
             phrase_end = u.end;
+            // A currency the lexicon knows ("95 million leva") is an amount of money.
+            money = u.entry.currency;
             let of = words
                 .get(u.end)
                 .copied()
@@ -1055,6 +1057,32 @@ mod tests {
                 Some((*value, *thing, *pred)),
                 "{text}: {got:?}"
             );
+        }
+    }
+
+    #[test]
+    fn a_currency_the_lexicon_knows_is_money() {
+        for (text, lang, unit) in [
+            (
+                "The drought had caused 95 million leva in crop damage.",
+                Lang::En,
+                "bgn",
+            ),
+            (
+                "Les pertes de l'opérateur atteindraient 45 millions de lei.",
+                Lang::Fr,
+                "ron",
+            ),
+        ] {
+            let toks = tokenize(text, lang);
+            let words = words_of(&toks);
+            let got: Vec<(String, String)> = mentions(&toks, lang)
+                .iter()
+                .filter_map(|m| read(text, &toks, &words, m, (0, toks.len()), lang, None))
+                .map(|r| (r.unit, r.predicate))
+                .collect();
+            // Damage and losses said of money are a cost, not damaged things or casualties.
+            assert_eq!(got, vec![(unit.to_string(), "cost".to_string())], "{text}");
         }
     }
 
