@@ -934,6 +934,13 @@ fn is_age_or_label(toks: &[Tok], words: &[Option<&str>], m: &Mention) -> bool {
             return true;
         }
     }
+    // A code of letters and digits with no space or dash: "H5N1", "A320" (a word glued to
+    // the digits' left).
+    if let Some(k) = m.first_tok.checked_sub(1) {
+        if m.num_tok == m.first_tok && toks[m.first_tok].glued && toks[k].word().is_some() {
+            return true;
+        }
+    }
     // A model or a name with its number: "Ил-76", "F-16", "COVID-19" (a short word, a dash
     // and the number, all glued).
     if m.first_tok >= 2 && m.num_tok == m.first_tok {
@@ -1095,6 +1102,8 @@ mod tests {
             ("Il pleut depuis 48 heures.", Lang::Fr),
             ("Дожди шли 5 дней.", Lang::Ru),
             ("The score was 42.", Lang::En),
+            ("Tests found the H5N1 strain on the farm.", Lang::En),
+            ("Во Франции выявлен штамм H5N1.", Lang::Ru),
         ] {
             assert!(
                 read_all(text, lang).is_empty(),
