@@ -520,6 +520,13 @@ pub fn read(
                 thing = p.entry.thing.clone();
                 implicit_thing = true;
             }
+            // "the number of birds culled at 92,000", "le nombre de communes passe à 38",
+            // "число очагов выросло до девяти": the clause names what it counts before.
+            _ if phrase_end == after
+                && number_of(lex, words, (cs, m.first_tok), lang).is_some() =>
+            {
+                thing = number_of(lex, words, (cs, m.first_tok), lang);
+            }
             (_, Some(prev)) if phrase_end == after && m.value_max.is_none() => {
                 thing = Some(prev.thing.clone());
                 implicit_thing = prev.implicit_thing;
@@ -789,6 +796,28 @@ fn predicate_close(p: Hit, m: &Mention, phrase_end: usize) -> bool {
 /// The counted noun phrase at `at`: a lexicon thing (possibly after up to two modifiers,
 /// "North Korean soldiers", "бездомных семей"), or the head noun of the phrase kept as its
 /// stem. Returns the thing and the token after the phrase.
+/// The thing of "the number of X" / "le nombre de X" / "число X" nearest before token
+/// `to` in `from..to`.
+fn number_of(
+    lex: &Lexicon,
+    words: &[Option<&str>],
+    (from, to): (usize, usize),
+    lang: Lang,
+) -> Option<String> {
+    let word = |k: usize| words.get(k).copied().flatten();
+    (from..to).rev().find_map(|k| {
+        let at = match (word(k)?, word(k + 1)) {
+            ("number", Some("of")) | ("nombre", Some("de" | "des" | "du")) => k + 2,
+            ("число" | "количество", _) => k + 1,
+            _ => return None,
+        };
+        if at >= to {
+            return None;
+        }
+        thing_at(lex, words, at, lang).map(|(t, _)| t)
+    })
+}
+
 fn thing_at(
     lex: &Lexicon,
     words: &[Option<&str>],
@@ -1062,6 +1091,31 @@ mod tests {
             assert_eq!(
                 got.first().map(|g| (g.0, g.1.as_str(), g.2.as_str())),
                 Some((*value, *thing, *pred)),
+                "{text}: {got:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_number_of_a_thing_names_what_a_bare_figure_counts() {
+        for (text, lang, value, thing) in [
+            (
+                "The number of containers shipped north has now passed 31,000.",
+                Lang::En,
+                31000.0,
+                "containers",
+            ),
+            (
+                "Число очагов на птицефермах выросло до девяти.",
+                Lang::Ru,
+                9.0,
+                "fires",
+            ),
+        ] {
+            let got = read_all(text, lang);
+            assert_eq!(
+                got.first().map(|g| (g.0, g.1.as_str())),
+                Some((value, thing)),
                 "{text}: {got:?}"
             );
         }
