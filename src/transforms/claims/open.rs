@@ -814,7 +814,10 @@ fn number_of(
         if at >= to {
             return None;
         }
-        thing_at(lex, words, at, lang).map(|(t, _)| t)
+        // "число погибших", "the number of dead": a predicate standing for its thing.
+        thing_at(lex, words, at, lang)
+            .map(|(t, _)| t)
+            .or_else(|| predicate_as_noun(lex, words, at).and_then(|p| p.entry.thing.clone()))
     })
 }
 
@@ -1110,6 +1113,12 @@ mod tests {
                 Lang::Ru,
                 9.0,
                 "fires",
+            ),
+            (
+                "Число погибших возросло до 64, ещё более 150 человек получили ранения.",
+                Lang::Ru,
+                64.0,
+                "people",
             ),
         ] {
             let got = read_all(text, lang);
