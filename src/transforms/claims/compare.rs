@@ -522,7 +522,7 @@ fn same_place(claim: &Claim, other: &Claim) -> bool {
 
 /// Two reports of a changing quantity published closer than this describe the same
 /// moment.
-pub const SAME_MOMENT_HOURS: i64 = 6;
+pub const SAME_MOMENT_HOURS: i64 = 3;
 
 /// See [`super::compare`]; `published` is when the new claim's story was published.
 pub fn compare_at(

@@ -85,6 +85,9 @@ pub struct Entry {
     /// Predicates: what the predicate says of an amount of money instead ("losses" of
     /// people are casualties, of euros a cost).
     pub money: Option<String>,
+    /// Units: a currency ("leva", "lei"): an amount of money, read as the built-in
+    /// currencies are (a predicate's `money` entry says what is said of it).
+    pub currency: bool,
     patterns: Vec<Pattern>,
 }
 
@@ -103,6 +106,8 @@ struct RawEntry {
     same_predicates: Vec<String>,
     #[serde(default)]
     money: Option<String>,
+    #[serde(default)]
+    currency: bool,
     #[serde(default)]
     en: Vec<String>,
     #[serde(default)]
@@ -178,6 +183,7 @@ impl From<RawEntry> for Entry {
             same_things: r.same_things,
             same_predicates: r.same_predicates,
             money: r.money,
+            currency: r.currency,
             patterns,
         }
     }

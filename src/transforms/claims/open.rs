@@ -426,7 +426,7 @@ pub fn read(
     }
     // A marker anywhere in the sentence: "have climbed to 611 cases, with 23 deaths".
     let current = lex.says_current(words, 0, words.len());
-    let money = matches!(
+    let mut money = matches!(
         m.unit,
         NumUnit::Usd | NumUnit::Dollar(_) | NumUnit::Eur | NumUnit::Rub
     );
@@ -448,6 +448,8 @@ pub fn read(
         if let Some(u) = lex.unit_at(words, after) {
             unit = Some(u.entry.id.clone());
             phrase_end = u.end;
+            // A currency the lexicon knows ("95 million leva") is an amount of money.
+            money = u.entry.currency;
             let of = words
                 .get(u.end)
                 .copied()
@@ -517,6 +519,13 @@ pub fn read(
             {
                 thing = p.entry.thing.clone();
                 implicit_thing = true;
+            }
+            // "the number of birds culled at 92,000", "le nombre de communes passe à 38",
+            // "число очагов выросло до девяти": the clause names what it counts before.
+            _ if phrase_end == after
+                && number_of(lex, words, (cs, m.first_tok), lang).is_some() =>
+            {
+                thing = number_of(lex, words, (cs, m.first_tok), lang);
             }
             (_, Some(prev)) if phrase_end == after && m.value_max.is_none() => {
                 thing = Some(prev.thing.clone());
@@ -787,6 +796,31 @@ fn predicate_close(p: Hit, m: &Mention, phrase_end: usize) -> bool {
 /// The counted noun phrase at `at`: a lexicon thing (possibly after up to two modifiers,
 /// "North Korean soldiers", "бездомных семей"), or the head noun of the phrase kept as its
 /// stem. Returns the thing and the token after the phrase.
+/// The thing of "the number of X" / "le nombre de X" / "число X" nearest before token
+/// `to` in `from..to`.
+fn number_of(
+    lex: &Lexicon,
+    words: &[Option<&str>],
+    (from, to): (usize, usize),
+    lang: Lang,
+) -> Option<String> {
+    let word = |k: usize| words.get(k).copied().flatten();
+    (from..to).rev().find_map(|k| {
+        let at = match (word(k)?, word(k + 1)) {
+            ("number", Some("of")) | ("nombre", Some("de" | "des" | "du")) => k + 2,
+            ("число" | "количество", _) => k + 1,
+            _ => return None,
+        };
+        if at >= to {
+            return None;
+        }
+        // "число погибших", "the number of dead": a predicate standing for its thing.
+        thing_at(lex, words, at, lang)
+            .map(|(t, _)| t)
+            .or_else(|| predicate_as_noun(lex, words, at).and_then(|p| p.entry.thing.clone()))
+    })
+}
+
 fn thing_at(
     lex: &Lexicon,
     words: &[Option<&str>],
@@ -932,6 +966,13 @@ fn is_age_or_label(toks: &[Tok], words: &[Option<&str>], m: &Mention) -> bool {
             return true;
         }
     }
+    // A code of letters and digits with no space or dash: "H5N1", "A320" (a word glued to
+    // the digits' left).
+    if let Some(k) = m.first_tok.checked_sub(1) {
+        if m.num_tok == m.first_tok && toks[m.first_tok].glued && toks[k].word().is_some() {
+            return true;
+        }
+    }
     // A model or a name with its number: "Ил-76", "F-16", "COVID-19" (a short word, a dash
     // and the number, all glued).
     if m.first_tok >= 2 && m.num_tok == m.first_tok {
@@ -1059,6 +1100,63 @@ mod tests {
     }
 
     #[test]
+    fn the_number_of_a_thing_names_what_a_bare_figure_counts() {
+        for (text, lang, value, thing) in [
+            (
+                "The number of containers shipped north has now passed 31,000.",
+                Lang::En,
+                31000.0,
+                "containers",
+            ),
+            (
+                "Число очагов на птицефермах выросло до девяти.",
+                Lang::Ru,
+                9.0,
+                "fires",
+            ),
+            (
+                "Число погибших возросло до 64, ещё более 150 человек получили ранения.",
+                Lang::Ru,
+                64.0,
+                "people",
+            ),
+        ] {
+            let got = read_all(text, lang);
+            assert_eq!(
+                got.first().map(|g| (g.0, g.1.as_str())),
+                Some((value, thing)),
+                "{text}: {got:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_currency_the_lexicon_knows_is_money() {
+        for (text, lang, unit) in [
+            (
+                "The drought had caused 95 million leva in crop damage.",
+                Lang::En,
+                "bgn",
+            ),
+            (
+                "Les pertes de l'opérateur atteindraient 45 millions de lei.",
+                Lang::Fr,
+                "ron",
+            ),
+        ] {
+            let toks = tokenize(text, lang);
+            let words = words_of(&toks);
+            let got: Vec<(String, String)> = mentions(&toks, lang)
+                .iter()
+                .filter_map(|m| read(text, &toks, &words, m, (0, toks.len()), lang, None))
+                .map(|r| (r.unit, r.predicate))
+                .collect();
+            // Damage and losses said of money are a cost, not damaged things or casualties.
+            assert_eq!(got, vec![(unit.to_string(), "cost".to_string())], "{text}");
+        }
+    }
+
+    #[test]
     fn durations_ages_and_bare_numbers_are_not_read() {
         for (text, lang) in [
             ("The rain fell for three days.", Lang::En),
@@ -1067,6 +1165,8 @@ mod tests {
             ("Il pleut depuis 48 heures.", Lang::Fr),
             ("Дожди шли 5 дней.", Lang::Ru),
             ("The score was 42.", Lang::En),
+            ("Tests found the H5N1 strain on the farm.", Lang::En),
+            ("Во Франции выявлен штамм H5N1.", Lang::Ru),
         ] {
             assert!(
                 read_all(text, lang).is_empty(),

@@ -504,6 +504,28 @@ fn an_increment_is_compared_only_with_increments() {
     assert_eq!(r.related, vec![1]);
 }
 
+/// A toll marked current three hours or more after the last one is its later value (a
+/// crash's dead counted at 07:00 and again at 10:15); within the hour it is a rival count
+/// of the same moment.
+#[test]
+fn a_current_figure_hours_later_updates() {
+    let at = |h: u32, m: u32| Utc.with_ymd_and_hms(2026, 10, 10, h, m, 0).single();
+    let mut old = stored(claim("crash", "killed", 9.0, Approx::Exact), "a");
+    old.claim.open = true;
+    old.published = at(7, 0);
+    let mut new = claim("crash", "killed", 12.0, Approx::Exact);
+    new.open = true;
+    new.running_total = true;
+    assert_eq!(
+        compare::compare_at(&new, "b", at(10, 15), std::slice::from_ref(&old)).status,
+        ClaimStatus::Updates
+    );
+    assert_eq!(
+        compare::compare_at(&new, "b", at(7, 40), &[old]).status,
+        ClaimStatus::Contradicts
+    );
+}
+
 #[test]
 fn a_growing_running_total_updates() {
     let old = stored(claim("dprk-troops", "killed", 600.0, Approx::About), "a");
