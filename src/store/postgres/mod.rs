@@ -32,9 +32,7 @@ use tokio_postgres::{Client, NoTls, Row, Statement};
 
 use crate::transforms::fingerprint::Fingerprint;
 
-use super::sled::{
-    as_raw_json, hkey, parse_line, to_hex, ExportHeader, ExportLine, SledStore, ID_FLOOR_KEY,
-};
+use super::sled::{as_raw_json, hkey, read_records, to_hex, ExportHeader, ExportLine, SledStore};
 use super::types::*;
 use super::{StoreBackend, SCHEMA_VERSION};
 
@@ -660,46 +658,11 @@ impl PgStore {
         stats: &mut ImportStats,
     ) -> Result<()> {
         let mut buffers: HashMap<String, (Keys, Keys)> = HashMap::new();
-        let mut max_seq = 0u64;
-        let mut text_line = String::new();
-        let mut number = 1usize;
-        loop {
-            text_line.clear();
-            number += 1;
-            let n = input
-                .read_line(&mut text_line)
-                .with_context(|| format!("line {number}: reading (is it UTF-8?)"))?;
-            if n == 0 {
-                break;
-            }
-            if text_line.trim().is_empty() {
-                continue;
-            }
-            let (tree, key, value) = parse_line(text_line.trim_end_matches(['\n', '\r']))
-                .with_context(|| format!("line {number}"))?;
+        let max_seq = read_records(input, stats, |number, tree, key, value| {
             anyhow::ensure!(
                 TREES.contains(&tree.as_str()),
                 "line {number}: tree {tree:?} is not one this newswatch knows"
             );
-            anyhow::ensure!(
-                !(tree == "meta"
-                    && (key == b"schema_version"
-                        || key == ID_FLOOR_KEY.as_bytes()
-                        || key == b"generation")),
-                "line {number}: meta's {} is not imported from a record",
-                text(&key)
-            );
-            if tree == "claims" {
-                if let Some(seq) = key
-                    .len()
-                    .checked_sub(8)
-                    .and_then(|at| <[u8; 8]>::try_from(&key[at..]).ok())
-                {
-                    max_seq = max_seq.max(u64::from_be_bytes(seq));
-                }
-            }
-            *stats.trees.entry(tree.clone()).or_default() += 1;
-            stats.records += 1;
             let buffer = buffers.entry(tree.clone()).or_default();
             buffer.0.push(key);
             buffer.1.push(value);
@@ -708,7 +671,8 @@ impl PgStore {
                 self.insert_rows(p, &tree, &keys, &values)
                     .with_context(|| format!("line {number}"))?;
             }
-        }
+            Ok(())
+        })?;
         for (tree, (keys, values)) in &buffers {
             if !keys.is_empty() {
                 self.insert_rows(p, tree, keys, values)?;

@@ -149,6 +149,62 @@ pub(in crate::store) fn parse_line(line: &str) -> Result<(String, Vec<u8>, Vec<u
     Ok((tree, key, value))
 }
 
+/// meta's records that describe this store itself (its schema version, id floor,
+/// generation): written by the store, never imported from a record.
+pub(in crate::store) fn is_local_meta(tree: &str, key: &[u8]) -> bool {
+    tree == "meta"
+        && (key == b"schema_version"
+            || key == ID_FLOOR_KEY.as_bytes()
+            || key == integrity::GENERATION_KEY.as_bytes())
+}
+
+/// The record lines of an import (after its header line), as every backend reads them:
+/// blank lines skipped, each parsed, meta's own records refused, counted in `stats`;
+/// `each` gets the line's number, tree, key and value. Returns the highest claim sequence
+/// number seen (claim keys end with their 8-byte sequence number), so that new claims sort
+/// after the imported ones.
+pub(in crate::store) fn read_records(
+    input: &mut dyn std::io::BufRead,
+    stats: &mut ImportStats,
+    mut each: impl FnMut(usize, String, Vec<u8>, Vec<u8>) -> Result<()>,
+) -> Result<u64> {
+    let mut max_seq = 0u64;
+    let mut text = String::new();
+    let mut number = 1usize;
+    loop {
+        text.clear();
+        number += 1;
+        let n = input
+            .read_line(&mut text)
+            .with_context(|| format!("line {number}: reading (is it UTF-8?)"))?;
+        if n == 0 {
+            break;
+        }
+        if text.trim().is_empty() {
+            continue;
+        }
+        let (tree, key, value) = parse_line(text.trim_end_matches(['\n', '\r']))
+            .with_context(|| format!("line {number}"))?;
+        anyhow::ensure!(
+            !is_local_meta(&tree, &key),
+            "line {number}: meta's {} is not imported from a record",
+            String::from_utf8_lossy(&key)
+        );
+        if let Some(seq) = key
+            .len()
+            .checked_sub(8)
+            .and_then(|at| <[u8; 8]>::try_from(&key[at..]).ok())
+            .filter(|_| tree == "claims")
+        {
+            max_seq = max_seq.max(u64::from_be_bytes(seq));
+        }
+        *stats.trees.entry(tree.clone()).or_default() += 1;
+        stats.records += 1;
+        each(number, tree, key, value)?;
+    }
+    Ok(max_seq)
+}
+
 /// True when `cause` (one link of an error's chain) is a sled error that names damage.
 pub(super) fn is_damage_cause(cause: &(dyn std::error::Error + 'static)) -> bool {
     cause.downcast_ref::<sled::Error>().is_some_and(is_damage)
@@ -651,10 +707,7 @@ impl SledStore {
     /// Meta records that describe this database rather than its content: the header carries
     /// the schema version, and the id floor is recomputed by an import.
     fn is_local_meta(tree: &str, key: &[u8]) -> bool {
-        tree == "meta"
-            && (key == b"schema_version"
-                || key == ID_FLOOR_KEY.as_bytes()
-                || key == integrity::GENERATION_KEY.as_bytes())
+        is_local_meta(tree, key)
     }
 
     /// Write every tree's records as JSON lines (the format is at [`EXPORT_FORMAT`]): each
@@ -880,37 +933,7 @@ impl SledStore {
         stats: &mut ImportStats,
     ) -> Result<u64> {
         let mut trees: HashMap<String, sled::Tree> = HashMap::new();
-        let mut max_seq = 0u64;
-        let mut text = String::new();
-        let mut number = 1usize;
-        loop {
-            text.clear();
-            number += 1;
-            let n = input
-                .read_line(&mut text)
-                .with_context(|| format!("line {number}: reading (is it UTF-8?)"))?;
-            if n == 0 {
-                break;
-            }
-            if text.trim().is_empty() {
-                continue;
-            }
-            let (name, key, value) = parse_line(text.trim_end_matches(['\n', '\r']))
-                .with_context(|| format!("line {number}"))?;
-            anyhow::ensure!(
-                !Self::is_local_meta(&name, &key),
-                "line {number}: meta's {} is not imported from a record",
-                String::from_utf8_lossy(&key)
-            );
-            // Claim keys end with their 8-byte sequence number (see `put_claim`).
-            if let Some(seq) = key
-                .len()
-                .checked_sub(8)
-                .and_then(|at| <[u8; 8]>::try_from(&key[at..]).ok())
-                .filter(|_| name == "claims")
-            {
-                max_seq = max_seq.max(u64::from_be_bytes(seq));
-            }
+        read_records(input, stats, |number, name, key, value| {
             let tree = match trees.get(&name) {
                 Some(t) => t,
                 None => {
@@ -918,15 +941,13 @@ impl SledStore {
                         .db
                         .open_tree(&name)
                         .with_context(|| format!("line {number}: opening tree {name}"))?;
-                    trees.entry(name.clone()).or_insert(t)
+                    trees.entry(name).or_insert(t)
                 }
             };
             tree.insert(key, value)
                 .with_context(|| format!("line {number}: writing"))?;
-            *stats.trees.entry(name).or_default() += 1;
-            stats.records += 1;
-        }
-        Ok(max_seq)
+            Ok(())
+        })
     }
 
     // ---- feeds ----
