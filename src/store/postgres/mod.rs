@@ -32,7 +32,9 @@ use tokio_postgres::{Client, NoTls, Row, Statement};
 
 use crate::transforms::fingerprint::Fingerprint;
 
-use super::sled::{as_raw_json, hkey, read_records, to_hex, ExportHeader, ExportLine, SledStore};
+use super::sled::{
+    as_raw_json, hkey, read_header, read_records, to_hex, ExportHeader, ExportLine, SledStore,
+};
 use super::types::*;
 use super::{StoreBackend, SCHEMA_VERSION};
 
@@ -1117,15 +1119,7 @@ impl StoreBackend for PgStore {
              database",
             self.pool.shown
         );
-        let mut text_line = String::new();
-        input.read_line(&mut text_line).context("line 1: reading")?;
-        let header: ExportHeader = serde_json::from_str(text_line.trim_end())
-            .map_err(|e| anyhow::anyhow!("line 1: not a newswatch export header ({e})"))?;
-        anyhow::ensure!(
-            header.newswatch_export == EXPORT_FORMAT,
-            "line 1: export format {} is not one this newswatch reads ({EXPORT_FORMAT})",
-            header.newswatch_export
-        );
+        let header = read_header(input)?;
         anyhow::ensure!(
             header.schema_version == SCHEMA_VERSION,
             "line 1: the export was written at schema {} (this newswatch writes {SCHEMA_VERSION}); \

@@ -158,6 +158,21 @@ pub(in crate::store) fn is_local_meta(tree: &str, key: &[u8]) -> bool {
             || key == integrity::GENERATION_KEY.as_bytes())
 }
 
+/// An export's first line, read and checked for its format (each backend checks the schema
+/// version it can take).
+pub(in crate::store) fn read_header(input: &mut dyn std::io::BufRead) -> Result<ExportHeader> {
+    let mut text = String::new();
+    input.read_line(&mut text).context("line 1: reading")?;
+    let header: ExportHeader = serde_json::from_str(text.trim_end())
+        .map_err(|e| anyhow::anyhow!("line 1: not a newswatch export header ({e})"))?;
+    anyhow::ensure!(
+        header.newswatch_export == EXPORT_FORMAT,
+        "line 1: export format {} is not one this newswatch reads ({EXPORT_FORMAT})",
+        header.newswatch_export
+    );
+    Ok(header)
+}
+
 /// The record lines of an import (after its header line), as every backend reads them:
 /// blank lines skipped, each parsed, meta's own records refused, counted in `stats`;
 /// `each` gets the line's number, tree, key and value. Returns the highest claim sequence
@@ -878,15 +893,7 @@ impl SledStore {
              (move the old one aside first)",
             self.path.display()
         );
-        let mut text = String::new();
-        input.read_line(&mut text).context("line 1: reading")?;
-        let header: ExportHeader = serde_json::from_str(text.trim_end())
-            .map_err(|e| anyhow::anyhow!("line 1: not a newswatch export header ({e})"))?;
-        anyhow::ensure!(
-            header.newswatch_export == EXPORT_FORMAT,
-            "line 1: export format {} is not one this newswatch reads ({EXPORT_FORMAT})",
-            header.newswatch_export
-        );
+        let header = read_header(input)?;
         anyhow::ensure!(
             header.schema_version <= SCHEMA_VERSION,
             "line 1: the export was written at schema {} by a newer newswatch (this one reads \
