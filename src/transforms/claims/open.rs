@@ -874,6 +874,31 @@ fn thing_at(
     Some((stem(lang, head), end))
 }
 
+/// What may stand between a verb and the figure it governs ("injured more than 120").
+const GOVERNED_APPROX: &[&str] = &[
+    "more than",
+    "at least",
+    "about",
+    "around",
+    "some",
+    "nearly",
+    "almost",
+    "over",
+    "another",
+    "plus de",
+    "au moins",
+    "près de",
+    "environ",
+    "quelque",
+    "около",
+    "более",
+    "свыше",
+    "почти",
+    "не менее",
+    "ещё",
+    "еще",
+];
+
 /// The nearest lexicon predicate of the clause outside `first_tok..phrase_end`.
 fn nearest_predicate<'l>(
     lex: &'l Lexicon,
@@ -901,7 +926,31 @@ fn nearest_predicate<'l>(
             && toks
                 .get(i - 1)
                 .is_some_and(|t| matches!(t.kind, super::numbers::TokKind::Num { .. }));
-        if let Some(h) = lex.predicate_at(words, i).filter(|_| !other_figure) {
+        // "The crash killed 18 people and injured 64": a verb after this figure that
+        // governs a later figure (the figure follows it, an approximation word or two
+        // between) is that figure's.
+        let is_num = |k: usize| {
+            toks.get(k)
+                .is_some_and(|t| matches!(t.kind, super::numbers::TokKind::Num { .. }))
+        };
+        let governs_later = |h: &Hit| {
+            if h.start < phrase_end {
+                return false;
+            }
+            let after: Vec<&str> = (h.end..(h.end + 3).min(words.len()))
+                .map_while(|k| words[k])
+                .collect();
+            let skip = GOVERNED_APPROX
+                .iter()
+                .map(|p| p.split(' ').collect::<Vec<_>>())
+                .find(|p| after.starts_with(p))
+                .map_or(0, |p| p.len());
+            is_num(h.end + skip)
+        };
+        if let Some(h) = lex
+            .predicate_at(words, i)
+            .filter(|h| !other_figure && !governs_later(h))
+        {
             let mut dist = if h.start >= phrase_end {
                 h.start - phrase_end
             } else if reached {
@@ -1097,6 +1146,25 @@ mod tests {
                 "{text}: {got:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_verb_that_governs_a_later_figure_is_not_this_ones() {
+        let got = read_all(
+            "The blast killed 12 miners and injured 31 on Tuesday.",
+            Lang::En,
+        );
+        assert_eq!(got[0].0, 12.0);
+        assert_eq!(got[0].2, "killed", "{got:?}");
+        assert_eq!(got[1].2, "wounded", "{got:?}");
+        let got = read_all(
+            "L'explosion a tué 7 personnes et blessé plus de 20 autres.",
+            Lang::Fr,
+        );
+        assert_eq!(got[0].2, "killed", "{got:?}");
+        // Still: a verb right after the figure's noun is its own.
+        let got = read_all("12 people were injured and 3 died.", Lang::En);
+        assert_eq!(got[0].2, "wounded", "{got:?}");
     }
 
     #[test]
