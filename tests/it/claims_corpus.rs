@@ -64,6 +64,8 @@ struct Found {
     status: String,
     quote: String,
     key: String,
+    /// The stored claims it was compared with, as "value (url tail)".
+    related: String,
 }
 
 fn same(a: f64, b: f64) -> bool {
@@ -286,6 +288,21 @@ fn run_topic(topic: &Topic) -> (BTreeMap<String, Tally>, String) {
                 value_max: c["value_max"].as_f64(),
                 status: c["status"].as_str().unwrap_or_default().to_string(),
                 quote: c["quote"].as_str().unwrap_or_default().to_string(),
+                related: c["related"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .take(3)
+                    .map(|r| {
+                        let url = r["item_url"].as_str().unwrap_or_default();
+                        format!(
+                            "{} ({})",
+                            r["value"],
+                            url.rsplit('/').next().unwrap_or_default()
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 key: format!(
                     "{}|{}|{}|{}|{}{} @{}",
                     c["subject"].as_str().unwrap_or_default(),
@@ -347,12 +364,17 @@ fn run_topic(topic: &Topic) -> (BTreeMap<String, Tally>, String) {
                             .collect();
                         let _ = writeln!(
                             log,
-                            "{} {:?}: status {} (want {}) {}{}",
+                            "{} {:?}: status {} (want {}) {}{}{}",
                             story.id,
                             label.figure,
                             found[i].status,
                             label.status,
                             found[i].key,
+                            if found[i].related.is_empty() {
+                                String::new()
+                            } else {
+                                format!("\n      by {}", found[i].related)
+                            },
                             if against.is_empty() {
                                 String::new()
                             } else {

@@ -778,6 +778,11 @@ fn approx_before(toks: &[Tok], i: usize) -> (Approx, usize) {
             let change = before.word().is_some_and(|w| {
                 [
                     "вырос",
+                    "возрос",
+                    "подскоч",
+                    "уменьш",
+                    "дошл",
+                    "дошел",
                     "увелич",
                     "сократ",
                     "снизил",
@@ -1236,6 +1241,16 @@ mod tests {
             (9.0, None, Approx::Exact, NumUnit::Ratio)
         );
         assert_eq!(read("90% written off", Lang::En)[0].3, NumUnit::Percent);
+        // "до" after a verb of change is the level reached, not a ceiling.
+        assert_eq!(
+            read("число погибших возросло до 12", Lang::Ru)[0].2,
+            Approx::Exact
+        );
+        assert_eq!(
+            read("число жертв увеличилось до 40", Lang::Ru)[0].2,
+            Approx::Exact
+        );
+        assert_eq!(read("до 40 человек", Lang::Ru)[0].2, Approx::UpTo);
     }
 
     #[test]
