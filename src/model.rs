@@ -172,6 +172,9 @@ pub enum TimeScope {
     WithinMonths(u32),
     /// "in 2023": a flow over that calendar year.
     Year(i32),
+    /// A short window: "in the past 24 hours", "overnight", "за последнюю неделю", "par
+    /// jour" — `day`, `night`, `week`, `N days`, `N weeks`, `per day`.
+    Window(String),
 }
 
 /// A factual assertion read from one sentence: "about 600 North Korean soldiers died".

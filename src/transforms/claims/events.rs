@@ -259,6 +259,127 @@ fn small_count(t: &Tok) -> Option<u32> {
 
 /// The time scope a clause gives its figure.
 pub fn time_scope(toks: &[Tok]) -> Option<TimeScope> {
+    stated_scope(toks).or_else(|| window(toks).map(TimeScope::Window))
+}
+
+/// A short window the figure is counted over ("in the past 24 hours", "overnight", "en
+/// une semaine", "за последние сутки", "par jour"), normalised: `day`, `night`, `week`,
+/// `N days`, `N weeks`, `per day`. A figure counted over a window is a flow, not the
+/// running total ("12,000 fled in the past week" beside "90,000 displaced").
+fn window(toks: &[Tok]) -> Option<String> {
+    let word = |k: usize| toks.get(k).and_then(Tok::word);
+    // A unit of time after a count: (count, "day" | "week" | "night").
+    let unit_of = |w: &str| -> Option<&'static str> {
+        if w.starts_with("day")
+            || w.starts_with("jour")
+            || w == "journée"
+            || w == "сутки"
+            || w == "суток"
+            || w.starts_with("дн")
+            || w == "день"
+        {
+            Some("day")
+        } else if w.starts_with("hour") || w.starts_with("heure") || w.starts_with("час") {
+            Some("hour")
+        } else if w.starts_with("week") || w.starts_with("semaine") || w.starts_with("недел") {
+            Some("week")
+        } else if w.starts_with("night") || w == "nuit" || w == "ночь" {
+            Some("night")
+        } else {
+            None
+        }
+    };
+    let norm = |n: u32, unit: &str| -> String {
+        match unit {
+            "hour" if n <= 24 => "day".to_string(),
+            "hour" => format!("{} days", n.div_ceil(24)),
+            _ if n <= 1 => unit.to_string(),
+            u => format!("{n} {u}s"),
+        }
+    };
+    for k in 0..toks.len() {
+        let Some(w) = word(k) else { continue };
+        let next = word(k + 1);
+        match (w, next) {
+            ("last" | "dernière", Some("night" | "week")) | ("прошлой", Some("неделе")) =>
+            {
+                return Some(norm(1, unit_of(next.unwrap_or_default()).unwrap_or("week")));
+            }
+            ("la", Some("nuit" | "semaine")) if matches!(word(k + 2), Some("dernière")) => {
+                return Some(norm(1, unit_of(next.unwrap_or_default()).unwrap_or("week")));
+            }
+            ("dans" | "cette", Some("la" | "nuit"))
+                if w == "cette" || word(k + 2) == Some("nuit") =>
+            {
+                return Some("night".into());
+            }
+            // "в день выборов" is "on election day": "в день" only closing its clause.
+            ("в", Some("день")) if word(k + 2).is_some() => {}
+            (
+                "per" | "a" | "each" | "every" | "par" | "chaque" | "в",
+                Some("day" | "jour" | "сутки" | "день"),
+            ) => {
+                return Some("per day".into());
+            }
+            _ if w == "daily" || w.starts_with("ежедневн") || w.starts_with("quotidien") => {
+                return Some("per day".into());
+            }
+            _ => {}
+        }
+        // "in the past (24) hours", "over the last week", "au cours des dernières 24
+        // heures", "en 24 heures", "en une semaine", "за последние сутки", "за неделю".
+        let lead = matches!(
+            w,
+            "in" | "over" | "during" | "within" | "en" | "за" | "cours"
+        );
+        if !lead {
+            continue;
+        }
+        let mut j = k + 1;
+        let mut past = false;
+        while let Some(x) = word(j) {
+            if matches!(
+                x,
+                "past"
+                    | "last"
+                    | "previous"
+                    | "dernière"
+                    | "dernières"
+                    | "derniers"
+                    | "последние"
+                    | "последнюю"
+                    | "последний"
+                    | "прошедшие"
+                    | "прошедшую"
+                    | "прошлую"
+            ) {
+                past = true;
+            } else if !matches!(
+                x,
+                "the" | "de" | "des" | "la" | "les" | "d'une" | "just" | "only" | "seulement"
+            ) {
+                break;
+            }
+            j += 1;
+        }
+        let (n, at) = match toks.get(j).and_then(small_count) {
+            Some(n) => (n, j + 1),
+            None => (1, j),
+        };
+        let Some(unit) = word(at).and_then(unit_of) else {
+            continue;
+        };
+        // "in a week" with no "past" is a window only with a count word or for French
+        // "en"/Russian "за" ("en une semaine", "за неделю"); "in two weeks" is a date.
+        let counted = at > j;
+        if past || matches!(w, "en" | "за") || (counted && w != "in") {
+            return Some(norm(n, unit));
+        }
+    }
+    None
+}
+
+fn stated_scope(toks: &[Tok]) -> Option<TimeScope> {
     for k in 0..toks.len() {
         let Some(w) = toks[k].word() else { continue };
         let next = toks.get(k + 1).and_then(Tok::word);
@@ -341,6 +462,7 @@ pub fn flow_period(scope: &TimeScope) -> Option<String> {
     match scope {
         TimeScope::WithinMonths(m) => Some(format!("{m} months")),
         TimeScope::Year(y) => Some(y.to_string()),
+        TimeScope::Window(w) => Some(w.clone()),
         TimeScope::AsOf(_) | TimeScope::Since(_) => None,
     }
 }
@@ -411,6 +533,47 @@ mod tests {
             Some(TimeScope::AsOf("may".to_string()))
         );
         assert_eq!(s("600 dead"), None);
+        let w = |t: &str, lang: Lang| time_scope(&tokenize(t, lang));
+        let win = |x: &str| Some(TimeScope::Window(x.to_string()));
+        assert_eq!(
+            w("12,000 people fled in the past week", Lang::En),
+            win("week")
+        );
+        assert_eq!(w("40 killed in the last 24 hours", Lang::En), win("day"));
+        assert_eq!(
+            w("trois drones abattus dans la nuit", Lang::Fr),
+            win("night")
+        );
+        // "Overnight" is as often the time of a level ("unchanged overnight").
+        assert_eq!(
+            w("the toll, unchanged overnight, stood at 70", Lang::En),
+            None
+        );
+        assert_eq!(
+            w("over the past three days, 800 arrived", Lang::En),
+            win("3 days")
+        );
+        assert_eq!(w("1 200 arrivées en une semaine", Lang::Fr), win("week"));
+        assert_eq!(
+            w("au cours des dernières 24 heures, 15 morts", Lang::Fr),
+            win("day")
+        );
+        assert_eq!(
+            w(
+                "за последнюю неделю город покинули 12 тыс. человек",
+                Lang::Ru
+            ),
+            win("week")
+        );
+        assert_eq!(w("за сутки сбиты 40 беспилотников", Lang::Ru), win("day"));
+        assert_eq!(w("36 trains a day are cancelled", Lang::En), win("per day"));
+        assert_eq!(
+            w("ежедневные потери в 35 млн евро", Lang::Ru),
+            win("per day")
+        );
+        assert_eq!(w("в день выборов проголосовали 40%", Lang::Ru), None);
+        assert_eq!(w("the plan will be ready in two weeks", Lang::En), None);
+        assert_eq!(w("en 2023, 400 morts", Lang::Fr), None);
         assert_eq!(
             time_scope(&tokenize("за три месяца погибли 1000 военных", Lang::Ru)),
             Some(TimeScope::WithinMonths(3))

@@ -624,6 +624,13 @@ impl SentenceReader<'_> {
                 ..base.clone()
             });
         }
+        // A short window ("in the past week", "dans la nuit") makes a count a flow, but
+        // not a level (a level is at a moment) nor a figure the text calls the total so
+        // far ("задержанных за три дня протестов достигло 131").
+        let period = period.filter(|_| {
+            !(matches!(base.scope, Some(TimeScope::Window(_)))
+                && (r.state || base.running_total || r.current))
+        });
         let kind = if increment {
             ClaimKind::Increment
         } else if forecast {
