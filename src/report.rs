@@ -101,6 +101,13 @@ pub struct ClaimReport {
     pub kind: String,
     /// The text marks the figure as the current one ("now", "as of", "désormais").
     pub current: bool,
+    /// The place or part the figure is counted for ("ostrava", "part of a whole"), when
+    /// the text names one: two places are two quantities.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
+    /// The period of a flow ("2023", "3 months", "week", "per day").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
     pub attributed_to: Option<String>,
     pub status: crate::model::ClaimStatus,
     pub related: Vec<RelatedReport>,

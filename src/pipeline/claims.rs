@@ -311,6 +311,8 @@ pub fn claim_report(
         unit: c.unit.clone(),
         kind: c.kind.as_str().to_string(),
         current: c.running_total,
+        place: c.place.clone(),
+        period: c.period.clone(),
         attributed_to: c.attributed_to.clone(),
         status: rec.stored.status,
         related,

@@ -304,7 +304,7 @@ fn run_topic(topic: &Topic) -> (BTreeMap<String, Tally>, String) {
                     .collect::<Vec<_>>()
                     .join(", "),
                 key: format!(
-                    "{}|{}|{}|{}|{}{} @{}",
+                    "{}|{}|{}|{}|{}{}{} @{}",
                     c["subject"].as_str().unwrap_or_default(),
                     c["counted"].as_str().unwrap_or_default(),
                     c["measure"].as_str().unwrap_or_default(),
@@ -315,6 +315,10 @@ fn run_topic(topic: &Topic) -> (BTreeMap<String, Tally>, String) {
                     } else {
                         ""
                     },
+                    c["place"]
+                        .as_str()
+                        .map(|p| format!(" in:{}", p.replace(' ', "_")))
+                        .unwrap_or_default(),
                     c["attributed_to"].as_str().unwrap_or("-"),
                 ),
             })

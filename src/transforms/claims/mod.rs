@@ -47,6 +47,7 @@ pub fn extract_claims(
     let doc_pair = document_pair(text, doc_nat);
     let lead_role = lead_role(text);
     let sents = sentences::split(text);
+    let main_entity = main_entity(matches);
     // (claim, read from a heading)
     let mut out: Vec<(Claim, bool)> = Vec::new();
     // The latest year named so far: the year of a date written without one, when the
@@ -101,6 +102,7 @@ pub fn extract_claims(
             prev,
             caption,
             prior_year,
+            main_entity,
         };
         out.extend(reader.read().into_iter().map(|c| (c, s.heading)));
         let toks = numbers::tokenize(&text[s.start..s.end], lang);
@@ -207,6 +209,8 @@ struct SentenceReader<'a> {
     caption: Option<&'a str>,
     /// The latest year named before this sentence.
     prior_year: Option<i32>,
+    /// The watch entity the text names most: what it is about, so no part of it.
+    main_entity: &'a str,
 }
 
 impl SentenceReader<'_> {
@@ -282,7 +286,10 @@ impl SentenceReader<'_> {
             // Havre", "трое из них", "among them 650") is set apart the way a place is.
             let place = place_of(s, &toks, (cs, ce), |a, b| {
                 let (a, b) = (self.start + a, self.start + b);
-                self.all.iter().any(|e| e.start < b && a < e.end)
+                self.all
+                    .iter()
+                    .find(|e| e.start < b && a < e.end)
+                    .map(|e| (e.entity != self.main_entity).then(|| e.entity.clone()))
             })
             .or_else(|| {
                 lexicon::lexicon()
@@ -698,9 +705,9 @@ fn place_of(
     s: &str,
     toks: &[Tok],
     (cs, ce): (usize, usize),
-    is_entity: impl Fn(usize, usize) -> bool,
+    entity: impl Fn(usize, usize) -> Option<Option<String>>,
 ) -> Option<String> {
-    const LOCATIVE: &[&str] = &["in", "at", "dans", "à", "au", "aux", "в", "во"];
+    const LOCATIVE: &[&str] = &["in", "at", "dans", "à", "au", "aux", "en", "в", "во"];
     const ARTICLES: &[&str] = &["the", "l", "la", "le", "les"];
     // "l'Artibonite" is one token: its article is cut off.
     let elided = |w: &str| {
@@ -731,7 +738,20 @@ fn place_of(
         while j < ce && capital(&toks[j]) {
             j += 1;
         }
-        if j > first && !is_entity(toks[first].start, toks[j - 1].end) {
+        if j == first {
+            continue;
+        }
+        match entity(toks[first].start, toks[j - 1].end) {
+            // A watch entity other than the one the story is about: a place by its id,
+            // whatever the language names it.
+            Some(Some(id)) => return Some(format!("@{id}")),
+            Some(None) => continue,
+            // "en Pologne": a country, which another language names another way; only a
+            // watch entity's id is the same in every language.
+            None if toks[k].word() == Some("en") => continue,
+            None => {}
+        }
+        {
             let words: Vec<&str> = toks[first..j]
                 .iter()
                 .filter_map(Tok::word)
@@ -741,6 +761,18 @@ fn place_of(
         }
     }
     None
+}
+
+/// The entity a text names most often (the first of equals): what the story is about.
+fn main_entity(matches: &[EntityMatch]) -> &str {
+    let mut best: (usize, &str) = (0, "");
+    for m in matches {
+        let n = matches.iter().filter(|o| o.entity == m.entity).count();
+        if n > best.0 {
+            best = (n, &m.entity);
+        }
+    }
+    best.1
 }
 
 /// The clause of a sentence holding token `i`: clauses end at ';' and at a comma before

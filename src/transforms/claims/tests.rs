@@ -1108,7 +1108,8 @@ fn the_place_of_a_figure_is_read_from_its_clause() {
         ),
         vec![Some("artibonite".to_string())]
     );
-    // A watch entity is what the story is about, not a part of it; a day is no place.
+    // The watch entity the story names most is what it is about, not a part of it; a
+    // day is no place.
     assert_eq!(
         place(
             "In Poland, 12,000 soldiers were deployed on Monday in March.",
@@ -1116,6 +1117,26 @@ fn the_place_of_a_figure_is_read_from_its_clause() {
         ),
         vec![None]
     );
+    // Another watch entity is a place, by its id: the same in every language.
+    let text = "Greece counts 14 dead. In Greece the toll is 14; in Bulgaria 5 people died.";
+    let matches = entity_matches(text, &["Greece", "Bulgaria"]);
+    let places: Vec<(f64, Option<String>)> = extract_claims(text, &matches, Some("en"), None)
+        .into_iter()
+        .map(|c| (c.value, c.place))
+        .collect();
+    assert!(
+        places.contains(&(5.0, Some("@bulgaria".to_string()))),
+        "{places:?}"
+    );
+    assert!(places.contains(&(14.0, None)), "{places:?}");
+    let text = "La Grèce compte 14 morts. En Bulgarie, 5 personnes sont mortes.";
+    let matches = entity_matches(text, &["Grèce=greece", "Bulgarie=bulgaria"]);
+    let places: Vec<Option<String>> = extract_claims(text, &matches, Some("fr"), None)
+        .into_iter()
+        .filter(|c| c.value == 5.0)
+        .map(|c| c.place)
+        .collect();
+    assert_eq!(places, vec![Some("@bulgaria".to_string())]);
     assert_eq!(
         place("В Чехии эвакуированы более 3 тыс. жителей Ostrava.", "ru"),
         vec![Some("чехии".to_string())]
