@@ -382,6 +382,35 @@ mod tests {
     }
 
     #[test]
+    fn a_word_two_prefixes_claim_goes_to_the_entry_written_first() {
+        // Ties go to the first entry in the file: these entries stand before the one whose
+        // shorter prefix also begins the word ("птиц*", "животн*", "сел*", "fire*",
+        // "school*", "протест*").
+        let lex = lexicon();
+        for (text, lang, id) in [
+            ("птицефабриках", Lang::Ru, "farms"),
+            ("животноводов", Lang::Ru, "farmers"),
+            ("сельхозугодий", Lang::Ru, "crops"),
+            ("firearms", Lang::En, "weapons"),
+            ("schoolchildren", Lang::En, "children"),
+        ] {
+            let toks = tokenize(text, lang);
+            let words = words_of(&toks);
+            assert_eq!(
+                lex.thing_at(&words, 0).map(|h| h.entry.id.as_str()),
+                Some(id),
+                "{text}"
+            );
+        }
+        let toks = tokenize("протестировано", Lang::Ru);
+        let words = words_of(&toks);
+        assert_eq!(
+            lex.predicate_at(&words, 0).map(|h| h.entry.id.as_str()),
+            Some("tested")
+        );
+    }
+
+    #[test]
     fn words_match_across_languages_and_inflections() {
         let lex = lexicon();
         for (text, lang, id) in [

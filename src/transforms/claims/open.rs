@@ -1168,6 +1168,271 @@ mod tests {
     }
 
     #[test]
+    fn news_vocabulary_reads_one_thing_and_predicate_in_three_languages() {
+        // One quantity told in English, French and Russian: the lexicon's words for it in
+        // each language give one thing id and one predicate id (config/lexicon.toml).
+        // (sentence, language, figure) told of one (thing, predicate).
+        type Told<'a> = &'a [(&'a str, Lang, f64)];
+        let cases: &[(&str, &str, Told)] = &[
+            (
+                "animals",
+                "culled",
+                &[
+                    (
+                        "Authorities culled 1.2 million ducks after the outbreak.",
+                        Lang::En,
+                        1200000.0,
+                    ),
+                    (
+                        "Plus de 1,2 million de canards ont été abattus.",
+                        Lang::Fr,
+                        1200000.0,
+                    ),
+                    ("Уничтожено более 1,2 млн уток.", Lang::Ru, 1200000.0),
+                ],
+            ),
+            (
+                "farms",
+                "quarantined",
+                &[
+                    ("Some 14 farms are in quarantine.", Lang::En, 14.0),
+                    ("Quelque 14 élevages sont en quarantaine.", Lang::Fr, 14.0),
+                    ("На карантине находятся 14 ферм.", Lang::Ru, 14.0),
+                ],
+            ),
+            (
+                "households",
+                "without_water",
+                &[
+                    (
+                        "About 12,000 homes were without water on Monday.",
+                        Lang::En,
+                        12000.0,
+                    ),
+                    (
+                        "Quelque 12 000 foyers étaient privés d'eau potable lundi.",
+                        Lang::Fr,
+                        12000.0,
+                    ),
+                    ("Около 12 тыс. домов остались без воды.", Lang::Ru, 12000.0),
+                ],
+            ),
+            (
+                "households",
+                "evacuated",
+                &[
+                    ("Some 2,000 families were evacuated.", Lang::En, 2000.0),
+                    ("Quelque 2 000 familles ont été évacuées.", Lang::Fr, 2000.0),
+                    ("Эвакуированы 2000 семей.", Lang::Ru, 2000.0),
+                ],
+            ),
+            (
+                "crops",
+                "flooded",
+                &[
+                    (
+                        "Around 5,000 hectares of crops were flooded.",
+                        Lang::En,
+                        5000.0,
+                    ),
+                    (
+                        "Environ 5 000 hectares de cultures ont été inondés.",
+                        Lang::Fr,
+                        5000.0,
+                    ),
+                    ("Затоплены около 5 тыс. гектаров посевов.", Lang::Ru, 5000.0),
+                ],
+            ),
+            (
+                "miners",
+                "killed",
+                &[
+                    ("Some 12 miners were killed.", Lang::En, 12.0),
+                    ("Douze mineurs de fond ont été tués.", Lang::Fr, 12.0),
+                    ("Погибли 12 шахтёров.", Lang::Ru, 12.0),
+                ],
+            ),
+            (
+                "migrants",
+                "rescued",
+                &[
+                    (
+                        "The coastguard rescued 120 migrants from three boats.",
+                        Lang::En,
+                        120.0,
+                    ),
+                    (
+                        "Les garde-côtes ont secouru 120 migrants à bord de trois embarcations.",
+                        Lang::Fr,
+                        120.0,
+                    ),
+                    (
+                        "Пограничники спасли 120 мигрантов с трех лодок.",
+                        Lang::Ru,
+                        120.0,
+                    ),
+                ],
+            ),
+            (
+                "migrants",
+                "deported",
+                &[
+                    ("Authorities deported 450 migrants.", Lang::En, 450.0),
+                    ("Les autorités ont expulsé 450 migrants.", Lang::Fr, 450.0),
+                    ("Власти депортировали 450 мигрантов.", Lang::Ru, 450.0),
+                ],
+            ),
+            (
+                "jobs",
+                "cut",
+                &[
+                    ("The company will cut 1,200 jobs.", Lang::En, 1200.0),
+                    ("Quelque 1 200 postes seront supprimés.", Lang::Fr, 1200.0),
+                    ("Компания сократит 1200 рабочих мест.", Lang::Ru, 1200.0),
+                ],
+            ),
+            (
+                "companies",
+                "bankrupt",
+                &[
+                    (
+                        "At least 120 companies went bankrupt last year.",
+                        Lang::En,
+                        120.0,
+                    ),
+                    (
+                        "Plus de 120 entreprises ont fait faillite.",
+                        Lang::Fr,
+                        120.0,
+                    ),
+                    ("Обанкротились более 120 компаний.", Lang::Ru, 120.0),
+                ],
+            ),
+            (
+                "flights",
+                "delayed",
+                &[
+                    ("More than 3,000 flights were delayed.", Lang::En, 3000.0),
+                    ("Plus de 3 000 vols ont été retardés.", Lang::Fr, 3000.0),
+                    ("Задержаны более 3 тыс. авиарейсов.", Lang::Ru, 3000.0),
+                ],
+            ),
+            (
+                "wagons",
+                "derailed",
+                &[
+                    ("About 15 wagons derailed.", Lang::En, 15.0),
+                    ("Une quinzaine de wagons ont déraillé.", Lang::Fr, 15.0),
+                    ("С рельсов сошли 15 вагонов.", Lang::Ru, 15.0),
+                ],
+            ),
+            (
+                "drugs",
+                "seized",
+                &[
+                    ("Police seized 2 tonnes of cocaine.", Lang::En, 2.0),
+                    ("La police a saisi 2 tonnes de cocaïne.", Lang::Fr, 2.0),
+                    ("Полиция изъяла 2 тонны кокаина.", Lang::Ru, 2.0),
+                ],
+            ),
+            (
+                "hostages",
+                "freed",
+                &[
+                    ("The rebels freed 50 hostages.", Lang::En, 50.0),
+                    ("Les rebelles ont libéré 50 otages.", Lang::Fr, 50.0),
+                    ("Боевики освободили 50 заложников.", Lang::Ru, 50.0),
+                ],
+            ),
+            (
+                "protocols",
+                "counted",
+                &[
+                    ("About 2,000 protocols have been counted.", Lang::En, 2000.0),
+                    (
+                        "Environ 2 000 procès-verbaux ont été dépouillés.",
+                        Lang::Fr,
+                        2000.0,
+                    ),
+                    ("Обработано около 2 тыс. протоколов.", Lang::Ru, 2000.0),
+                ],
+            ),
+            (
+                "voters",
+                "registered",
+                &[
+                    ("Some 45,000 voters were registered.", Lang::En, 45000.0),
+                    ("Quelque 45 000 électeurs sont inscrits.", Lang::Fr, 45000.0),
+                    ("Зарегистрированы 45 тыс. избирателей.", Lang::Ru, 45000.0),
+                ],
+            ),
+            (
+                "regions",
+                "on_alert",
+                &[
+                    ("Some 38 districts are on red alert.", Lang::En, 38.0),
+                    (
+                        "Quelque 38 départements sont en vigilance orange.",
+                        Lang::Fr,
+                        38.0,
+                    ),
+                    ("В режиме ЧС находятся 38 районов.", Lang::Ru, 38.0),
+                ],
+            ),
+            (
+                "trees",
+                "felled",
+                &[
+                    ("The storm felled 10,000 trees.", Lang::En, 10000.0),
+                    ("La tempête a déraciné 10 000 arbres.", Lang::Fr, 10000.0),
+                    ("Буря повалила 10 тыс. деревьев.", Lang::Ru, 10000.0),
+                ],
+            ),
+            (
+                "munitions",
+                "defused",
+                &[
+                    ("Sappers defused 2,000 munitions.", Lang::En, 2000.0),
+                    (
+                        "Les démineurs ont désamorcé 2 000 munitions.",
+                        Lang::Fr,
+                        2000.0,
+                    ),
+                    ("Саперы обезвредили 2 тыс. боеприпасов.", Lang::Ru, 2000.0),
+                ],
+            ),
+            (
+                "health_workers",
+                "striking",
+                &[
+                    ("Some 4,000 doctors went on strike.", Lang::En, 4000.0),
+                    ("Quelque 4 000 médecins sont en grève.", Lang::Fr, 4000.0),
+                    ("Бастуют около 4 тыс. врачей.", Lang::Ru, 4000.0),
+                ],
+            ),
+            (
+                "people",
+                "tested",
+                &[
+                    ("Some 5,000 people were tested.", Lang::En, 5000.0),
+                    ("Quelque 5 000 personnes ont été testées.", Lang::Fr, 5000.0),
+                    ("Протестировано 5000 человек.", Lang::Ru, 5000.0),
+                ],
+            ),
+        ];
+        for (thing, pred, sentences) in cases {
+            for (text, lang, value) in *sentences {
+                let got = read_all(text, *lang);
+                assert_eq!(
+                    got.first().map(|g| (g.0, g.1.as_str(), g.2.as_str())),
+                    Some((*value, *thing, *pred)),
+                    "{text}: {got:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn the_number_of_a_thing_names_what_a_bare_figure_counts() {
         for (text, lang, value, thing) in [
             (
