@@ -982,7 +982,10 @@ fn nearest_predicate<'l>(
             i += 1;
         }
     }
-    best.map(|(_, h)| h)
+    // A verb farther than this (in words, punctuation counting four) is another clause's
+    // ("246 passagers, selon la compagnie, qui s'appuie sur le nombre de billets vendus").
+    const REACH_WORDS: usize = 15;
+    best.filter(|(d, _)| *d <= REACH_WORDS).map(|(_, h)| h)
 }
 
 /// Ages ("aged 67", "âgé de 67 ans") and labels ("Flight 302", "Route 4", "article 5"):
@@ -1165,6 +1168,14 @@ mod tests {
         // Still: a verb right after the figure's noun is its own.
         let got = read_all("12 people were injured and 3 died.", Lang::En);
         assert_eq!(got[0].2, "wounded", "{got:?}");
+        // A verb far off in another clause is not the figure's.
+        let got = read_all(
+            "Le train avait 246 passagers à bord, d'après la compagnie ferroviaire nationale, \
+             qui s'appuie pour cela sur le nombre total de billets vendus en ligne.",
+            Lang::Fr,
+        );
+        assert_eq!(got[0].0, 246.0);
+        assert_ne!(got[0].2, "sold", "{got:?}");
     }
 
     #[test]
