@@ -669,6 +669,10 @@ fn share_of(
     (cs, after): (usize, usize),
     lang: Lang,
 ) -> Option<String> {
+    // "a 3% pay rise", "a 12% price increase": the thing right after.
+    if let Some(h) = lex.thing_at(words, after) {
+        return Some(h.entry.id.clone());
+    }
     if matches!(
         words.get(after).copied().flatten(),
         Some("of" | "des" | "du" | "из")
