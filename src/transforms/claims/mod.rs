@@ -259,6 +259,8 @@ impl SentenceReader<'_> {
                 .and_then(|k| lex_words.get(k).copied().flatten())
                 .is_some_and(|w| matches!(w, "на" | "au" | "by" | "of" | "du" | "к"))
         });
+        // "к 15:00", "by 3 p.m.", "à 10 heures", "as of 8 a.m.": a figure as of an hour.
+        let dated_now = dated_now || timed_now(&toks, &lex_words);
         for m in numbers::mentions(&toks, self.lang) {
             if dates.iter().any(|(a, b)| (*a..*b).contains(&m.num_tok)) {
                 continue;
@@ -761,6 +763,26 @@ fn place_of(
         }
     }
     None
+}
+
+/// Whether the sentence dates its figures by an hour of the day: "к 15:00", "by 3 p.m.",
+/// "à 10 heures", "as of 8 a.m." (a level or a count as of that hour).
+fn timed_now(toks: &[Tok], words: &[Option<&str>]) -> bool {
+    let word = |k: usize| words.get(k).copied().flatten();
+    let num = |k: usize| {
+        toks.get(k)
+            .is_some_and(|t| matches!(t.kind, numbers::TokKind::Num { .. }))
+    };
+    (0..toks.len()).any(|k| {
+        let lead = matches!(word(k), Some("к" | "by" | "à"))
+            || (word(k) == Some("of") && k > 0 && word(k - 1) == Some("as"));
+        lead && num(k + 1)
+            && ((toks.get(k + 2).is_some_and(|t| t.is_sym(':')) && num(k + 3))
+                || matches!(
+                    word(k + 2),
+                    Some("h" | "heures" | "heure" | "a" | "p" | "am" | "pm" | "ч" | "часам")
+                ))
+    })
 }
 
 /// The entity a text names most often (the first of equals): what the story is about.
