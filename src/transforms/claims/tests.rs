@@ -1187,6 +1187,36 @@ fn speakers_closing_a_sentence_and_long_subjects_reaching_a_figure_are_read() {
 }
 
 #[test]
+fn a_figure_as_of_an_hour_is_the_current_one() {
+    let current = |text: &str, lang: &str| -> Vec<bool> {
+        let matches = entity_matches(text, &["Belmoria"]);
+        extract_claims(text, &matches, Some(lang), None)
+            .into_iter()
+            .map(|c| c.running_total)
+            .collect()
+    };
+    assert_eq!(
+        current("Явка в Belmoria к 15:00 составила 36,5% избирателей.", "ru"),
+        vec![true]
+    );
+    assert_eq!(
+        current(
+            "À 10 heures, 11,8 % des électeurs avaient voté en Belmoria.",
+            "fr"
+        ),
+        vec![true]
+    );
+    // The hour of an event is not the date of a count.
+    assert_eq!(
+        current(
+            "The quake struck Belmoria at 3 a.m., killing 12 people.",
+            "en"
+        ),
+        vec![false]
+    );
+}
+
+#[test]
 fn a_current_count_above_an_earlier_at_least_is_its_update() {
     let mut first = open_claim("people", "killed", 45.0, ClaimKind::RunningTotal);
     first.approx = Approx::AtLeast;
