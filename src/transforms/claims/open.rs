@@ -385,9 +385,14 @@ pub fn read(
     if m.first_tok >= 2
         && part_of(m.first_tok - 1)
         && (is_num(m.first_tok - 2)
-            || (m.first_tok >= 3
-                && is_num(m.first_tok - 3)
-                && words.get(m.first_tok - 2).copied().flatten().is_some()))
+            // "124 места из 300", "20 États membres sur 27": a noun of one or two words
+            // between the part and the whole.
+            || (2..=3).any(|n| {
+                m.first_tok > n
+                    && is_num(m.first_tok - 1 - n)
+                    && (m.first_tok - n..m.first_tok - 1)
+                        .all(|k| words.get(k).copied().flatten().is_some())
+            }))
     {
         return None;
     }
@@ -493,6 +498,27 @@ pub fn read(
                 phrase_end = end;
             }
         }
+    }
+    // "a radius of 3 km", "70 km from Athens", "à 70 km d'Athènes", "в 10 км от города":
+    // how far something is, not a count.
+    if unit.as_deref() == Some("km") && distance(sentence, toks, words, m, phrase_end) {
+        return None;
+    }
+    // "InterRegio 1745 from Bucharest", "IR 1745 следовал": digits after a name are its
+    // number, unless a counted noun the lexicon knows follows.
+    if m.first_tok == m.num_tok
+        && toks.get(m.num_tok).is_some_and(|t| t.word().is_none())
+        && m.first_tok > 0
+        && unit.is_none()
+        && !money
+        && !percent
+        && thing.as_deref().is_none_or(|t| lex.thing(t).is_none())
+        && predicate.is_none()
+        && name_before(sentence, toks, m.first_tok)
+        // "the Civic Union 36, with…": a list of names and their figures.
+        && words.get(m.next_tok).copied().flatten().is_some()
+    {
+        return None;
     }
     // "in 2014 Moscow wrote…": a year unless a known thing or unit follows at once.
     if m.year_like
@@ -712,6 +738,59 @@ fn share_of(
         return None;
     }
     None
+}
+
+/// Whether the word right before token `at` is a name (capitalised, not the first word
+/// of the sentence, not a word the lexicon counts).
+fn name_before(sentence: &str, toks: &[Tok], at: usize) -> bool {
+    let Some(k) = at.checked_sub(1) else {
+        return false;
+    };
+    k > 0
+        && toks[k].word().is_some()
+        && !toks[k - 1].is_sym('.')
+        && !toks[k - 1].is_sym(':')
+        && sentence
+            .get(toks[k].start..toks[k].end)
+            .and_then(|w| w.chars().next())
+            .is_some_and(char::is_uppercase)
+}
+
+/// A distance rather than a length counted: "a radius of 3 km", "within 10 km", "70 km
+/// from Athens", "à 70 km d'Athènes", "в радиусе 10 км", "в 70 км от".
+fn distance(
+    sentence: &str,
+    toks: &[Tok],
+    words: &[Option<&str>],
+    m: &Mention,
+    unit_end: usize,
+) -> bool {
+    let word = |k: usize| words.get(k).copied().flatten();
+    let radius = (m.first_tok.saturating_sub(3)..m.first_tok).any(|k| {
+        word(k)
+            .is_some_and(|w| matches!(w, "radius" | "rayon" | "within") || w.starts_with("радиус"))
+    });
+    let capital = |k: usize| {
+        toks.get(k)
+            .and_then(|t| sentence.get(t.start..t.end))
+            .map(|w| w.trim_start_matches("d'").trim_start_matches("d’"))
+            .and_then(|w| w.chars().next())
+            .is_some_and(char::is_uppercase)
+    };
+    let from = match word(unit_end) {
+        Some("from" | "away" | "от" | "north" | "south" | "east" | "west") => true,
+        Some("au" | "à") => matches!(word(unit_end + 1), Some("nord" | "sud" | "est" | "ouest")),
+        Some("de" | "du") => capital(unit_end + 1),
+        // "d'Athènes" (its elided "d'" is dropped from the words).
+        Some(_) => {
+            toks.get(unit_end)
+                .and_then(|t| sentence.get(t.start..t.end))
+                .is_some_and(|w| w.starts_with("d'") || w.starts_with("d’"))
+                && capital(unit_end)
+        }
+        None => false,
+    };
+    radius || from
 }
 
 /// A Russian month in any case ("в апреле", "марте"): the stem of its name.
@@ -1505,6 +1584,21 @@ mod tests {
     }
 
     #[test]
+    fn a_length_counted_and_a_part_of_a_whole_are_read() {
+        // A length of coast is a count; the whole after "sur 27" is not.
+        let got = read_all("The oil has polluted 40 km of coastline.", Lang::En);
+        assert_eq!(got.iter().map(|g| g.0).collect::<Vec<_>>(), vec![40.0]);
+        let got = read_all(
+            "La liste a été adoptée par 20 États membres sur 27.",
+            Lang::Fr,
+        );
+        assert_eq!(got.iter().map(|g| g.0).collect::<Vec<_>>(), vec![20.0]);
+        // A name and its figure in a list is a figure.
+        let got = read_all("The Party of Progress won 40 seats and the Civic Union 36, with others sharing the rest.", Lang::En);
+        assert!(got.iter().any(|g| g.0 == 36.0), "{got:?}");
+    }
+
+    #[test]
     fn durations_ages_and_bare_numbers_are_not_read() {
         for (text, lang) in [
             ("The rain fell for three days.", Lang::En),
@@ -1515,6 +1609,16 @@ mod tests {
             ("The score was 42.", Lang::En),
             ("Tests found the H5N1 strain on the farm.", Lang::En),
             ("Во Франции выявлен штамм H5N1.", Lang::Ru),
+            // Distances, numbers of trains and wholes are not counts.
+            (
+                "Protection zones with a radius of 3 km were set up.",
+                Lang::En,
+            ),
+            ("The fire broke out 70 km from Athens.", Lang::En),
+            ("Le feu a pris à 40 km d'Athènes.", Lang::Fr),
+            ("Зона карантина в радиусе 10 км.", Lang::Ru),
+            ("Поезд IR 1745 следовал из Бухареста.", Lang::Ru),
+            ("The InterRegio 1745 from Bucharest derailed.", Lang::En),
         ] {
             assert!(
                 read_all(text, lang).is_empty(),
