@@ -125,6 +125,8 @@ struct RawMarkers {
     #[serde(default)]
     rival: RawLangs,
     #[serde(default)]
+    rival_before: RawLangs,
+    #[serde(default)]
     context: RawLangs,
     #[serde(default)]
     yardstick: RawLangs,
@@ -198,6 +200,7 @@ pub struct Lexicon {
     current: Vec<Pattern>,
     duration: Vec<Pattern>,
     rival: Vec<Pattern>,
+    rival_before: Vec<Pattern>,
     context: Vec<Pattern>,
     yardstick: Vec<Pattern>,
     part: Vec<Pattern>,
@@ -222,6 +225,7 @@ impl Lexicon {
             current: raw.markers.current.patterns(),
             duration: raw.markers.duration.patterns(),
             rival: raw.markers.rival.patterns(),
+            rival_before: raw.markers.rival_before.patterns(),
             context: raw.markers.context.patterns(),
             yardstick: raw.markers.yardstick.patterns(),
             part: raw.markers.part.patterns(),
@@ -280,6 +284,12 @@ impl Lexicon {
     /// Whether words `from..to` set a figure against another ("fewer than the governor's").
     pub fn says_rival(&self, words: &[Option<&str>], from: usize, to: usize) -> bool {
         (from..to.min(words.len())).any(|i| Self::any_at(&self.rival, words, i).is_some())
+    }
+
+    /// Whether a marker that sets what follows it against another figure ("the union
+    /// insisted that…", "parle plutôt de", "впрочем") stands in words `from..to`.
+    pub fn says_rival_before(&self, words: &[Option<&str>], from: usize, to: usize) -> bool {
+        (from..to.min(words.len())).any(|i| Self::any_at(&self.rival_before, words, i).is_some())
     }
 
     /// Whether words `from..to` describe a place rather than the event ("a city of …",
@@ -353,6 +363,7 @@ pub fn lexicon() -> &'static Lexicon {
             current: Vec::new(),
             duration: Vec::new(),
             rival: Vec::new(),
+            rival_before: Vec::new(),
             context: Vec::new(),
             yardstick: Vec::new(),
             part: Vec::new(),

@@ -613,7 +613,8 @@ pub fn read(
         state: predicate.is_some_and(|p| p.entry.state) || inherited_state,
         unit,
         current,
-        rival: lex.says_rival(words, 0, words.len()),
+        rival: lex.says_rival(words, 0, words.len())
+            || lex.says_rival_before(words, 0, m.first_tok),
         phrase_end,
         implicit_thing,
     })
@@ -1581,6 +1582,35 @@ mod tests {
             // Damage and losses said of money are a cost, not damaged things or casualties.
             assert_eq!(got, vec![(unit.to_string(), "cost".to_string())], "{text}");
         }
+    }
+
+    #[test]
+    fn a_rival_marker_sets_what_follows_it_against_another_figure() {
+        let rivals = |s: &str, lang: Lang| -> Vec<(f64, bool)> {
+            let toks = tokenize(s, lang);
+            let words = words_of(&toks);
+            mentions(&toks, lang)
+                .iter()
+                .filter_map(|m| {
+                    read(s, &toks, &words, m, (0, toks.len()), lang, None)
+                        .map(|r| (m.value, r.rival))
+                })
+                .collect()
+        };
+        assert_eq!(
+            rivals(
+                "The ministry counts 19 dead, while the union maintained that at least 25 people had died.",
+                Lang::En
+            ),
+            vec![(19.0, false), (25.0, true)]
+        );
+        assert_eq!(
+            rivals(
+                "Le syndicat parle plutôt de 51 millions de canards.",
+                Lang::Fr
+            ),
+            vec![(51_000_000.0, true)]
+        );
     }
 
     #[test]
