@@ -565,6 +565,13 @@ pub fn read(
                 if predicate.is_none() && semicolon {
                     inherited = Some(prev.predicate.clone());
                 }
+                // "58 millions de canards ont été vaccinés, mais le syndicat parle plutôt de
+                // 51 millions, en raison de retards…": a rival's figure of the same
+                // quantity, whatever verb comes after it.
+                if lex.says_rival_before(words, prev.phrase_end.min(m.first_tok), m.first_tok) {
+                    inherited = Some(prev.predicate.clone());
+                    predicate = None;
+                }
             }
             _ => {}
         }
