@@ -1618,6 +1618,18 @@ mod tests {
             ),
             vec![(51_000_000.0, true)]
         );
+        // The rival's figure with no noun counts what the figure before it counts, and is
+        // said what it is said, whatever verb comes after it.
+        let got = read_all(
+            "L'État assure que 58 millions de canards ont été vaccinés, mais le syndicat parle \
+             plutôt de 51 millions, en raison de retards de livraison.",
+            Lang::Fr,
+        );
+        assert_eq!(got[1].0, 51_000_000.0);
+        assert_eq!(
+            (got[1].1.as_str(), got[1].2.as_str()),
+            (got[0].1.as_str(), "vaccinated")
+        );
     }
 
     #[test]
