@@ -1450,7 +1450,11 @@ mod tests {
                 "protocols",
                 "counted",
                 &[
-                    ("About 2,000 protocols have been counted.", Lang::En, 2000.0),
+                    (
+                        "About 2,000 protocols have been processed.",
+                        Lang::En,
+                        2000.0,
+                    ),
                     (
                         "Environ 2 000 procès-verbaux ont été dépouillés.",
                         Lang::Fr,
