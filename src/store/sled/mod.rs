@@ -1846,11 +1846,26 @@ mod tests {
     use super::*;
     use crate::model::ClaimStatus;
 
+    /// Opens the store in `dir` again after a handle was dropped: sled's flusher thread
+    /// may hold the dropped handle's file lock a moment longer (seen under a loaded test
+    /// run), which is `Locked` to this process too.
+    fn reopen(dir: &Path) -> SledStore {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            match SledStore::open(dir) {
+                Err(OpenError::Locked(_)) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                other => return other.unwrap(),
+            }
+        }
+    }
+
     #[test]
     fn the_distinct_claim_keys_of_a_subject_are_listed_once_each() {
         use crate::model::{Claim, ClaimStatus, StoredClaim};
         let dir = tempfile::tempdir().unwrap();
-        let s = SledStore::open(dir.path()).unwrap();
+        let s = reopen(dir.path());
         let put = |subject: &str, measure: &str, v: f64| {
             let claim = Claim {
                 subject: subject.into(),
@@ -1923,7 +1938,7 @@ mod tests {
             kind: DigestKind::Digest,
         };
         {
-            let store = SledStore::open(dir.path()).unwrap();
+            let store = reopen(dir.path());
             for (id, age) in [("old", 400), ("old-pending", 400), ("recent", 3)] {
                 store.put_item(&item(id, age)).unwrap();
                 store
@@ -1936,7 +1951,7 @@ mod tests {
             // A clean close records 3 stories and 2 digests.
         }
         {
-            let store = SledStore::open(dir.path()).unwrap();
+            let store = reopen(dir.path());
             let stats = store.prune_old(now - chrono::Duration::days(365)).unwrap();
             assert_eq!(
                 stats,
@@ -2014,7 +2029,7 @@ mod tests {
             relations: Vec::new(),
         };
         {
-            let s = SledStore::open(dir.path()).unwrap();
+            let s = reopen(dir.path());
             // Written the way version 1 keyed claims (subject|measure|unit).
             let old_key = |seq: u64| {
                 let mut k = b"dprk-troops|killed|people\0".to_vec();
@@ -2040,7 +2055,7 @@ mod tests {
             meta.insert("schema_version", &1u64.to_be_bytes()).unwrap();
             s.flush().unwrap();
         }
-        let s = SledStore::open(dir.path()).unwrap();
+        let s = reopen(dir.path());
         let new_key = claim(600.0).key();
         let under_new = s.claims_for_key(&new_key).unwrap();
         assert_eq!(under_new.len(), 2, "both claims under the current key");
@@ -2070,7 +2085,7 @@ mod tests {
         }
         set.insert("g:0");
         let dir = tempfile::tempdir().unwrap();
-        let s = SledStore::open(dir.path()).unwrap();
+        let s = reopen(dir.path());
         s.put_seen_set("https://a/rss", &mut set, 30).unwrap();
         let back = s.seen_set("https://a/rss").unwrap();
         assert_eq!(back.len(), SEEN_PER_FEED_MIN);
@@ -2085,7 +2100,7 @@ mod tests {
     fn a_schema_2_store_folds_its_seen_entries_into_sets() {
         let dir = tempfile::tempdir().unwrap();
         {
-            let s = SledStore::open(dir.path()).unwrap();
+            let s = reopen(dir.path());
             // Schema 2's form: `feed-id \0 entry-id` per entry.
             for (feed, entry) in [
                 ("https://a/rss", "g:1"),
@@ -2101,7 +2116,7 @@ mod tests {
             meta.insert("schema_version", &2u64.to_be_bytes()).unwrap();
             s.flush().unwrap();
         }
-        let s = SledStore::open(dir.path()).unwrap();
+        let s = reopen(dir.path());
         let a = s.seen_set("https://a/rss").unwrap();
         assert!(a.contains("g:1") && a.contains("g:2") && !a.contains("g:3"));
         assert!(s.seen_set("https://b/rss").unwrap().contains("g:1"));
@@ -2111,7 +2126,7 @@ mod tests {
     #[test]
     fn second_open_is_refused_as_locked() {
         let dir = tempfile::tempdir().unwrap();
-        let _a = SledStore::open(dir.path()).unwrap();
+        let _a = reopen(dir.path());
         match SledStore::open(dir.path()) {
             Err(OpenError::Locked(_)) => {}
             Err(e) => panic!("expected Locked, got {e}"),
@@ -2123,7 +2138,7 @@ mod tests {
     fn seen_entries_and_story_index_survive_reopen() {
         let dir = tempfile::tempdir().unwrap();
         {
-            let s = SledStore::open(dir.path()).unwrap();
+            let s = reopen(dir.path());
             let mut seen = s.seen_set("https://a/rss").unwrap();
             seen.insert("u:https://a/1");
             s.put_seen_set("https://a/rss", &mut seen, 30).unwrap();
@@ -2131,7 +2146,7 @@ mod tests {
             s.index_story(&["u:https://a/1".into()], "id2").unwrap();
             s.flush().unwrap();
         }
-        let s = SledStore::open(dir.path()).unwrap();
+        let s = reopen(dir.path());
         assert!(s
             .seen_set("https://a/rss")
             .unwrap()
@@ -2156,7 +2171,7 @@ mod tests {
     fn fingerprints_are_found_by_band_and_pruned_by_age() {
         use crate::transforms::fingerprint::fingerprint;
         let dir = tempfile::tempdir().unwrap();
-        let s = SledStore::open(dir.path()).unwrap();
+        let s = reopen(dir.path());
         let old = Utc::now() - chrono::Duration::days(DEDUP_RETENTION_DAYS + 10);
         let fp = fingerprint(&body(200)).unwrap();
         let other = fingerprint(&format!("{} tail", body(150))).unwrap();
@@ -2217,7 +2232,7 @@ mod tests {
     fn a_band_keeps_its_newest_ids_only() {
         use crate::transforms::fingerprint::fingerprint;
         let dir = tempfile::tempdir().unwrap();
-        let s = SledStore::open(dir.path()).unwrap();
+        let s = reopen(dir.path());
         let fp = fingerprint(&body(120)).unwrap();
         for i in 0..MAX_BAND_IDS + 3 {
             s.index_fingerprint(&format!("id{i}"), "u", &fp, None, Utc::now())
@@ -2237,7 +2252,7 @@ mod tests {
     fn a_story_written_as_one_unit_is_found_by_every_tier_in_one_lookup() {
         use crate::transforms::fingerprint::fingerprint;
         let dir = tempfile::tempdir().unwrap();
-        let s = SledStore::open(dir.path()).unwrap();
+        let s = reopen(dir.path());
         let now = Utc::now();
         let fp = fingerprint(&body(120)).unwrap();
         let item = StoredItem {
@@ -2515,7 +2530,7 @@ mod tests {
         ];
         for (text, want) in cases {
             let dir = tempfile::tempdir().unwrap();
-            let s = SledStore::open(dir.path()).unwrap();
+            let s = reopen(dir.path());
             let err = s.import(&mut text.as_bytes()).unwrap_err();
             let msg = format!("{err:#}");
             assert!(msg.contains(want), "want {want:?} in {msg:?} for\n{text}");
@@ -2537,7 +2552,7 @@ mod tests {
             "{{\"newswatch_export\":1,\"schema_version\":1,\"created_at\":\"2026-11-01T00:00:00Z\"}}\n{line}\n"
         );
         let dir = tempfile::tempdir().unwrap();
-        let s = SledStore::open(dir.path()).unwrap();
+        let s = reopen(dir.path());
         let stats = s.import(&mut text.as_bytes()).unwrap();
         assert!(stats.migrated);
         assert_eq!(stats.from_schema_version, 1);
@@ -2549,7 +2564,7 @@ mod tests {
     #[test]
     fn a_value_that_does_not_decode_says_how_to_recover() {
         let dir = tempfile::tempdir().unwrap();
-        let s = SledStore::open(dir.path()).unwrap();
+        let s = reopen(dir.path());
         s.items.insert("i1", "{\"id\": tru").unwrap();
         let msg = format!("{:#}", s.item("i1").unwrap_err());
         assert!(msg.contains("does not decode"), "{msg}");
@@ -2644,7 +2659,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         drop(populated(dir.path()));
         {
-            let s = SledStore::open(dir.path()).unwrap();
+            let s = reopen(dir.path());
             assert!(!integrity_record(dir.path()).clean, "unclean while open");
             s.add_pending("i2").unwrap();
             s.pending.remove("i1").unwrap();
@@ -2654,7 +2669,7 @@ mod tests {
             s.mark_failed();
         }
         assert!(!integrity_record(dir.path()).clean);
-        let s = SledStore::open(dir.path()).unwrap();
+        let s = reopen(dir.path());
         assert_eq!(s.claims.len(), 3);
         drop(s);
         let rec = integrity_record(dir.path());
@@ -2668,17 +2683,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         drop(populated(dir.path()));
         std::fs::remove_file(dir.path().join("db").join(integrity::INTEGRITY_FILE)).unwrap();
-        drop(SledStore::open(dir.path()).unwrap());
+        drop(reopen(dir.path()));
         assert!(integrity_record(dir.path()).clean);
-        drop(SledStore::open(dir.path()).unwrap());
+        drop(reopen(dir.path()));
     }
 
     #[test]
     fn a_store_is_reopened_without_complaint() {
         let dir = tempfile::tempdir().unwrap();
-        drop(SledStore::open(dir.path()).unwrap());
-        drop(SledStore::open(dir.path()).unwrap());
-        let s = SledStore::open(dir.path()).unwrap();
+        drop(reopen(dir.path()));
+        drop(reopen(dir.path()));
+        let s = reopen(dir.path());
         assert!(s.is_empty().unwrap());
     }
 }
