@@ -567,7 +567,7 @@ const FLOOR_HOLDOUT: Floor = Floor {
 };
 
 /// A subject's words missing from the lexicon are added in a file the config names, not in
-/// code: the same story reads "quarantined" once the file knows it.
+/// code: the same story reads "ringed" once the file knows it.
 #[test]
 fn a_configured_lexicon_teaches_the_reader_new_words() {
     let lexicon = std::fs::read_to_string(
@@ -575,8 +575,8 @@ fn a_configured_lexicon_teaches_the_reader_new_words() {
     )
     .expect("lexicon");
     let extended = format!(
-        "{lexicon}\n[[predicate]]\nid = \"quarantined\"\nthing = \"people\"\nstate = true\n\
-         en = [\"quarantined\"]\nfr = [\"confinés\"]\nru = [\"на карантине\"]\n"
+        "{lexicon}\n[[predicate]]\nid = \"ringed\"\nthing = \"animals\"\n\
+         en = [\"ringed\"]\nfr = [\"bagués\"]\nru = [\"окольцован*\"]\n"
     );
     let story = Story {
         id: "q-01".into(),
@@ -584,10 +584,10 @@ fn a_configured_lexicon_teaches_the_reader_new_words() {
         outlet: "Harbour Herald".into(),
         published: "2026-11-02T08:00:00Z".into(),
         url: "https://herald.example/q-01".into(),
-        title: "Outbreak at Portmere".into(),
-        body: "Health officials in Portmere said on Monday that about 300 residents had been \
-               quarantined after the outbreak spread to the harbour district, and that the \
-               measure would be reviewed at the end of the week."
+        title: "Bird count at Portmere".into(),
+        body: "Volunteers in Portmere said on Monday that about 300 gulls had been ringed \
+               since the start of the survey in the harbour district, and that the count \
+               would be reviewed at the end of the week."
             .into(),
         claim: Vec::new(),
         not_claim: Vec::new(),
@@ -619,7 +619,7 @@ fn a_configured_lexicon_teaches_the_reader_new_words() {
     );
     assert_eq!(
         measure_with("[claims]\nlexicon = \"extended.toml\"\n"),
-        "quarantined"
+        "ringed"
     );
     // A lexicon that does not parse is a config error naming the key and the file.
     let s = Session::new();
