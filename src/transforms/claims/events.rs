@@ -262,10 +262,11 @@ pub fn time_scope(toks: &[Tok]) -> Option<TimeScope> {
     stated_scope(toks).or_else(|| window(toks).map(TimeScope::Window))
 }
 
-/// A short window the figure is counted over ("in the past 24 hours", "overnight", "en
+/// A short window the figure is counted over ("in the past 24 hours", "dans la nuit", "en
 /// une semaine", "за последние сутки", "par jour"), normalised: `day`, `night`, `week`,
 /// `N days`, `N weeks`, `per day`. A figure counted over a window is a flow, not the
-/// running total ("12,000 fled in the past week" beside "90,000 displaced").
+/// running total ("12,000 fled in the past week" beside "90,000 displaced"). A bare
+/// "overnight" is not one: it dates a level as often ("the toll, unchanged overnight").
 fn window(toks: &[Tok]) -> Option<String> {
     let word = |k: usize| toks.get(k).and_then(Tok::word);
     // A unit of time after a count: (count, "day" | "week" | "night").
