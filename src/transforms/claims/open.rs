@@ -533,7 +533,11 @@ pub fn read(
     // after the figure first ("1,200 residents evacuated"), then before it ("the toll rose
     // to 85", "évacuation d'environ 1 200 habitants").
     if predicate.is_none() {
-        predicate = nearest_predicate(lex, toks, words, (cs, ce), m.first_tok, phrase_end);
+        predicate = nearest_predicate(lex, toks, words, (cs, ce), m.first_tok, phrase_end)
+            // "Число погибших от жары, по официальным данным, осталось прежним — семь
+            // человек", "the number of dead, officials said on Monday, is 45": the clause
+            // said what it counts before the figure, however far.
+            .or_else(|| number_of_predicate(lex, words, (cs, m.first_tok)));
     }
     let mut inherited: Option<String> = None;
     if thing.is_none() && !money && !percent && unit.is_none() {
@@ -884,27 +888,32 @@ fn predicate_close(p: Hit, m: &Mention, phrase_end: usize) -> bool {
         || (p.end <= m.first_tok && p.end + 5 >= m.first_tok)
 }
 
-/// The counted noun phrase at `at`: a lexicon thing (possibly after up to two modifiers,
-/// "North Korean soldiers", "бездомных семей"), or the head noun of the phrase kept as its
-/// stem. Returns the thing and the token after the phrase.
-/// The thing of "the number of X" / "le nombre de X" / "число X" nearest before token
-/// `to` in `from..to`.
-fn number_of(
-    lex: &Lexicon,
-    words: &[Option<&str>],
+/// Where X stands in each "the number of X" / "le nombre de X" / "число X" of `from..to`,
+/// nearest first.
+fn number_of_slots<'w>(
+    words: &'w [Option<&str>],
     (from, to): (usize, usize),
-    lang: Lang,
-) -> Option<String> {
-    let word = |k: usize| words.get(k).copied().flatten();
-    (from..to).rev().find_map(|k| {
+) -> impl Iterator<Item = usize> + 'w {
+    let word = move |k: usize| words.get(k).copied().flatten();
+    (from..to).rev().filter_map(move |k| {
         let at = match (word(k)?, word(k + 1)) {
             ("number", Some("of")) | ("nombre", Some("de" | "des" | "du")) => k + 2,
             ("число" | "количество", _) => k + 1,
             _ => return None,
         };
-        if at >= to {
-            return None;
-        }
+        (at < to).then_some(at)
+    })
+}
+
+/// The thing of "the number of X" / "le nombre de X" / "число X" nearest before token
+/// `to` in `from..to`.
+fn number_of(
+    lex: &Lexicon,
+    words: &[Option<&str>],
+    span: (usize, usize),
+    lang: Lang,
+) -> Option<String> {
+    number_of_slots(words, span).find_map(|at| {
         // "число погибших", "the number of dead": a predicate standing for its thing.
         thing_at(lex, words, at, lang)
             .map(|(t, _)| t)
@@ -912,6 +921,19 @@ fn number_of(
     })
 }
 
+/// The predicate of "the number of dead" / "le nombre de morts" / "число погибших" nearest
+/// before token `to` in `from..to`.
+fn number_of_predicate<'l>(
+    lex: &'l Lexicon,
+    words: &[Option<&str>],
+    span: (usize, usize),
+) -> Option<Hit<'l>> {
+    number_of_slots(words, span).find_map(|at| predicate_as_noun(lex, words, at))
+}
+
+/// The counted noun phrase at `at`: a lexicon thing (possibly after up to two modifiers,
+/// "North Korean soldiers", "бездомных семей"), or the head noun of the phrase kept as its
+/// stem. Returns the thing and the token after the phrase.
 fn thing_at(
     lex: &Lexicon,
     words: &[Option<&str>],
@@ -1564,6 +1586,31 @@ mod tests {
             assert_eq!(
                 got.first().map(|g| (g.0, g.1.as_str())),
                 Some((value, thing)),
+                "{text}: {got:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_number_of_dead_says_what_a_far_figure_counts() {
+        for (text, lang) in [
+            (
+                "Число погибших от жары, по официальным данным, осталось прежним — семь человек.",
+                Lang::Ru,
+            ),
+            (
+                "Le nombre de morts, selon la préfecture qui s'exprimait lundi soir, s'élève à sept personnes.",
+                Lang::Fr,
+            ),
+            (
+                "The number of dead, according to figures the regional health office released late on Monday, stands at seven people.",
+                Lang::En,
+            ),
+        ] {
+            let got = read_all(text, lang);
+            assert_eq!(
+                got.first().map(|g| (g.0, g.1.as_str(), g.2.as_str())),
+                Some((7.0, "people", "killed")),
                 "{text}: {got:?}"
             );
         }
