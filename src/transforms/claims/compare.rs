@@ -424,10 +424,18 @@ fn compare_open(
     };
     // A figure that says nothing of itself agreeing with any stored one is that one
     // again; the newest matters only for a figure that can change.
+    // The very figure stored before, restated ("of the 30 dead", "down from a peak of
+    // 90"), is that figure again even when a later one has come since.
+    let restated = |i: &usize| {
+        !claim.running_total
+            && claim.approx == stored[*i].claim.approx
+            && overlaps(point_interval(claim), point_interval(&stored[*i].claim))
+    };
     if !agree.is_empty()
         && (disagree.is_empty()
             || newest.iter().any(|i| agree.contains(i))
-            || (claim.measure.is_empty() && !claim.running_total))
+            || (claim.measure.is_empty() && !claim.running_total)
+            || agree.iter().any(restated))
     {
         return Comparison {
             status: ClaimStatus::Corroborates,

@@ -526,6 +526,32 @@ fn a_current_figure_hours_later_updates() {
     );
 }
 
+/// A figure stored before and restated later ("41 deaths, the same as the ministry"), after
+/// another voice gave a different one, agrees with the first: the rival is not newer news.
+#[test]
+fn a_figure_restated_after_a_rival_corroborates_its_first_voice() {
+    let at = |d: u32| Utc.with_ymd_and_hms(2026, 11, d, 9, 0, 0).single();
+    let mut first = stored(claim("cholera", "killed", 41.0, Approx::Exact), "ministry");
+    first.claim.open = true;
+    first.published = at(9);
+    let mut rival = stored(claim("cholera", "killed", 47.0, Approx::Exact), "ngo");
+    rival.claim.open = true;
+    rival.claim.quote = "the NGO counted 47 deaths".to_string();
+    rival.published = at(10);
+    let mut again = claim("cholera", "killed", 41.0, Approx::Exact);
+    again.open = true;
+    again.quote = "a report listed 41 deaths".to_string();
+    let r = compare::compare_at(&again, "agency", at(12), &[first.clone(), rival.clone()]);
+    assert_eq!(r.status, ClaimStatus::Corroborates);
+    assert_eq!(r.related.first(), Some(&0));
+    // Said to be current, the same figure after the rival is the later count.
+    again.running_total = true;
+    assert_eq!(
+        compare::compare_at(&again, "agency", at(12), &[first, rival]).status,
+        ClaimStatus::Updates
+    );
+}
+
 #[test]
 fn a_growing_running_total_updates() {
     let old = stored(claim("dprk-troops", "killed", 600.0, Approx::About), "a");
