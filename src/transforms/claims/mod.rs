@@ -588,6 +588,9 @@ impl SentenceReader<'_> {
         last: &mut Option<open::OpenReading>,
     ) -> Option<Claim> {
         let sentence = &self.text[self.start..self.end];
+        if background_year(toks, m, self.published) {
+            return None;
+        }
         let r = open::read(sentence, toks, words, m, clause, self.lang, last.as_ref())?;
         *last = Some(r.clone());
         let at = toks.get(m.num_tok)?.start;
@@ -903,6 +906,33 @@ fn phrase_text<'s>(
         return "";
     }
     &s[toks[first].start..toks[last - 1].end]
+}
+
+/// A figure told as background, after a year two or more years before the story's: "the
+/// 2010 epidemic, which killed nearly 10,000", "в 2006 году … прибыли около 31 тыс.",
+/// "the 1998 ice storm caused losses of C$1.6 billion". A count since a year ("since
+/// 2023", "depuis 2024", "с 2023 года") runs to now and is a claim; so is a figure
+/// before the year ("close to the record set in 2007").
+fn background_year(toks: &[Tok], m: &Mention, published: Option<DateTime<Utc>>) -> bool {
+    let Some(now) = published.map(|p| p.year()) else {
+        return false;
+    };
+    (0..m.first_tok.min(toks.len())).any(|k| {
+        let numbers::TokKind::Num {
+            value,
+            int_digits: 4,
+            ..
+        } = toks[k].kind
+        else {
+            return false;
+        };
+        let since = (k.saturating_sub(2)..k).any(|j| {
+            toks[j]
+                .word()
+                .is_some_and(|w| matches!(w, "since" | "depuis" | "с" | "from" | "après"))
+        });
+        value.fract() == 0.0 && (1900.0..=f64::from(now - 2)).contains(&value) && !since
+    })
 }
 
 /// The year a flow figure is for: "in 2023", "в 2023 году", "en 2023", "this year".

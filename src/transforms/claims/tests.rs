@@ -1808,3 +1808,53 @@ fn more_after_a_figure_of_another_quantity_is_a_second_count() {
         Some(ClaimKind::Increment)
     );
 }
+
+/// A figure told as background after a year long past ("the 2010 epidemic, which killed
+/// nearly 10,000") is no claim of the story; a count since a year is, and so is a figure
+/// before a year it is set against.
+#[test]
+fn a_figure_from_years_ago_is_background() {
+    let published = Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).single();
+    for (text, lang, background, kept) in [
+        (
+            "Cholera has killed 97 people in Haiti. The outbreak is far smaller than the 2010 epidemic, which killed nearly 10,000 people.",
+            "en",
+            10000.0,
+            97.0,
+        ),
+        (
+            "В Гаити от холеры умерли 97 человек. Для сравнения, в 2010 году холерой заболели более 800 тыс. человек.",
+            "ru",
+            800000.0,
+            97.0,
+        ),
+        (
+            "En Haïti, le choléra a tué 97 personnes. La tempête de 1998 avait fait 600 morts.",
+            "fr",
+            600.0,
+            97.0,
+        ),
+        (
+            "Haiti has recorded 4,350 cholera cases since 2022, the ministry said; the 2010 epidemic is a distant memory.",
+            "en",
+            -1.0,
+            4350.0,
+        ),
+    ] {
+        let matches = entity_matches(text, &["Haiti", "Гаити", "Haïti"]);
+        let values: Vec<f64> = extract_claims(text, &matches, Some(lang), published)
+            .iter()
+            .map(|c| c.value)
+            .collect();
+        assert!(!values.contains(&background), "{text}: {values:?}");
+        assert!(values.contains(&kept), "{text}: {values:?}");
+        // Without a publication date nothing is dropped as background.
+        if background > 0.0 {
+            let undated: Vec<f64> = extract_claims(text, &matches, Some(lang), None)
+                .iter()
+                .map(|c| c.value)
+                .collect();
+            assert!(undated.contains(&background), "{text}: {undated:?}");
+        }
+    }
+}
