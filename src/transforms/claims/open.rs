@@ -533,7 +533,7 @@ pub fn read(
     // after the figure first ("1,200 residents evacuated"), then before it ("the toll rose
     // to 85", "évacuation d'environ 1 200 habitants").
     if predicate.is_none() {
-        predicate = nearest_predicate(lex, toks, words, (cs, ce), m.first_tok, phrase_end)
+        predicate = nearest_predicate(lex, toks, words, (cs, ce), m.first_tok, phrase_end, money)
             // "Число погибших от жары, по официальным данным, осталось прежним — семь
             // человек", "the number of dead, officials said on Monday, is 45": the clause
             // said what it counts before the figure, however far.
@@ -1020,8 +1020,13 @@ fn nearest_predicate<'l>(
     (cs, ce): (usize, usize),
     first_tok: usize,
     phrase_end: usize,
+    money: bool,
 ) -> Option<Hit<'l>> {
     let mut best: Option<(usize, Hit<'l>)> = None;
+    // What is said only of counted things ("striking" people, households "without
+    // power") says nothing of an amount of money: "ущерб экономике от забастовки … 400 млн
+    // евро" is a cost, not a strike.
+    let of_things_only = |h: &Hit| money && h.entry.money.is_none() && h.entry.thing.is_some();
     let reached = first_tok
         .checked_sub(1)
         .and_then(|k| words.get(k).copied().flatten())
@@ -1060,6 +1065,10 @@ fn nearest_predicate<'l>(
                 .map_or(0, |p| p.len());
             is_num(h.end + skip)
         };
+        if let Some(h) = lex.predicate_at(words, i).filter(|h| of_things_only(h)) {
+            i = h.end;
+            continue;
+        }
         if let Some(h) = lex
             .predicate_at(words, i)
             .filter(|h| !other_figure && !governs_later(h))
@@ -1972,6 +1981,31 @@ mod tests {
             assert_eq!(
                 got.first().map(|g| (g.0, g.1.as_str(), g.2.as_str())),
                 Some((7.0, "people", "killed")),
+                "{text}: {got:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn what_is_said_only_of_counted_things_says_nothing_of_money() {
+        for (text, lang) in [
+            (
+                "Экспортёры оценивают ущерб экономике от забастовки докеров уже в 400 млн евро.",
+                Lang::Ru,
+            ),
+            (
+                "The damage to the economy from the dockers' strike has passed €400 million.",
+                Lang::En,
+            ),
+            (
+                "Le coût de la grève des dockers pour l'économie dépasse 400 millions d'euros.",
+                Lang::Fr,
+            ),
+        ] {
+            let got = read_all(text, lang);
+            assert_eq!(
+                got.first().map(|g| (g.0, g.2.as_str())),
+                Some((400_000_000.0, "cost")),
                 "{text}: {got:?}"
             );
         }
