@@ -237,7 +237,14 @@ impl SentenceReader<'_> {
             }
         }
         let attributed_to = attributions.first().map(|a| a.1.clone());
-        let sentence_nat = measures::nationality(&self.context.to_lowercase());
+        // The speaker's nationality ("selon le renseignement militaire ukrainien") is not
+        // the counted group's.
+        let unspoken = attributions
+            .iter()
+            .fold(self.context.to_string(), |c, (_, who)| {
+                c.replace(who.as_str(), " ")
+            });
+        let sentence_nat = measures::nationality(&unspoken.to_lowercase());
         let context_nat = sentence_nat.or(self.doc_nat);
         let base = Claim {
             attributed_to,

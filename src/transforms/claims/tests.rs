@@ -1858,3 +1858,17 @@ fn a_figure_from_years_ago_is_background() {
         }
     }
 }
+
+/// The speaker's nationality ("selon le renseignement militaire ukrainien") is not the
+/// counted group's: 2,000 deminers reported by Ukrainian intelligence are not Ukrainian.
+#[test]
+fn a_speakers_nationality_is_not_the_counted_groups() {
+    let text = "Koursk : des démineurs nord-coréens sont arrivés dans la région. Selon le renseignement militaire ukrainien, 2 000 démineurs sont arrivés à Koursk.";
+    let matches = entity_matches(text, &["Koursk=kursk"]);
+    let claims = extract_claims(text, &matches, Some("fr"), None);
+    let c = claims.iter().find(|c| c.value == 2000.0);
+    assert!(
+        c.is_some_and(|c| !c.subject.starts_with("ukraine")),
+        "{claims:?}"
+    );
+}
