@@ -436,6 +436,7 @@ fn approx_number_noun(w: &str) -> Option<f64> {
         "centaine" => 100.0,
         "millier" => 1000.0,
         "сотня" | "сотню" | "сотни" | "сотен" => 100.0,
+        "десяток" | "десятка" | "десятку" | "десятков" => 10.0,
         "полторы" | "полтора" | "полутора" => 1.5,
         _ => return None,
     };
@@ -454,6 +455,10 @@ fn scale_word(w: &str) -> Option<f64> {
         | "mille" => 1e3,
         "million" | "millions" | "mln" | "mn" | "m" | "млн" | "миллион" | "миллиона"
         | "миллионов" => 1e6,
+        // "полмиллиона", "полтысячи": half of the scale, in one word.
+        "полтысячи" => 5e2,
+        "полмиллиона" => 5e5,
+        "полмиллиарда" => 5e8,
         "billion"
         | "billions"
         | "bn"
@@ -520,6 +525,16 @@ fn number_words_value(words: &[&str]) -> Option<f64> {
             } else if part == "dozen" && current > 0.0 {
                 // "two dozen": twelve times what came before.
                 current *= 12.0;
+                any = true;
+            } else if matches!(part, "десятка" | "десятков" | "десяток") && current > 0.0
+            {
+                // "три десятка", "трех десятков": ten times what came before.
+                current *= 10.0;
+                any = true;
+            } else if matches!(part, "half" | "demi") {
+                // "half a million", "un demi-million": half of the scale that follows
+                // (the article before, read as one, is no number of its own).
+                current = 0.5;
                 any = true;
             } else if let Some(v) = small_number_word(part) {
                 current += v;
@@ -613,9 +628,32 @@ fn read_number_words(toks: &[Tok], i: usize, lang: Lang) -> Option<(f64, usize)>
             j += 1;
             continue;
         }
-        let is_num = w
-            .split('-')
-            .all(|p| small_number_word(p).is_some() || p == "hundred" || scale_word(p).is_some());
+        // "half a million": the article after "half" is no number of its own.
+        if matches!(w, "a" | "an")
+            && words.last() == Some(&"half")
+            && toks
+                .get(j + 1)
+                .and_then(Tok::word)
+                .is_some_and(|n| scale_word(n).is_some())
+        {
+            j += 1;
+            continue;
+        }
+        let half = |p: &str| {
+            matches!(p, "half" | "demi")
+                && toks
+                    .get(j + 1)
+                    .and_then(Tok::word)
+                    .is_some_and(|n| matches!(n, "a" | "an") || scale_word(n).is_some())
+        };
+        let is_num = w.split('-').enumerate().all(|(k, p)| {
+            small_number_word(p).is_some()
+                || p == "hundred"
+                || scale_word(p).is_some()
+                // "demi-million": half of the scale glued after it.
+                || (p == "demi" && k == 0 && w.contains('-'))
+                || (k == 0 && half(p))
+        });
         // Abbreviated scales ("m", "k", "bn") are words only after a number.
         let is_abbrev = matches!(w, "m" | "k" | "b" | "bn" | "mn" | "md" | "mds");
         if !is_num || (words.is_empty() && is_abbrev) {
@@ -623,7 +661,10 @@ fn read_number_words(toks: &[Tok], i: usize, lang: Lang) -> Option<(f64, usize)>
         }
         if words.is_empty()
             && scale_word(w).is_some()
-            && !matches!(w, "тысяча" | "тысячу" | "mille")
+            && !matches!(
+                w,
+                "тысяча" | "тысячу" | "mille" | "полтысячи" | "полмиллиона" | "полмиллиарда"
+            )
         {
             // "thousands of" is vague; a bare "thousand" needs its article.
             break;
@@ -995,6 +1036,9 @@ fn read_mention(toks: &[Tok], i: usize, lang: Lang) -> Step {
         let cur = match &p.kind {
             TokKind::Sym('$') => Some(NumUnit::Usd),
             TokKind::Sym('€') => Some(NumUnit::Eur),
+            TokKind::Sym('£') => Some(NumUnit::Dollar("gbp")),
+            TokKind::Sym('₽') => Some(NumUnit::Rub),
+            TokKind::Sym('₴') => Some(NumUnit::Dollar("uah")),
             TokKind::Word(w) if w == "usd" => Some(NumUnit::Usd),
             _ => None,
         };
@@ -1199,6 +1243,32 @@ mod tests {
         assert_eq!(
             first("Two hundred and thirty tonnes", Lang::En).map(|r| r.0),
             Some(230.0)
+        );
+        // Halves of a scale and Russian tens.
+        for (text, lang, value) in [
+            ("half a million people", Lang::En, 500_000.0),
+            ("près d'un demi-million de passagers", Lang::Fr, 500_000.0),
+            ("эвакуированы полмиллиона человек", Lang::Ru, 500_000.0),
+            ("около трех десятков судов", Lang::Ru, 30.0),
+            ("около десятка рабочих", Lang::Ru, 10.0),
+        ] {
+            assert_eq!(first(text, lang).map(|r| r.0), Some(value), "{text}");
+        }
+        // "Half of the 300 homes": the figure is 300, not half of anything.
+        assert_eq!(
+            first("Half of the 300 homes", Lang::En).map(|r| r.0),
+            Some(300.0)
+        );
+        // Pounds, roubles and hryvnias by their signs.
+        assert_eq!(
+            read("could top £200 million", Lang::En)
+                .first()
+                .map(|r| (r.0, r.3)),
+            Some((200e6, NumUnit::Dollar("gbp")))
+        );
+        assert_eq!(
+            read("ущерб в ₽5 млн", Lang::Ru).first().map(|r| (r.0, r.3)),
+            Some((5e6, NumUnit::Rub))
         );
         assert_eq!(
             first("between €180 million and €220 million", Lang::En).map(|r| (r.0, r.1)),

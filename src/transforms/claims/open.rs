@@ -2052,7 +2052,7 @@ mod tests {
         };
         assert_eq!(
             rivals(
-                "The ministry counts 19 dead, while the union maintained that at least 25 people had died.",
+                "The ministry counts 19 dead, while the union insisted that at least 25 people had died.",
                 Lang::En
             ),
             vec![(19.0, false), (25.0, true)]
