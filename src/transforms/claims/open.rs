@@ -448,7 +448,16 @@ pub fn read(
     let mut implicit_thing = false;
     let mut predicate: Option<Hit> = None;
     let mut phrase_end = after;
-    if !money && !percent {
+    // "dix d'entre eux", "60 of them", "8 тыс. из них": the group is the one named before.
+    let of_them = of_them_at(words, after);
+    if let Some(end) = of_them {
+        phrase_end = end;
+        if let Some(prev) = last {
+            thing = Some(prev.thing.clone());
+            implicit_thing = prev.implicit_thing;
+        }
+    }
+    if !money && !percent && of_them.is_none() {
         // A unit of measure: "7,200 hectares (of forest)", "1,200 tonnes of food".
         if let Some(u) = lex.unit_at(words, after) {
             unit = Some(u.entry.id.clone());
@@ -881,6 +890,17 @@ fn reaches(words: &[Option<&str>], p: Hit, m: &Mention) -> bool {
         .checked_sub(1)
         .and_then(|k| words.get(k).copied().flatten());
     p.end <= m.first_tok && p.end + 12 >= m.first_tok && before.is_some_and(|w| REACH.contains(&w))
+}
+
+/// The token after "of them" / "d'entre eux" / "из них" standing at `at`, if one does.
+fn of_them_at(words: &[Option<&str>], at: usize) -> Option<usize> {
+    let word = |k: usize| words.get(k).copied().flatten();
+    match (word(at)?, word(at + 1)) {
+        ("of", Some("them" | "those" | "whom"))
+        | ("d'entre" | "entre", Some("eux" | "elles"))
+        | ("из", Some("них" | "которых")) => Some(at + 2),
+        _ => None,
+    }
 }
 
 fn predicate_close(p: Hit, m: &Mention, phrase_end: usize) -> bool {
@@ -1984,6 +2004,35 @@ mod tests {
                 "{text}: {got:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_figure_of_them_counts_the_group_named_before() {
+        assert_eq!(
+            read_all(
+                "Moins de dix d'entre eux ont été tués par des mines.",
+                Lang::Fr
+            ),
+            vec![(10.0, "people".to_string(), "killed".to_string())]
+        );
+        let got = read_all(
+            "Some 5,000 miners were underground, and 1,000 of them were trapped.",
+            Lang::En,
+        );
+        assert_eq!(
+            got.get(1).map(|g| (g.0, g.1.as_str(), g.2.as_str())),
+            Some((1000.0, "miners", "trapped")),
+            "{got:?}"
+        );
+        let got = read_all(
+            "Прибыли 15 тыс. рабочих, около 8 тыс. из них — по учебным визам.",
+            Lang::Ru,
+        );
+        assert_eq!(
+            got.get(1).map(|g| (g.0, g.1.as_str())),
+            Some((8000.0, "workers")),
+            "{got:?}"
+        );
     }
 
     #[test]
