@@ -210,6 +210,10 @@ const STOP: &[&str] = &[
     "environ",
     "près",
     // Russian
+    // "до 40 число погибших": "the number of" is no counted noun.
+    "число",
+    "числа",
+    "количество",
     "в",
     "во",
     "на",
@@ -565,6 +569,17 @@ pub fn read(
                 && number_of(lex, words, (cs, m.first_tok), lang).is_some() =>
             {
                 thing = number_of(lex, words, (cs, m.first_tok), lang);
+            }
+            // "Cela porte à onze le nombre de rescapés", "bringing to 40 the number of
+            // dead": the clause names what it counts right after the figure.
+            _ if phrase_end == after
+                && number_of(lex, words, (after, (after + 6).min(ce)), lang).is_some() =>
+            {
+                let span = (after, (after + 6).min(ce));
+                thing = number_of(lex, words, span, lang);
+                if predicate.is_none() {
+                    predicate = number_of_predicate(lex, words, span);
+                }
             }
             (_, Some(prev)) if phrase_end == after && m.value_max.is_none() => {
                 thing = Some(prev.thing.clone());
@@ -2001,6 +2016,40 @@ mod tests {
             assert_eq!(
                 got.first().map(|g| (g.0, g.1.as_str(), g.2.as_str())),
                 Some((7.0, "people", "killed")),
+                "{text}: {got:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_number_named_right_after_a_figure_is_what_it_counts() {
+        for (text, lang, value, thing, predicate) in [
+            (
+                "Cela porte à onze le nombre de rescapés sortis du fond.",
+                Lang::Fr,
+                11.0,
+                "people",
+                "rescued",
+            ),
+            (
+                "Это увеличило до 40 число погибших.",
+                Lang::Ru,
+                40.0,
+                "people",
+                "killed",
+            ),
+            (
+                "The landslide brought to 40 the number of dead.",
+                Lang::En,
+                40.0,
+                "people",
+                "killed",
+            ),
+        ] {
+            let got = read_all(text, lang);
+            assert_eq!(
+                got.first().map(|g| (g.0, g.1.as_str(), g.2.as_str())),
+                Some((value, thing, predicate)),
                 "{text}: {got:?}"
             );
         }
