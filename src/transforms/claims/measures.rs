@@ -415,17 +415,23 @@ pub fn nationality(s: &str) -> Option<&'static str> {
     }
     if ["russian", "российск", "русск", "russe"]
         .iter()
-        .any(|w| s.contains(w))
+        .any(|w| word_start(s, w))
     {
         return Some("russia");
     }
     if ["ukrainian", "украинск", "ukrainien"]
         .iter()
-        .any(|w| s.contains(w))
+        .any(|w| word_start(s, w))
     {
         return Some("ukraine");
     }
     None
+}
+
+/// Whether `pat` starts a word of `s` ("russe" in "l'armée russe", not in "Brussels").
+fn word_start(s: &str, pat: &str) -> bool {
+    s.match_indices(pat)
+        .any(|(i, _)| !s[..i].chars().next_back().is_some_and(char::is_alphabetic))
 }
 
 /// The words for a nationality prefix of [`nationality`].

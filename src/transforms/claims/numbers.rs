@@ -1079,9 +1079,12 @@ fn read_mention(toks: &[Tok], i: usize, lang: Lang) -> Step {
     // Ranges: "3,000–4,000", "3-4 тыс.", "between 3,000 and 4,000", "от 3 до 4".
     let mut value_max = None;
     let before1 = prev_words(toks, first_tok, 1);
-    let range_intro = before1
-        .first()
-        .is_some_and(|w| matches!(*w, "between" | "from" | "entre" | "de" | "от" | "между"));
+    let range_intro = before1.first().is_some_and(|w| {
+        matches!(
+            *w,
+            "between" | "from" | "entre" | "qu'entre" | "d'entre" | "de" | "от" | "между"
+        )
+    });
     if let Some(sep) = toks.get(k) {
         let is_dash = matches!(
             sep.kind,
@@ -1254,6 +1257,11 @@ mod tests {
         ] {
             assert_eq!(first(text, lang).map(|r| r.0), Some(value), "{text}");
         }
+        // A range after an elided "que" or "de".
+        assert_eq!(
+            first("estime qu'entre 150 000 et 170 000 personnes", Lang::Fr).map(|r| (r.0, r.1)),
+            Some((150_000.0, Some(170_000.0)))
+        );
         // "Half of the 300 homes": the figure is 300, not half of anything.
         assert_eq!(
             first("Half of the 300 homes", Lang::En).map(|r| r.0),

@@ -384,6 +384,14 @@ pub fn read(
             Some("of" | "из" | "sur" | "out")
         )
     };
+    // "140 of its 580 departures", "12 de ses 40 camions": a possessive between (the
+    // whole, "its 580 scheduled departures", is a figure of its own).
+    let possessive = |k: usize| {
+        matches!(
+            words.get(k).copied().flatten(),
+            Some("its" | "their" | "the" | "ses" | "leurs" | "his" | "her")
+        )
+    };
     // The whole: "of 300" right after a figure, or after a figure and its noun ("124
     // места из 300").
     if m.first_tok >= 2
@@ -402,6 +410,8 @@ pub fn read(
     }
     let after = if part_of(after) && is_num(after + 1) {
         after + 2
+    } else if part_of(after) && possessive(after + 1) && is_num(after + 2) {
+        after + 3
     } else if words.get(after).copied().flatten() == Some("out")
         && words.get(after + 1).copied().flatten() == Some("of")
         && is_num(after + 2)

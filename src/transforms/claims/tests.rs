@@ -1872,3 +1872,27 @@ fn a_speakers_nationality_is_not_the_counted_groups() {
         "{claims:?}"
     );
 }
+
+/// A nationality is a word, not letters inside another ("Brussels" is not "russe").
+#[test]
+fn a_nationality_is_read_from_words_not_letters() {
+    assert_eq!(measures::nationality("the brussels summit agreed"), None);
+    assert_eq!(
+        measures::nationality("l'armée russe a déclaré"),
+        Some("russia")
+    );
+    assert_eq!(measures::nationality("российские военные"), Some("russia"));
+}
+
+/// "140 of its 580 departures": the part counts the noun after the whole, the whole too.
+#[test]
+fn a_part_of_a_possessed_whole_counts_its_noun() {
+    let text = "Brussels Airport said 140 of its 580 scheduled flights had been cancelled.";
+    let matches = entity_matches(text, &["Brussels"]);
+    let claims = extract_claims(text, &matches, Some("en"), None);
+    let part = claims.iter().find(|c| c.value == 140.0);
+    assert!(
+        part.is_some_and(|c| c.role == "flights" && c.measure == "cancelled"),
+        "{claims:?}"
+    );
+}
