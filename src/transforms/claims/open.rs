@@ -410,11 +410,10 @@ pub fn read(
     }
     let after = if part_of(after) && is_num(after + 1) {
         after + 2
-    } else if part_of(after) && possessive(after + 1) && is_num(after + 2) {
-        after + 3
-    } else if words.get(after).copied().flatten() == Some("out")
-        && words.get(after + 1).copied().flatten() == Some("of")
-        && is_num(after + 2)
+    } else if (part_of(after) && possessive(after + 1) && is_num(after + 2))
+        || (words.get(after).copied().flatten() == Some("out")
+            && words.get(after + 1).copied().flatten() == Some("of")
+            && is_num(after + 2))
     {
         after + 3
     } else {
