@@ -503,7 +503,28 @@ pub fn read(
             thing = p.entry.thing.clone();
             implicit_thing = true;
             phrase_end = p.end;
-            predicate = Some(p);
+            // "опознали тела девяти погибших", "выписаны уже 40 пострадавших": a verb
+            // right before the figure says what became of the dead or the injured; the
+            // word after it only names them.
+            let governing = (m.first_tok.saturating_sub(4).max(cs)..m.first_tok)
+                .rev()
+                .find_map(|k| lex.predicate_at(words, k).filter(|h| h.end <= m.first_tok))
+                .filter(|h| h.entry.thing == p.entry.thing && h.entry.id != p.entry.id)
+                // Not another figure's verb or noun ("27 were killed and 140 injured",
+                // "23 dead, 140 injured"): no number, conjunction or punctuation between.
+                .filter(|h| {
+                    !(h.start.saturating_sub(1)..m.first_tok).any(|k| {
+                        toks.get(k)
+                            .is_some_and(|t| matches!(t.kind, super::numbers::TokKind::Num { .. }))
+                    }) && !(h.end..m.first_tok).any(|k| {
+                        words
+                            .get(k)
+                            .copied()
+                            .flatten()
+                            .is_none_or(|w| matches!(w, "and" | "et" | "и" | "or" | "ou" | "или"))
+                    })
+                });
+            predicate = Some(governing.unwrap_or(p));
         } else if let Some((t, end)) = thing_at(lex, words, after, lang) {
             // An unknown word written with a capital is a name, not a counted noun
             // ("in 2014 Moscow…", "3 Ukrainian…" is fine: the lexicon knows its noun).
@@ -2059,6 +2080,43 @@ mod tests {
             assert_eq!(
                 got.first().map(|g| (g.0, g.1.as_str(), g.2.as_str())),
                 Some((value, thing, predicate)),
+                "{text}: {got:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_verb_before_the_dead_or_injured_says_what_became_of_them() {
+        for (text, lang, value, predicate) in [
+            (
+                "Судебные медики уже опознали тела девяти погибших.",
+                Lang::Ru,
+                9.0,
+                "identified",
+            ),
+            (
+                "Из больниц выписаны уже 40 пострадавших.",
+                Lang::Ru,
+                40.0,
+                "recovered",
+            ),
+            // Another figure's verb is not this one's.
+            (
+                "At least 27 people were killed and 140 injured.",
+                Lang::En,
+                140.0,
+                "wounded",
+            ),
+            (
+                "On compte 23 morts, 140 blessés.",
+                Lang::Fr,
+                140.0,
+                "wounded",
+            ),
+        ] {
+            let got = read_all(text, lang);
+            assert!(
+                got.iter().any(|g| g.0 == value && g.2 == predicate),
                 "{text}: {got:?}"
             );
         }
