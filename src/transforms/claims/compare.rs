@@ -322,9 +322,33 @@ fn comparable(claim: &Claim, s: &StoredClaim) -> bool {
     {
         return false;
     }
+    // Two figures more than this many times apart are two quantities (a town's dead and
+    // a war's, one airline's losses and an industry's), not two estimates of one: the
+    // widest rival estimates stay within it (600 against 6,000 killed).
+    let (lo, hi) = (
+        claim.value.min(o.value),
+        claim
+            .value_max
+            .unwrap_or(claim.value)
+            .max(o.value_max.unwrap_or(o.value)),
+    );
+    // A figure said to be current may have moved that far (a level falling as power
+    // comes back).
+    if claim.unit != "bool"
+        && claim.unit != "date"
+        && !claim.running_total
+        && lo > 0.0
+        && hi / lo > APART
+    {
+        return false;
+    }
     // Belt and braces for claims stored before the key held these.
     claim.increment == o.increment
 }
+
+/// See [`comparable`]: how many times apart two figures of one key may be and still be
+/// one quantity.
+const APART: f64 = 20.0;
 
 fn pair(claim: &Claim, source: &str, s: &StoredClaim) -> Option<Pair> {
     let other = &s.claim;

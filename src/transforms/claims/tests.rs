@@ -1896,3 +1896,38 @@ fn a_part_of_a_possessed_whole_counts_its_noun() {
         "{claims:?}"
     );
 }
+
+/// Two figures of one key more than twenty times apart are two quantities (one airline's
+/// losses and the industry's), unless the new one is said to be current (a level that
+/// fell as power came back); rival estimates ten times apart still contradict.
+#[test]
+fn figures_far_apart_are_two_quantities() {
+    let mut industry = stored(claim("outage", "cost", 250e6, Approx::Exact), "a");
+    industry.claim.open = true;
+    industry.claim.unit = "eur".into();
+    let mut airline = claim("outage", "cost", 9e6, Approx::Exact);
+    airline.open = true;
+    airline.unit = "eur".into();
+    assert_eq!(
+        compare(&airline, "b", std::slice::from_ref(&industry)).status,
+        ClaimStatus::New
+    );
+    let mut dark = stored(claim("storm", "without_power", 1e6, Approx::Exact), "a");
+    dark.claim.open = true;
+    let mut now = claim("storm", "without_power", 35_000.0, Approx::Exact);
+    now.open = true;
+    now.running_total = true;
+    assert_eq!(
+        compare(&now, "b", std::slice::from_ref(&dark)).status,
+        ClaimStatus::Updates
+    );
+    let seoul = stored(
+        claim("dprk-troops", "killed", 600.0, Approx::About),
+        "seoul",
+    );
+    let uk = claim("dprk-troops", "killed", 6000.0, Approx::Exact);
+    assert_eq!(
+        compare(&uk, "uk", &[seoul]).status,
+        ClaimStatus::Contradicts
+    );
+}
