@@ -342,7 +342,11 @@ impl SentenceReader<'_> {
                     w.role == c.role && (w.measure == c.measure || c.measure.is_empty())
                 });
                 let place = match c.place {
-                    None if part_after && whole_before => Some(PART_OF_WHOLE.to_string()),
+                    // With no figure before it in the sentence, the whole is an earlier
+                    // sentence's ("Из них эвакуированы более 3 тыс. жителей").
+                    None if part_after && (whole_before || out.is_empty()) => {
+                        Some(PART_OF_WHOLE.to_string())
+                    }
                     p => p,
                 };
                 // "27 killed, and another 150 injured", "600 killed and 3,500 more

@@ -1931,3 +1931,18 @@ fn figures_far_apart_are_two_quantities() {
         ClaimStatus::Contradicts
     );
 }
+
+/// A clause opening with "из них" / "dont" / "including" makes its figure a part of a
+/// whole named before, in an earlier sentence when none comes before it in its own.
+#[test]
+fn a_part_whose_whole_is_an_earlier_sentences() {
+    let text = "В Остраве пострадали 20 тыс. жителей. Из них эвакуированы более 3 тыс. человек, передаёт телевидение.";
+    let matches = entity_matches(text, &["Остраве=ostrava"]);
+    let claims = extract_claims(text, &matches, Some("ru"), None);
+    let part = claims.iter().find(|c| c.value == 3000.0);
+    assert_eq!(
+        part.and_then(|c| c.place.as_deref()),
+        Some(PART_OF_WHOLE),
+        "{claims:?}"
+    );
+}
