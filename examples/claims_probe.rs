@@ -29,6 +29,7 @@ fn main() {
                 found: w.clone(),
                 start,
                 end: start + w.len(),
+                kind: String::new(),
             });
         }
     }

@@ -61,6 +61,9 @@ pub struct EntityMatch {
     pub found: String,
     pub start: usize,
     pub end: usize,
+    /// The entity's kind in its watchlist (`place`, `org`, `person`…), when known.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub kind: String,
 }
 
 /// How a number was qualified in the text.

@@ -453,6 +453,7 @@ impl WatchSet {
             found: text[f.start..f.end].to_string(),
             start: f.start,
             end: f.end,
+            kind: entity.kind.clone(),
         }
     }
 

@@ -105,6 +105,7 @@ fn matches_at(text: &str, picks: &[(usize, usize)]) -> Vec<EntityMatch> {
                 found: text[start..end].to_string(),
                 start,
                 end,
+                kind: String::new(),
             }
         })
         .collect()

@@ -298,7 +298,11 @@ impl SentenceReader<'_> {
                 self.all
                     .iter()
                     .find(|e| e.start < b && a < e.end)
-                    .map(|e| (e.entity != self.main_entity).then(|| e.entity.clone()))
+                    // Only a place is a place: "at TCG" names a company.
+                    .map(|e| {
+                        (e.entity != self.main_entity && (e.kind.is_empty() || e.kind == "place"))
+                            .then(|| e.entity.clone())
+                    })
             })
             .or_else(|| {
                 lexicon::lexicon()

@@ -95,6 +95,7 @@ pub(super) fn entity_matches(text: &str, entities: &[&str]) -> Vec<EntityMatch> 
                 found: found.to_string(),
                 start,
                 end: start + found.len(),
+                kind: String::new(),
             });
         }
     }
@@ -911,6 +912,7 @@ fn odd_input_never_panics() {
             found: text[start..end].to_string(),
             start,
             end,
+            kind: String::new(),
         };
         for lang in [Some("en"), Some("fr"), Some("ru"), None] {
             for c in extract_claims(&text, std::slice::from_ref(&m), lang, None) {
@@ -1945,4 +1947,25 @@ fn a_part_whose_whole_is_an_earlier_sentences() {
         Some(PART_OF_WHOLE),
         "{claims:?}"
     );
+}
+
+/// A watch entity is a figure's place only when the watchlist calls it a place: "at TCG"
+/// names a company, "in Osh" a town.
+#[test]
+fn only_a_place_entity_places_a_figure() {
+    let text = "Kazakhstan mine blast: in Kazakhstan, rescuers have now saved 3 miners at TCG.";
+    let place_with = |kind: &str| {
+        let mut matches = entity_matches(text, &["Kazakhstan", "TCG"]);
+        for m in &mut matches {
+            if m.entity == "tcg" {
+                m.kind = kind.to_string();
+            }
+        }
+        extract_claims(text, &matches, Some("en"), None)
+            .into_iter()
+            .find(|c| c.value == 3.0)
+            .map(|c| c.place)
+    };
+    assert_eq!(place_with("org"), Some(None));
+    assert_eq!(place_with("place"), Some(Some("@tcg".to_string())));
 }
