@@ -784,6 +784,9 @@ fn approx_before(toks: &[Tok], i: usize) -> (Approx, usize) {
         ("примерно", Approx::About),
         ("приблизительно", Approx::About),
         ("порядка", Approx::About),
+        ("более чем", Approx::Over),
+        ("больше чем", Approx::Over),
+        ("менее чем", Approx::Under),
         ("более", Approx::Over),
         ("свыше", Approx::Over),
         ("больше", Approx::Over),
@@ -1257,6 +1260,10 @@ mod tests {
         ] {
             assert_eq!(first(text, lang).map(|r| r.0), Some(value), "{text}");
         }
+        assert_eq!(
+            first("более чем 200 человек", Lang::Ru).map(|r| (r.0, r.2)),
+            Some((200.0, Approx::Over))
+        );
         // A range after an elided "que" or "de".
         assert_eq!(
             first("estime qu'entre 150 000 et 170 000 personnes", Lang::Fr).map(|r| (r.0, r.1)),
