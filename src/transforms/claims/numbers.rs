@@ -913,6 +913,29 @@ pub fn mentions(toks: &[Tok], lang: Lang) -> Vec<Mention> {
     out
 }
 
+/// A fraction written in words at token `i`, as a percent, and how many tokens it takes:
+/// "a third", "two-thirds", "a quarter", "half", "un tiers" ("d'un tiers"), "moitié",
+/// "треть", "две трети", "четверть" (thirds to one decimal, as news writes them).
+fn fraction_at(toks: &[Tok], i: usize) -> Option<(f64, usize)> {
+    let word = |k: usize| toks.get(k).and_then(Tok::word);
+    let one = |w: &str| matches!(w, "a" | "one" | "un" | "d'un" | "одну");
+    let (value, len) = match (word(i)?, word(i + 1)) {
+        (w, Some("third" | "tiers")) if one(w) => (33.3, 2),
+        (w, Some("quarter" | "quart")) if one(w) => (25.0, 2),
+        ("two" | "deux" | "две", Some("thirds" | "tiers" | "трети")) => (66.7, 2),
+        ("three" | "trois" | "три", Some("quarters" | "quarts" | "четверти")) => {
+            (75.0, 2)
+        }
+        ("two-thirds", _) => (66.7, 1),
+        ("three-quarters", _) => (75.0, 1),
+        ("half" | "moitié", _) => (50.0, 1),
+        ("треть", _) => (33.3, 1),
+        ("четверть", _) => (25.0, 1),
+        _ => return None,
+    };
+    Some((value, len))
+}
+
 enum Step {
     Mention(Mention),
     Skip(usize),
@@ -946,6 +969,48 @@ fn read_mention(toks: &[Tok], i: usize, lang: Lang) -> Step {
                 value_max: None,
                 approx: approx_before(toks, i).0,
                 unit: NumUnit::Ratio,
+                year_like: false,
+                strong: false,
+            });
+        }
+    }
+    // "fallen by about a third", "reculé d'un quart", "сократился на треть": a change
+    // told as a fraction is a share.
+    if let Some((value, len)) = fraction_at(toks, i) {
+        let (approx, first_tok) = approx_before(toks, i);
+        let word = |k: usize| toks.get(k).and_then(Tok::word);
+        // After "by" / "на", or a French verb of change ("reculé d'un tiers", "baissé de
+        // moitié"): "près d'un quart du département" is a share of something, not a change.
+        let before = first_tok.checked_sub(1).and_then(word);
+        let french_change = |w: &str| {
+            w.ends_with('é')
+                || w.ends_with("ée")
+                || w.ends_with("és")
+                || w.ends_with("ées")
+                || matches!(w, "recule" | "baisse" | "chute" | "augmente" | "diminue")
+        };
+        let by = match (before, word(i)) {
+            (Some("by" | "на"), _) => true,
+            (Some(w), Some(f)) if f.starts_with("d'") => french_change(w),
+            (Some("de"), _) => first_tok
+                .checked_sub(2)
+                .and_then(word)
+                .is_some_and(french_change),
+            _ => false,
+        };
+        if by {
+            return Step::Mention(Mention {
+                first_tok,
+                next_tok: i + len,
+                num_tok: i,
+                value,
+                value_max: None,
+                approx: if approx == Approx::Exact {
+                    Approx::About
+                } else {
+                    approx
+                },
+                unit: NumUnit::Percent,
                 year_like: false,
                 strong: false,
             });
@@ -1264,6 +1329,22 @@ mod tests {
             first("более чем 200 человек", Lang::Ru).map(|r| (r.0, r.2)),
             Some((200.0, Approx::Over))
         );
+        // A change told as a fraction is a share; a share of something is not a change.
+        for (text, lang, value) in [
+            ("exports have fallen by about a third", Lang::En, Some(33.3)),
+            ("down by roughly a quarter since May", Lang::En, Some(25.0)),
+            ("les ventes ont reculé d'un tiers", Lang::Fr, Some(33.3)),
+            ("экспорт сократился на треть", Lang::Ru, Some(33.3)),
+            ("soit près d'un quart du département", Lang::Fr, None),
+            ("a third of homes were damaged", Lang::En, None),
+        ] {
+            let got = read(text, lang);
+            assert_eq!(
+                got.first().map(|r| (r.0, r.3)),
+                value.map(|v| (v, NumUnit::Percent)),
+                "{text}"
+            );
+        }
         // A range after an elided "que" or "de".
         assert_eq!(
             first("estime qu'entre 150 000 et 170 000 personnes", Lang::Fr).map(|r| (r.0, r.1)),
