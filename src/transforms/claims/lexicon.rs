@@ -131,6 +131,8 @@ struct RawMarkers {
     #[serde(default)]
     yardstick: RawLangs,
     #[serde(default)]
+    size_before: RawLangs,
+    #[serde(default)]
     part: RawLangs,
     #[serde(default)]
     part_after: RawLangs,
@@ -203,6 +205,7 @@ pub struct Lexicon {
     rival_before: Vec<Pattern>,
     context: Vec<Pattern>,
     yardstick: Vec<Pattern>,
+    size_before: Vec<Pattern>,
     part: Vec<Pattern>,
     part_after: Vec<Pattern>,
 }
@@ -228,6 +231,7 @@ impl Lexicon {
             rival_before: raw.markers.rival_before.patterns(),
             context: raw.markers.context.patterns(),
             yardstick: raw.markers.yardstick.patterns(),
+            size_before: raw.markers.size_before.patterns(),
             part: raw.markers.part.patterns(),
             part_after: raw.markers.part_after.patterns(),
         })
@@ -316,7 +320,17 @@ impl Lexicon {
 
     /// Whether a yardstick pattern ends right before token `at` ("double the | 1,000").
     pub fn yardstick_before(&self, words: &[Option<&str>], at: usize) -> bool {
-        self.yardstick.iter().any(|p| {
+        Self::ends_before(&self.yardstick, words, at)
+    }
+
+    /// Whether a pattern giving the size of something ends right before token `at`
+    /// ("qui emploie | environ 35 000").
+    pub fn size_before(&self, words: &[Option<&str>], at: usize) -> bool {
+        Self::ends_before(&self.size_before, words, at)
+    }
+
+    fn ends_before(patterns: &[Pattern], words: &[Option<&str>], at: usize) -> bool {
+        patterns.iter().any(|p| {
             at.checked_sub(p.len())
                 .and_then(|i| p.match_at(words, i))
                 .is_some()
@@ -366,6 +380,7 @@ pub fn lexicon() -> &'static Lexicon {
             rival_before: Vec::new(),
             context: Vec::new(),
             yardstick: Vec::new(),
+            size_before: Vec::new(),
             part: Vec::new(),
             part_after: Vec::new(),
         })

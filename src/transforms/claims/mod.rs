@@ -274,7 +274,10 @@ impl SentenceReader<'_> {
             }
             // "double the 1,000 announced in June", "up from 40": an earlier figure restated
             // as a yardstick is not this sentence's claim, for either reader.
-            if lexicon::lexicon().yardstick_before(&lex_words, m.first_tok) {
+            // "qui emploie environ 35 000 personnes": the size of something named, too.
+            if lexicon::lexicon().yardstick_before(&lex_words, m.first_tok)
+                || lexicon::lexicon().size_before(&lex_words, m.first_tok)
+            {
                 continue;
             }
             // "so far" and "may have" qualify the clause they stand in, not the sentence.
@@ -941,11 +944,19 @@ fn background_year(toks: &[Tok], m: &Mention, published: Option<DateTime<Utc>>) 
         else {
             return false;
         };
-        let since = (k.saturating_sub(2)..k).any(|j| {
+        // "since 2023, when a fire at another mine killed 46": the count since is the
+        // story's, the event then is background.
+        let when_then = (k + 1..(k + 3).min(toks.len())).any(|j| {
             toks[j]
                 .word()
-                .is_some_and(|w| matches!(w, "since" | "depuis" | "с" | "from" | "après"))
+                .is_some_and(|w| matches!(w, "when" | "où" | "когда"))
         });
+        let since = !when_then
+            && (k.saturating_sub(2)..k).any(|j| {
+                toks[j]
+                    .word()
+                    .is_some_and(|w| matches!(w, "since" | "depuis" | "с" | "from" | "après"))
+            });
         value.fract() == 0.0 && (1900.0..=f64::from(now - 2)).contains(&value) && !since
     })
 }

@@ -427,6 +427,7 @@ pub fn read(
     if is_age_or_label(toks, words, m)
         || lex.says_context(words, cs, ce)
         || lex.yardstick_before(words, m.first_tok)
+        || lex.size_before(words, m.first_tok)
     {
         return None;
     }

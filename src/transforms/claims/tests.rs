@@ -1969,3 +1969,40 @@ fn only_a_place_entity_places_a_figure() {
     assert_eq!(place_with("org"), Some(None));
     assert_eq!(place_with("place"), Some(Some("@tcg".to_string())));
 }
+
+/// No claims: a company's workforce ("qui emploie environ 35 000 personnes"), an event
+/// told after "since <year>, when" ("since 2023, when a fire at another mine killed 46"),
+/// an hour of the Russian morning ("в 6 утра"); the story's own figures in the same
+/// sentences stay.
+#[test]
+fn sizes_past_events_and_hours_are_no_claims() {
+    let published = Utc.with_ymd_and_hms(2026, 11, 5, 9, 0, 0).single();
+    for (text, lang, gone, kept) in [
+        (
+            "Temirtau Coal Group, qui emploie environ 35 000 personnes, a vu son action chuter de 9 %.",
+            "fr",
+            35000.0,
+            9.0,
+        ),
+        (
+            "The blast killed 12 miners, the worst toll since 2023, when a fire at another mine killed 46 people.",
+            "en",
+            46.0,
+            12.0,
+        ),
+        (
+            "Обыски начались в 6 утра; задержаны трое сотрудников компании.",
+            "ru",
+            6.0,
+            3.0,
+        ),
+    ] {
+        let matches = entity_matches(text, &["Temirtau Coal Group=tcg", "miners", "компании"]);
+        let values: Vec<f64> = extract_claims(text, &matches, Some(lang), published)
+            .iter()
+            .map(|c| c.value)
+            .collect();
+        assert!(!values.contains(&gone), "{text}: {values:?}");
+        assert!(values.contains(&kept), "{text}: {values:?}");
+    }
+}
