@@ -1843,19 +1843,13 @@ fn a_figure_from_years_ago_is_background() {
             4350.0,
         ),
     ] {
-        let matches = entity_matches(text, &["Haiti", "Гаити", "Haïti"]);
-        let values: Vec<f64> = extract_claims(text, &matches, Some(lang), published)
-            .iter()
-            .map(|c| c.value)
-            .collect();
+        let ents = ["Haiti", "Гаити", "Haïti"];
+        let values = values_read(text, &ents, lang, published);
         assert!(!values.contains(&background), "{text}: {values:?}");
         assert!(values.contains(&kept), "{text}: {values:?}");
         // Without a publication date nothing is dropped as background.
         if background > 0.0 {
-            let undated: Vec<f64> = extract_claims(text, &matches, Some(lang), None)
-                .iter()
-                .map(|c| c.value)
-                .collect();
+            let undated = values_read(text, &ents, lang, None);
             assert!(undated.contains(&background), "{text}: {undated:?}");
         }
     }
@@ -1997,12 +1991,22 @@ fn sizes_past_events_and_hours_are_no_claims() {
             3.0,
         ),
     ] {
-        let matches = entity_matches(text, &["Temirtau Coal Group=tcg", "miners", "компании"]);
-        let values: Vec<f64> = extract_claims(text, &matches, Some(lang), published)
-            .iter()
-            .map(|c| c.value)
-            .collect();
+        let ents = ["Temirtau Coal Group=tcg", "miners", "компании"];
+        let values = values_read(text, &ents, lang, published);
         assert!(!values.contains(&gone), "{text}: {values:?}");
         assert!(values.contains(&kept), "{text}: {values:?}");
     }
+}
+
+/// The values of the claims read in `text`, with `entities` as the watch entities.
+fn values_read(
+    text: &str,
+    entities: &[&str],
+    lang: &str,
+    published: Option<chrono::DateTime<Utc>>,
+) -> Vec<f64> {
+    extract_claims(text, &entity_matches(text, entities), Some(lang), published)
+        .iter()
+        .map(|c| c.value)
+        .collect()
 }
