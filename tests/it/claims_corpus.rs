@@ -640,6 +640,73 @@ fn a_configured_lexicon_teaches_the_reader_new_words() {
     );
 }
 
+/// The group reader's peoples, roles and measures are data too: a lexicon whose `[groups]`
+/// names another people and role keys that subject's figures by them, and the shipped
+/// lexicon's peoples are not in the code (without them the figure is the open reader's).
+#[test]
+fn a_configured_lexicon_brings_its_own_peoples_and_roles() {
+    let shipped = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config/lexicon.toml"),
+    )
+    .expect("lexicon");
+    let (open_part, _) = shipped
+        .split_once("\n[groups]\n")
+        .expect("the shipped lexicon has a [groups] section");
+    let other = format!(
+        "{open_part}\n[groups]\ndefault_role = \"soldiers\"\ndefault_measure = \"sent\"\n\
+         generic = [\"people\"]\n\
+         [[groups.role]]\nid = \"archers\"\nnouns = [\"archer*\", \"лучник*\"]\n\
+         [[groups.measure]]\nid = \"sent\"\nwords = [\"sent\", \"envoy*\", \"отправ*\"]\n\
+         [[groups.nationality]]\ncode = \"lilliput\"\nname = \"Lilliputian\"\n\
+         word_starts = [\"lilliputian\", \"lilliputien\", \"лилипутск\"]\n"
+    );
+    let story = Story {
+        id: "l-01".into(),
+        lang: "en".into(),
+        outlet: "Mildendo Gazette".into(),
+        published: "2026-11-02T08:00:00Z".into(),
+        url: "https://gazette.example/l-01".into(),
+        title: "Archers sent to Blefuscu".into(),
+        body: "The court said on Monday that 300 Lilliputian archers had been sent to the \
+               Blefuscu shore to watch the fleet."
+            .into(),
+        claim: Vec::new(),
+        not_claim: Vec::new(),
+    };
+    let read_with = |extra: &str| -> (String, String) {
+        let s = Session::new();
+        std::fs::remove_file(s.path("watchlists/dprk-russia.toml")).expect("rm watchlist");
+        s.write(
+            "watchlists/shore.toml",
+            "name = \"Shore\"\n[[entity]]\nid = \"blefuscu\"\nlabel = \"Blefuscu\"\nkind = \"place\"\naliases = [\"Blefuscu\"]\n",
+        );
+        s.write("config/other.toml", &other);
+        s.write("feed.xml", &rss(&story));
+        s.config(&format!(
+            "{extra}\n[fetch]\nfull_text = \"never\"\nbackfill_days = 3650\n\n[email]\ntransport = \"file\"\noutbox_dir = \"../var/outbox\"\nto = [\"a@example.org\"]\n\n[[feeds]]\nurl = \"file://{}\"\n",
+            s.path("feed.xml").display()
+        ));
+        let r = s.run(&["poll", "--json"]).success().json();
+        let c = r["claims"]
+            .as_array()
+            .and_then(|a| a.iter().find(|c| c["value"].as_f64() == Some(300.0)))
+            .unwrap_or_else(|| panic!("the 300: {r:#}"));
+        (
+            c["subject"].as_str().unwrap_or_default().to_string(),
+            c["measure"].as_str().unwrap_or_default().to_string(),
+        )
+    };
+    let (subject, _) = read_with("");
+    assert!(
+        !subject.starts_with("lilliput"),
+        "the shipped lexicon knows no Lilliputians: {subject}"
+    );
+    assert_eq!(
+        read_with("[claims]\nlexicon = \"other.toml\"\n"),
+        ("lilliput-archers".to_string(), "sent".to_string())
+    );
+}
+
 /// Runs undated stories one poll each under a one-entity watchlist (Valdoria, in three
 /// languages); returns every story's claims as the report gives them.
 fn run_undated(stories: &[(&str, &str, &str)]) -> Vec<(String, serde_json::Value)> {

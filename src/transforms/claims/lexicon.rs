@@ -169,6 +169,8 @@ struct RawLexicon {
     unit: Vec<RawEntry>,
     #[serde(default)]
     markers: RawMarkers,
+    #[serde(default)]
+    groups: super::groups::RawGroups,
 }
 
 impl From<RawEntry> for Entry {
@@ -208,6 +210,8 @@ pub struct Lexicon {
     size_before: Vec<Pattern>,
     part: Vec<Pattern>,
     part_after: Vec<Pattern>,
+    /// The group reader's words (`[groups]`).
+    pub groups: super::groups::Groups,
 }
 
 /// A lexicon entry found in a sentence: which one, and the token range of its words.
@@ -234,6 +238,7 @@ impl Lexicon {
             size_before: raw.markers.size_before.patterns(),
             part: raw.markers.part.patterns(),
             part_after: raw.markers.part_after.patterns(),
+            groups: raw.groups.into(),
         })
     }
 
@@ -383,6 +388,7 @@ pub fn lexicon() -> &'static Lexicon {
             size_before: Vec::new(),
             part: Vec::new(),
             part_after: Vec::new(),
+            groups: Default::default(),
         })
     })
 }

@@ -4,18 +4,17 @@
 //! All of it is word lists over lower-cased tokens in English, French and Russian. The
 //! lists are deliberately small and explicit so a wrong reading can be traced to one entry.
 
+use super::groups::{contains_any, groups};
 use super::numbers::{Mention, Tok, TokKind};
 use crate::model::Modality;
 
-/// What a counted noun names.
+/// What a counted noun names (the words are the lexicon's `[groups]`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Noun {
-    Troops,
-    Sappers,
-    Builders,
-    /// "engineers": sappers when the sentence speaks of demining, builders otherwise.
-    Engineers,
-    Workers,
+    /// A noun of one role ("sappers", "troops"): the role's id.
+    Role(&'static str),
+    /// A noun of one of several roles ("engineers"): its index in `[[groups.either]]`.
+    Either(usize),
     /// "people", "personnel", "человек": the group comes from the context.
     Generic,
     /// "North Koreans", "северокорейцев": people named by nationality.
@@ -24,173 +23,44 @@ pub enum Noun {
     Weak,
     /// "dead", "casualties", "wounded", "prisoners": the noun is the measure.
     Casualty(&'static str),
-    Brigades,
+    /// A unit of people ("brigades"): the unit's id.
+    Unit(&'static str),
 }
-
-/// (pattern, prefix match, noun)
-const NOUNS: &[(&str, bool, Noun)] = &[
-    ("troop", true, Noun::Troops),
-    ("soldier", true, Noun::Troops),
-    ("serviceme", true, Noun::Troops),
-    ("fighters", false, Noun::Troops),
-    ("combatants", false, Noun::Troops),
-    ("officers", false, Noun::Troops),
-    ("servicemembers", false, Noun::Troops),
-    ("forces", false, Noun::Troops),
-    ("contingent", false, Noun::Troops),
-    ("солдат", true, Noun::Troops),
-    ("военнослужащ", true, Noun::Troops),
-    ("бойц", true, Noun::Troops),
-    ("военных", false, Noun::Weak),
-    ("военные", false, Noun::Weak),
-    ("military", false, Noun::Weak),
-    ("militaires", false, Noun::Weak),
-    ("soldat", true, Noun::Troops),
-    ("combattant", true, Noun::Troops),
-    ("sapper", true, Noun::Sappers),
-    ("deminer", true, Noun::Sappers),
-    ("de-miner", true, Noun::Sappers),
-    ("сапер", true, Noun::Sappers),
-    ("саперов", false, Noun::Sappers),
-    ("démineur", true, Noun::Sappers),
-    ("sapeur", true, Noun::Sappers),
-    ("engineer", true, Noun::Engineers),
-    ("инженер", true, Noun::Engineers),
-    ("ingénieur", true, Noun::Engineers),
-    ("builder", true, Noun::Builders),
-    ("строител", true, Noun::Builders),
-    ("bâtisseur", true, Noun::Builders),
-    ("constructeur", true, Noun::Builders),
-    ("worker", true, Noun::Workers),
-    ("labourer", true, Noun::Workers),
-    ("laborer", true, Noun::Workers),
-    ("migrant", true, Noun::Workers),
-    ("рабоч", true, Noun::Workers),
-    ("мигрант", true, Noun::Workers),
-    ("трудящ", true, Noun::Workers),
-    ("ouvrier", true, Noun::Workers),
-    ("travailleur", true, Noun::Workers),
-    ("people", false, Noun::Generic),
-    ("personnel", false, Noun::Generic),
-    ("men", false, Noun::Generic),
-    ("individuals", false, Noun::Generic),
-    ("specialists", false, Noun::Generic),
-    ("человек", false, Noun::Generic),
-    ("граждан", false, Noun::Generic),
-    ("специалист", true, Noun::Generic),
-    ("personnes", false, Noun::Generic),
-    ("hommes", false, Noun::Generic),
-    ("spécialistes", false, Noun::Generic),
-    ("koreans", false, Noun::National),
-    ("north-koreans", false, Noun::National),
-    ("северокорейц", true, Noun::National),
-    ("корейц", true, Noun::National),
-    ("nord-coréens", false, Noun::National),
-    ("coréens", false, Noun::National),
-    ("casualties", false, Noun::Casualty("casualties")),
-    ("casualty", false, Noun::Casualty("casualties")),
-    ("losses", false, Noun::Casualty("casualties")),
-    ("dead", false, Noun::Casualty("killed")),
-    ("deaths", false, Noun::Casualty("killed")),
-    ("killed", false, Noun::Casualty("killed")),
-    ("fatalities", false, Noun::Casualty("killed")),
-    ("wounded", false, Noun::Casualty("wounded")),
-    ("injured", false, Noun::Casualty("wounded")),
-    ("prisoners", false, Noun::Casualty("captured")),
-    ("captured", false, Noun::Casualty("captured")),
-    ("pows", false, Noun::Casualty("captured")),
-    ("погибш", true, Noun::Casualty("killed")),
-    ("убит", true, Noun::Casualty("killed")),
-    ("раненых", false, Noun::Casualty("wounded")),
-    ("раненые", false, Noun::Casualty("wounded")),
-    ("пленных", false, Noun::Casualty("captured")),
-    ("morts", false, Noun::Casualty("killed")),
-    ("tués", false, Noun::Casualty("killed")),
-    ("décès", false, Noun::Casualty("killed")),
-    ("blessés", false, Noun::Casualty("wounded")),
-    ("prisonniers", false, Noun::Casualty("captured")),
-    ("pertes", false, Noun::Casualty("casualties")),
-    ("victimes", false, Noun::Casualty("casualties")),
-    ("brigade", true, Noun::Brigades),
-    ("бригад", true, Noun::Brigades),
-];
-
-/// Nouns that are counted but are not people: a number before them is no claim of ours,
-/// and the search for a counted noun stops there.
-const OTHER_NOUNS: &[&str] = &[
-    "year",
-    "month",
-    "week",
-    "day",
-    "hour",
-    "minute",
-    "time",
-    "km",
-    "kilomet",
-    "mile",
-    "ton",
-    "kg",
-    "visit",
-    "countr",
-    "nation",
-    "reason",
-    "home",
-    "house",
-    "aircraft",
-    "platform",
-    "ship",
-    "tank",
-    "shell",
-    "round",
-    "missile",
-    "drone",
-    "village",
-    "district",
-    "region",
-    "metre",
-    "meter",
-    "point",
-    "step",
-    "лет",
-    "год",
-    "месяц",
-    "недел",
-    "дн",
-    "час",
-    "тонн",
-    "км",
-    "снаряд",
-    "ракет",
-    "an",
-    "ans",
-    "mois",
-    "jour",
-    "semaine",
-    "heure",
-    "obus",
-    "division",
-    "corps",
-    "регион",
-    "област",
-    "percent",
-    "процент",
-    "pour",
-    "kilo",
-];
 
 pub fn noun_of(w: &str) -> Option<Noun> {
-    NOUNS.iter().find_map(|(p, prefix, n)| {
-        let hit = if *prefix { w.starts_with(p) } else { w == *p };
-        hit.then_some(*n)
-    })
+    let g = groups();
+    if let Some(r) = g.roles.iter().find(|r| r.nouns.any(w)) {
+        return Some(Noun::Role(&r.id));
+    }
+    if let Some(i) = g.either.iter().position(|e| e.nouns.any(w)) {
+        return Some(Noun::Either(i));
+    }
+    if g.weak.any(w) {
+        return Some(Noun::Weak);
+    }
+    if g.generic.any(w) {
+        return Some(Noun::Generic);
+    }
+    if g.nationalities.iter().any(|n| n.nouns.any(w)) {
+        return Some(Noun::National);
+    }
+    if let Some(m) = g.measures.iter().find(|m| m.nouns.any(w)) {
+        return Some(Noun::Casualty(&m.id));
+    }
+    g.units
+        .iter()
+        .find(|u| u.nouns.any(w))
+        .map(|u| Noun::Unit(&u.id))
 }
 
+/// A noun of something other than people ("months", "tonnes"): short words match
+/// themselves and their plural in -s, longer ones are prefixes.
 fn other_noun(w: &str) -> bool {
-    OTHER_NOUNS.iter().any(|p| {
-        if p.len() <= 3 {
-            w == *p || w == format!("{p}s")
+    groups().other_nouns.iter().any(|p| {
+        if p.chars().count() <= 3 {
+            w == p || w.strip_suffix('s') == Some(p.as_str())
         } else {
-            w.starts_with(p)
+            w.starts_with(p.as_str())
         }
     })
 }
@@ -268,7 +138,7 @@ pub fn counted_noun(toks: &[Tok], m: &Mention) -> Search {
             TokKind::Word(w) => {
                 words += 1;
                 if let Some(n) = noun_of(w) {
-                    if n != Noun::Weak && n != Noun::Brigades {
+                    if !matches!(n, Noun::Weak | Noun::Unit(_)) {
                         return Search::Found(Counted {
                             noun: n,
                             phrase_start: k,
@@ -304,128 +174,116 @@ pub enum Search {
     Nothing,
 }
 
-/// Which group of people a noun names, given the sentence (lower-cased).
+/// Which role of people a noun names, given its noun phrase and its sentence
+/// (lower-cased), by the lexicon's `[[groups.role]]` cues.
 ///
 /// `lead_role` is the role the document's lead gives to people it does not otherwise name:
-/// it replaces the `troops` default of a generic noun with no cue in its sentence.
+/// it replaces the default role of a generic noun with no cue in its sentence.
 pub fn group_of(
     noun: Noun,
     phrase: &str,
     sentence: &str,
     lead_role: Option<&'static str>,
 ) -> &'static str {
-    // Demining as an activity colours every group of the sentence; a sapper noun only
-    // its own phrase ("2,000 people and 300 deminers": the 2,000 are not sappers).
-    let activity = [
-        "demining",
-        "de-mining",
-        "mine-clear",
-        "mine clear",
-        "clear mines",
-        "разминир",
-        "déminage",
-    ]
-    .iter()
-    .any(|w| sentence.contains(w));
-    let sapper_noun = |t: &str| {
-        ["deminer", "sapper", "сапер", "démineur", "sapeur"]
-            .iter()
-            .any(|w| t.contains(w))
-    };
-    let demining =
-        activity || (noun == Noun::Engineers && sapper_noun(sentence)) || sapper_noun(phrase);
-    let building = [
-        "construct",
-        "build",
-        "rebuild",
-        "reconstruct",
-        "строит",
-        "стройк",
-        "восстанов",
-        "reconstru",
-        "bâti",
-        "chantier",
-    ];
-    let building_phrase = building.iter().any(|w| phrase.contains(w));
-    let building_sentence = building.iter().any(|w| sentence.contains(w));
-    let working = [
-        "working",
-        "work in",
-        " work ",
-        "labour",
-        "labor",
-        "работа",
-        "работн",
-        "travaill",
-    ]
-    .iter()
-    .any(|w| sentence.contains(w));
+    let g = groups();
+    let cued = |r: &super::groups::Role, text: &str| contains_any(text, &r.cues);
     match noun {
-        Noun::Troops | Noun::Casualty(_) => "troops",
-        Noun::Sappers => "sappers",
-        Noun::Builders => "builders",
-        Noun::Engineers if demining => "sappers",
-        Noun::Engineers => "builders",
-        Noun::Workers if building_phrase => "builders",
-        Noun::Workers => "workers",
-        Noun::Generic | Noun::National | Noun::Weak | Noun::Brigades => {
-            if building_phrase || (building_sentence && noun != Noun::National) {
-                "builders"
-            } else if demining && noun != Noun::Brigades {
-                "sappers"
-            } else if working {
-                "workers"
-            } else if let (Some(r), Noun::Generic | Noun::Brigades) = (lead_role, noun) {
-                r
-            } else {
-                "troops"
+        Noun::Casualty(_) => &g.default_role,
+        // "construction workers" are builders.
+        Noun::Role(id) => g
+            .role(id)
+            .and_then(|r| {
+                r.yields_to
+                    .iter()
+                    .filter_map(|y| g.role(y))
+                    .find(|y| cued(y, phrase))
+            })
+            .map_or(id, |y| &y.id),
+        // "engineers" are sappers in a sentence about demining or sappers, else builders.
+        Noun::Either(i) => {
+            let Some(e) = g.either.get(i) else {
+                return &g.default_role;
+            };
+            let (last, first) = match e.roles.split_last() {
+                Some(x) => x,
+                None => return &g.default_role,
+            };
+            first
+                .iter()
+                .find(|id| {
+                    g.role(id)
+                        .is_some_and(|r| cued(r, sentence) || r.nouns.named_in(sentence))
+                })
+                .unwrap_or(last)
+        }
+        // People with no role word: a role's cue or noun in the phrase, else its cue in
+        // the sentence, else the lead's role, else the default.
+        Noun::Generic | Noun::National | Noun::Weak | Noun::Unit(_) => {
+            if let Some(r) = g
+                .roles
+                .iter()
+                .find(|r| cued(r, phrase) || r.nouns.named_in(phrase))
+            {
+                return &r.id;
+            }
+            if let Some(r) = g.roles.iter().find(|r| cued(r, sentence)) {
+                return &r.id;
+            }
+            match (lead_role, noun) {
+                (Some(r), Noun::Generic | Noun::Unit(_)) => r,
+                _ => &g.default_role,
             }
         }
     }
 }
 
-/// Lower-case markers of North Korea in English, French and Russian.
-pub const DPRK_MARKERS: &[&str] = &[
-    "north korea",
-    "dprk",
-    "pyongyang",
-    "кндр",
-    "северокоре",
-    "пхеньян",
-    "corée du nord",
-    "nord-coré",
-    "rpdc",
-];
-
-/// The nationality a noun phrase or a sentence names, as a subject prefix.
+/// The nationality a noun phrase or a sentence names, as a subject prefix: the first of
+/// the lexicon's `[[groups.nationality]]` it names.
 pub fn nationality(s: &str) -> Option<&'static str> {
-    let dprk_direct = DPRK_MARKERS.iter().chain(&["north-korea", "kim jong"]);
-    if dprk_direct.into_iter().any(|w| s.contains(w)) {
-        return Some("dprk");
-    }
-    // "Korean" alone means the North here unless the South is named next to it.
-    for (korean, south) in [
-        ("korean", "south korean"),
-        ("корейск", "южнокорейск"),
-        ("coréen", "sud-coréen"),
-    ] {
-        if s.contains(korean) && s.matches(korean).count() > s.matches(south).count() {
-            return Some("dprk");
-        }
-    }
-    if ["russian", "российск", "русск", "russe"]
+    groups()
+        .nationalities
         .iter()
-        .any(|w| word_start(s, w))
-    {
-        return Some("russia");
-    }
-    if ["ukrainian", "украинск", "ukrainien"]
+        .find(|n| {
+            contains_any(s, &n.names)
+                // "Korean" alone means the North unless the South is named as often.
+                || n.unless_more.iter().any(|(w, rival)| {
+                    s.contains(w.as_str()) && s.matches(w.as_str()).count() > s.matches(rival.as_str()).count()
+                })
+                || n.word_starts.iter().any(|w| word_start(s, w))
+        })
+        .map(|n| n.code.as_str())
+}
+
+/// The nationality a whole text is about: the first whose `document` words it names
+/// three times or more.
+pub fn document_nationality(text: &str) -> Option<&'static str> {
+    let lower = text.to_lowercase();
+    groups()
+        .nationalities
         .iter()
-        .any(|w| word_start(s, w))
-    {
-        return Some("ukraine");
-    }
-    None
+        .find(|n| {
+            !n.document.is_empty()
+                && n.document
+                    .iter()
+                    .map(|m| lower.matches(m.as_str()).count())
+                    .sum::<usize>()
+                    >= 3
+        })
+        .map(|n| n.code.as_str())
+}
+
+/// The pair of countries a text names together (`[[groups.pair]]`): the subject of
+/// the dates of what they sign.
+pub fn document_pair(text: &str, nat: Option<&'static str>) -> Option<&'static str> {
+    let lower = text.to_lowercase();
+    groups()
+        .pairs
+        .iter()
+        .find(|p| {
+            (nat == Some(p.first.as_str()) || contains_any(&lower, &p.first_names))
+                && contains_any(&lower, &p.second_names)
+        })
+        .map(|p| p.code.as_str())
 }
 
 /// Whether `pat` starts a word of `s` ("russe" in "l'armée russe", not in "Brussels").
@@ -434,86 +292,13 @@ fn word_start(s: &str, pat: &str) -> bool {
         .any(|(i, _)| !s[..i].chars().next_back().is_some_and(char::is_alphabetic))
 }
 
-/// The words for a nationality prefix of [`nationality`].
+/// The words for a nationality prefix of [`nationality`] ("North Korean").
 pub fn nationality_words(code: &str) -> Option<&'static str> {
-    Some(match code {
-        "dprk" => "North Korean",
-        "russia" => "Russian",
-        "ukraine" => "Ukrainian",
-        _ => return None,
-    })
+    groups().nationality(code).map(|n| n.name.as_str())
 }
 
-/// (pattern, prefix match, measure) for what is said of a count of people.
-const MEASURE_WORDS: &[(&str, bool, &str)] = &[
-    ("died", false, "killed"),
-    ("dead", false, "killed"),
-    ("killed", false, "killed"),
-    ("death", false, "killed"),
-    ("deaths", false, "killed"),
-    ("die", false, "killed"),
-    ("perished", false, "killed"),
-    ("fatalit", true, "killed"),
-    ("погиб", true, "killed"),
-    ("убит", true, "killed"),
-    ("умер", true, "killed"),
-    ("morts", false, "killed"),
-    ("tués", false, "killed"),
-    ("décéd", true, "killed"),
-    ("casualt", true, "casualties"),
-    ("losses", false, "casualties"),
-    ("потер", true, "casualties"),
-    ("pertes", false, "casualties"),
-    ("wounded", false, "wounded"),
-    ("injured", false, "wounded"),
-    ("ранен", true, "wounded"),
-    ("blessés", false, "wounded"),
-    ("captured", false, "captured"),
-    ("prisoner", true, "captured"),
-    ("плен", true, "captured"),
-    ("capturé", true, "captured"),
-    ("sent", false, "deployed"),
-    ("send", true, "deployed"),
-    ("deploy", true, "deployed"),
-    ("dispatch", true, "deployed"),
-    ("stationed", false, "deployed"),
-    ("transferred", false, "deployed"),
-    ("arrived", false, "deployed"),
-    ("arrive", false, "deployed"),
-    ("bring", false, "deployed"),
-    ("moved", false, "deployed"),
-    ("прибуд", true, "deployed"),
-    ("enverr", true, "deployed"),
-    ("envoi", true, "deployed"),
-    ("направ", true, "deployed"),
-    ("отправ", true, "deployed"),
-    ("развер", true, "deployed"),
-    ("переброш", true, "deployed"),
-    ("переброс", true, "deployed"),
-    ("прибыл", true, "deployed"),
-    ("размещ", true, "deployed"),
-    ("envoy", true, "deployed"),
-    ("déploy", true, "deployed"),
-    ("dépêch", true, "deployed"),
-    ("stationn", true, "deployed"),
-    ("working", false, "present"),
-    ("work", false, "present"),
-    ("works", false, "present"),
-    ("работа", true, "present"),
-    ("находят", true, "present"),
-    ("travaill", true, "present"),
-    ("présents", false, "present"),
-    ("фронте", false, "present"),
-    ("находи", true, "present"),
-];
-
-const EXPECT_WORDS: &[&str] = &["expected", "follow", "ожида", "attendu", "devraient"];
-
 fn measure_word(w: &str) -> Option<&'static str> {
-    MEASURE_WORDS.iter().find_map(|(p, prefix, m)| {
-        let hit = if *prefix { w.starts_with(p) } else { w == *p };
-        hit.then_some(*m)
-    })
+    groups().measure_word(w)
 }
 
 /// Clause bounds around token `i`: ';' and ':' split clauses.
@@ -538,36 +323,30 @@ pub fn nearest_measure(toks: &[Tok], m: &Mention, skip: (usize, usize)) -> Optio
             continue;
         }
         let Some(w) = toks[k].word() else { continue };
-        // "at the front" is where troops are; "to the front" is where they are sent.
-        let at_front = w == "front"
-            && k >= 2
-            && toks[k - 1].word() == Some("the")
-            && toks[k - 2].word() == Some("at");
-        // "take in 30,000 workers": an arrival.
-        let take_in = matches!(w, "take" | "takes" | "taking" | "took")
-            && toks.get(k + 1).and_then(Tok::word) == Some("in");
+        let g = groups();
+        let word = |j: usize| toks.get(j).and_then(Tok::word);
+        // A phrase ending here: "at the front" is where troops are ("to the front" is
+        // where they are sent), "take in 30,000 workers" an arrival.
+        let phrase = g.measures.iter().find(|meas| {
+            meas.phrases.iter().any(|p| {
+                k + 1 >= p.len()
+                    && p.iter()
+                        .enumerate()
+                        .all(|(j, pw)| word(k + 1 - p.len() + j).is_some_and(|x| pw.matches(x)))
+            })
+        });
         // "killed or wounded", "tués ou blessés", "убитыми и ранеными": both together are
         // the casualties.
-        let with_wounded = measure_word(w) == Some("killed")
-            && toks
-                .get(k + 1)
-                .and_then(Tok::word)
-                .is_some_and(|c| matches!(c, "or" | "and" | "ou" | "et" | "и" | "или"))
-            && toks.get(k + 2).and_then(Tok::word).is_some_and(|n| {
-                measure_word(n) == Some("wounded")
-                    || ["wound", "injur", "blessé", "ранен", "ранены"]
-                        .iter()
-                        .any(|p| n.starts_with(p))
-            });
-        let found = if at_front {
-            Some("present")
-        } else if take_in {
-            Some("deployed")
-        } else if with_wounded {
-            Some("casualties")
-        } else {
-            measure_word(w)
-        };
+        let joined = g.joined.iter().find(|jn| {
+            jn.of.len() == 2
+                && measure_word(w) == Some(jn.of[0].as_str())
+                && word(k + 1).is_some_and(|c| g.joined_by.iter().any(|b| b == c))
+                && word(k + 2).and_then(measure_word) == Some(jn.of[1].as_str())
+        });
+        let found = phrase
+            .map(|p| p.id.as_str())
+            .or(joined.map(|j| j.is.as_str()))
+            .or_else(|| measure_word(w));
         if let Some(meas) = found {
             let d = k.abs_diff(m.num_tok);
             if best.is_none_or(|(bd, _)| d < bd) {
@@ -585,7 +364,7 @@ pub fn expected_near(toks: &[Tok], m: &Mention, phrase_end: usize) -> bool {
     toks[from..end]
         .iter()
         .filter_map(Tok::word)
-        .any(|w| EXPECT_WORDS.iter().any(|p| w.starts_with(p)))
+        .any(|w| groups().expected_after.any(w))
 }
 
 /// "an additional 5,000", "another 2,000", "5,000 more", "ещё 3 тыс.".
@@ -700,35 +479,17 @@ pub fn modality(sentence_words: &str) -> Modality {
     }
 }
 
-/// Money and share measures: (pattern, measure).
-const MONEY_WORDS: &[(&str, &str)] = &[
-    ("trade", "trade_turnover"),
-    ("turnover", "trade_turnover"),
-    ("товарооборот", "trade_turnover"),
-    ("торгов", "trade_turnover"),
-    ("échanges", "trade_turnover"),
-    ("commerc", "trade_turnover"),
-    ("debt", "debt"),
-    ("долг", "debt"),
-    ("dette", "debt"),
-    ("written", "written_off"),
-    ("wrote", "written_off"),
-    ("write-off", "written_off"),
-    ("write", "written_off"),
-    ("списан", "written_off"),
-    ("списал", "written_off"),
-    ("annul", "written_off"),
-    ("effac", "written_off"),
-];
+/// The money measure (`[[groups.money]]`) a word begins with.
+fn money_word(w: &str) -> Option<&'static super::groups::Money> {
+    groups()
+        .money
+        .iter()
+        .find(|m| m.words.iter().any(|p| w.starts_with(p.as_str())))
+}
 
 /// The first money or share measure a sentence names, if any.
-pub fn any_money_measure(toks: &[Tok]) -> Option<&'static str> {
-    toks.iter().filter_map(Tok::word).find_map(|w| {
-        MONEY_WORDS
-            .iter()
-            .find(|(p, _)| w.starts_with(p))
-            .map(|(_, m)| *m)
-    })
+pub fn any_money_measure(toks: &[Tok]) -> Option<&'static super::groups::Money> {
+    toks.iter().filter_map(Tok::word).find_map(money_word)
 }
 
 /// Whether the figure at `first` is denied: a negation between the clause start and the
@@ -794,11 +555,11 @@ pub fn polarity(toks: &[Tok], clause_start: usize, first: usize) -> crate::model
 
 /// The money or share measure nearest to a mention, with its distance in tokens, if the
 /// sentence names one.
-pub fn money_measure(toks: &[Tok], m: &Mention) -> Option<(&'static str, usize)> {
-    let mut best: Option<(usize, &'static str)> = None;
+pub fn money_measure(toks: &[Tok], m: &Mention) -> Option<(&'static super::groups::Money, usize)> {
+    let mut best: Option<(usize, &'static super::groups::Money)> = None;
     for (k, t) in toks.iter().enumerate() {
         let Some(w) = t.word() else { continue };
-        if let Some((_, meas)) = MONEY_WORDS.iter().find(|(p, _)| w.starts_with(p)) {
+        if let Some(meas) = money_word(w) {
             let d = k.abs_diff(m.num_tok);
             if best.is_none_or(|(bd, _)| d < bd) {
                 best = Some((d, meas));
@@ -1004,7 +765,6 @@ const SOURCE_WORDS: &[&str] = &[
     "on",
     "defence",
     "defense",
-    "korean",
     "разведка",
     "минобороны",
     "министерство",
@@ -1012,9 +772,13 @@ const SOURCE_WORDS: &[&str] = &[
     "renseignement",
     "ministère",
     "services",
-    "sud-coréens",
-    "британское",
 ];
+
+/// Whether a lower-case word may stand in a speaker's name: the list above, and the
+/// lexicon's `speaker_words` ("sud-coréens").
+fn source_word(w: &str) -> bool {
+    SOURCE_WORDS.contains(&w) || groups().speaker_words.iter().any(|s| s == w)
+}
 
 /// Who the sentence says made its claims, if anyone: the first attribution in it.
 pub fn attribution(s: &str, toks: &[Tok]) -> Option<String> {
@@ -1107,7 +871,7 @@ pub fn attributions(s: &str, toks: &[Tok]) -> Vec<(usize, String)> {
                                 .iter()
                                 .take(3)
                                 .filter_map(Tok::word)
-                                .any(|w| SOURCE_WORDS.contains(&w) && w != "the" && w != "of")
+                                .any(|w| source_word(w) && w != "the" && w != "of")
                     }) && lw.chars().all(char::is_alphabetic)
                         && !matches!(
                             lw.as_str(),
@@ -1144,7 +908,7 @@ pub fn attributions(s: &str, toks: &[Tok]) -> Vec<(usize, String)> {
                                 | "mais"
                                 | "cependant"
                         );
-                    if cap || SOURCE_WORDS.contains(&lw.as_str()) || qualifies {
+                    if cap || source_word(lw) || qualifies {
                         first = Some(k);
                         n += 1;
                     } else {
@@ -1161,7 +925,7 @@ pub fn attributions(s: &str, toks: &[Tok]) -> Vec<(usize, String)> {
             && matches!(toks[f - 1].word(), Some("in" | "at" | "from" | "à" | "в"))
             && toks[f - 2]
                 .word()
-                .is_some_and(|w| SOURCE_WORDS.contains(&w) && !matches!(w, "the" | "of"))
+                .is_some_and(|w| source_word(w) && !matches!(w, "the" | "of"))
         {
             f -= 2;
             // One qualifying word before it ("health officials in Valmont").
@@ -1196,7 +960,7 @@ pub fn attributions(s: &str, toks: &[Tok]) -> Vec<(usize, String)> {
         // A named source, or a common noun that names one ("the agency said").
         let has_cap = name.split_whitespace().any(|w| {
             w.chars().next().is_some_and(char::is_uppercase)
-                || (SOURCE_WORDS.contains(&w)
+                || (source_word(w)
                     && !matches!(
                         w,
                         "the" | "of" | "for" | "on" | "de" | "du" | "des" | "la" | "le" | "l'"
@@ -1487,50 +1251,36 @@ fn strip_article(name: &str) -> String {
     name.to_string()
 }
 
-/// A yes/no claim that sanctions are (1.0) or are not (0.0) violated, if the sentence
-/// makes one.
-pub fn sanctions_status(sentence_lower: &str, toks: &[Tok]) -> Option<f64> {
-    let about_sanctions = [
-        "sanction",
-        "resolution",
-        "2397",
-        "санкци",
-        "резолюц",
-        "résolution",
-    ]
-    .iter()
-    .any(|w| sentence_lower.contains(w));
-    if !about_sanctions
-        || sentence_lower.contains("whether")
+/// The yes/no claims of a sentence (`[[groups.status]]`): the status's id, and 1.0 when
+/// the sentence says yes ("in violation of UN sanctions"), 0.0 when it says no
+/// ("sanctions are not violated").
+pub fn statuses(sentence_lower: &str, toks: &[Tok]) -> Vec<(&'static str, f64)> {
+    groups()
+        .statuses
+        .iter()
+        .filter_map(|st| status_value(st, sentence_lower, toks).map(|v| (st.id.as_str(), v)))
+        .collect()
+}
+
+fn status_value(st: &super::groups::Status, sentence_lower: &str, toks: &[Tok]) -> Option<f64> {
+    if !contains_any(sentence_lower, &st.about)
+        || contains_any(sentence_lower, &st.unless)
         || sentence_lower.trim_end().ends_with('?')
     {
         return None;
     }
-    // "the UN Charter" is a different instrument: the violation word must be near the
-    // sanctions word, so check the window between them.
-    let vi = toks.iter().position(|t| {
-        t.word().is_some_and(|w| {
-            ["violat", "breach", "contraven", "наруш", "viol", "enfrei"]
-                .iter()
-                .any(|p| w.starts_with(p))
-        })
-    })?;
-    let near_sanctions = toks.iter().enumerate().any(|(k, t)| {
+    let starts = |w: &str, list: &[String]| list.iter().any(|p| w.starts_with(p.as_str()));
+    // Another instrument ("the UN Charter") is not the matter: the verb must be near the
+    // matter's words, so check the window around it.
+    let vi = toks
+        .iter()
+        .position(|t| t.word().is_some_and(|w| starts(w, &st.verbs)))?;
+    let near = toks.iter().enumerate().any(|(k, t)| {
         k.abs_diff(vi) <= 8
-            && (t.word().is_some_and(|w| {
-                [
-                    "sanction",
-                    "resolution",
-                    "санкци",
-                    "резолюц",
-                    "résolution",
-                    "unsc",
-                ]
-                .iter()
-                .any(|p| w.starts_with(p))
-            }) || matches!(t.kind, TokKind::Num { value, .. } if value == 2397.0))
+            && (t.word().is_some_and(|w| starts(w, &st.near))
+                || matches!(t.kind, TokKind::Num { value, .. } if st.numbers.contains(&value)))
     });
-    if !near_sanctions {
+    if !near {
         return None;
     }
     let negated = toks[vi.saturating_sub(4)..vi]

@@ -14,6 +14,7 @@ use crate::model::{
 
 mod compare;
 pub mod events;
+pub mod groups;
 pub mod lexicon;
 pub mod measures;
 pub mod numbers;
@@ -26,9 +27,6 @@ pub use compare::{
 };
 use measures::{Noun, Search};
 use numbers::{Lang, Mention, NumUnit, Tok};
-
-/// The measure of a yes/no claim that UN sanctions on the DPRK are violated.
-pub const SANCTIONS_MEASURE: &str = "status:violates_sanctions";
 
 /// The `place` of a figure its clause calls a part of a larger one without naming where
 /// ("among them 650", "dont 12 000"): compared as a place is (`compare::same_place`).
@@ -43,8 +41,8 @@ pub fn extract_claims(
     published: Option<DateTime<Utc>>,
 ) -> Vec<Claim> {
     let lang = Lang::detect(lang, text);
-    let doc_nat = document_nationality(text);
-    let doc_pair = document_pair(text, doc_nat);
+    let doc_nat = measures::document_nationality(text);
+    let doc_pair = measures::document_pair(text, doc_nat);
     let lead_role = lead_role(text);
     let sents = sentences::split(text);
     let main_entity = main_entity(matches);
@@ -152,35 +150,18 @@ fn is_caption(line: &str) -> bool {
 
 /// The role the document's lead gives to people it does not otherwise name: a story that
 /// opens on reconstruction is about builders ("brigades of some thousands of people").
+/// The first `[[groups.role]]` whose `lead` words the lead names.
 fn lead_role(text: &str) -> Option<&'static str> {
     let lead = text
         .split("\n\n")
         .flat_map(|b| b.split('\n'))
         .find(|p| p.split_whitespace().count() >= 15)?
         .to_lowercase();
-    let building = [
-        "reconstruct",
-        "rebuild",
-        "construction",
-        "восстановлен",
-        "строител",
-        "reconstruction",
-    ];
-    let demining = [
-        "demining",
-        "deminer",
-        "sapper",
-        "разминир",
-        "сапер",
-        "déminage",
-    ];
-    if building.iter().any(|w| lead.contains(w)) {
-        Some("builders")
-    } else if demining.iter().any(|w| lead.contains(w)) {
-        Some("sappers")
-    } else {
-        None
-    }
+    groups::groups()
+        .roles
+        .iter()
+        .find(|r| groups::contains_any(&lead, &r.lead))
+        .map(|r| r.id.as_str())
 }
 
 struct SentenceReader<'a> {
@@ -199,7 +180,7 @@ struct SentenceReader<'a> {
     published: Option<DateTime<Utc>>,
     /// The nationality a whole text is about, when it names it again and again.
     doc_nat: Option<&'static str>,
-    /// "dprk-russia" when the text is about the two countries: a treaty's subject.
+    /// The pair of countries the text is about (`[[groups.pair]]`): a treaty's subject.
     doc_pair: Option<&'static str>,
     /// The role the document's lead gives to people it does not otherwise name.
     lead_role: Option<&'static str>,
@@ -381,7 +362,7 @@ impl SentenceReader<'_> {
             }));
         }
         for e in events::event_dates(&toks, self.published, self.prior_year) {
-            let subject = document_pair(&lower, sentence_nat)
+            let subject = measures::document_pair(&lower, sentence_nat)
                 .or(self.doc_pair)
                 .or(context_nat)
                 .map_or_else(|| self.nearest_entity(0), str::to_string);
@@ -399,10 +380,10 @@ impl SentenceReader<'_> {
             });
         }
         if self.anchored {
-            if let Some(v) = measures::sanctions_status(&lower, &toks) {
+            for (id, v) in measures::statuses(&lower, &toks) {
                 out.push(Claim {
                     subject: context_nat.map_or_else(|| self.nearest_entity(0), str::to_string),
-                    measure: SANCTIONS_MEASURE.to_string(),
+                    measure: format!("status:{id}"),
                     value: v,
                     unit: "bool".to_string(),
                     kind: ClaimKind::Status,
@@ -456,40 +437,40 @@ impl SentenceReader<'_> {
         // reads the figure (its subject is the story's entity).
         let subject = format!("{}-{group}", nat?);
         let increment = measures::is_increment(toks, m, counted.phrase_end);
+        let g = groups::groups();
         let measure = match counted.noun {
-            // "6,000 killed or wounded": the lexicon's longer phrase is casualties.
-            Noun::Casualty("killed" | "wounded")
-                if (counted.phrase_start..counted.phrase_end.max(counted.phrase_start + 1))
-                    .any(|i| {
-                        lexicon::lexicon()
-                            .predicate_at(&lexicon::words_of(toks), i)
-                            .is_some_and(|h| h.entry.id == "casualties")
-                    }) =>
-            {
-                "casualties"
-            }
-            Noun::Casualty(meas) => meas,
+            // "6,000 killed or wounded": the lexicon's longer phrase says another measure
+            // of the group ("casualties").
+            Noun::Casualty(meas) => (counted.phrase_start
+                ..counted.phrase_end.max(counted.phrase_start + 1))
+                .find_map(|i| {
+                    lexicon::lexicon()
+                        .predicate_at(&lexicon::words_of(toks), i)
+                        .map(|h| h.entry.id.as_str())
+                        .filter(|id| *id != meas && g.measures.iter().any(|x| x.id == *id))
+                })
+                .and_then(|id| g.measures.iter().find(|x| x.id == id))
+                .map_or(meas, |x| x.id.as_str()),
             // "5,000 workers are expected in Russia": an arrival announced.
-            _ if measures::expected_near(toks, m, counted.phrase_end) => "deployed",
+            _ if measures::expected_near(toks, m, counted.phrase_end) => &g.default_measure,
             _ => measures::nearest_measure(toks, m, (counted.phrase_start, counted.phrase_end))
                 .or(counted.modifier)
-                .unwrap_or(if group == "workers" {
-                    "present"
-                } else {
-                    "deployed"
+                .unwrap_or_else(|| {
+                    g.role(group)
+                        .and_then(|r| r.measure.as_deref())
+                        .unwrap_or(&g.default_measure)
                 }),
         };
-        let unit = if counted.noun == Noun::Brigades {
-            "brigades"
-        } else {
-            "people"
+        let unit = match counted.noun {
+            Noun::Unit(u) => u,
+            _ => "people",
         };
         let period = base.scope.as_ref().and_then(events::flow_period);
         let kind = if increment {
             ClaimKind::Increment
         } else if period.is_some() {
             ClaimKind::Flow
-        } else if measure == "present" {
+        } else if g.measures.iter().any(|x| x.id == measure && x.level) {
             ClaimKind::Level
         } else {
             ClaimKind::RunningTotal
@@ -527,9 +508,10 @@ impl SentenceReader<'_> {
         };
         let money = !matches!(m.unit, NumUnit::Percent | NumUnit::Ratio | NumUnit::Count);
         let measure = match measures::money_measure(toks, m) {
-            // An amount is "written off" only when the words stand by it ("wrote off
-            // $10 billion"); "a $5 billion debt, four fifths of it written off": the $5 billion is the debt.
-            Some((meas, d)) if !(money && meas == "written_off" && d > 3) => Some(meas),
+            // A `near` measure ("written off") is said of an amount only when its words
+            // stand by it ("wrote off $10 billion"); "a $5 billion debt, four fifths of it
+            // written off": the $5 billion is the debt.
+            Some((meas, d)) if !(money && meas.near && d > 3) => Some(meas),
             _ => None,
         }
         .or_else(|| {
@@ -543,7 +525,7 @@ impl SentenceReader<'_> {
             }
             let prev = self.prev?;
             let ptoks = numbers::tokenize(prev, self.lang);
-            measures::any_money_measure(&ptoks).filter(|m| *m != "written_off")
+            measures::any_money_measure(&ptoks).filter(|m| !m.near)
         })?;
         // A fall "fiftyfold" is a ratio of new to old below one.
         if unit == "ratio" && measures::says_decline(lower) && value > 0.0 {
@@ -562,7 +544,7 @@ impl SentenceReader<'_> {
         if subject.is_empty() {
             return None;
         }
-        let period = if measure == "trade_turnover" {
+        let period = if measure.flow {
             period_of(toks, self.published)
         } else {
             None
@@ -570,7 +552,7 @@ impl SentenceReader<'_> {
         let forecast = matches!(base.modality, Modality::Expected | Modality::Planned);
         let kind = if forecast {
             ClaimKind::Forecast
-        } else if measure == "trade_turnover" {
+        } else if measure.flow {
             ClaimKind::Flow
         } else {
             ClaimKind::Level
@@ -582,7 +564,7 @@ impl SentenceReader<'_> {
             .or_else(|| base.scope.clone());
         Some(Claim {
             subject,
-            measure: measure.to_string(),
+            measure: measure.id.clone(),
             value,
             value_max,
             approx: m.approx,
@@ -624,17 +606,16 @@ impl SentenceReader<'_> {
         // about a national group the first reader knows is that group's, keyed as the
         // first reader keys it, so the two readers' figures are compared with each other.
         let nat = measures::nationality(&self.context.to_lowercase()).or(self.doc_nat);
-        if let Some(nat) = nat.filter(|_| {
-            r.unit == "people"
-                && r.implicit_thing
-                && matches!(
-                    r.predicate.as_str(),
-                    "killed" | "wounded" | "casualties" | "captured"
-                )
-        }) {
+        let g = groups::groups();
+        // The group reader's casualty measures: those with casualty nouns ("600 dead").
+        let casualty = g
+            .measures
+            .iter()
+            .any(|x| x.id == r.predicate && !x.nouns.is_empty());
+        if let Some(nat) = nat.filter(|_| r.unit == "people" && r.implicit_thing && casualty) {
             return Some(Claim {
-                subject: format!("{nat}-troops"),
-                role: "troops".to_string(),
+                subject: format!("{nat}-{}", g.default_role),
+                role: g.default_role.clone(),
                 measure: r.predicate,
                 value: m.value,
                 value_max: m.value_max,
@@ -855,47 +836,6 @@ fn clause_of(toks: &[Tok], i: usize) -> (usize, usize) {
     (start, end)
 }
 
-/// "dprk" when the text names North Korea three times or more: then a figure with no
-/// nationality of its own ("5,000 military engineers") is taken to be North Korean.
-fn document_nationality(text: &str) -> Option<&'static str> {
-    let lower = text.to_lowercase();
-    let n: usize = measures::DPRK_MARKERS
-        .iter()
-        .map(|m| lower.matches(m).count())
-        .sum();
-    (n >= 3).then_some("dprk")
-}
-
-/// "dprk-russia" when a text about North Korea also names Russia.
-fn document_pair(text: &str, nat: Option<&'static str>) -> Option<&'static str> {
-    let lower = text.to_lowercase();
-    let russia = [
-        "russia",
-        "moscow",
-        "росси",
-        "москв",
-        "russie",
-        "moscou",
-        "kremlin",
-        "кремл",
-    ]
-    .iter()
-    .any(|w| lower.contains(w));
-    let dprk = nat == Some("dprk")
-        || [
-            "north korea",
-            "dprk",
-            "pyongyang",
-            "кндр",
-            "пхеньян",
-            "rpdc",
-            "corée du nord",
-        ]
-        .iter()
-        .any(|w| lower.contains(w));
-    (russia && dprk).then_some("dprk-russia")
-}
-
 /// The words of a sentence, space-separated with spaces at both ends, for phrase checks.
 fn words_line(toks: &[Tok]) -> String {
     let mut s = String::from(" ");
@@ -1094,10 +1034,11 @@ pub fn format_value(c: &Claim) -> String {
         Some(max) => format!("{}–{}", one(c.value), one(max)),
         None => one(c.value),
     };
-    let suffix = if c.unit == "brigades" {
-        " brigades"
+    // A unit of people ("2 brigades") is said with the figure.
+    let suffix = if groups::groups().units.iter().any(|u| u.id == c.unit) {
+        format!(" {}", c.unit)
     } else {
-        ""
+        String::new()
     };
     format!("{prefix}{body}{suffix}")
 }

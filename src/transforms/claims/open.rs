@@ -528,9 +528,15 @@ pub fn read(
             predicate = Some(governing.unwrap_or(p));
         } else if let Some((t, end)) = thing_at(lex, words, after, lang) {
             // An unknown word written with a capital is a name, not a counted noun
-            // ("in 2014 Moscow…", "3 Ukrainian…" is fine: the lexicon knows its noun).
+            // ("in 2014 Moscow…"); in English the head comes last, so a capitalised
+            // modifier ("300 Lilliputian archers") leaves a counted noun.
+            let head = if lang == Lang::En {
+                end.saturating_sub(1).max(after)
+            } else {
+                after
+            };
             let capital = toks
-                .get(after)
+                .get(head)
                 .and_then(|t| sentence.get(t.start..))
                 .and_then(|w| w.chars().next())
                 .is_some_and(char::is_uppercase);

@@ -6,6 +6,9 @@ use crate::model::{Modality, StoredClaim};
 use chrono::TimeZone;
 use serde::Deserialize;
 
+/// The yes/no claim the shipped lexicon knows (`[[groups.status]]`).
+const SANCTIONS: &str = "status:violates_sanctions";
+
 const CASES: &str = include_str!("../../../tests/fixtures/claims/cases.toml");
 const CASES_MORE: &str = include_str!("../../../tests/fixtures/claims/cases_more.toml");
 const HOLDOUT: &str = include_str!("../../../tests/fixtures/claims/holdout.toml");
@@ -666,7 +669,7 @@ fn ranges_overlap_with_points_inside() {
 
 #[test]
 fn sanctions_status_compares_by_value() {
-    let mut yes = claim("dprk", SANCTIONS_MEASURE, 1.0, Approx::Exact);
+    let mut yes = claim("dprk", SANCTIONS, 1.0, Approx::Exact);
     yes.unit = "bool".to_string();
     let mut no = yes.clone();
     no.value = 0.0;
@@ -704,7 +707,7 @@ fn values_format_for_the_digest() {
     c.value = 2.0;
     assert_eq!(format_value(&c), "2 brigades");
     c.unit = "bool".to_string();
-    c.measure = SANCTIONS_MEASURE.to_string();
+    c.measure = SANCTIONS.to_string();
     c.value = 1.0;
     assert_eq!(format_value(&c), "violates: yes");
     c.value = 0.0;
@@ -802,8 +805,8 @@ Page 3 of 12. North Korea news, 2025.
     assert_eq!(usd.unit, "usd");
     assert_eq!(find("dprk", "debt", 11e9).unit, "usd");
     assert_eq!(find("dprk", "written_off", 90.0).unit, "percent");
-    let no = find("dprk", SANCTIONS_MEASURE, 0.0);
-    let yes = find("dprk", SANCTIONS_MEASURE, 1.0);
+    let no = find("dprk", SANCTIONS, 0.0);
+    let yes = find("dprk", SANCTIONS, 1.0);
     assert_eq!(no.key(), yes.key());
 
     // What an analyst would flag when these are compared in reading order.
