@@ -286,6 +286,47 @@ pub fn document_pair(text: &str, nat: Option<&'static str>) -> Option<&'static s
         .map(|p| p.code.as_str())
 }
 
+/// The text without the nationality words that qualify a thing rather than people ("a
+/// North Korean missile killed 12 people": the 12 are not North Korean): a nationality
+/// in the one or two words right before a noun of something other than people.
+pub fn without_things_nationality(s: &str) -> String {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    let bare = |w: &str| {
+        w.trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase()
+    };
+    let mut drop = vec![false; words.len()];
+    for i in 1..words.len() {
+        if !other_noun(&bare(words[i])) {
+            continue;
+        }
+        for n in [2, 1] {
+            let Some(from) = i.checked_sub(n) else {
+                continue;
+            };
+            // Adjacent words only: punctuation between ends the phrase.
+            if words[from..i]
+                .iter()
+                .any(|w| w.ends_with([',', ';', ':', '.']))
+            {
+                continue;
+            }
+            let phrase: Vec<String> = words[from..i].iter().map(|w| bare(w)).collect();
+            if nationality(&phrase.join(" ")).is_some() {
+                drop[from..i].iter_mut().for_each(|d| *d = true);
+                break;
+            }
+        }
+    }
+    words
+        .iter()
+        .zip(&drop)
+        .filter(|(_, d)| !**d)
+        .map(|(w, _)| *w)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Whether `pat` starts a word of `s` ("russe" in "l'armée russe", not in "Brussels").
 fn word_start(s: &str, pat: &str) -> bool {
     s.match_indices(pat)

@@ -225,7 +225,12 @@ impl SentenceReader<'_> {
             .fold(self.context.to_string(), |c, (_, who)| {
                 c.replace(who.as_str(), " ")
             });
-        let sentence_nat = measures::nationality(&unspoken.to_lowercase());
+        // Nor is the nationality of a thing ("a North Korean missile killed 12 people"):
+        // then the sentence's dead are not the document's people either.
+        let peoples = measures::without_things_nationality(&unspoken);
+        let sentence_nat = measures::nationality(&peoples.to_lowercase());
+        let things_nat =
+            sentence_nat.is_none() && measures::nationality(&unspoken.to_lowercase()).is_some();
         let context_nat = sentence_nat.or(self.doc_nat);
         let base = Claim {
             attributed_to,
@@ -306,9 +311,14 @@ impl SentenceReader<'_> {
                 ..base.clone()
             };
             let claim = match m.unit {
-                NumUnit::Count if self.anchored => {
-                    self.count_claim(&toks, &m, &lower, context_nat, &mut last_noun, &base)
-                }
+                NumUnit::Count if self.anchored => self.count_claim(
+                    &toks,
+                    &m,
+                    &lower,
+                    (sentence_nat, things_nat),
+                    &mut last_noun,
+                    &base,
+                ),
                 NumUnit::Count => None,
                 _ if self.anchored || sentence_nat.is_some() || self.doc_nat.is_some() => {
                     self.money_claim(&toks, &m, &lower, context_nat, &base)
@@ -405,7 +415,7 @@ impl SentenceReader<'_> {
         toks: &[Tok],
         m: &Mention,
         lower: &str,
-        context_nat: Option<&'static str>,
+        (sentence_nat, things_nat): (Option<&'static str>, bool),
         last_noun: &mut Option<measures::Counted>,
         base: &Claim,
     ) -> Option<Claim> {
@@ -432,7 +442,8 @@ impl SentenceReader<'_> {
             _ => return None,
         };
         let group = measures::group_of(counted.noun, &phrase, lower, self.lead_role);
-        let nat = measures::nationality(&np).or(context_nat);
+        let own_nat = measures::nationality(&np).or(sentence_nat);
+        let nat = own_nat.or(self.doc_nat);
         // Without a nationality the group is nobody's in particular: the open reader
         // reads the figure (its subject is the story's entity).
         let subject = format!("{}-{group}", nat?);
@@ -461,6 +472,17 @@ impl SentenceReader<'_> {
                         .unwrap_or(&g.default_measure)
                 }),
         };
+        // The dead and wounded of a sentence that gives its nationality to a thing are
+        // not the document's people ("a North Korean missile killed 12 people" in a story
+        // about North Korea's arms): the open reader reads them.
+        if own_nat.is_none()
+            && things_nat
+            && g.measures
+                .iter()
+                .any(|x| x.id == measure && !x.nouns.is_empty())
+        {
+            return None;
+        }
         let unit = match counted.noun {
             Noun::Unit(u) => u,
             _ => "people",
@@ -605,7 +627,12 @@ impl SentenceReader<'_> {
         // A casualty figure with no counted noun ("6,000 killed or wounded") in a story
         // about a national group the first reader knows is that group's, keyed as the
         // first reader keys it, so the two readers' figures are compared with each other.
-        let nat = measures::nationality(&self.context.to_lowercase()).or(self.doc_nat);
+        let peoples = measures::without_things_nationality(self.context).to_lowercase();
+        let nat = measures::nationality(&peoples).or_else(|| {
+            // A sentence that gives its nationality to a thing keeps its dead apart.
+            self.doc_nat
+                .filter(|_| measures::nationality(&self.context.to_lowercase()).is_none())
+        });
         let g = groups::groups();
         // The group reader's casualty measures: those with casualty nouns ("600 dead").
         let casualty = g

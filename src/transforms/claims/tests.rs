@@ -2013,3 +2013,43 @@ fn values_read(
         .map(|c| c.value)
         .collect()
 }
+
+/// A nationality that qualifies a thing ("a North Korean missile") is not the nationality
+/// of the people the sentence counts, nor, in a story about that country, are the dead
+/// of such a sentence its people; a sentence that names no nationality at all still
+/// counts the story's people.
+#[test]
+fn the_nationality_of_a_weapon_is_not_its_victims() {
+    let story = "North Korea has sent missiles to Russia. Pyongyang denies it. \
+                 North Korea's ties with Moscow deepen.\n\n";
+    let subjects = |sentence: &str| -> Vec<String> {
+        let text = format!("{story}{sentence}");
+        extract_claims(
+            &text,
+            &entity_matches(&text, &["Kharkiv", "Kursk"]),
+            Some("en"),
+            None,
+        )
+        .into_iter()
+        .map(|c| c.subject)
+        .collect()
+    };
+    for s in [
+        "A North Korean missile killed 12 people in Kharkiv on Tuesday.",
+        "Officials in Kharkiv said North Korean shells had killed 12.",
+    ] {
+        let got = subjects(s);
+        assert!(
+            !got.is_empty() && got.iter().all(|x| x != "dprk-troops"),
+            "{s}: {got:?}"
+        );
+    }
+    assert_eq!(
+        subjects("About 600 North Korean soldiers were killed near Kursk."),
+        ["dprk-troops"]
+    );
+    assert_eq!(
+        subjects("Near Kursk the number of wounded exceeds 2,500, the same source said."),
+        ["dprk-troops"]
+    );
+}
