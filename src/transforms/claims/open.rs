@@ -419,6 +419,29 @@ pub fn read(
     } else {
         after
     };
+    // "1,900 of its staff", "1,050 of Belmaria's filling stations", "300 of the
+    // protesters": the part counts the noun after the determiner.
+    // A genitive ("Belmaria's", "the country's"): the word loses its 's in `words`.
+    let genitive = |k: usize| {
+        toks.get(k)
+            .and_then(|t| sentence.get(t.start..t.end))
+            .is_some_and(|w| w.ends_with("'s") || w.ends_with("’s"))
+    };
+    let determiner = |k: usize| {
+        words.get(k).copied().flatten().is_some_and(|w| {
+            possessive(k) || matches!(w, "those" | "these" | "our" | "nos" | "ces") || genitive(k)
+        })
+    };
+    let after = if part_of(after) && determiner(after + 1) {
+        let noun = after + 2 + usize::from(!genitive(after + 1) && genitive(after + 2));
+        if words.get(noun).copied().flatten().is_some_and(content) {
+            noun
+        } else {
+            after
+        }
+    } else {
+        after
+    };
     // "67-year-old", "3 a.m.", "for three days": durations, times and ages.
     let skip_dash = usize::from(toks.get(after).is_some_and(|t| t.is_sym('-') && t.glued));
     if lex.duration_at(words, after + skip_dash) || time_or_degrees(toks, words, after) {
@@ -2155,6 +2178,41 @@ mod tests {
             Some((8000.0, "workers")),
             "{got:?}"
         );
+    }
+
+    /// "N of its / the country's / those X" counts X; a capitalised modifier in English
+    /// ("Lilliputian archers") leaves the noun after it.
+    #[test]
+    fn a_part_of_a_determined_group_counts_the_group() {
+        for (s, value, thing) in [
+            (
+                "Petrobel said 1,900 of its workers had joined the strike.",
+                1900.0,
+                "workers",
+            ),
+            (
+                "By noon 1,050 of the country's filling stations were dry.",
+                1050.0,
+                "filling_stations",
+            ),
+            (
+                "By noon 1,050 of Belmaria's filling stations were dry.",
+                1050.0,
+                "filling_stations",
+            ),
+            (
+                "The court said 300 Lilliputian archers were sent.",
+                300.0,
+                "en:archer",
+            ),
+        ] {
+            let got = read_all(s, Lang::En);
+            assert_eq!(
+                got.first().map(|g| (g.0, g.1.as_str())),
+                Some((value, thing)),
+                "{s}: {got:?}"
+            );
+        }
     }
 
     #[test]
