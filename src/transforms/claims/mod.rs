@@ -614,6 +614,12 @@ impl SentenceReader<'_> {
             return None;
         }
         let r = open::read(sentence, toks, words, m, clause, self.lang, last.as_ref())?;
+        // "31 officers were injured, four of them seriously": a part of the group, when
+        // nothing of its own (a predicate: "13 of them critically") sets it apart.
+        let part_of_previous = r.of_previous
+            && last
+                .as_ref()
+                .is_some_and(|p| p.predicate == r.predicate || r.predicate.is_empty());
         *last = Some(r.clone());
         let at = toks.get(m.num_tok)?.start;
         let clause_bytes = (
@@ -680,8 +686,13 @@ impl SentenceReader<'_> {
         } else {
             ClaimKind::RunningTotal
         };
+        let place = base
+            .place
+            .clone()
+            .or_else(|| part_of_previous.then(|| PART_OF_WHOLE.to_string()));
         Some(Claim {
             subject,
+            place,
             role: r.thing,
             measure: r.predicate,
             value: m.value,

@@ -31,6 +31,9 @@ pub struct OpenReading {
     /// The text named no counted noun: the thing is the predicate's own ("600 dead",
     /// "6,000 killed or wounded") or the previous figure's.
     pub implicit_thing: bool,
+    /// The figure counts some "of them" ("four of them seriously", "dix d'entre eux",
+    /// "трое из них"): a part of the group named before.
+    pub of_previous: bool,
 }
 
 /// Function words: where a counted noun phrase ends.
@@ -486,7 +489,8 @@ pub fn read(
     let mut predicate: Option<Hit> = None;
     let mut phrase_end = after;
     // "dix d'entre eux", "60 of them", "8 тыс. из них": the group is the one named before.
-    let of_them = of_them_at(words, after);
+    // ("four of them": a number word took "of" as its noun's preposition.)
+    let of_them = of_them_at(words, after).or_else(|| of_them_at(words, m.next_tok));
     if let Some(end) = of_them {
         phrase_end = end;
         if let Some(prev) = last {
@@ -712,6 +716,7 @@ pub fn read(
             || lex.says_rival_before(words, 0, m.first_tok),
         phrase_end,
         implicit_thing,
+        of_previous: of_them.is_some(),
     })
 }
 
@@ -2167,6 +2172,16 @@ mod tests {
         assert_eq!(
             got.get(1).map(|g| (g.0, g.1.as_str(), g.2.as_str())),
             Some((1000.0, "miners", "trapped")),
+            "{got:?}"
+        );
+        // A number word: "four of them".
+        let got = read_all(
+            "Some 31 miners were injured, four of them seriously.",
+            Lang::En,
+        );
+        assert_eq!(
+            got.get(1).map(|g| (g.0, g.1.as_str())),
+            Some((4.0, "miners")),
             "{got:?}"
         );
         let got = read_all(

@@ -2053,3 +2053,27 @@ fn the_nationality_of_a_weapon_is_not_its_victims() {
         ["dprk-troops"]
     );
 }
+
+/// "Four of them" is a part of the group before it, as "60 of them" is: it is never
+/// compared with the group's total; "13 of them critically" says its own predicate.
+#[test]
+fn some_of_them_is_a_part_of_the_group_before() {
+    for (text, value) in [
+        (
+            "In Ostrava 31 miners were injured, four of them seriously.",
+            4.0,
+        ),
+        (
+            "In Ostrava 310 miners were injured, 60 of them seriously.",
+            60.0,
+        ),
+    ] {
+        let claims = extract_claims(text, &entity_matches(text, &["Ostrava"]), Some("en"), None);
+        let part = claims.iter().find(|c| c.value == value);
+        assert_eq!(
+            part.and_then(|c| c.place.as_deref()),
+            Some(PART_OF_WHOLE),
+            "{text}: {claims:#?}"
+        );
+    }
+}
