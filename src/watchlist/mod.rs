@@ -10,7 +10,7 @@
 mod matcher;
 mod parse;
 pub mod suggest;
-mod translit;
+pub(crate) mod translit;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};

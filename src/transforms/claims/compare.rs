@@ -145,6 +145,77 @@ fn precise(k: &KeyParts) -> bool {
     !generic_thing(k.role) || (k.role.is_empty() && measured(k.unit))
 }
 
+/// A noun no lexicon entry knows is kept as `lang:stem`: (lang, stem).
+fn unknown_noun(role: &str) -> Option<(&str, &str)> {
+    role.split_once(':')
+        .filter(|(lang, stem)| lang.len() == 2 && !stem.is_empty())
+}
+
+/// The skeleton of a word for matching a borrowing across English, French and Russian:
+/// Latin letters without accents (Cyrillic romanised), spelling variants folded (x → ks,
+/// c and q → k, y → i, ph → f, w → v, th → t, a doubled letter once).
+fn skeleton(w: &str) -> String {
+    use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
+    let latin = crate::watchlist::translit::romanize(w);
+    let plain: String = latin
+        .nfd()
+        .filter(|c| !is_combining_mark(*c) && c.is_alphabetic())
+        .collect::<String>()
+        .replace("ph", "f")
+        .replace("th", "t")
+        .replace("qu", "k")
+        .replace('x', "ks");
+    let mut out = String::with_capacity(plain.len());
+    for c in plain.chars() {
+        let c = match c {
+            'c' | 'q' => 'k',
+            'y' => 'i',
+            'w' => 'v',
+            c => c,
+        };
+        if !out.ends_with(c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Two unknown nouns of different languages that are one borrowed word ("départ" and
+/// "departure", "dioxyde" and "диоксид"): their skeletons begin alike for five letters or
+/// more, and for all of the shorter one but its last letter.
+fn cognates(a: &str, b: &str) -> bool {
+    let (a, b) = (skeleton(a), skeleton(b));
+    let common = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+    let shorter = a.chars().count().min(b.chars().count());
+    common >= 5 && common + 1 >= shorter
+}
+
+/// Keys naming the claim's thing with a borrowing of another language ("fr:départ" for
+/// "en:departur"): the same subject, predicate, kind and period, each thing counted in
+/// its own unit or both in one.
+fn cognate_keys<'a>(own: &KeyParts, others: &[KeyParts<'a>]) -> Vec<KeyParts<'a>> {
+    let Some((lang, stem)) = unknown_noun(own.role) else {
+        return Vec::new();
+    };
+    let counted_as_itself = |k: &KeyParts, stem: &str| k.unit == stem;
+    others
+        .iter()
+        .filter(|k| {
+            (k.subject, k.measure, k.period, k.kind_class())
+                == (own.subject, own.measure, own.period, own.kind_class())
+        })
+        .filter(|k| {
+            unknown_noun(k.role).is_some_and(|(l, s)| {
+                l != lang
+                    && (k.unit == own.unit
+                        || (counted_as_itself(k, s) && counted_as_itself(own, stem)))
+                    && cognates(s, stem)
+            })
+        })
+        .cloned()
+        .collect()
+}
+
 /// Keys among `stored_keys` (the distinct keys stored under the claim's subject) that name
 /// the claim's quantity in other words, so that their claims are compared with it too:
 /// - the same thing and predicate read as a level in one story and a running total in
@@ -163,11 +234,15 @@ pub fn neighbour_keys(claim: &Claim, stored_keys: &[String]) -> Vec<String> {
     let Some(own) = KeyParts::parse(&own_key) else {
         return Vec::new();
     };
-    let others: Vec<KeyParts> = stored_keys
+    let all: Vec<KeyParts> = stored_keys
         .iter()
         .filter(|k| **k != own_key)
         .filter_map(|k| KeyParts::parse(k))
+        .collect();
+    let others: Vec<KeyParts> = all
+        .iter()
         .filter(|k| k.frame() == own.frame())
+        .cloned()
         .collect();
     let mut out: Vec<String> = Vec::new();
     let mut take = |k: &KeyParts| {
@@ -176,6 +251,9 @@ pub fn neighbour_keys(claim: &Claim, stored_keys: &[String]) -> Vec<String> {
             out.push(key);
         }
     };
+    for k in cognate_keys(&own, &all) {
+        take(&k);
+    }
     // The predicates stored for this thing (and the claim's own).
     let mut measures: Vec<&str> = others
         .iter()
@@ -296,6 +374,9 @@ fn same_quantity(claim: &Claim, other: &Claim) -> bool {
     let (Some(a), Some(b)) = (KeyParts::parse(&a), KeyParts::parse(&b)) else {
         return false;
     };
+    if !cognate_keys(&a, std::slice::from_ref(&b)).is_empty() {
+        return true;
+    }
     let area = measured(a.unit)
         && !a.measure.is_empty()
         && a.measure == b.measure

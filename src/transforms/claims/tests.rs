@@ -2077,3 +2077,37 @@ fn some_of_them_is_a_part_of_the_group_before() {
         );
     }
 }
+
+/// A noun no lexicon entry knows is compared across languages when it is one borrowed
+/// word ("départs" / "departures", "dioxyde" / "диоксид"), never with another word.
+#[test]
+fn a_borrowed_noun_is_one_thing_in_three_languages() {
+    let open = |role: &str, unit: &str| Claim {
+        subject: "outage".into(),
+        role: role.into(),
+        measure: "cancelled".into(),
+        unit: unit.into(),
+        kind: ClaimKind::RunningTotal,
+        open: true,
+        ..Claim::default()
+    };
+    let stored = |c: &Claim| vec![c.key()];
+    let fr = open("fr:départ", "départ");
+    for (other, same) in [
+        (open("en:departur", "departur"), true),
+        (open("ru:диоксид", "диоксид"), false),
+        (open("en:deport", "deport"), false),
+        // One language's two nouns are two things (the stemmer already joined its forms).
+        (open("fr:département", "département"), false),
+    ] {
+        assert_eq!(
+            !neighbour_keys(&fr, &stored(&other)).is_empty(),
+            same,
+            "{} and {}",
+            fr.role,
+            other.role
+        );
+    }
+    let ru = open("ru:диоксид", "диоксид");
+    assert!(!neighbour_keys(&ru, &stored(&open("fr:dioxyd", "dioxyd"))).is_empty());
+}
