@@ -414,10 +414,11 @@ fn comparable(claim: &Claim, s: &StoredClaim) -> bool {
             .max(o.value_max.unwrap_or(o.value)),
     );
     // A figure said to be current may have moved that far (a level falling as power
-    // comes back).
+    // comes back), when the text says what it is a figure of: a bare current figure
+    // ("now 285,000 people", "€310,000") is as likely another quantity.
     if claim.unit != "bool"
         && claim.unit != "date"
-        && !claim.running_total
+        && (!claim.running_total || claim.measure.is_empty())
         && lo > 0.0
         && hi / lo > APART
     {

@@ -1898,7 +1898,8 @@ fn a_part_of_a_possessed_whole_counts_its_noun() {
 
 /// Two figures of one key more than twenty times apart are two quantities (one airline's
 /// losses and the industry's), unless the new one is said to be current (a level that
-/// fell as power came back); rival estimates ten times apart still contradict.
+/// fell as power came back) and says what it counts; rival estimates ten times apart
+/// still contradict.
 #[test]
 fn figures_far_apart_are_two_quantities() {
     let mut industry = stored(claim("outage", "cost", 250e6, Approx::Exact), "a");
@@ -1919,6 +1920,19 @@ fn figures_far_apart_are_two_quantities() {
     assert_eq!(
         compare(&now, "b", std::slice::from_ref(&dark)).status,
         ClaimStatus::Updates
+    );
+    // A current figure that says nothing of what it counts ("now €310,000") is not the
+    // later value of one twenty times its size.
+    let mut bare_old = stored(claim("outage", "", 9e6, Approx::Exact), "a");
+    bare_old.claim.open = true;
+    bare_old.claim.unit = "eur".into();
+    let mut bare_now = claim("outage", "", 310_000.0, Approx::Exact);
+    bare_now.open = true;
+    bare_now.unit = "eur".into();
+    bare_now.running_total = true;
+    assert_eq!(
+        compare(&bare_now, "b", std::slice::from_ref(&bare_old)).status,
+        ClaimStatus::New
     );
     let seoul = stored(
         claim("dprk-troops", "killed", 600.0, Approx::About),
