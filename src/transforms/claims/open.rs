@@ -871,6 +871,13 @@ fn distance(
         word(k)
             .is_some_and(|w| matches!(w, "radius" | "rayon" | "within") || w.starts_with("радиус"))
     });
+    // "à 400 kilomètres de la capitale": where something is.
+    let at = m
+        .first_tok
+        .checked_sub(1)
+        .and_then(word)
+        .is_some_and(|w| w == "à")
+        && matches!(word(unit_end), Some("de" | "du" | "des"));
     let capital = |k: usize| {
         toks.get(k)
             .and_then(|t| sentence.get(t.start..t.end))
@@ -891,7 +898,7 @@ fn distance(
         }
         None => false,
     };
-    radius || from
+    radius || from || at
 }
 
 /// A Russian month in any case ("в апреле", "марте"): the stem of its name.
@@ -2358,6 +2365,23 @@ mod tests {
             ("Зона карантина в радиусе 10 км.", Lang::Ru),
             ("Поезд IR 1745 следовал из Бухареста.", Lang::Ru),
             ("The InterRegio 1745 from Bucharest derailed.", Lang::En),
+            (
+                "Les camions font la navette depuis Kellport, à 400 kilomètres de la capitale.",
+                Lang::Fr,
+            ),
+            // The size of something the story names, not a figure of the event.
+            (
+                "The department, which has some 1,400 poultry farms, is on alert.",
+                Lang::En,
+            ),
+            (
+                "Le syndicat, qui représente environ 4 000 soignants, a protesté.",
+                Lang::Fr,
+            ),
+            (
+                "Профсоюз, который объединяет около 4 тыс. врачей, выступил против.",
+                Lang::Ru,
+            ),
         ] {
             assert!(
                 read_all(text, lang).is_empty(),
