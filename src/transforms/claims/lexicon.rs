@@ -79,9 +79,10 @@ pub struct Entry {
     /// Predicates: other things that count as `thing` with this predicate ("homes
     /// without power" are households).
     pub same_things: Vec<String>,
-    /// Things: predicates that say the same of this thing, the first standing for all
-    /// ("registered", "suspected" and "infected" cases are one count).
-    pub same_predicates: Vec<String>,
+    /// Things: groups of predicates that say the same of this thing, the first of a group
+    /// standing for all of it ("registered", "suspected" and "infected" cases are one
+    /// count; flights "delayed" and "held" are one, "cancelled" and "axed" another).
+    pub same_predicates: Vec<Vec<String>>,
     /// Predicates: what the predicate says of an amount of money instead ("losses" of
     /// people are casualties, of euros a cost).
     pub money: Option<String>,
@@ -103,7 +104,7 @@ struct RawEntry {
     #[serde(default)]
     same_things: Vec<String>,
     #[serde(default)]
-    same_predicates: Vec<String>,
+    same_predicates: SamePredicates,
     #[serde(default)]
     money: Option<String>,
     #[serde(default)]
@@ -114,6 +115,30 @@ struct RawEntry {
     fr: Vec<String>,
     #[serde(default)]
     ru: Vec<String>,
+}
+
+/// `same_predicates`: one group (a list of ids) or several (a list of lists).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum SamePredicates {
+    One(Vec<String>),
+    Many(Vec<Vec<String>>),
+}
+
+impl Default for SamePredicates {
+    fn default() -> Self {
+        SamePredicates::One(Vec::new())
+    }
+}
+
+impl SamePredicates {
+    fn groups(self) -> Vec<Vec<String>> {
+        match self {
+            SamePredicates::One(g) if g.is_empty() => Vec::new(),
+            SamePredicates::One(g) => vec![g],
+            SamePredicates::Many(gs) => gs.into_iter().filter(|g| !g.is_empty()).collect(),
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -187,7 +212,7 @@ impl From<RawEntry> for Entry {
             state: r.state,
             unit: r.unit,
             same_things: r.same_things,
-            same_predicates: r.same_predicates,
+            same_predicates: r.same_predicates.groups(),
             money: r.money,
             currency: r.currency,
             patterns,
@@ -409,6 +434,15 @@ mod tests {
             if let Some(t) = &e.thing {
                 let known = lex.thing(t).is_some() || lex.predicates.iter().any(|p| p.id == *t);
                 assert!(known, "{}: unknown thing {t}", e.id);
+            }
+        }
+        for e in &lex.things {
+            for id in e.same_predicates.iter().flatten() {
+                assert!(
+                    lex.predicate(id).is_some(),
+                    "{}: unknown predicate {id}",
+                    e.id
+                );
             }
         }
     }

@@ -702,8 +702,8 @@ pub fn read(
                 // "Registered" and "suspected" cases are the cases counted.
                 _ => lex
                     .thing(&thing)
-                    .filter(|t| t.same_predicates.contains(&p.entry.id))
-                    .and_then(|t| t.same_predicates.first())
+                    .and_then(|t| t.same_predicates.iter().find(|g| g.contains(&p.entry.id)))
+                    .and_then(|g| g.first())
                     .unwrap_or(&p.entry.id)
                     .clone(),
             })
@@ -1369,6 +1369,241 @@ mod tests {
                 "homes",
                 "destroyed",
             ),
+        ];
+        for (text, lang, value, thing, pred) in cases {
+            let got = read_all(text, *lang);
+            assert_eq!(
+                got.first().map(|g| (g.0, g.1.as_str(), g.2.as_str())),
+                Some((*value, *thing, *pred)),
+                "{text}: {got:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn paraphrases_read_the_same_thing_and_predicate_in_three_languages() {
+        // News says a predicate without its verb: "forced out of their homes", "contraints
+        // de partir", "вынуждены покинуть" are all evacuated; flights axed, grounded or
+        // "supprimés" are cancelled; ships detained or "arraisonnés" are seized.
+        let cases: &[(&str, Lang, f64, &str, &str)] = &[
+            (
+                "About 3,000 residents were forced out of their homes by the floods.",
+                Lang::En,
+                3000.0,
+                "people",
+                "evacuated",
+            ),
+            (
+                "Environ 3 000 habitants ont été contraints de partir.",
+                Lang::Fr,
+                3000.0,
+                "people",
+                "evacuated",
+            ),
+            (
+                "Около 3000 жителей были вынуждены покинуть свои дома.",
+                Lang::Ru,
+                3000.0,
+                "people",
+                "evacuated",
+            ),
+            (
+                "Some 350 passengers were on the train.",
+                Lang::En,
+                350.0,
+                "people",
+                "carried",
+            ),
+            (
+                "Quelque 350 passagers se trouvaient dans le train.",
+                Lang::Fr,
+                350.0,
+                "people",
+                "carried",
+            ),
+            (
+                "В поезде находились 350 пассажиров.",
+                Lang::Ru,
+                350.0,
+                "people",
+                "carried",
+            ),
+            (
+                "Some 400 firefighters were on the scene overnight.",
+                Lang::En,
+                400.0,
+                "rescuers",
+                "deployed",
+            ),
+            (
+                "Quelque 400 pompiers sont à pied d'œuvre.",
+                Lang::Fr,
+                400.0,
+                "rescuers",
+                "deployed",
+            ),
+            (
+                "На месте трудятся около 400 пожарных.",
+                Lang::Ru,
+                400.0,
+                "rescuers",
+                "deployed",
+            ),
+            (
+                "About 800 people spent the night in sports halls.",
+                Lang::En,
+                800.0,
+                "people",
+                "sheltered",
+            ),
+            (
+                "Quelque 800 personnes ont passé la nuit dans des gymnases.",
+                Lang::Fr,
+                800.0,
+                "people",
+                "sheltered",
+            ),
+            (
+                "Около 800 человек ночевали в спортзалах.",
+                Lang::Ru,
+                800.0,
+                "people",
+                "sheltered",
+            ),
+            (
+                "About 40 people sought medical attention.",
+                Lang::En,
+                40.0,
+                "people",
+                "wounded",
+            ),
+            (
+                "Environ 40 personnes ont consulté aux urgences.",
+                Lang::Fr,
+                40.0,
+                "people",
+                "wounded",
+            ),
+            (
+                "Около 40 человек обратились за медпомощью.",
+                Lang::Ru,
+                40.0,
+                "people",
+                "wounded",
+            ),
+            (
+                "The fire has cost the lives of 12 people.",
+                Lang::En,
+                12.0,
+                "people",
+                "killed",
+            ),
+            (
+                "L'accident a coûté la vie à 12 personnes.",
+                Lang::Fr,
+                12.0,
+                "people",
+                "killed",
+            ),
+            (
+                "Пожар забрал жизни 12 человек.",
+                Lang::Ru,
+                12.0,
+                "people",
+                "killed",
+            ),
+            (
+                "Some 2 million customers had their personal data stolen.",
+                Lang::En,
+                2_000_000.0,
+                "households",
+                "data_stolen",
+            ),
+            (
+                "Les données personnelles de 2 millions de clients ont fuité.",
+                Lang::Fr,
+                2_000_000.0,
+                "households",
+                "data_stolen",
+            ),
+            (
+                "Произошла утечка данных 2 млн клиентов.",
+                Lang::Ru,
+                2_000_000.0,
+                "households",
+                "data_stolen",
+            ),
+            (
+                "About 1,500 filling stations ran dry on Sunday.",
+                Lang::En,
+                1500.0,
+                "filling_stations",
+                "without_fuel",
+            ),
+            (
+                "Environ 1 500 stations-service étaient à sec dimanche.",
+                Lang::Fr,
+                1500.0,
+                "filling_stations",
+                "without_fuel",
+            ),
+            (
+                "Около 1500 АЗС остались без топлива.",
+                Lang::Ru,
+                1500.0,
+                "filling_stations",
+                "without_fuel",
+            ),
+            (
+                "The airline axed 300 flights.",
+                Lang::En,
+                300.0,
+                "flights",
+                "cancelled",
+            ),
+            (
+                "Some 300 flights were grounded.",
+                Lang::En,
+                300.0,
+                "flights",
+                "cancelled",
+            ),
+            (
+                "Quelque 300 vols ont été supprimés.",
+                Lang::Fr,
+                300.0,
+                "flights",
+                "cancelled",
+            ),
+            (
+                "Отменены около 300 рейсов.",
+                Lang::Ru,
+                300.0,
+                "flights",
+                "cancelled",
+            ),
+            (
+                "Some 300 flights were delayed.",
+                Lang::En,
+                300.0,
+                "flights",
+                "delayed",
+            ),
+            (
+                "Iran has detained 3 tankers.",
+                Lang::En,
+                3.0,
+                "ships",
+                "seized",
+            ),
+            (
+                "La marine a arraisonné 3 navires.",
+                Lang::Fr,
+                3.0,
+                "ships",
+                "seized",
+            ),
+            ("Задержаны 3 судна.", Lang::Ru, 3.0, "ships", "seized"),
         ];
         for (text, lang, value, thing, pred) in cases {
             let got = read_all(text, *lang);
