@@ -2604,6 +2604,16 @@ mod tests {
                 "Les camions font la navette depuis Kellport, à 400 kilomètres de la capitale.",
                 Lang::Fr,
             ),
+            (
+                "Вкладчики получат деньги в течение 20 рабочих дней.",
+                Lang::Ru,
+            ),
+            ("Les fonds seront versés sous 10 jours ouvrables.", Lang::Fr),
+            (
+                "Семьи ссылаются на статью 109 Уголовного кодекса.",
+                Lang::Ru,
+            ),
+            ("Parliament will vote on bill 412 next week.", Lang::En),
             // The size of something the story names, not a figure of the event.
             (
                 "The department, which has some 1,400 poultry farms, is on alert.",
