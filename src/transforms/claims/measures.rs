@@ -631,6 +631,15 @@ pub fn says_decline(sentence: &str) -> bool {
     .any(|w| sentence.contains(w))
 }
 
+/// Whether a word is a verb of saying ("said", "заявили", "a indiqué"'s "indiqué").
+pub fn say_verb(w: &str) -> bool {
+    (SAY_VERBS.contains(&w) && w != "a")
+        || POSTPOSED_VERBS.contains(&w)
+        || FR_PARTICIPLES
+            .iter()
+            .any(|p| p.split(' ').next() == Some(w))
+}
+
 /// Verbs and phrases that attribute a statement to someone.
 const SAY_VERBS: &[&str] = &[
     "said",

@@ -770,6 +770,10 @@ fn place_of(
         if !toks[k].word().is_some_and(|w| LOCATIVE.contains(&w)) {
             continue;
         }
+        // "заявили в Киеве", "said in Kyiv": where it was said, not where it counts.
+        if (k.saturating_sub(2)..k).any(|j| toks[j].word().is_some_and(measures::say_verb)) {
+            continue;
+        }
         let mut j = k + 1;
         while j < ce
             && (toks[j].word().is_some_and(|w| ARTICLES.contains(&w)) || toks[j].is_sym('\''))
@@ -781,6 +785,26 @@ fn place_of(
             j += 1;
         }
         if j == first {
+            continue;
+        }
+        // "at Ukrainian cities", "in French hospitals": an English adjective of
+        // nationality before a plural noun, not a place's name ("in Marsabit county" is).
+        let adjective = j == first + 1
+            && matches!(toks[k].word(), Some("in" | "at"))
+            && toks[first].word().is_some_and(|w| {
+                ["ian", "ean", "ese", "ish", "ch", "ic", "man"]
+                    .iter()
+                    .any(|suffix| w.ends_with(suffix))
+            })
+            && toks.get(j).is_some_and(|t| {
+                t.word()
+                    .is_some_and(|w| w.chars().count() > 3 && w.ends_with('s'))
+                    && s[t.start..t.end]
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_lowercase)
+            });
+        if adjective {
             continue;
         }
         match entity(toks[first].start, toks[j - 1].end) {

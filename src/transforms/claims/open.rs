@@ -445,6 +445,20 @@ pub fn read(
     } else {
         after
     };
+    // "60 KN-23 missiles", "12 Ил-76": a model's name between the figure and its noun.
+    let after = if toks.get(after).is_some_and(|t| t.word().is_some())
+        && toks
+            .get(after + 1)
+            .is_some_and(|t| t.is_sym('-') && t.glued)
+        && toks
+            .get(after + 2)
+            .is_some_and(|t| t.glued && matches!(t.kind, super::numbers::TokKind::Num { .. }))
+        && words.get(after + 3).copied().flatten().is_some_and(content)
+    {
+        after + 3
+    } else {
+        after
+    };
     // "67-year-old", "3 a.m.", "for three days": durations, times and ages.
     let skip_dash = usize::from(toks.get(after).is_some_and(|t| t.is_sym('-') && t.glued));
     if lex.duration_at(words, after + skip_dash) || time_or_degrees(toks, words, after) {
@@ -2461,6 +2475,11 @@ mod tests {
                 "The court said 300 Lilliputian archers were sent.",
                 300.0,
                 "en:archer",
+            ),
+            (
+                "Russia fired at least 60 KN-23 missiles at the city.",
+                60.0,
+                "missiles",
             ),
         ] {
             let got = read_all(s, Lang::En);

@@ -2125,3 +2125,39 @@ fn a_borrowed_noun_is_one_thing_in_three_languages() {
     let ru = open("ru:диоксид", "диоксид");
     assert!(!neighbour_keys(&ru, &stored(&open("fr:dioxyd", "dioxyd"))).is_empty());
 }
+
+/// Where a figure counts is a place's name after "in"/"at" in its clause, but not a
+/// nationality before a plural noun ("at Ukrainian cities") nor where it was said
+/// ("заявили в Киеве", "said in Kyiv").
+#[test]
+fn a_place_is_where_a_figure_counts_not_where_it_was_said() {
+    let place = |text: &str, lang: &str| -> Option<String> {
+        extract_claims(text, &entity_matches(text, &["Valdoria"]), Some(lang), None)
+            .into_iter()
+            .find(|c| c.value == 60.0)
+            .unwrap_or_else(|| panic!("the 60 in {text}"))
+            .place
+    };
+    assert_eq!(
+        place(
+            "Valdoria fired 60 missiles at Ukrainian cities on Monday.",
+            "en"
+        ),
+        None
+    );
+    assert_eq!(
+        place("Valdoria fired 60 missiles at Kharkiv on Monday.", "en"),
+        Some("kharkiv".to_string())
+    );
+    assert_eq!(
+        place("Valdoria fired 60 missiles in Marsabit county.", "en"),
+        Some("marsabit".to_string())
+    );
+    assert_eq!(
+        place(
+            "Вальдория выпустила 60 ракет, заявили в Киеве. Valdoria",
+            "ru"
+        ),
+        None
+    );
+}
