@@ -780,6 +780,12 @@ fn place_of(
         {
             j += 1;
         }
+        // "livré à la Russie": "à" with an article gives to someone (a country is "en
+        // Russie" where things happen, a town "à Kharkiv").
+        let elided_article = toks.get(j).is_some_and(|t| elided(&s[t.start..t.end]) > 0);
+        if toks[k].word() == Some("à") && (j > k + 1 || elided_article) {
+            continue;
+        }
         let first = j;
         while j < ce && capital(&toks[j]) {
             j += 1;

@@ -2160,4 +2160,10 @@ fn a_place_is_where_a_figure_counts_not_where_it_was_said() {
         ),
         None
     );
+    // French "à" with an article gives to someone; without one it is a town.
+    assert_eq!(place("Valdoria a livré 60 obus à la Russie.", "fr"), None);
+    assert_eq!(
+        place("Valdoria a tiré 60 obus à Kharkiv.", "fr"),
+        Some("kharkiv".to_string())
+    );
 }
