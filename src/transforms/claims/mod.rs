@@ -782,6 +782,21 @@ fn place_of(
         }
         // "livré à la Russie": "à" with an article gives to someone (a country is "en
         // Russie" where things happen, a town "à Kharkiv").
+        // "в Россию", "в Курск": where to (the accusative); "в России", "в Курской
+        // области": where (the prepositional).
+        // Names that do not decline ("в Онтарио", "в США") say nothing either way.
+        let direction = matches!(toks[k].word(), Some("в" | "во"))
+            && toks.get(j).is_some_and(|t| {
+                let raw = &s[t.start..t.end];
+                t.word().is_some_and(|w| {
+                    !["е", "и", "ой", "ей", "ом", "ем", "о"]
+                        .iter()
+                        .any(|e| w.ends_with(e))
+                }) && raw.chars().any(char::is_lowercase)
+            });
+        if direction {
+            continue;
+        }
         let elided_article = toks.get(j).is_some_and(|t| elided(&s[t.start..t.end]) > 0);
         if toks[k].word() == Some("à") && (j > k + 1 || elided_article) {
             continue;

@@ -2160,6 +2160,22 @@ fn a_place_is_where_a_figure_counts_not_where_it_was_said() {
         ),
         None
     );
+    // Russian "в" with the accusative is where to; with the prepositional, where.
+    assert_eq!(
+        place("Вальдория отправила 60 ракет в Россию. Valdoria", "ru"),
+        None
+    );
+    assert_eq!(
+        place(
+            "Вальдория разместила 60 ракет в Курской области. Valdoria",
+            "ru"
+        ),
+        Some("курской".to_string())
+    );
+    assert_eq!(
+        place("Вальдория разместила 60 ракет в Онтарио. Valdoria", "ru"),
+        Some("онтарио".to_string())
+    );
     // French "à" with an article gives to someone; without one it is a town.
     assert_eq!(place("Valdoria a livré 60 obus à la Russie.", "fr"), None);
     assert_eq!(
