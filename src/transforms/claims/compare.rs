@@ -220,9 +220,10 @@ fn cognate_keys<'a>(own: &KeyParts, others: &[KeyParts<'a>]) -> Vec<KeyParts<'a>
 /// the claim's quantity in other words, so that their claims are compared with it too:
 /// - the same thing and predicate read as a level in one story and a running total in
 ///   another;
-/// - a figure with no predicate ("17 ships off Le Havre") and the one predicate stored
-///   for the same thing, when that thing has only one (else the figure could be any of
-///   them) and is more than "people" or an amount of money.
+/// - a figure with no predicate ("17 ships off Le Havre") and every predicate stored for
+///   the same thing, when that thing is more than "people" or an amount of money (until
+///   the sixth session only when the thing had one predicate stored: measured, the
+///   figure is far more often one of them than none).
 ///
 /// "People" and a more precise group ("firefighters") are not related: the dead of a
 /// fire include its dead firefighters, so the two counts differ without disagreeing.
@@ -254,25 +255,12 @@ pub fn neighbour_keys(claim: &Claim, stored_keys: &[String]) -> Vec<String> {
     for k in cognate_keys(&own, &all) {
         take(&k);
     }
-    // The predicates stored for this thing (and the claim's own).
-    let mut measures: Vec<&str> = others
-        .iter()
-        .filter(|k| k.role == own.role && !k.measure.is_empty())
-        .map(|k| k.measure)
-        .collect();
-    if !own.measure.is_empty() {
-        measures.push(own.measure);
-    }
-    measures.sort_unstable();
-    measures.dedup();
     for k in others.iter().filter(|k| k.role == own.role) {
         let same_measure = k.measure == own.measure;
-        // "People" with no predicate, or an amount of money with none, could be anything.
-        let one_predicate = precise(&own)
-            && measures.len() == 1
-            && (k.measure.is_empty() || own.measure.is_empty())
-            && (k.measure.is_empty() || k.measure == measures[0]);
-        if same_measure || one_predicate {
+        // "People" with no predicate, or an amount of money with none, could be anything;
+        // a thing of its own ("17 ships off Le Havre") is one of its stored counts.
+        let no_predicate = precise(&own) && (k.measure.is_empty() || own.measure.is_empty());
+        if same_measure || no_predicate {
             take(k);
         }
     }

@@ -1030,7 +1030,7 @@ fn open_claim(role: &str, measure: &str, value: f64, kind: ClaimKind) -> Claim {
 }
 
 #[test]
-fn a_figure_without_predicate_is_the_one_quantity_stored_for_its_thing() {
+fn a_figure_without_predicate_is_compared_with_its_things_counts() {
     let waiting = open_claim("ships", "stuck", 44.0, ClaimKind::Level);
     let bare = open_claim("ships", "", 17.0, ClaimKind::RunningTotal);
     // Only "ships stuck" is stored for ships: the bare count and the level are one quantity.
@@ -1043,9 +1043,13 @@ fn a_figure_without_predicate_is_the_one_quantity_stored_for_its_thing() {
         super::neighbour_keys(&bare, &[waiting.key()]),
         vec![waiting.key()]
     );
-    // Two predicates stored for ships: a bare count could be either, so it is neither.
+    // Two predicates stored for ships: a bare count is compared with both (measured on
+    // the tuning topics, it is far more often one of them than neither).
     let diverted = open_claim("ships", "diverted", 31.0, ClaimKind::RunningTotal);
-    assert!(super::neighbour_keys(&bare, &[waiting.key(), diverted.key()]).is_empty());
+    assert_eq!(
+        super::neighbour_keys(&bare, &[waiting.key(), diverted.key()]),
+        vec![waiting.key(), diverted.key()]
+    );
     // "People" with no predicate is never tied to a predicate.
     let people = open_claim("people", "", 1100.0, ClaimKind::Level);
     let striking = open_claim("people", "striking", 3000.0, ClaimKind::Level);
