@@ -576,6 +576,37 @@ const FLOOR_HOLDOUT: Floor = Floor {
     contradicts_precision: 0.33,
 };
 
+/// Polls one story under a one-place watchlist (`(file stem, place name)`) with a lexicon
+/// file written beside the config, `extra` heading the config; returns the claim of 300.
+fn claim_of_300(
+    extra: &str,
+    (list, place): (&str, &str),
+    (lexicon_file, lexicon): (&str, &str),
+    story: &Story,
+) -> serde_json::Value {
+    let s = Session::new();
+    std::fs::remove_file(s.path("watchlists/dprk-russia.toml")).expect("rm watchlist");
+    s.write(
+        &format!("watchlists/{list}.toml"),
+        &format!(
+            "name = \"{list}\"\n[[entity]]\nid = \"{}\"\nlabel = \"{place}\"\nkind = \"place\"\naliases = [\"{place}\"]\n",
+            place.to_lowercase()
+        ),
+    );
+    s.write(&format!("config/{lexicon_file}"), lexicon);
+    s.write("feed.xml", &rss(story));
+    s.config(&format!(
+        "{extra}\n[fetch]\nfull_text = \"never\"\nbackfill_days = 3650\n\n[email]\ntransport = \"file\"\noutbox_dir = \"../var/outbox\"\nto = [\"a@example.org\"]\n\n[[feeds]]\nurl = \"file://{}\"\n",
+        s.path("feed.xml").display()
+    ));
+    let r = s.run(&["poll", "--json"]).success().json();
+    r["claims"]
+        .as_array()
+        .and_then(|a| a.iter().find(|c| c["value"].as_f64() == Some(300.0)))
+        .cloned()
+        .unwrap_or_else(|| panic!("the 300: {r:#}"))
+}
+
 /// A subject's words missing from the lexicon are added in a file the config names, not in
 /// code: the same story reads "ringed" once the file knows it.
 #[test]
@@ -603,23 +634,12 @@ fn a_configured_lexicon_teaches_the_reader_new_words() {
         not_claim: Vec::new(),
     };
     let measure_with = |extra: &str| -> String {
-        let s = Session::new();
-        std::fs::remove_file(s.path("watchlists/dprk-russia.toml")).expect("rm watchlist");
-        s.write(
-            "watchlists/port.toml",
-            "name = \"Port\"\n[[entity]]\nid = \"portmere\"\nlabel = \"Portmere\"\nkind = \"place\"\naliases = [\"Portmere\"]\n",
+        let c = claim_of_300(
+            extra,
+            ("port", "Portmere"),
+            ("extended.toml", &extended),
+            &story,
         );
-        s.write("config/extended.toml", &extended);
-        s.write("feed.xml", &rss(&story));
-        s.config(&format!(
-            "{extra}\n[fetch]\nfull_text = \"never\"\nbackfill_days = 3650\n\n[email]\ntransport = \"file\"\noutbox_dir = \"../var/outbox\"\nto = [\"a@example.org\"]\n\n[[feeds]]\nurl = \"file://{}\"\n",
-            s.path("feed.xml").display()
-        ));
-        let r = s.run(&["poll", "--json"]).success().json();
-        let c = r["claims"]
-            .as_array()
-            .and_then(|a| a.iter().find(|c| c["value"].as_f64() == Some(300.0)))
-            .unwrap_or_else(|| panic!("the 300: {r:#}"));
         c["measure"].as_str().unwrap_or_default().to_string()
     };
     assert_eq!(
@@ -678,23 +698,7 @@ fn a_configured_lexicon_brings_its_own_peoples_and_roles() {
         not_claim: Vec::new(),
     };
     let read_with = |extra: &str| -> (String, String) {
-        let s = Session::new();
-        std::fs::remove_file(s.path("watchlists/dprk-russia.toml")).expect("rm watchlist");
-        s.write(
-            "watchlists/shore.toml",
-            "name = \"Shore\"\n[[entity]]\nid = \"blefuscu\"\nlabel = \"Blefuscu\"\nkind = \"place\"\naliases = [\"Blefuscu\"]\n",
-        );
-        s.write("config/other.toml", &other);
-        s.write("feed.xml", &rss(&story));
-        s.config(&format!(
-            "{extra}\n[fetch]\nfull_text = \"never\"\nbackfill_days = 3650\n\n[email]\ntransport = \"file\"\noutbox_dir = \"../var/outbox\"\nto = [\"a@example.org\"]\n\n[[feeds]]\nurl = \"file://{}\"\n",
-            s.path("feed.xml").display()
-        ));
-        let r = s.run(&["poll", "--json"]).success().json();
-        let c = r["claims"]
-            .as_array()
-            .and_then(|a| a.iter().find(|c| c["value"].as_f64() == Some(300.0)))
-            .unwrap_or_else(|| panic!("the 300: {r:#}"));
+        let c = claim_of_300(extra, ("shore", "Blefuscu"), ("other.toml", &other), &story);
         (
             c["subject"].as_str().unwrap_or_default().to_string(),
             c["measure"].as_str().unwrap_or_default().to_string(),

@@ -2430,25 +2430,28 @@ mod tests {
             Some((1000.0, "miners", "trapped")),
             "{got:?}"
         );
-        // A number word: "four of them".
-        let got = read_all(
-            "Some 31 miners were injured, four of them seriously.",
-            Lang::En,
-        );
-        assert_eq!(
-            got.get(1).map(|g| (g.0, g.1.as_str())),
-            Some((4.0, "miners")),
-            "{got:?}"
-        );
-        let got = read_all(
-            "Прибыли 15 тыс. рабочих, около 8 тыс. из них — по учебным визам.",
-            Lang::Ru,
-        );
-        assert_eq!(
-            got.get(1).map(|g| (g.0, g.1.as_str())),
-            Some((8000.0, "workers")),
-            "{got:?}"
-        );
+        // A number word ("four of them"); Russian "из них".
+        for (text, lang, part, thing) in [
+            (
+                "Some 31 miners were injured, four of them seriously.",
+                Lang::En,
+                4.0,
+                "miners",
+            ),
+            (
+                "Прибыли 15 тыс. рабочих, около 8 тыс. из них — по учебным визам.",
+                Lang::Ru,
+                8000.0,
+                "workers",
+            ),
+        ] {
+            let got = read_all(text, lang);
+            assert_eq!(
+                got.get(1).map(|g| (g.0, g.1.as_str())),
+                Some((part, thing)),
+                "{got:?}"
+            );
+        }
     }
 
     /// "N of its / the country's / those X" counts X; a capitalised modifier in English
