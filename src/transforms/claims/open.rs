@@ -1384,14 +1384,7 @@ mod tests {
                 "destroyed",
             ),
         ];
-        for (text, lang, value, thing, pred) in cases {
-            let got = read_all(text, *lang);
-            assert_eq!(
-                got.first().map(|g| (g.0, g.1.as_str(), g.2.as_str())),
-                Some((*value, *thing, *pred)),
-                "{text}: {got:?}"
-            );
-        }
+        assert_rows_told(cases);
     }
 
     #[test]
@@ -1548,16 +1541,7 @@ mod tests {
                 "destroyed",
             ),
         ];
-        let mut bad = Vec::new();
-        for (text, lang, value, thing, pred) in cases {
-            let got = read_all(text, *lang);
-            if got.first().map(|g| (g.0, g.1.as_str(), g.2.as_str()))
-                != Some((*value, *thing, *pred))
-            {
-                bad.push(format!("{text}: {got:?}"));
-            }
-        }
-        assert!(bad.is_empty(), "{bad:#?}");
+        assert_rows_told(cases);
     }
 
     #[test]
@@ -1785,14 +1769,7 @@ mod tests {
             ),
             ("Задержаны 3 судна.", Lang::Ru, 3.0, "ships", "seized"),
         ];
-        for (text, lang, value, thing, pred) in cases {
-            let got = read_all(text, *lang);
-            assert_eq!(
-                got.first().map(|g| (g.0, g.1.as_str(), g.2.as_str())),
-                Some((*value, *thing, *pred)),
-                "{text}: {got:?}"
-            );
-        }
+        assert_rows_told(cases);
     }
 
     #[test]
@@ -1829,17 +1806,29 @@ mod tests {
     /// Every sentence of `cases` reads its figure as its (thing, predicate); all the
     /// sentences that do not are reported together.
     fn assert_each_told(cases: &[(&str, &str, Told)]) {
-        let mut wrong = Vec::new();
-        for (thing, pred, sentences) in cases {
-            for (text, lang, value) in *sentences {
+        let rows: Vec<(&str, Lang, f64, &str, &str)> = cases
+            .iter()
+            .flat_map(|(thing, pred, sentences)| {
+                sentences
+                    .iter()
+                    .map(move |(text, lang, value)| (*text, *lang, *value, *thing, *pred))
+            })
+            .collect();
+        assert_rows_told(&rows);
+    }
+
+    /// Each (sentence, language, figure, thing, predicate) reads its first figure as its
+    /// thing and predicate; all the sentences that do not are reported together.
+    fn assert_rows_told(rows: &[(&str, Lang, f64, &str, &str)]) {
+        let wrong: Vec<String> = rows
+            .iter()
+            .filter_map(|(text, lang, value, thing, pred)| {
                 let got = read_all(text, *lang);
-                if got.first().map(|g| (g.0, g.1.as_str(), g.2.as_str()))
-                    != Some((*value, *thing, *pred))
-                {
-                    wrong.push(format!("{text}: want {thing}/{pred}, got {got:?}"));
-                }
-            }
-        }
+                (got.first().map(|g| (g.0, g.1.as_str(), g.2.as_str()))
+                    != Some((*value, *thing, *pred)))
+                .then(|| format!("{text}: want {thing}/{pred}, got {got:?}"))
+            })
+            .collect();
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     }
 
