@@ -950,6 +950,12 @@ impl<'a> Loader<'a> {
                     }
                 };
                 match crate::transforms::claims::lexicon::Lexicon::parse(&text) {
+                    Ok(l) if !l.groups.problems().is_empty() => {
+                        for p in l.groups.problems() {
+                            self.error("claims.lexicon", format!("{}: {p}", path.display()));
+                        }
+                        None
+                    }
                     Ok(l) => Some(l),
                     Err(e) => {
                         self.error(

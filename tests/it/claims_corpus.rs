@@ -662,6 +662,20 @@ fn a_configured_lexicon_teaches_the_reader_new_words() {
         "{}",
         run.stderr
     );
+    // So is one whose `[groups]` names a role it does not define (a typo).
+    let s = Session::new();
+    s.write(
+        "config/typo.toml",
+        &lexicon.replace("default_role = \"troops\"", "default_role = \"trops\""),
+    );
+    s.config("[claims]\nlexicon = \"typo.toml\"\n");
+    let run = s.run(&["check"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("claims.lexicon") && run.stderr.contains("default_role `trops`"),
+        "{}",
+        run.stderr
+    );
 }
 
 /// The group reader's peoples, roles and measures are data too: a lexicon whose `[groups]`
@@ -677,7 +691,7 @@ fn a_configured_lexicon_brings_its_own_peoples_and_roles() {
         .split_once("\n[groups]\n")
         .expect("the shipped lexicon has a [groups] section");
     let other = format!(
-        "{open_part}\n[groups]\ndefault_role = \"soldiers\"\ndefault_measure = \"sent\"\n\
+        "{open_part}\n[groups]\ndefault_role = \"archers\"\ndefault_measure = \"sent\"\n\
          generic = [\"people\"]\n\
          [[groups.role]]\nid = \"archers\"\nnouns = [\"archer*\", \"лучник*\"]\n\
          [[groups.measure]]\nid = \"sent\"\nwords = [\"sent\", \"envoy*\", \"отправ*\"]\n\

@@ -180,6 +180,67 @@ impl Groups {
         self.nationalities.iter().find(|n| n.code == code)
     }
 
+    /// What one entry names that no entry defines (a role a noun yields to, a pair's
+    /// nationality, a joined measure, the defaults), each said in a sentence: a lexicon
+    /// with any is refused (`claims.lexicon`).
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let measure = |id: &str| self.measures.iter().any(|m| m.id == id);
+        if !self.nationalities.is_empty() && self.role(&self.default_role).is_none() {
+            out.push(format!(
+                "[groups] default_role `{}` is no [[groups.role]] id",
+                self.default_role
+            ));
+        }
+        if !self.measures.is_empty() && !measure(&self.default_measure) {
+            out.push(format!(
+                "[groups] default_measure `{}` is no [[groups.measure]] id",
+                self.default_measure
+            ));
+        }
+        for r in &self.roles {
+            for y in r.yields_to.iter().filter(|y| self.role(y).is_none()) {
+                out.push(format!(
+                    "[[groups.role]] `{}`: yields_to `{y}` is no role",
+                    r.id
+                ));
+            }
+            if let Some(m) = r.measure.as_deref().filter(|m| !measure(m)) {
+                out.push(format!(
+                    "[[groups.role]] `{}`: measure `{m}` is no measure",
+                    r.id
+                ));
+            }
+        }
+        for e in &self.either {
+            if e.roles.len() < 2 {
+                out.push("[[groups.either]]: roles needs two roles or more".to_string());
+            }
+            for y in e.roles.iter().filter(|y| self.role(y).is_none()) {
+                out.push(format!("[[groups.either]]: `{y}` is no role"));
+            }
+        }
+        for j in &self.joined {
+            if j.of.len() != 2 || !j.of.iter().all(|m| measure(m)) || !measure(&j.is) {
+                out.push(format!(
+                    "[[groups.joined]] `{}`: `of` must name two measures and `is` one",
+                    j.is
+                ));
+            }
+        }
+        for p in self
+            .pairs
+            .iter()
+            .filter(|p| self.nationality(&p.first).is_none())
+        {
+            out.push(format!(
+                "[[groups.pair]] `{}`: first `{}` is no nationality code",
+                p.code, p.first
+            ));
+        }
+        out
+    }
+
     /// The measure a token says ("died": killed), the first in order.
     pub fn measure_word(&self, w: &str) -> Option<&str> {
         self.measures
@@ -456,34 +517,20 @@ mod tests {
     use super::*;
     use crate::transforms::claims::lexicon::{Lexicon, DEFAULT_LEXICON};
 
-    /// What one entry of the shipped `[groups]` names, another defines: a role a noun
-    /// yields to or may be, a pair's nationality, a joined measure, the defaults.
+    /// What one entry of the shipped `[groups]` names, another defines; a typo in a
+    /// configured one is said.
     #[test]
     fn the_shipped_groups_name_only_what_they_define() {
         let g = Lexicon::parse(DEFAULT_LEXICON).expect("lexicon").groups;
         assert!(!g.roles.is_empty() && !g.nationalities.is_empty());
-        let role = |id: &str| g.role(id).is_some();
-        assert!(role(&g.default_role), "{}", g.default_role);
-        for r in &g.roles {
-            assert!(r.yields_to.iter().all(|y| role(y)), "{r:?}");
-        }
-        for e in &g.either {
-            assert!(
-                e.roles.len() >= 2 && e.roles.iter().all(|y| role(y)),
-                "{e:?}"
-            );
-        }
-        let measure = |id: &str| g.measures.iter().any(|m| m.id == id);
-        assert!(measure(&g.default_measure));
-        for j in &g.joined {
-            assert!(j.of.len() == 2 && j.of.iter().all(|m| measure(m)) && measure(&j.is));
-        }
-        for r in &g.roles {
-            assert!(r.measure.as_deref().is_none_or(measure), "{r:?}");
-        }
-        for p in &g.pairs {
-            assert!(g.nationality(&p.first).is_some(), "{p:?}");
-        }
+        assert_eq!(g.problems(), Vec::<String>::new());
+        let typo =
+            DEFAULT_LEXICON.replace("yields_to = [\"builders\"]", "yields_to = [\"bulders\"]");
+        let g = Lexicon::parse(&typo).expect("lexicon").groups;
+        assert_eq!(
+            g.problems(),
+            ["[[groups.role]] `workers`: yields_to `bulders` is no role"]
+        );
     }
 
     #[test]
