@@ -297,10 +297,9 @@ pub fn agreement_keys(claim: &Claim, stored_keys: &[String]) -> Vec<String> {
     let Some(own) = KeyParts::parse(&own_key) else {
         return Vec::new();
     };
-    // "People" with or without a predicate: counts of people coincide too often.
-    if generic_thing(own.role) && own.unit == "people" {
-        return Vec::new();
-    }
+    // "People" against "people": only one side with a predicate, and only a distinctive
+    // figure (`agreeing`); counts of people coincide too often otherwise.
+    let people = generic_thing(own.role) && own.unit == "people";
     fn loose<'a>(k: &KeyParts<'a>) -> &'a str {
         match k.kind_class() {
             "running_total" | "forecast" => "running_total",
@@ -312,8 +311,14 @@ pub fn agreement_keys(claim: &Claim, stored_keys: &[String]) -> Vec<String> {
         .filter(|k| **k != own_key)
         .filter(|k| {
             KeyParts::parse(k).is_some_and(|k| {
-                (k.subject, k.role, k.unit, k.period, loose(&k))
-                    == (own.subject, own.role, own.unit, own.period, loose(&own))
+                let role_ok = if people {
+                    generic_thing(k.role)
+                } else {
+                    k.role == own.role
+                };
+                role_ok
+                    && (k.subject, k.unit, k.period, loose(&k))
+                        == (own.subject, own.unit, own.period, loose(&own))
                     && (k.measure.is_empty()
                         || own.measure.is_empty()
                         // A forecast and a total of the same thing and predicate.
@@ -334,7 +339,9 @@ pub fn agreeing(claim: &Claim, source: &str, stored: &[StoredClaim]) -> Vec<usiz
     // much to say it is the same figure.
     let point =
         |c: &Claim| c.value_max.is_none() && matches!(c.approx, Approx::Exact | Approx::About);
-    if !point(claim) || generic_thing(&claim.role) && claim.unit == "people" {
+    if !point(claim)
+        || generic_thing(&claim.role) && claim.unit == "people" && !distinctive(claim.value)
+    {
         return Vec::new();
     }
     let mine = interval(claim);
@@ -350,6 +357,19 @@ pub fn agreeing(claim: &Claim, source: &str, stored: &[StoredClaim]) -> Vec<usiz
                 && overlaps(mine, interval(&s.claim))
         })
         .collect()
+}
+
+/// A figure with two significant digits or more ("230,000", "1.6 million", "46"): two
+/// stories giving it for one thing are unlikely to count two things.
+fn distinctive(v: f64) -> bool {
+    let mut n = v.round() as u64;
+    if n == 0 || (v - v.round()).abs() > f64::EPSILON {
+        return true;
+    }
+    while n.is_multiple_of(10) {
+        n /= 10;
+    }
+    n >= 10
 }
 
 /// Whether two claims can be of one quantity: the same key, or keys [`neighbour_keys`]
@@ -472,6 +492,9 @@ fn compare_open(
         |c: &Claim| !matches!(c.approx, Approx::Exact | Approx::About) || c.value_max.is_some();
     // Two bounds the same way ("at least 45", "more than 120") always overlap; they are
     // the same estimate only when their figures are.
+    // An approximate figure ("about 3,000") and a later one said to be current ("now
+    // 3,400") are two moments of the count, though the approximation would cover both.
+    let about = |c: &Claim| c.approx == Approx::About && c.value_max.is_none();
     let lower = |c: &Claim| matches!(c.approx, Approx::Over | Approx::AtLeast);
     let upper = |c: &Claim| matches!(c.approx, Approx::UpTo | Approx::Under);
     // A later bound (not a rival's) that the stored figure itself keeps.
@@ -486,7 +509,7 @@ fn compare_open(
             // least 45", then "now 72"); but a later bound that the stored figure itself
             // keeps ("more than 200" after 214) agrees with it.
             && !((claim.running_total || claim.rival)
-                && (bound(claim) || bound(&s.claim))
+                && (bound(claim) || bound(&s.claim) || about(claim) || about(&s.claim))
                 && !overlaps(point_interval(claim), point_interval(&s.claim))
                 && !kept_bound(s))
     };

@@ -1092,10 +1092,21 @@ fn a_figure_that_says_nothing_of_itself_can_only_corroborate_an_equal_one() {
     // A range agrees with too much to be the same figure.
     bare.value_max = Some(30e6);
     assert!(super::agreeing(&bare, "B", &stored_claims).is_empty());
-    // Bare counts of people coincide too often.
-    let people = open_claim("people", "", 1500.0, ClaimKind::RunningTotal);
-    assert!(
-        super::agreement_keys(&people, &[people.key().replace("||", "|evacuated|")]).is_empty()
+    // Bare counts of people coincide too often at a round figure; a figure of two
+    // significant digits or more given by another outlet is the same count.
+    let mut people = open_claim("people", "", 1000.0, ClaimKind::RunningTotal);
+    let evacuated = open_claim("people", "evacuated", 1000.0, ClaimKind::RunningTotal);
+    assert_eq!(
+        super::agreement_keys(&people, &[evacuated.key()]),
+        vec![evacuated.key()]
+    );
+    assert!(super::agreeing(&people, "B", &[stored(evacuated.clone(), "A")]).is_empty());
+    people.value = 230_000.0;
+    let mut evacuated = evacuated;
+    evacuated.value = 230_000.0;
+    assert_eq!(
+        super::agreeing(&people, "B", &[stored(evacuated, "A")]),
+        vec![0]
     );
 }
 
@@ -1262,6 +1273,27 @@ fn a_current_count_above_an_earlier_at_least_is_its_update() {
     // Not marked current: consistent with "at least 45", so it corroborates.
     now.running_total = false;
     let r = compare(&now, "B", &[stored(first, "A")]);
+    assert_eq!(r.status, ClaimStatus::Corroborates);
+}
+
+#[test]
+fn a_current_count_within_an_earlier_approximation_is_its_update() {
+    // "About 3,000 evacuated", then "the number evacuated has reached 3,400".
+    let mut first = open_claim("people", "evacuated", 3000.0, ClaimKind::RunningTotal);
+    first.approx = Approx::About;
+    let mut now = open_claim("people", "evacuated", 3400.0, ClaimKind::RunningTotal);
+    now.running_total = true;
+    let r = compare(&now, "B", &[stored(first.clone(), "A")]);
+    assert_eq!(r.status, ClaimStatus::Updates);
+    // Not marked current: within "about 3,000", so it corroborates.
+    now.running_total = false;
+    let r = compare(&now, "B", &[stored(first.clone(), "A")]);
+    assert_eq!(r.status, ClaimStatus::Corroborates);
+    // The same figure said again is that figure, current or not.
+    let mut again = first.clone();
+    again.running_total = true;
+    again.quote = "some 3,000 have now left".to_string();
+    let r = compare(&again, "B", &[stored(first, "A")]);
     assert_eq!(r.status, ClaimStatus::Corroborates);
 }
 
