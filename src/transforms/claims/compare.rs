@@ -225,8 +225,10 @@ fn cognate_keys<'a>(own: &KeyParts, others: &[KeyParts<'a>]) -> Vec<KeyParts<'a>
 ///   the sixth session only when the thing had one predicate stored: measured, the
 ///   figure is far more often one of them than none).
 ///
-/// "People" and a more precise group ("firefighters") are not related: the dead of a
-/// fire include its dead firefighters, so the two counts differ without disagreeing.
+/// - "people" and a more precise group ("miners") with the same predicate, when that
+///   group is the only one stored for the predicate. With two groups ("miners killed",
+///   "rescuers killed") they are not related: the dead of a fire include its dead
+///   firefighters, so the two counts differ without disagreeing.
 ///
 /// Only open-vocabulary claims and people counts are compared this way
 /// (`compare_at`).
@@ -262,6 +264,36 @@ pub fn neighbour_keys(claim: &Claim, stored_keys: &[String]) -> Vec<String> {
         let no_predicate = precise(&own) && (k.measure.is_empty() || own.measure.is_empty());
         if same_measure || no_predicate {
             take(k);
+        }
+    }
+    // "People" and the one group of people a predicate is stored for ("30 killed", "30
+    // miners killed"): the same count named loosely, when no other group shares it.
+    if own.unit == "people" && !own.measure.is_empty() {
+        let groups = |exclude: &str| -> Vec<&KeyParts> {
+            let mut g: Vec<&KeyParts> = others
+                .iter()
+                .filter(|k| k.measure == own.measure && !generic_thing(k.role) && k.role != exclude)
+                .collect();
+            g.dedup_by(|a, b| a.role == b.role);
+            g
+        };
+        if generic_thing(own.role) {
+            let g = groups("");
+            let mut roles: Vec<&str> = g.iter().map(|k| k.role).collect();
+            roles.sort_unstable();
+            roles.dedup();
+            if roles.len() == 1 {
+                for k in g {
+                    take(k);
+                }
+            }
+        } else if groups(own.role).is_empty() {
+            for k in others
+                .iter()
+                .filter(|k| k.measure == own.measure && generic_thing(k.role) && !k.role.is_empty())
+            {
+                take(k);
+            }
         }
     }
     // An area or a weight with and without what it is of ("40,000 hectares flooded",
@@ -389,8 +421,15 @@ fn same_quantity(claim: &Claim, other: &Claim) -> bool {
         && !a.measure.is_empty()
         && a.measure == b.measure
         && (a.role.is_empty() || b.role.is_empty());
+    // See `neighbour_keys`: "people" and a group with the same predicate.
+    let group = a.unit == "people"
+        && !a.measure.is_empty()
+        && a.measure == b.measure
+        && (a.role == "people") != (b.role == "people")
+        && !a.role.is_empty()
+        && !b.role.is_empty();
     a.frame() == b.frame()
-        && (a.role == b.role || area)
+        && (a.role == b.role || area || group)
         && (a.measure == b.measure
             || ((a.measure.is_empty() || b.measure.is_empty()) && a.role == b.role && precise(&a)))
 }

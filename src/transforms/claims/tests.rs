@@ -1060,6 +1060,35 @@ fn a_figure_without_predicate_is_compared_with_its_things_counts() {
 }
 
 #[test]
+fn people_and_the_one_group_stored_for_a_predicate_are_one_count() {
+    let person = |role: &str, measure: &str, value: f64| {
+        let mut c = open_claim(role, measure, value, ClaimKind::RunningTotal);
+        c.unit = "people".to_string();
+        c
+    };
+    let dead = person("people", "killed", 30.0);
+    let miners = person("miners", "killed", 27.0);
+    let rescuers = person("rescuers", "killed", 2.0);
+    let miners_hurt = person("miners", "wounded", 40.0);
+    // "30 killed" after "27 miners killed": the miners are the dead.
+    assert_eq!(
+        super::neighbour_keys(&dead, &[miners.key(), miners_hurt.key()]),
+        vec![miners.key()]
+    );
+    assert_eq!(
+        super::neighbour_keys(&miners, &[dead.key()]),
+        vec![dead.key()]
+    );
+    assert_eq!(
+        compare(&dead, "B", &[stored(miners.clone(), "A")]).status,
+        ClaimStatus::Contradicts
+    );
+    // Two groups killed: "people" may be either, or both.
+    assert!(super::neighbour_keys(&dead, &[miners.key(), rescuers.key()]).is_empty());
+    assert!(super::neighbour_keys(&miners, &[dead.key(), rescuers.key()]).is_empty());
+}
+
+#[test]
 fn the_same_quoted_source_giving_a_new_count_updates_it_whatever_outlet_carries_it() {
     let mut first = open_claim("ships", "", 17.0, ClaimKind::RunningTotal);
     first.attributed_to = Some("capitainerie".to_string());
