@@ -353,6 +353,17 @@ impl Lexicon {
         Self::ends_before(&self.yardstick, words, at)
     }
 
+    /// Where the longest yardstick ending right before token `at` starts ("contre | 650").
+    pub fn yardstick_start(&self, words: &[Option<&str>], at: usize) -> Option<usize> {
+        self.yardstick
+            .iter()
+            .filter_map(|p| {
+                let i = at.checked_sub(p.len())?;
+                p.match_at(words, i).map(|_| i)
+            })
+            .min()
+    }
+
     /// Whether a pattern giving the size of something ends right before token `at`
     /// ("qui emploie | environ 35 000").
     pub fn size_before(&self, words: &[Option<&str>], at: usize) -> bool {

@@ -217,6 +217,35 @@ impl SentenceReader<'_> {
                 attributions = vec![(0, cap.trim().to_string())];
             }
         }
+        // A yardstick's clause ("contre 650 selon les pompiers", "а не 87, как сообщают
+        // власти") has its own speaker: not the sentence's.
+        let lex_words = lexicon::words_of(&toks);
+        let mentions = numbers::mentions(&toks, self.lang);
+        let yardsticks: Vec<(usize, usize)> = mentions
+            .iter()
+            .filter_map(|m| {
+                let start = lexicon::lexicon().yardstick_start(&lex_words, m.first_tok)?;
+                let bound = |from: usize| {
+                    (from..toks.len())
+                        .find(|&k| toks[k].is_sym(',') || toks[k].is_sym(';'))
+                        .unwrap_or(toks.len())
+                };
+                let end = bound(m.next_tok);
+                // "а не 87, как сообщают власти", "et non 120, comme l'affirme le ministère".
+                let end = match toks.get(end + 1).and_then(Tok::word) {
+                    Some("как" | "comme" | "as") => bound(end + 1),
+                    _ => end,
+                };
+                Some((start, end))
+            })
+            .collect();
+        let in_yardstick = |k: usize| yardsticks.iter().any(|&(a, b)| (a..b).contains(&k));
+        let yardstick_speakers: Vec<(usize, String)> = attributions
+            .iter()
+            .filter(|a| in_yardstick(a.0))
+            .cloned()
+            .collect();
+        attributions.retain(|a| !in_yardstick(a.0));
         let attributed_to = attributions.first().map(|a| a.1.clone());
         // The speaker's nationality ("selon le renseignement militaire ukrainien") is not
         // the counted group's.
@@ -244,7 +273,6 @@ impl SentenceReader<'_> {
         // additional 2,000 expected").
         let mut last_noun: Option<measures::Counted> = None;
         let mut last_open: Option<open::OpenReading> = None;
-        let lex_words = lexicon::words_of(&toks);
         let dates = events::date_spans(&toks);
         // "На 16 ноября", "as of 12 March", "au 3 mars": figures dated as current.
         let dated_now = dates.iter().any(|&(a, _)| {
@@ -254,16 +282,23 @@ impl SentenceReader<'_> {
         });
         // "к 15:00", "by 3 p.m.", "à 10 heures", "as of 8 a.m.": a figure as of an hour.
         let dated_now = dated_now || timed_now(&toks, &lex_words);
-        for m in numbers::mentions(&toks, self.lang) {
+        for m in mentions {
             if dates.iter().any(|(a, b)| (*a..*b).contains(&m.num_tok)) {
                 continue;
             }
-            // "double the 1,000 announced in June", "up from 40": an earlier figure restated
-            // as a yardstick is not this sentence's claim, for either reader.
-            // "qui emploie environ 35 000 personnes": the size of something named, too.
-            if lexicon::lexicon().yardstick_before(&lex_words, m.first_tok)
-                || lexicon::lexicon().size_before(&lex_words, m.first_tok)
-            {
+            // "up from 40", "contre 650 selon les pompiers", "а не 87, как сообщают власти":
+            // an earlier or a rival figure restated as a yardstick counts what the figure
+            // before it counts, said by its own speaker if it has one.
+            if let Some(start) = lexicon::lexicon().yardstick_start(&lex_words, m.first_tok) {
+                let who = yardstick_speakers
+                    .iter()
+                    .find(|a| a.0 >= start && in_yardstick(a.0))
+                    .map(|a| a.1.clone());
+                out.extend(out.last().and_then(|prev| restated(prev, &m, who)));
+                continue;
+            }
+            // "qui emploie environ 35 000 personnes": the size of something named.
+            if lexicon::lexicon().size_before(&lex_words, m.first_tok) {
                 continue;
             }
             // "so far" and "may have" qualify the clause they stand in, not the sentence.
@@ -880,6 +915,31 @@ fn main_entity(matches: &[EntityMatch]) -> &str {
         }
     }
     best.1
+}
+
+/// A yardstick's figure ("up from 40", "contre 650 selon les pompiers") as a claim of the
+/// quantity the figure before it counts: the earlier or the rival value, never current.
+/// None when the figure before is an increment, or a unit stands between them that is
+/// not the figure's ("€3 million" after "40 %").
+fn restated(prev: &Claim, m: &numbers::Mention, who: Option<String>) -> Option<Claim> {
+    let currency = prev.unit.len() == 3 && prev.unit.chars().all(|c| c.is_ascii_lowercase());
+    let fits = match m.unit {
+        NumUnit::Count => true,
+        NumUnit::Percent => prev.unit == "percent",
+        NumUnit::Ratio => false,
+        _ => currency,
+    };
+    (fits && !prev.increment && prev.kind != ClaimKind::Increment && prev.unit != "date").then(
+        || Claim {
+            value: m.value,
+            value_max: m.value_max,
+            approx: m.approx,
+            attributed_to: who.or_else(|| prev.attributed_to.clone()),
+            running_total: false,
+            rival: false,
+            ..prev.clone()
+        },
+    )
 }
 
 /// The clause of a sentence holding token `i`: clauses end at ';' and at a comma before

@@ -1802,28 +1802,52 @@ fn a_number_word_after_an_elided_de_is_read() {
 }
 
 #[test]
-fn a_figure_denied_for_another_is_a_yardstick() {
-    let values = |text: &str, lang: &str| -> Vec<f64> {
-        let matches = entity_matches(text, &["Koursk", "Брюссел"]);
+fn a_figure_denied_for_another_is_that_others_figure_of_the_same_quantity() {
+    let read = |text: &str, lang: &str| -> Vec<(f64, String, bool)> {
+        let matches = entity_matches(text, &["Koursk", "Брюссел", "Kellport"]);
         extract_claims(text, &matches, Some(lang), None)
             .into_iter()
-            .map(|c| c.value)
+            .map(|c| (c.value, c.key(), c.running_total))
             .collect()
     };
-    assert_eq!(
-        values(
+    for (text, lang, (said, other)) in [
+        (
             "Pyongyang a envoyé à Koursk 2 000 démineurs, et non 1 500 comme l'affirme la Russie.",
-            "fr"
+            "fr",
+            (2000.0, 1500.0),
         ),
-        vec![2000.0]
-    );
-    assert_eq!(
-        values(
+        (
             "Пошлины затронут товары на сумму около 24 млрд евро, а не 21 млрд, как заявляют в Брюсселе.",
-            "ru"
+            "ru",
+            (24e9, 21e9),
         ),
-        vec![24e9]
+        (
+            "Kellport has now cancelled 1,400 flights, up from 900 on Monday.",
+            "en",
+            (1400.0, 900.0),
+        ),
+    ] {
+        let got = read(text, lang);
+        assert_eq!(got.len(), 2, "{text}: {got:?}");
+        assert_eq!((got[0].0, got[1].0), (said, other), "{text}");
+        // The same quantity, never the current figure.
+        assert_eq!(got[0].1, got[1].1, "{text}");
+        assert!(!got[1].2, "{text}");
+    }
+    // The yardstick's own speaker is its figure's, not the sentence's.
+    let text = "Kellport a fermé 280 stations, contre 650 selon les pompiers.";
+    let who: Vec<Option<String>> =
+        extract_claims(text, &entity_matches(text, &["Kellport"]), Some("fr"), None)
+            .into_iter()
+            .map(|c| c.attributed_to)
+            .collect();
+    assert_eq!(who, vec![None, Some("pompiers".to_string())]);
+    // A yardstick of another unit than the figure before it is not read as that quantity.
+    let got = read(
+        "In Kellport 40% of flights were cancelled, up from €3 million.",
+        "en",
     );
+    assert!(got.iter().all(|(v, _, _)| *v != 3e6), "{got:?}");
 }
 
 #[test]
