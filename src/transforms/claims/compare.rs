@@ -135,8 +135,12 @@ fn generic_thing(role: &str) -> bool {
 /// (currencies are three-letter codes): "10,000 hectares" names its quantity without a
 /// thing, and "hectares of fields" and "hectares" are one area.
 fn measured(unit: &str) -> bool {
-    let currency = unit.len() == 3 && unit.chars().all(|c| c.is_ascii_lowercase());
-    !(unit.is_empty() || unit == "people" || unit == "percent" || currency)
+    !(unit.is_empty() || unit == "people" || unit == "percent" || currency(unit))
+}
+
+/// An amount of money's unit: currencies are three-letter lower-case codes ("eur", "kzt").
+pub(super) fn currency(unit: &str) -> bool {
+    unit.len() == 3 && unit.chars().all(|c| c.is_ascii_lowercase())
 }
 
 /// A key whose thing names its quantity: a thing more precise than "people", or a unit
@@ -269,28 +273,22 @@ pub fn neighbour_keys(claim: &Claim, stored_keys: &[String]) -> Vec<String> {
     // "People" and the one group of people a predicate is stored for ("30 killed", "30
     // miners killed"): the same count named loosely, when no other group shares it.
     if own.unit == "people" && !own.measure.is_empty() {
-        let groups = |exclude: &str| -> Vec<&KeyParts> {
-            let mut g: Vec<&KeyParts> = others
-                .iter()
-                .filter(|k| k.measure == own.measure && !generic_thing(k.role) && k.role != exclude)
-                .collect();
-            g.dedup_by(|a, b| a.role == b.role);
-            g
+        let same_predicate = || others.iter().filter(|k| k.measure == own.measure);
+        // The other groups stored for the predicate.
+        let mut groups: Vec<&str> = same_predicate()
+            .map(|k| k.role)
+            .filter(|r| !generic_thing(r) && *r != own.role)
+            .collect();
+        groups.sort_unstable();
+        groups.dedup();
+        let alone = if generic_thing(own.role) {
+            groups.len() == 1
+        } else {
+            groups.is_empty()
         };
-        if generic_thing(own.role) {
-            let g = groups("");
-            let mut roles: Vec<&str> = g.iter().map(|k| k.role).collect();
-            roles.sort_unstable();
-            roles.dedup();
-            if roles.len() == 1 {
-                for k in g {
-                    take(k);
-                }
-            }
-        } else if groups(own.role).is_empty() {
-            for k in others
-                .iter()
-                .filter(|k| k.measure == own.measure && generic_thing(k.role) && !k.role.is_empty())
+        if alone && !own.role.is_empty() {
+            for k in same_predicate()
+                .filter(|k| !k.role.is_empty() && (k.role == "people") != (own.role == "people"))
             {
                 take(k);
             }
@@ -529,11 +527,11 @@ fn compare_open(
     // about the same figure; "now 72" after "at least 45" is the later count.
     let bound =
         |c: &Claim| !matches!(c.approx, Approx::Exact | Approx::About) || c.value_max.is_some();
-    // Two bounds the same way ("at least 45", "more than 120") always overlap; they are
-    // the same estimate only when their figures are.
     // An approximate figure ("about 3,000") and a later one said to be current ("now
     // 3,400") are two moments of the count, though the approximation would cover both.
     let about = |c: &Claim| c.approx == Approx::About && c.value_max.is_none();
+    // Two bounds the same way ("at least 45", "more than 120") always overlap; they are
+    // the same estimate only when their figures are.
     let lower = |c: &Claim| matches!(c.approx, Approx::Over | Approx::AtLeast);
     let upper = |c: &Claim| matches!(c.approx, Approx::UpTo | Approx::Under);
     // A later bound (not a rival's) that the stored figure itself keeps.

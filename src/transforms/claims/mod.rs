@@ -221,7 +221,8 @@ impl SentenceReader<'_> {
         // власти") has its own speaker: not the sentence's.
         let lex_words = lexicon::words_of(&toks);
         let mentions = numbers::mentions(&toks, self.lang);
-        let yardsticks: Vec<(usize, usize)> = mentions
+        // (the figure's token, where its yardstick starts, where its clause ends)
+        let yardsticks: Vec<(usize, usize, usize)> = mentions
             .iter()
             .filter_map(|m| {
                 let start = lexicon::lexicon().yardstick_start(&lex_words, m.first_tok)?;
@@ -236,10 +237,10 @@ impl SentenceReader<'_> {
                     Some("как" | "comme" | "as") => bound(end + 1),
                     _ => end,
                 };
-                Some((start, end))
+                Some((m.num_tok, start, end))
             })
             .collect();
-        let in_yardstick = |k: usize| yardsticks.iter().any(|&(a, b)| (a..b).contains(&k));
+        let in_yardstick = |k: usize| yardsticks.iter().any(|&(_, a, b)| (a..b).contains(&k));
         let yardstick_speakers: Vec<(usize, String)> = attributions
             .iter()
             .filter(|a| in_yardstick(a.0))
@@ -289,10 +290,10 @@ impl SentenceReader<'_> {
             // "up from 40", "contre 650 selon les pompiers", "а не 87, как сообщают власти":
             // an earlier or a rival figure restated as a yardstick counts what the figure
             // before it counts, said by its own speaker if it has one.
-            if let Some(start) = lexicon::lexicon().yardstick_start(&lex_words, m.first_tok) {
+            if let Some(&(_, start, end)) = yardsticks.iter().find(|y| y.0 == m.num_tok) {
                 let who = yardstick_speakers
                     .iter()
-                    .find(|a| a.0 >= start && in_yardstick(a.0))
+                    .find(|a| (start..end).contains(&a.0))
                     .map(|a| a.1.clone());
                 out.extend(out.last().and_then(|prev| restated(prev, &m, who)));
                 continue;
@@ -922,12 +923,11 @@ fn main_entity(matches: &[EntityMatch]) -> &str {
 /// None when the figure before is an increment, or a unit stands between them that is
 /// not the figure's ("€3 million" after "40 %").
 fn restated(prev: &Claim, m: &numbers::Mention, who: Option<String>) -> Option<Claim> {
-    let currency = prev.unit.len() == 3 && prev.unit.chars().all(|c| c.is_ascii_lowercase());
     let fits = match m.unit {
         NumUnit::Count => true,
         NumUnit::Percent => prev.unit == "percent",
         NumUnit::Ratio => false,
-        _ => currency,
+        _ => compare::currency(&prev.unit),
     };
     (fits && !prev.increment && prev.kind != ClaimKind::Increment && prev.unit != "date").then(
         || Claim {

@@ -1292,38 +1292,30 @@ fn a_figure_as_of_an_hour_is_the_current_one() {
 }
 
 #[test]
-fn a_current_count_above_an_earlier_at_least_is_its_update() {
-    let mut first = open_claim("people", "killed", 45.0, ClaimKind::RunningTotal);
-    first.approx = Approx::AtLeast;
-    let mut now = open_claim("people", "killed", 72.0, ClaimKind::RunningTotal);
-    now.running_total = true;
-    let r = compare(&now, "B", &[stored(first.clone(), "A")]);
-    assert_eq!(r.status, ClaimStatus::Updates);
-    // Not marked current: consistent with "at least 45", so it corroborates.
-    now.running_total = false;
-    let r = compare(&now, "B", &[stored(first, "A")]);
-    assert_eq!(r.status, ClaimStatus::Corroborates);
-}
-
-#[test]
-fn a_current_count_within_an_earlier_approximation_is_its_update() {
-    // "About 3,000 evacuated", then "the number evacuated has reached 3,400".
-    let mut first = open_claim("people", "evacuated", 3000.0, ClaimKind::RunningTotal);
-    first.approx = Approx::About;
-    let mut now = open_claim("people", "evacuated", 3400.0, ClaimKind::RunningTotal);
-    now.running_total = true;
-    let r = compare(&now, "B", &[stored(first.clone(), "A")]);
-    assert_eq!(r.status, ClaimStatus::Updates);
-    // Not marked current: within "about 3,000", so it corroborates.
-    now.running_total = false;
-    let r = compare(&now, "B", &[stored(first.clone(), "A")]);
-    assert_eq!(r.status, ClaimStatus::Corroborates);
-    // The same figure said again is that figure, current or not.
-    let mut again = first.clone();
-    again.running_total = true;
-    again.quote = "some 3,000 have now left".to_string();
-    let r = compare(&again, "B", &[stored(first, "A")]);
-    assert_eq!(r.status, ClaimStatus::Corroborates);
+fn a_current_count_within_an_earlier_bound_or_approximation_is_its_update() {
+    // "At least 45 killed", then "now 72"; "about 3,000 evacuated", then "has reached
+    // 3,400".
+    for (measure, earlier, approx, later) in [
+        ("killed", 45.0, Approx::AtLeast, 72.0),
+        ("evacuated", 3000.0, Approx::About, 3400.0),
+    ] {
+        let mut first = open_claim("people", measure, earlier, ClaimKind::RunningTotal);
+        first.approx = approx;
+        let mut now = open_claim("people", measure, later, ClaimKind::RunningTotal);
+        now.running_total = true;
+        let r = compare(&now, "B", &[stored(first.clone(), "A")]);
+        assert_eq!(r.status, ClaimStatus::Updates, "{measure}");
+        // Not marked current: consistent with the earlier figure, so it corroborates.
+        now.running_total = false;
+        let r = compare(&now, "B", &[stored(first.clone(), "A")]);
+        assert_eq!(r.status, ClaimStatus::Corroborates, "{measure}");
+        // The same figure said again is that figure, current or not.
+        let mut again = first.clone();
+        again.running_total = true;
+        again.quote = format!("{earlier} have now been counted");
+        let r = compare(&again, "B", &[stored(first, "A")]);
+        assert_eq!(r.status, ClaimStatus::Corroborates, "{measure}");
+    }
 }
 
 #[test]
