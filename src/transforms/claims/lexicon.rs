@@ -391,7 +391,7 @@ pub fn words_of(toks: &[Tok]) -> Vec<Option<&str>> {
 }
 
 /// A French word without its elided article or pronoun ("l'évacuation" → "évacuation").
-fn strip_elision(w: &str) -> &str {
+pub(super) fn strip_elision(w: &str) -> &str {
     ["l'", "d'", "qu'", "n'", "s'", "j'", "c'", "m'"]
         .iter()
         .find_map(|p| w.strip_prefix(p).filter(|rest| !rest.is_empty()))

@@ -1088,6 +1088,20 @@ const POSTPOSED_VERBS: &[&str] = &[
     "признал",
     "признали",
     "пояснил",
+    "утверждает",
+    "утверждают",
+    "заявляет",
+    "заявляют",
+    "сообщает",
+    "сообщают",
+    "считает",
+    "считают",
+    "affirment",
+    "estiment",
+    "indiquent",
+    "annoncent",
+    "prétend",
+    "prétendent",
 ];
 
 /// French compound past: the participles that make "a"/"ont" a verb of saying.
@@ -1231,10 +1245,20 @@ fn closing_attributions(s: &str, toks: &[Tok]) -> Vec<(usize, String)> {
 fn postposed_attributions(s: &str, toks: &[Tok]) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     for (ci, t) in toks.iter().enumerate() {
-        if !(t.is_sym(',') || t.is_sym('—') || t.is_sym('–')) {
+        // "…, said the ministry"; "et non 120 comme l'affirme la ministre", "а не 87, как
+        // утверждает правительство": the rival's speaker after "comme", "как".
+        let opener = t.is_sym(',')
+            || t.is_sym('—')
+            || t.is_sym('–')
+            || t.word().is_some_and(|w| matches!(w, "comme" | "как"));
+        if !opener {
             continue;
         }
-        let Some(w) = toks.get(ci + 1).and_then(Tok::word) else {
+        let Some(w) = toks
+            .get(ci + 1)
+            .and_then(Tok::word)
+            .map(super::lexicon::strip_elision)
+        else {
             continue;
         };
         let mut vi = ci + 1;

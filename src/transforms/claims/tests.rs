@@ -1834,6 +1834,26 @@ fn a_figure_denied_for_another_is_that_others_figure_of_the_same_quantity() {
             .map(|c| c.attributed_to)
             .collect();
     assert_eq!(who, vec![None, Some("pompiers".to_string())]);
+    // Its speaker after "comme", "как": the verb of saying before the name.
+    for (text, lang, speaker) in [
+        (
+            "Kellport a fermé 280 stations, et non 120 comme l'affirme la ministre.",
+            "fr",
+            "ministre",
+        ),
+        (
+            "В Kellport закрыты 87 заправок, а не 110, как утверждает региональное правительство.",
+            "ru",
+            "региональное правительство",
+        ),
+    ] {
+        let who: Vec<Option<String>> =
+            extract_claims(text, &entity_matches(text, &["Kellport"]), Some(lang), None)
+                .into_iter()
+                .map(|c| c.attributed_to)
+                .collect();
+        assert_eq!(who, vec![None, Some(speaker.to_string())], "{text}");
+    }
     // A yardstick of another unit than the figure before it is not read as that quantity.
     let got = read(
         "In Kellport 40% of flights were cancelled, up from €3 million.",
