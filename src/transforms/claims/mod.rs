@@ -295,7 +295,15 @@ impl SentenceReader<'_> {
                     .iter()
                     .find(|a| (start..end).contains(&a.0))
                     .map(|a| a.1.clone());
-                out.extend(out.last().and_then(|prev| restated(prev, &m, who)));
+                let yardstick = out.last().and_then(|prev| restated(prev, &m, who.clone()));
+                // Set against another speaker's figure ("2 000, et non 1 500 comme
+                // l'affirme la Russie"), the figure before is a rival count of it.
+                if let (Some(y), Some(prev)) = (&yardstick, out.last_mut()) {
+                    if who.is_some() && y.attributed_to != prev.attributed_to {
+                        prev.rival = true;
+                    }
+                }
+                out.extend(yardstick);
                 continue;
             }
             // "qui emploie environ 35 000 personnes": the size of something named.

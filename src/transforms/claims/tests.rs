@@ -1854,6 +1854,22 @@ fn a_figure_denied_for_another_is_that_others_figure_of_the_same_quantity() {
                 .collect();
         assert_eq!(who, vec![None, Some(speaker.to_string())], "{text}");
     }
+    // Set against another speaker's figure, the first figure is a rival count; set
+    // against an earlier one of nobody in particular, it is not.
+    let rival = |text: &str| -> Vec<bool> {
+        extract_claims(text, &entity_matches(text, &["Kellport"]), Some("fr"), None)
+            .into_iter()
+            .map(|c| c.rival)
+            .collect()
+    };
+    assert_eq!(
+        rival("Kellport a fermé 280 stations, et non 120 comme l'affirme la ministre."),
+        vec![true, false]
+    );
+    assert_eq!(
+        rival("Kellport a fermé 280 stations, contre 120 mardi."),
+        vec![false, false]
+    );
     // A yardstick of another unit than the figure before it is not read as that quantity.
     let got = read(
         "In Kellport 40% of flights were cancelled, up from €3 million.",
