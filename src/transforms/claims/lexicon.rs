@@ -161,6 +161,8 @@ struct RawMarkers {
     part: RawLangs,
     #[serde(default)]
     part_after: RawLangs,
+    #[serde(default)]
+    figure_named: RawLangs,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -235,6 +237,7 @@ pub struct Lexicon {
     size_before: Vec<Pattern>,
     part: Vec<Pattern>,
     part_after: Vec<Pattern>,
+    figure_named: Vec<Pattern>,
     /// The group reader's words (`[groups]`).
     pub groups: super::groups::Groups,
 }
@@ -263,6 +266,7 @@ impl Lexicon {
             size_before: raw.markers.size_before.patterns(),
             part: raw.markers.part.patterns(),
             part_after: raw.markers.part_after.patterns(),
+            figure_named: raw.markers.figure_named.patterns(),
             groups: raw.groups.into(),
         })
     }
@@ -336,6 +340,12 @@ impl Lexicon {
     /// where it stands alone ("In Montreal alone", "sur le seul port du Havre").
     pub fn says_part(&self, words: &[Option<&str>], from: usize, to: usize) -> bool {
         (from..to.min(words.len())).any(|i| Self::any_at(&self.part, words, i).is_some())
+    }
+
+    /// Whether words `from..to` call the figure after them a figure of what was counted
+    /// before ("put the number at 90", "avance un chiffre plus prudent", "называют цифру").
+    pub fn names_figure(&self, words: &[Option<&str>], from: usize, to: usize) -> bool {
+        (from..to.min(words.len())).any(|i| Self::any_at(&self.figure_named, words, i).is_some())
     }
 
     /// Whether the clause (`from..to`) opens with a word that makes its figure a part of
@@ -424,6 +434,7 @@ pub fn lexicon() -> &'static Lexicon {
             size_before: Vec::new(),
             part: Vec::new(),
             part_after: Vec::new(),
+            figure_named: Vec::new(),
             groups: Default::default(),
         })
     })

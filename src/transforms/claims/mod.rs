@@ -84,6 +84,7 @@ pub fn extract_claims(
             .get(si + 1)
             .filter(|n| n.heading && is_caption(&text[n.start..n.end]))
             .map(|n| &text[n.start..n.end]);
+        let told = out.last().map(|(c, _)| c.clone());
         let reader = SentenceReader {
             text,
             all: matches,
@@ -98,6 +99,7 @@ pub fn extract_claims(
             doc_pair,
             lead_role,
             prev,
+            last_told: told.as_ref(),
             caption,
             prior_year,
             main_entity,
@@ -186,6 +188,8 @@ struct SentenceReader<'a> {
     lead_role: Option<&'static str>,
     /// The sentence before: where "the total amount" finds what it is an amount of.
     prev: Option<&'a str>,
+    /// The last claim read before this sentence: what "the figure" names.
+    last_told: Option<&'a Claim>,
     /// A caption line after the sentence naming its speaker.
     caption: Option<&'a str>,
     /// The latest year named before this sentence.
@@ -375,6 +379,29 @@ impl SentenceReader<'_> {
                     ..base.clone()
                 };
                 self.open_claim(&toks, &lex_words, &m, (cs, ce), &base, &mut last_open)
+            });
+            // "The energy ministry put the number at 90", "Власти называют цифру 26": a
+            // bare figure called the figure of what the story counted last.
+            let claim = claim.or_else(|| {
+                let named = lexicon::lexicon().names_figure(
+                    &lex_words,
+                    m.first_tok.saturating_sub(4).max(cs),
+                    m.first_tok,
+                );
+                let told = out.last().or(self.last_told).filter(|_| named)?;
+                let c = restated(told, &m, base.attributed_to.clone())?;
+                Some(Claim {
+                    attributed_to: base.attributed_to.clone(),
+                    running_total: base.running_total || dated_now,
+                    quote: base.quote.clone(),
+                    quote_start: base.quote_start,
+                    quote_end: base.quote_end,
+                    place: base.place.clone().or(c.place.clone()),
+                    scope: base.scope.clone(),
+                    modality: base.modality,
+                    polarity: base.polarity,
+                    ..c
+                })
             });
             let capped = measures::capped(&toks, cs, m.first_tok);
             // "…, including 600 deaths" after 4,700 casualties: a part only of a figure
@@ -932,7 +959,7 @@ fn main_entity(matches: &[EntityMatch]) -> &str {
 /// not the figure's ("€3 million" after "40 %").
 fn restated(prev: &Claim, m: &numbers::Mention, who: Option<String>) -> Option<Claim> {
     let fits = match m.unit {
-        NumUnit::Count => true,
+        NumUnit::Count => prev.unit != "percent",
         NumUnit::Percent => prev.unit == "percent",
         NumUnit::Ratio => false,
         _ => compare::currency(&prev.unit),

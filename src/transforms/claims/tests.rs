@@ -1794,6 +1794,51 @@ fn a_number_word_after_an_elided_de_is_read() {
 }
 
 #[test]
+fn a_bare_figure_called_the_figure_counts_what_the_story_counted_last() {
+    let read = |text: &str, lang: &str| -> Vec<(f64, String, Option<String>)> {
+        extract_claims(
+            text,
+            &entity_matches(text, &["Kellport", "Келлпорт"]),
+            Some(lang),
+            None,
+        )
+        .into_iter()
+        .map(|c| (c.value, c.key(), c.attributed_to))
+        .collect()
+    };
+    for (text, lang) in [
+        (
+            "In Kellport 30 people were killed, the union said. The ministry put the toll at 26.",
+            "en",
+        ),
+        (
+            "В Келлпорте погибли 30 человек, сообщили в профсоюзе. Власти называют цифру 26.",
+            "ru",
+        ),
+    ] {
+        let got = read(text, lang);
+        assert_eq!(got.len(), 2, "{text}: {got:?}");
+        assert_eq!(got[1].0, 26.0, "{text}");
+        assert_eq!(got[0].1, got[1].1, "{text}");
+    }
+    // Not the speaker of the figure before: the sentence's own, or none.
+    let got = read(
+        "В Келлпорте погибли 30 человек, сообщило МЧС. Власти называют цифру 26.",
+        "ru",
+    );
+    assert_eq!(got[1].2, None);
+    // Without a word that names a figure, a bare number says nothing.
+    assert_eq!(
+        read(
+            "In Kellport 30 people were killed, the union said. It was 26.",
+            "en"
+        )
+        .len(),
+        1
+    );
+}
+
+#[test]
 fn a_figure_denied_for_another_is_that_others_figure_of_the_same_quantity() {
     let read = |text: &str, lang: &str| -> Vec<(f64, String, bool)> {
         let matches = entity_matches(text, &["Koursk", "Брюссел", "Kellport"]);
