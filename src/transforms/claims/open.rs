@@ -1018,8 +1018,11 @@ fn number_of_slots<'w>(
     let word = move |k: usize| words.get(k).copied().flatten();
     (from..to).rev().filter_map(move |k| {
         let at = match (word(k)?, word(k + 1)) {
-            ("number", Some("of")) | ("nombre", Some("de" | "des" | "du")) => k + 2,
-            ("число" | "количество", _) => k + 1,
+            ("number" | "total" | "count" | "tally" | "backlog", Some("of"))
+            | ("nombre" | "total" | "décompte", Some("de" | "des" | "du")) => k + 2,
+            // "le nombre d'écoles": the elided "d'" is gone from the words.
+            ("nombre", Some(_)) => k + 1,
+            ("число" | "количество" | "численность", _) => k + 1,
             _ => return None,
         };
         (at < to).then_some(at)
@@ -2460,6 +2463,25 @@ mod tests {
                 Lang::Ru,
                 64.0,
                 "people",
+            ),
+            // "The total of", "le total des", the elided "le nombre d'".
+            (
+                "Le total des billets vendus pour la finale atteint ainsi 41 400.",
+                Lang::Fr,
+                41400.0,
+                "tickets",
+            ),
+            (
+                "Le nombre d'écoles touchées s'établit désormais à 17.",
+                Lang::Fr,
+                17.0,
+                "schools",
+            ),
+            (
+                "The total of containers shipped north has now passed 31,000.",
+                Lang::En,
+                31000.0,
+                "containers",
             ),
         ] {
             let got = read_all(text, lang);
