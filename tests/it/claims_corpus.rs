@@ -352,8 +352,16 @@ fn run_topic(topic: &Topic) -> (BTreeMap<String, Tally>, String) {
                         e.2 += 1;
                         let _ = writeln!(
                             log,
-                            "{} {:?}: ok {} {}",
-                            story.id, label.figure, label.status, found[i].key
+                            "{} {:?}: ok {} {}{}",
+                            story.id,
+                            label.figure,
+                            label.status,
+                            found[i].key,
+                            if found[i].related.is_empty() {
+                                String::new()
+                            } else {
+                                format!("\n      by {}", found[i].related)
+                            }
                         );
                     } else {
                         let against: Vec<String> = label
