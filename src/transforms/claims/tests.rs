@@ -1899,6 +1899,27 @@ fn a_figure_denied_for_another_is_that_others_figure_of_the_same_quantity() {
                 .collect();
         assert_eq!(who, vec![None, Some(speaker.to_string())], "{text}");
     }
+    // "announced by Moscow", "avancés par le ministère": a passive attribution is the
+    // yardstick's speaker, ending before its time ("in June").
+    for (text, lang, speaker) in [
+        (
+            "Kellport has sent 2,000 sappers, double the 1,000 announced by Moscow in June.",
+            "en",
+            "Moscow",
+        ),
+        (
+            "Kellport compte 9 000 grévistes, contre 7 500 avancés par le ministère de l'Intérieur lundi.",
+            "fr",
+            "ministère de l'Intérieur",
+        ),
+    ] {
+        let who: Vec<Option<String>> =
+            extract_claims(text, &entity_matches(text, &["Kellport"]), Some(lang), None)
+                .into_iter()
+                .map(|c| c.attributed_to)
+                .collect();
+        assert_eq!(who.get(1), Some(&Some(speaker.to_string())), "{text}: {who:?}");
+    }
     // Set against another speaker's figure, the first figure is a rival count; set
     // against an earlier one of nobody in particular, it is not.
     let rival = |text: &str| -> Vec<bool> {
