@@ -396,7 +396,7 @@ impl SentenceReader<'_> {
                     quote: base.quote.clone(),
                     quote_start: base.quote_start,
                     quote_end: base.quote_end,
-                    place: base.place.clone().or(c.place.clone()),
+                    place: base.place.clone(),
                     scope: base.scope.clone(),
                     modality: base.modality,
                     polarity: base.polarity,
@@ -407,8 +407,11 @@ impl SentenceReader<'_> {
             // "…, including 600 deaths" after 4,700 casualties: a part only of a figure
             // of the same quantity before it; of another, it is the whole of its own.
             let claim = claim.map(|c| {
+                // "38 personnes ont péri, dont huit employés": a group of people is a part
+                // of "people" too.
                 let whole_before = out.last().is_some_and(|w: &Claim| {
-                    w.role == c.role && (w.measure == c.measure || c.measure.is_empty())
+                    (w.role == c.role || (w.role == "people" && w.unit == c.unit))
+                        && (w.measure == c.measure || c.measure.is_empty())
                 });
                 let place = match c.place {
                     // With no figure before it in the sentence, the whole is an earlier

@@ -2141,6 +2141,15 @@ fn a_part_whose_whole_is_an_earlier_sentences() {
         Some(PART_OF_WHOLE),
         "{claims:?}"
     );
+    // A group of people after "dont" is a part of the people before it.
+    let text = "À Ostrava, 38 personnes ont péri, dont huit employés de sous-traitants.";
+    let claims = extract_claims(text, &entity_matches(text, &["Ostrava"]), Some("fr"), None);
+    let part = claims.iter().find(|c| c.value == 8.0);
+    assert_eq!(
+        part.and_then(|c| c.place.as_deref()),
+        Some(PART_OF_WHOLE),
+        "{claims:?}"
+    );
 }
 
 /// A watch entity is a figure's place only when the watchlist calls it a place: "at TCG"
