@@ -646,6 +646,19 @@ fn compare_open(
             related: Vec::new(),
         };
     }
+    // Money given by another voice ("the EU releases €25 million" after "the state
+    // promised €10 million") is another gift, not a rival count of the same one.
+    let gift = currency(&claim.unit)
+        && super::lexicon::lexicon()
+            .predicate(&claim.measure)
+            .is_some_and(|p| p.gift);
+    let later_total = claim.running_total && later;
+    if gift && !same_voice && !claim.rival && !later_total {
+        return Comparison {
+            status: ClaimStatus::New,
+            related: Vec::new(),
+        };
+    }
     let status = if claim.rival && !same_voice {
         ClaimStatus::Contradicts
     } else if (claim.running_total && later) || same_voice {

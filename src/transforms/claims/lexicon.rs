@@ -89,6 +89,9 @@ pub struct Entry {
     /// Units: a currency ("leva", "lei"): an amount of money, read as the built-in
     /// currencies are (a predicate's `money` entry says what is said of it).
     pub currency: bool,
+    /// Predicates: an amount given (pledged, allocated, paid as compensation): two voices
+    /// giving different amounts are two gifts, not rival counts of one.
+    pub gift: bool,
     patterns: Vec<Pattern>,
 }
 
@@ -109,6 +112,8 @@ struct RawEntry {
     money: Option<String>,
     #[serde(default)]
     currency: bool,
+    #[serde(default)]
+    gift: bool,
     #[serde(default)]
     en: Vec<String>,
     #[serde(default)]
@@ -217,6 +222,7 @@ impl From<RawEntry> for Entry {
             same_predicates: r.same_predicates.groups(),
             money: r.money,
             currency: r.currency,
+            gift: r.gift,
             patterns,
         }
     }

@@ -1103,6 +1103,35 @@ fn the_same_quoted_source_giving_a_new_count_updates_it_whatever_outlet_carries_
 }
 
 #[test]
+fn money_given_by_two_voices_is_two_gifts() {
+    let gift = |value: f64, who: &str| {
+        let mut c = open_claim("", "pledged", value, ClaimKind::RunningTotal);
+        c.unit = "eur".to_string();
+        c.attributed_to = Some(who.to_string());
+        c
+    };
+    let state = gift(10e6, "the state");
+    // The EU's €25 million after the state's €10 million: another gift.
+    let r = compare(&gift(25e6, "the EU"), "B", &[stored(state.clone(), "A")]);
+    assert_eq!(r.status, ClaimStatus::New);
+    // The state raising its own pledge updates it.
+    let r = compare(&gift(25e6, "the state"), "B", &[stored(state.clone(), "A")]);
+    assert_eq!(r.status, ClaimStatus::Updates);
+    // A cost is not a gift: two voices, two figures, a contradiction.
+    let cost = |value: f64, who: &str| {
+        let mut c = gift(value, who);
+        c.measure = "cost".to_string();
+        c
+    };
+    let r = compare(
+        &cost(25e6, "insurers"),
+        "B",
+        &[stored(cost(10e6, "the state"), "A")],
+    );
+    assert_eq!(r.status, ClaimStatus::Contradicts);
+}
+
+#[test]
 fn a_figure_that_says_nothing_of_itself_can_only_corroborate_an_equal_one() {
     let mut cost = open_claim("", "cost", 20e6, ClaimKind::RunningTotal);
     cost.unit = "eur".to_string();
