@@ -347,21 +347,18 @@ fn run_topic(topic: &Topic) -> (BTreeMap<String, Tally>, String) {
                     found_keys.insert(format!("{}#{}", story.id, n + 1), found[i].key.clone());
                     t.found += 1;
                     e.1 += 1;
+                    let by = if found[i].related.is_empty() {
+                        String::new()
+                    } else {
+                        format!("\n      by {}", found[i].related)
+                    };
                     if found[i].status == label.status {
                         t.status_right += 1;
                         e.2 += 1;
                         let _ = writeln!(
                             log,
-                            "{} {:?}: ok {} {}{}",
-                            story.id,
-                            label.figure,
-                            label.status,
-                            found[i].key,
-                            if found[i].related.is_empty() {
-                                String::new()
-                            } else {
-                                format!("\n      by {}", found[i].related)
-                            }
+                            "{} {:?}: ok {} {}{by}",
+                            story.id, label.figure, label.status, found[i].key,
                         );
                     } else {
                         let against: Vec<String> = label
@@ -376,17 +373,12 @@ fn run_topic(topic: &Topic) -> (BTreeMap<String, Tally>, String) {
                             .collect();
                         let _ = writeln!(
                             log,
-                            "{} {:?}: status {} (want {}) {}{}{}",
+                            "{} {:?}: status {} (want {}) {}{by}{}",
                             story.id,
                             label.figure,
                             found[i].status,
                             label.status,
                             found[i].key,
-                            if found[i].related.is_empty() {
-                                String::new()
-                            } else {
-                                format!("\n      by {}", found[i].related)
-                            },
                             if against.is_empty() {
                                 String::new()
                             } else {
