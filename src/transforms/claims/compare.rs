@@ -691,7 +691,9 @@ fn same_place(claim: &Claim, other: &Claim) -> bool {
         // ("five dead, three of them poisoned" after two dead).
         (Some(a), None) if a == super::PART_OF_WHOLE => false,
         (Some(_), None) => !below(claim, other),
-        (None, Some(_)) => !below(other, claim),
+        // A figure the text marks current ("now 17 wounded") is the later count of the
+        // whole, not a whole its earlier part belongs to.
+        (None, Some(_)) => claim.running_total || !below(other, claim),
     }
 }
 

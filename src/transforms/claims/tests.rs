@@ -1185,7 +1185,17 @@ fn a_smaller_figure_for_one_place_is_not_set_against_the_whole() {
     let mut other_city = city.clone();
     other_city.place = Some("ottawa".to_string());
     other_city.value = 150_000.0;
-    let r = compare(&other_city, "B", &[stored(city, "A")]);
+    let r = compare(&other_city, "B", &[stored(city.clone(), "A")]);
+    assert_eq!(r.status, ClaimStatus::New);
+    // A later figure the text marks current ("now 17 wounded") is the count of the whole
+    // after its first placed figure, not a whole the place is part of; unmarked, it
+    // stays apart.
+    let mut now = open_claim("households", "without_power", 400_000.0, ClaimKind::Level);
+    now.running_total = true;
+    let r = compare::compare_at(&now, "B", None, &[stored(city.clone(), "A")]);
+    assert_eq!(r.status, ClaimStatus::Updates);
+    now.running_total = false;
+    let r = compare::compare_at(&now, "B", None, &[stored(city, "A")]);
     assert_eq!(r.status, ClaimStatus::New);
 }
 
