@@ -294,6 +294,28 @@ pub fn neighbour_keys(claim: &Claim, stored_keys: &[String]) -> Vec<String> {
             }
         }
     }
+    // An amount of money with and without a predicate ("€24 billion", "€24 billion
+    // requested"), when only one predicate is stored for that currency.
+    if currency(own.unit) && own.role.is_empty() {
+        let mut predicates: Vec<&str> = others
+            .iter()
+            .filter(|k| k.role.is_empty() && !k.measure.is_empty())
+            .map(|k| k.measure)
+            .collect();
+        if !own.measure.is_empty() {
+            predicates.push(own.measure);
+        }
+        predicates.sort_unstable();
+        predicates.dedup();
+        if predicates.len() == 1 {
+            for k in others
+                .iter()
+                .filter(|k| k.role.is_empty() && (k.measure.is_empty() != own.measure.is_empty()))
+            {
+                take(k);
+            }
+        }
+    }
     // An area or a weight with and without what it is of ("40,000 hectares flooded",
     // "25,000 hectares of fields flooded"), when only one thing is stored for them.
     if measured(own.unit) && !own.measure.is_empty() {
@@ -426,9 +448,15 @@ fn same_quantity(claim: &Claim, other: &Claim) -> bool {
         && (a.role == "people") != (b.role == "people")
         && !a.role.is_empty()
         && !b.role.is_empty();
+    // See `neighbour_keys`: money with and without its one predicate.
+    let money = currency(a.unit)
+        && a.role.is_empty()
+        && b.role.is_empty()
+        && (a.measure.is_empty() != b.measure.is_empty());
     a.frame() == b.frame()
-        && (a.role == b.role || area || group)
+        && (money || a.role == b.role || area || group)
         && (a.measure == b.measure
+            || money
             || ((a.measure.is_empty() || b.measure.is_empty()) && a.role == b.role && precise(&a)))
 }
 

@@ -1060,6 +1060,37 @@ fn a_figure_without_predicate_is_compared_with_its_things_counts() {
 }
 
 #[test]
+fn money_with_and_without_its_one_predicate_is_one_amount() {
+    let money = |measure: &str, value: f64| {
+        let mut c = open_claim("", measure, value, ClaimKind::RunningTotal);
+        c.unit = "usd".to_string();
+        c
+    };
+    let ransom = money("requested", 3_000_000.0);
+    let mut bare = money("", 3_500_000.0);
+    bare.running_total = true;
+    // Only a ransom demanded is stored in dollars: "now $3.5 million" is its later figure.
+    assert_eq!(
+        super::neighbour_keys(&bare, &[ransom.key()]),
+        vec![ransom.key()]
+    );
+    assert_eq!(
+        compare::compare_at(&bare, "b", None, &[stored(ransom.clone(), "a")]).status,
+        ClaimStatus::Updates
+    );
+    // With a second predicate stored (a ransom and a recovery cost), a bare amount could
+    // be either: it is compared with neither.
+    let cost = money("cost", 9_000_000.0);
+    assert!(super::neighbour_keys(&bare, &[ransom.key(), cost.key()]).is_empty());
+    // An amount with a predicate, and amounts with none stored beside one predicate.
+    assert_eq!(
+        super::neighbour_keys(&ransom, &[bare.key()]),
+        vec![bare.key()]
+    );
+    assert!(super::neighbour_keys(&ransom, &[bare.key(), cost.key()]).is_empty());
+}
+
+#[test]
 fn people_and_the_one_group_stored_for_a_predicate_are_one_count() {
     let person = |role: &str, measure: &str, value: f64| {
         let mut c = open_claim(role, measure, value, ClaimKind::RunningTotal);
