@@ -568,16 +568,19 @@ struct Floor {
 // 0.921, 0.721, 0.564 at the start); round 7's six topics, written blind, are held out
 // (433 labels: 0.885, 0.684, 0.345 with a checkout of the commit the session started
 // from). At the session's end: tune 0.941, 0.732, 0.572; held out 0.908, 0.687, 0.333.
+// Eighth session (2026-12-06): round 7 joined the tuning set (37 topics, 2,551 labels:
+// 0.935, 0.724, 0.531 with the commit the session started from); round 8's six topics,
+// written blind, are held out (442 labels: 0.937, 0.698, 0.314 with that commit).
 const FLOOR_TUNE: Floor = Floor {
-    recall: 0.93,
+    recall: 0.92,
     status: 0.72,
-    contradicts_precision: 0.56,
+    contradicts_precision: 0.52,
 };
 
 const FLOOR_HOLDOUT: Floor = Floor {
-    recall: 0.90,
-    status: 0.67,
-    contradicts_precision: 0.32,
+    recall: 0.92,
+    status: 0.69,
+    contradicts_precision: 0.30,
 };
 
 /// Polls one story under a one-place watchlist (`(file stem, place name)`) with a lexicon
