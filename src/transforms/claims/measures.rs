@@ -5,6 +5,7 @@
 //! lists are deliberately small and explicit so a wrong reading can be traced to one entry.
 
 use super::groups::{contains_any, groups};
+use super::lexicon;
 use super::numbers::{Mention, Tok, TokKind};
 use crate::model::Modality;
 
@@ -112,6 +113,14 @@ pub fn counted_noun(toks: &[Tok], m: &Mention) -> Search {
                     } else {
                         return Search::Found(c);
                     }
+                } else if words <= 2
+                    && lexicon::lexicon()
+                        .thing_at(&lexicon::words_of(toks), k)
+                        .is_some_and(|h| h.entry.unit.as_deref().unwrap_or(&h.entry.id) != "people")
+                {
+                    // "50 tanks", "50 самоходных гаубиц": a thing the lexicon counts
+                    // that is not people; the open reader reads it.
+                    return weak.map_or(Search::Other, Search::Found);
                 } else if other_noun(w) && words <= 2 {
                     // "three months": the number counts something that is not people.
                     return weak.map_or(Search::Other, Search::Found);
@@ -138,7 +147,9 @@ pub fn counted_noun(toks: &[Tok], m: &Mention) -> Search {
             TokKind::Word(w) => {
                 words += 1;
                 if let Some(n) = noun_of(w) {
-                    if !matches!(n, Noun::Weak | Noun::Unit(_)) {
+                    // A people's name before the figure is who acts, not what is counted
+                    // ("КНДР отправила не менее 50 самоходных гаубиц").
+                    if !matches!(n, Noun::Weak | Noun::Unit(_) | Noun::National) {
                         return Search::Found(Counted {
                             noun: n,
                             phrase_start: k,

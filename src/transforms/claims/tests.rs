@@ -2433,3 +2433,38 @@ fn a_place_is_where_a_figure_counts_not_where_it_was_said() {
         Some("kharkiv".to_string())
     );
 }
+
+/// A figure followed by a thing the lexicon counts ("50 tanks", "50 самоходных гаубиц")
+/// counts that thing, though the sentence names a people's soldiers before it.
+#[test]
+fn a_counted_thing_after_the_figure_is_not_the_soldiers_named_before_it() {
+    for (text, lang) in [
+        (
+            "Along with its soldiers, North Korea sent 50 tanks to Russia.",
+            "en",
+        ),
+        (
+            "Вместе с солдатами КНДР отправила в Россию не менее 50 самоходных гаубиц.",
+            "ru",
+        ),
+    ] {
+        let matches = entity_matches(text, &["North Korea=dprk", "КНДР=dprk"]);
+        let claims = extract_claims(text, &matches, Some(lang), None);
+        let fifty = claims
+            .iter()
+            .find(|c| close(c.value, 50.0))
+            .unwrap_or_else(|| panic!("no 50 in {claims:#?}"));
+        assert_ne!(fifty.unit, "people", "{text}: {fifty:#?}");
+        assert!(!fifty.role.is_empty(), "{text}: {fifty:#?}");
+    }
+    // The soldiers themselves are still the group's.
+    let text = "North Korea sent 3,000 more soldiers to Russia.";
+    let matches = entity_matches(text, &["North Korea=dprk"]);
+    let claims = extract_claims(text, &matches, Some("en"), None);
+    assert!(
+        claims
+            .iter()
+            .any(|c| close(c.value, 3000.0) && c.subject == "dprk-troops"),
+        "{claims:#?}"
+    );
+}
