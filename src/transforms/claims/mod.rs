@@ -403,6 +403,28 @@ impl SentenceReader<'_> {
                     ..c
                 })
             });
+            // "Between 2,000 and 3,000 of them have moved to Kursk": a part of what the
+            // sentence before counted, when this one has counted nothing yet.
+            let claim = claim.or_else(|| {
+                open::of_them_at(&lex_words, m.next_tok)?;
+                // Some "of them" are things counted, never an amount of money.
+                let told = self
+                    .last_told
+                    .filter(|t| out.is_empty() && !compare::currency(&t.unit))?;
+                let c = restated(told, &m, base.attributed_to.clone())?;
+                Some(Claim {
+                    attributed_to: base.attributed_to.clone(),
+                    running_total: base.running_total || dated_now,
+                    quote: base.quote.clone(),
+                    quote_start: base.quote_start,
+                    quote_end: base.quote_end,
+                    place: Some(PART_OF_WHOLE.to_string()),
+                    scope: base.scope.clone(),
+                    modality: base.modality,
+                    polarity: base.polarity,
+                    ..c
+                })
+            });
             let capped = measures::capped(&toks, cs, m.first_tok);
             // "…, including 600 deaths" after 4,700 casualties: a part only of a figure
             // of the same quantity before it; of another, it is the whole of its own.

@@ -689,6 +689,20 @@ fn read_number_words(toks: &[Tok], i: usize, lang: Lang) -> Option<(f64, usize)>
     if words.is_empty() || (elided && words.len() == 1 && matches!(words[0], "un" | "une")) {
         return None;
     }
+    // "the one South Korea gave", "that one": a pronoun, not a count.
+    let pronoun = words == ["one"]
+        && i.checked_sub(1)
+            .and_then(|k| toks.get(k))
+            .and_then(Tok::word)
+            .is_some_and(|w| {
+                matches!(
+                    w,
+                    "the" | "this" | "that" | "which" | "each" | "every" | "any"
+                )
+            });
+    if pronoun {
+        return None;
+    }
     number_words_value(&words).map(|v| (v, j))
 }
 
@@ -1169,7 +1183,8 @@ fn read_mention(toks: &[Tok], i: usize, lang: Lang) -> Step {
         );
         let is_word_sep = sep.word().is_some_and(|w| {
             (range_intro && matches!(w, "and" | "to" | "et" | "à" | "a" | "до" | "и"))
-                || matches!(w, "to")
+                // "2,000 to 3,000", "2 000 à 3 000": a range without "between".
+                || matches!(w, "to" | "à")
         });
         if (is_dash || is_word_sep) && k + 1 < toks.len() {
             let mut n2 = k + 1;
@@ -1358,6 +1373,22 @@ mod tests {
         assert_eq!(
             first("estime qu'entre 150 000 et 170 000 personnes", Lang::Fr).map(|r| (r.0, r.1)),
             Some((150_000.0, Some(170_000.0)))
+        );
+        // A French range needs no "entre": "contre 2 000 à 3 000"; a later smaller
+        // figure after "à" is no range.
+        assert_eq!(
+            first("contre 2 000 à 3 000 il y a dix jours", Lang::Fr).map(|r| (r.0, r.1)),
+            Some((2_000.0, Some(3_000.0)))
+        );
+        assert_eq!(
+            first("les 2 000 soldats arrivés à 3 heures", Lang::Fr).map(|r| (r.0, r.1)),
+            Some((2_000.0, None))
+        );
+        // "The one Seoul gave", "that one": a pronoun, no count; "one soldier" is one.
+        assert!(read("a higher figure than the one Seoul gave", Lang::En).is_empty());
+        assert_eq!(
+            first("one soldier was captured", Lang::En).map(|r| r.0),
+            Some(1.0)
         );
         // "Half of the 300 homes": the figure is 300, not half of anything.
         assert_eq!(

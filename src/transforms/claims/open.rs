@@ -994,7 +994,7 @@ fn reaches(words: &[Option<&str>], p: Hit, m: &Mention) -> bool {
 }
 
 /// The token after "of them" / "d'entre eux" / "из них" standing at `at`, if one does.
-fn of_them_at(words: &[Option<&str>], at: usize) -> Option<usize> {
+pub(super) fn of_them_at(words: &[Option<&str>], at: usize) -> Option<usize> {
     let word = |k: usize| words.get(k).copied().flatten();
     match (word(at)?, word(at + 1)) {
         ("of", Some("them" | "those" | "whom"))

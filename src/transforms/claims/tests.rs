@@ -2468,3 +2468,32 @@ fn a_counted_thing_after_the_figure_is_not_the_soldiers_named_before_it() {
         "{claims:#?}"
     );
 }
+
+/// "Between 2,000 and 3,000 of them": a part of what the sentence before counted, kept
+/// apart from that whole; an amount of money before it is no group to be part of.
+#[test]
+fn some_of_them_after_a_sentence_is_a_part_of_its_count() {
+    let text = "About 10,000 North Korean soldiers are now in Russia, the Pentagon said. \
+                Between 2,000 and 3,000 of them have moved to the Kursk region.";
+    let claims = extract_claims(
+        text,
+        &entity_matches(text, &["Russia", "Kursk"]),
+        Some("en"),
+        None,
+    );
+    let part = claims
+        .iter()
+        .find(|c| close(c.value, 2000.0))
+        .unwrap_or_else(|| panic!("no 2,000 in {claims:#?}"));
+    assert_eq!(part.value_max, Some(3000.0));
+    assert_eq!(part.unit, "people");
+    assert_eq!(part.place.as_deref(), Some(PART_OF_WHOLE));
+    let text = "The fund has paid out $3 million. Four of them were found guilty.";
+    let claims = extract_claims(text, &entity_matches(text, &["fund"]), Some("en"), None);
+    assert!(
+        claims
+            .iter()
+            .all(|c| !close(c.value, 4.0) || c.unit != "usd"),
+        "{claims:#?}"
+    );
+}
