@@ -687,6 +687,14 @@ fn compare_open(
             related: Vec::new(),
         };
     }
+    // Two additions ("another 2,500", "7,000 more") are two steps, neither the later
+    // value of the other; only the very same addition agrees.
+    if claim.increment && !claim.rival {
+        return Comparison {
+            status: ClaimStatus::New,
+            related: Vec::new(),
+        };
+    }
     let status = if claim.rival && !same_voice {
         ClaimStatus::Contradicts
     } else if (claim.running_total && later) || same_voice {

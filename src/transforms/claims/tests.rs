@@ -2497,3 +2497,20 @@ fn some_of_them_after_a_sentence_is_a_part_of_its_count() {
         "{claims:#?}"
     );
 }
+
+/// Two additions ("another 2,500 bottles seized" after "7,000 more") are two steps, not a
+/// later value of one; the same addition from another outlet still agrees.
+#[test]
+fn an_addition_is_no_later_value_of_another() {
+    let mut earlier = open_claim("bottles", "seized", 7_000.0, ClaimKind::Increment);
+    earlier.increment = true;
+    let mut more = open_claim("bottles", "seized", 2_500.0, ClaimKind::Increment);
+    more.increment = true;
+    more.running_total = true;
+    let r = compare::compare_at(&more, "b", None, &[stored(earlier.clone(), "a")]);
+    assert_eq!(r.status, ClaimStatus::New);
+    let mut again = earlier.clone();
+    again.quote = "7,000 more bottles were seized".to_string();
+    let r = compare::compare_at(&again, "b", None, &[stored(earlier, "a")]);
+    assert_eq!(r.status, ClaimStatus::Corroborates);
+}
