@@ -409,6 +409,22 @@ pub fn nearest_measure(toks: &[Tok], m: &Mention, skip: (usize, usize)) -> Optio
     best.map(|b| b.1)
 }
 
+/// Whether the lexicon reads a predicate the group reader has no measure for in the
+/// mention's clause, within a few words of it ("recovered the bodies of 27", "тела
+/// около 300").
+pub fn other_predicate_near(toks: &[Tok], m: &Mention) -> bool {
+    const REACH: usize = 6;
+    let (cs, ce) = clause(toks, m.num_tok);
+    let words = lexicon::words_of(toks);
+    let from = m.first_tok.saturating_sub(REACH).max(cs);
+    let to = (m.next_tok + REACH).min(ce);
+    let g = groups();
+    (from..to)
+        .filter(|k| !(m.first_tok..m.next_tok).contains(k))
+        .filter_map(|k| lexicon::lexicon().predicate_at(&words, k))
+        .any(|h| !g.measures.iter().any(|x| x.id == h.entry.id))
+}
+
 /// Whether an expectation word ("expected to follow") sits near the mention.
 pub fn expected_near(toks: &[Tok], m: &Mention, phrase_end: usize) -> bool {
     let from = phrase_end.max(m.next_tok).min(toks.len());

@@ -560,13 +560,20 @@ impl SentenceReader<'_> {
                 .map_or(meas, |x| x.id.as_str()),
             // "5,000 workers are expected in Russia": an arrival announced.
             _ if measures::expected_near(toks, m, counted.phrase_end) => &g.default_measure,
-            _ => measures::nearest_measure(toks, m, (counted.phrase_start, counted.phrase_end))
-                .or(counted.modifier)
-                .unwrap_or_else(|| {
-                    g.role(group)
+            _ => {
+                match measures::nearest_measure(toks, m, (counted.phrase_start, counted.phrase_end))
+                    .or(counted.modifier)
+                {
+                    Some(meas) => meas,
+                    // "recovered the bodies of 27 soldiers": a predicate the group reader has
+                    // no measure for is the open reader's, not a default arrival.
+                    None if measures::other_predicate_near(toks, m) => return None,
+                    None => g
+                        .role(group)
                         .and_then(|r| r.measure.as_deref())
-                        .unwrap_or(&g.default_measure)
-                }),
+                        .unwrap_or(&g.default_measure),
+                }
+            }
         };
         // The dead and wounded of a sentence that gives its nationality to a thing are
         // not the document's people ("a North Korean missile killed 12 people" in a story

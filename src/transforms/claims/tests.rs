@@ -2514,3 +2514,25 @@ fn an_addition_is_no_later_value_of_another() {
     let r = compare::compare_at(&again, "b", None, &[stored(earlier, "a")]);
     assert_eq!(r.status, ClaimStatus::Corroborates);
 }
+
+/// A predicate the group reader has no measure for ("recovered the bodies of 27 North
+/// Korean soldiers") is read by the open reader, not defaulted to an arrival; the group
+/// reader's own words ("shipped 1,500 troops") stay its own.
+#[test]
+fn a_predicate_the_group_reader_lacks_is_no_arrival() {
+    let text = "Ukrainian troops recovered the bodies of 27 North Korean soldiers near Kursk.";
+    let claims = extract_claims(text, &entity_matches(text, &["Kursk"]), Some("en"), None);
+    let bodies = claims
+        .iter()
+        .find(|c| close(c.value, 27.0))
+        .unwrap_or_else(|| panic!("no 27 in {claims:#?}"));
+    assert_eq!(bodies.measure, "bodies_recovered", "{bodies:#?}");
+    let text = "North Korea has shipped 1,500 soldiers to Russia.";
+    let claims = extract_claims(text, &entity_matches(text, &["Russia"]), Some("en"), None);
+    assert!(
+        claims.iter().any(|c| close(c.value, 1500.0)
+            && c.subject == "dprk-troops"
+            && c.measure == "deployed"),
+        "{claims:#?}"
+    );
+}
