@@ -163,6 +163,10 @@ struct RawMarkers {
     #[serde(default)]
     size_before: RawLangs,
     #[serde(default)]
+    dimension_before: RawLangs,
+    #[serde(default)]
+    dimension_after: RawLangs,
+    #[serde(default)]
     part: RawLangs,
     #[serde(default)]
     part_after: RawLangs,
@@ -241,6 +245,8 @@ pub struct Lexicon {
     context: Vec<Pattern>,
     yardstick: Vec<Pattern>,
     size_before: Vec<Pattern>,
+    dimension_before: Vec<Pattern>,
+    dimension_after: Vec<Pattern>,
     part: Vec<Pattern>,
     part_after: Vec<Pattern>,
     figure_named: Vec<Pattern>,
@@ -270,6 +276,8 @@ impl Lexicon {
             context: raw.markers.context.patterns(),
             yardstick: raw.markers.yardstick.patterns(),
             size_before: raw.markers.size_before.patterns(),
+            dimension_before: raw.markers.dimension_before.patterns(),
+            dimension_after: raw.markers.dimension_after.patterns(),
             part: raw.markers.part.patterns(),
             part_after: raw.markers.part_after.patterns(),
             figure_named: raw.markers.figure_named.patterns(),
@@ -386,6 +394,15 @@ impl Lexicon {
         Self::ends_before(&self.size_before, words, at)
     }
 
+    /// Whether a measurement at token `at` (the figure's first token) with its unit
+    /// ending before `after` gives the size of a thing or a distance to a place ("long de
+    /// 140 mètres", "48 metres high", "150 nautical miles south-west of", "в 2 км ниже
+    /// по течению"), not a figure of the event.
+    pub fn dimension(&self, words: &[Option<&str>], at: usize, after: usize) -> bool {
+        Self::ends_before(&self.dimension_before, words, at)
+            || Self::any_at(&self.dimension_after, words, after).is_some()
+    }
+
     fn ends_before(patterns: &[Pattern], words: &[Option<&str>], at: usize) -> bool {
         patterns.iter().any(|p| {
             at.checked_sub(p.len())
@@ -438,6 +455,8 @@ pub fn lexicon() -> &'static Lexicon {
             context: Vec::new(),
             yardstick: Vec::new(),
             size_before: Vec::new(),
+            dimension_before: Vec::new(),
+            dimension_after: Vec::new(),
             part: Vec::new(),
             part_after: Vec::new(),
             figure_named: Vec::new(),

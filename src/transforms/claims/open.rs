@@ -515,6 +515,9 @@ pub fn read(
     if !money && !percent && of_them.is_none() {
         // A unit of measure: "7,200 hectares (of forest)", "1,200 tonnes of food".
         if let Some(u) = lex.unit_at(words, after) {
+            if lex.dimension(words, m.first_tok, u.end) {
+                return None;
+            }
             unit = Some(u.entry.id.clone());
             phrase_end = u.end;
             // A currency the lexicon knows ("95 million leva") is an amount of money.

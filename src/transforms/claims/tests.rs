@@ -2536,3 +2536,35 @@ fn a_predicate_the_group_reader_lacks_is_no_arrival() {
         "{claims:#?}"
     );
 }
+
+/// The size of a fixed thing or a distance from a place is no figure of the event; the
+/// size of what the event made is.
+#[test]
+fn a_size_or_a_distance_is_no_claim() {
+    for (text, lang) in [
+        (
+            "Le barrage de Tarsk, haut de 48 mètres, avait été inspecté.",
+            "fr",
+        ),
+        (
+            "Le pont de Tarsk, long d'environ 600 mètres, date de 1959.",
+            "fr",
+        ),
+        (
+            "The Tarsk tanker ran aground 40 kilometres south-west of the port.",
+            "en",
+        ),
+        ("Пробы у Тарска взяли в 2 км ниже по течению.", "ru"),
+    ] {
+        let claims = extract_claims(
+            text,
+            &entity_matches(text, &["Tarsk", "Тарска"]),
+            Some(lang),
+            None,
+        );
+        assert!(claims.is_empty(), "{text}: {claims:#?}");
+    }
+    let text = "The Tarsk oil slick now stretches over 200 kilometres.";
+    let claims = extract_claims(text, &entity_matches(text, &["Tarsk"]), Some("en"), None);
+    assert!(claims.iter().any(|c| close(c.value, 200.0)), "{claims:#?}");
+}
