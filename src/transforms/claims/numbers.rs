@@ -376,6 +376,28 @@ const ID_WORDS: &[&str] = &[
     "téléphone",
     "тел",
     "code",
+    // Rooms, lines, decrees, hotlines: "courtroom 3", "ligne 4", "décret n° 412", "по
+    // номеру 1432".
+    "courtroom",
+    "room",
+    "salle",
+    "line",
+    "ligne",
+    "линии",
+    "линия",
+    "номер",
+    "номеру",
+    "номером",
+    "numéro",
+    "décret",
+    "указ",
+    "указа",
+    "указом",
+    "reactor",
+    "réacteur",
+    "platform",
+    "quai",
+    "terminal",
 ];
 
 /// Words before a year ("in 2023", "since 2022", "в 2023").
@@ -717,6 +739,11 @@ fn prev_words(toks: &[Tok], i: usize, n: usize) -> Vec<&str> {
                 if toks[k].is_sym('№') || toks[k].is_sym('#') {
                     out.push("no");
                 }
+            }
+            // "n° 412": the French number sign.
+            TokKind::Sym('°') if k > 0 && toks[k - 1].word() == Some("n") => {
+                out.push("no");
+                k -= 1;
             }
             _ => break,
         }
@@ -1064,6 +1091,27 @@ fn read_mention(toks: &[Tok], i: usize, lang: Lang) -> Step {
         // Identifiers: "Resolution 2397", "No. 2397", "aged 84", "page 3".
         let before = prev_words(toks, i, 2);
         if before.iter().any(|w| ID_WORDS.contains(w)) {
+            // "aged between 24 and 51": the second age goes with the first.
+            let age = before.iter().any(|w| {
+                matches!(
+                    *w,
+                    "aged" | "age" | "ages" | "âgé" | "âgés" | "âgées" | "возрасте"
+                )
+            });
+            let joined = toks.get(j).is_some_and(|t| {
+                t.is_sym('-')
+                    || t.is_sym('–')
+                    || t.word()
+                        .is_some_and(|w| matches!(w, "and" | "to" | "et" | "à" | "и" | "до"))
+            });
+            if age
+                && joined
+                && toks
+                    .get(j + 1)
+                    .is_some_and(|t| matches!(t.kind, TokKind::Num { .. }))
+            {
+                return Step::Skip(j + 2);
+            }
             return Step::Skip(j);
         }
         // Phone numbers: "+7 495 …", "555-1234".
@@ -1384,6 +1432,12 @@ mod tests {
             first("les 2 000 soldats arrivés à 3 heures", Lang::Fr).map(|r| (r.0, r.1)),
             Some((2_000.0, None))
         );
+        // Labels and ages: no quantity ("courtroom 3", "décret n° 412", "по номеру 1432",
+        // "aged between 24 and 51").
+        assert!(read("in courtroom 3", Lang::En).is_empty());
+        assert!(read("par le décret n° 412", Lang::Fr).is_empty());
+        assert!(read("работает по номеру 1432", Lang::Ru).is_empty());
+        assert!(read("the victims, aged between 24 and 51, were", Lang::En).is_empty());
         // "The one Seoul gave", "that one": a pronoun, no count; "one soldier" is one.
         assert!(read("a higher figure than the one Seoul gave", Lang::En).is_empty());
         assert_eq!(

@@ -614,12 +614,21 @@ pub fn read(
     {
         return None;
     }
-    // "in 2014 Moscow wrote…": a year unless a known thing or unit follows at once.
+    // "in 2014 Moscow wrote…": a year unless a known thing or unit follows at once; in
+    // English, where a count of thousands takes its comma, always ("the North's 2025
+    // harvest"); in any language before the word for year ("в 2024 году").
+    let year_word = words
+        .get(m.next_tok)
+        .copied()
+        .flatten()
+        .is_some_and(|w| matches!(w, "году" | "года" | "год" | "г" | "year" | "année"));
     if m.year_like
         && unit.is_none()
-        && !thing
-            .as_deref()
-            .is_some_and(|t| lex.thing(t).is_some() || lex.predicate(t).is_some())
+        && (lang == Lang::En
+            || year_word
+            || !thing
+                .as_deref()
+                .is_some_and(|t| lex.thing(t).is_some() || lex.predicate(t).is_some()))
     {
         return None;
     }

@@ -2568,3 +2568,27 @@ fn a_size_or_a_distance_is_no_claim() {
     let claims = extract_claims(text, &entity_matches(text, &["Tarsk"]), Some("en"), None);
     assert!(claims.iter().any(|c| close(c.value, 200.0)), "{claims:#?}");
 }
+
+/// A year is no count: "the North's 2025 harvest" (English writes a count of thousands
+/// with its comma), "в 2024 году".
+#[test]
+fn a_year_before_a_noun_is_no_count() {
+    for (text, lang) in [
+        ("Korea's 2025 harvest was poor.", "en"),
+        (
+            "Группировка, которая в 2024 году атаковала Корею, известна.",
+            "ru",
+        ),
+    ] {
+        let claims = extract_claims(
+            text,
+            &entity_matches(text, &["Korea", "Корею"]),
+            Some(lang),
+            None,
+        );
+        assert!(
+            claims.iter().all(|c| c.value < 1800.0),
+            "{text}: {claims:#?}"
+        );
+    }
+}
