@@ -505,6 +505,9 @@ fn comparable(claim: &Claim, s: &StoredClaim) -> bool {
 /// one quantity.
 const APART: f64 = 20.0;
 
+/// How far from its value a bound ("more than 900", "up to 500") still agrees with a figure.
+const BOUND_REACH: f64 = 1.5;
+
 fn pair(claim: &Claim, source: &str, s: &StoredClaim) -> Option<Pair> {
     let other = &s.claim;
     let a = interval(claim);
@@ -540,8 +543,24 @@ fn compare_open(
     published: Option<DateTime<Utc>>,
     stored: &[StoredClaim],
 ) -> Comparison {
+    // A bound agrees with a figure near it ("more than 900", then 1,000); a figure far
+    // inside it ("more than 500", then 2,000) neither agrees nor conflicts with it, unless
+    // the text says the figure is the later count.
+    let one_sided = |c: &Claim| {
+        matches!(
+            c.approx,
+            Approx::Over | Approx::AtLeast | Approx::UpTo | Approx::Under
+        )
+    };
+    let far_inside = |o: &Claim| {
+        one_sided(claim) != one_sided(o)
+            && overlaps(interval(claim), interval(o))
+            && claim.value.min(o.value) > 0.0
+            && claim.value.max(o.value) / claim.value.min(o.value) > BOUND_REACH
+    };
     let compared: Vec<usize> = (0..stored.len())
         .filter(|&i| comparable(claim, &stored[i]) && same_place(claim, &stored[i].claim))
+        .filter(|&i| claim.running_total || !far_inside(&stored[i].claim))
         .collect();
     if compared.is_empty() {
         return Comparison {

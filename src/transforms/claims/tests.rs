@@ -1375,10 +1375,24 @@ fn a_current_count_within_an_earlier_bound_or_approximation_is_its_update() {
         now.running_total = true;
         let r = compare(&now, "B", &[stored(first.clone(), "A")]);
         assert_eq!(r.status, ClaimStatus::Updates, "{measure}");
-        // Not marked current: consistent with the earlier figure, so it corroborates.
+        // Not marked current: consistent with the earlier figure and near it, so it
+        // corroborates; far inside a bound ("at least 45", then 72), it is neither that
+        // figure nor a conflict with it.
         now.running_total = false;
         let r = compare(&now, "B", &[stored(first.clone(), "A")]);
-        assert_eq!(r.status, ClaimStatus::Corroborates, "{measure}");
+        let far = approx == Approx::AtLeast;
+        let want = if far {
+            ClaimStatus::New
+        } else {
+            ClaimStatus::Corroborates
+        };
+        assert_eq!(r.status, want, "{measure}");
+        if far {
+            let mut near = now.clone();
+            near.value = 50.0;
+            let r = compare(&near, "B", &[stored(first.clone(), "A")]);
+            assert_eq!(r.status, ClaimStatus::Corroborates, "{measure}");
+        }
         // The same figure said again is that figure, current or not.
         let mut again = first.clone();
         again.running_total = true;
@@ -2591,4 +2605,18 @@ fn a_year_before_a_noun_is_no_count() {
             "{text}: {claims:#?}"
         );
     }
+}
+
+/// A bound agrees with a figure near it ("more than 900", then 1,000), not with any
+/// figure on its side ("more than 500", then 2,000: two estimates).
+#[test]
+fn a_bound_agrees_only_with_a_figure_near_it() {
+    let mut bound = open_claim("shells", "delivered", 900.0, ClaimKind::RunningTotal);
+    bound.approx = Approx::Over;
+    let near = open_claim("shells", "delivered", 1_000.0, ClaimKind::RunningTotal);
+    let r = compare::compare_at(&near, "b", None, &[stored(bound.clone(), "a")]);
+    assert_eq!(r.status, ClaimStatus::Corroborates);
+    let far = open_claim("shells", "delivered", 2_000.0, ClaimKind::RunningTotal);
+    let r = compare::compare_at(&far, "b", None, &[stored(bound, "a")]);
+    assert_eq!(r.status, ClaimStatus::New);
 }
