@@ -690,12 +690,32 @@ fn read_number_words(toks: &[Tok], i: usize, lang: Lang) -> Option<(f64, usize)>
         if !is_num || (words.is_empty() && is_abbrev) {
             break;
         }
+        // "больше тысячи", "около тысячи": after a word of approximation the genitive
+        // is one thousand, not "thousands of".
+        let approx_before = i
+            .checked_sub(1)
+            .and_then(|k| toks.get(k))
+            .and_then(Tok::word)
+            .is_some_and(|p| {
+                matches!(
+                    p,
+                    "больше"
+                        | "более"
+                        | "около"
+                        | "свыше"
+                        | "почти"
+                        | "менее"
+                        | "меньше"
+                        | "порядка"
+                )
+            });
         if words.is_empty()
             && scale_word(w).is_some()
             && !matches!(
                 w,
                 "тысяча" | "тысячу" | "mille" | "полтысячи" | "полмиллиона" | "полмиллиарда"
             )
+            && !(approx_before && w == "тысячи")
         {
             // "thousands of" is vague; a bare "thousand" needs its article.
             break;
@@ -995,12 +1015,24 @@ fn read_mention(toks: &[Tok], i: usize, lang: Lang) -> Step {
     let t = &toks[i];
     // Vague plurals: "thousands of", "des milliers", "тысячи" (not after a number).
     if let Some(w) = t.word() {
-        // "около сотни" is about a hundred; "сотни людей" is many.
-        let counted_hundred = matches!(w, "сотни" | "сотню")
+        // "около сотни" is about a hundred, "больше тысячи" more than a thousand;
+        // "сотни людей", "тысячи людей" are many.
+        let counted_hundred = matches!(w, "сотни" | "сотню" | "тысячи")
             && i > 0
-            && toks[i - 1]
-                .word()
-                .is_some_and(|p| matches!(p, "около" | "почти" | "более" | "свыше" | "примерно"));
+            && toks[i - 1].word().is_some_and(|p| {
+                matches!(
+                    p,
+                    "около"
+                        | "почти"
+                        | "более"
+                        | "свыше"
+                        | "примерно"
+                        | "больше"
+                        | "менее"
+                        | "меньше"
+                        | "порядка"
+                )
+            });
         if vague_word(w) && !counted_hundred {
             let mut j = i + 1;
             while toks.get(j).and_then(Tok::word).is_some_and(|w| {
@@ -1438,6 +1470,12 @@ mod tests {
         assert!(read("par le décret n° 412", Lang::Fr).is_empty());
         assert!(read("работает по номеру 1432", Lang::Ru).is_empty());
         assert!(read("the victims, aged between 24 and 51, were", Lang::En).is_empty());
+        // "больше тысячи" is a thousand; "тысячи людей" thousands, vague.
+        assert_eq!(
+            first("их было больше тысячи", Lang::Ru).map(|r| (r.0, r.2)),
+            Some((1000.0, Approx::Over))
+        );
+        assert!(read("тысячи людей вышли", Lang::Ru).is_empty());
         // "The one Seoul gave", "that one": a pronoun, no count; "one soldier" is one.
         assert!(read("a higher figure than the one Seoul gave", Lang::En).is_empty());
         assert_eq!(

@@ -2620,3 +2620,38 @@ fn a_bound_agrees_only_with_a_figure_near_it() {
     let r = compare::compare_at(&far, "b", None, &[stored(bound, "a")]);
     assert_eq!(r.status, ClaimStatus::New);
 }
+
+/// The pronoun of the thing counted ("n'en recense plus que 280", "их было больше
+/// тысячи"): the bare figure counts what the story counted before.
+#[test]
+fn a_figure_of_them_counts_what_was_counted_before() {
+    for (text, lang, value) in [
+        (
+            "À Sablon, 420 stations-service sont à sec. Le ministère n'en recense plus que 280.",
+            "fr",
+            280.0,
+        ),
+        (
+            "В Сабло закрыты 400 заправок. Неделю назад их было больше тысячи.",
+            "ru",
+            1000.0,
+        ),
+    ] {
+        let claims = extract_claims(
+            text,
+            &entity_matches(text, &["Sablon", "Сабло"]),
+            Some(lang),
+            None,
+        );
+        let first = claims.first().unwrap_or_else(|| panic!("{text}: no claim"));
+        let again = claims
+            .iter()
+            .find(|c| close(c.value, value))
+            .unwrap_or_else(|| panic!("{text}: no {value} in {claims:#?}"));
+        assert_eq!(
+            (&again.role, &again.unit),
+            (&first.role, &first.unit),
+            "{text}"
+        );
+    }
+}
