@@ -519,6 +519,16 @@ impl SentenceReader<'_> {
         if m.year_like && !matches!(found, Search::Found(c) if c.adjacent) {
             return None;
         }
+        // "ils suivent un entraînement": the French article counts nothing unless the
+        // group's noun follows it ("un soldat").
+        let article = m.next_tok == m.num_tok + 1
+            && toks
+                .get(m.num_tok)
+                .and_then(Tok::word)
+                .is_some_and(|w| matches!(w, "un" | "une"));
+        if article && !matches!(found, Search::Found(c) if c.adjacent) {
+            return None;
+        }
         let s = &self.text[self.start..self.end];
         let (counted, phrase, np) = match found {
             Search::Found(c) => {

@@ -731,6 +731,32 @@ fn read_number_words(toks: &[Tok], i: usize, lang: Lang) -> Option<(f64, usize)>
     if words.is_empty() || (elided && words.len() == 1 && matches!(words[0], "un" | "une")) {
         return None;
     }
+    // "Un premier groupe", "une nouvelle vague", "un autre": an article before an
+    // adjective of order, not a count ("un seul mort" is one).
+    let article = lang == Lang::Fr
+        && matches!(words.as_slice(), ["un" | "une"])
+        && toks.get(j).and_then(Tok::word).is_some_and(|n| {
+            matches!(
+                n,
+                "premier"
+                    | "première"
+                    | "deuxième"
+                    | "second"
+                    | "seconde"
+                    | "troisième"
+                    | "dernier"
+                    | "dernière"
+                    | "nouveau"
+                    | "nouvel"
+                    | "nouvelle"
+                    | "autre"
+                    | "certain"
+                    | "certaine"
+            )
+        });
+    if article {
+        return None;
+    }
     // "the one South Korea gave", "that one": a pronoun, not a count.
     let pronoun = words == ["one"]
         && i.checked_sub(1)
@@ -1157,6 +1183,21 @@ fn read_mention(toks: &[Tok], i: usize, lang: Lang) -> Step {
             }
             return Step::Skip(k);
         }
+        // A run of numbers with nothing between ("8 800 200 14 14"): a phone number or a
+        // code, never a count.
+        if toks
+            .get(j)
+            .is_some_and(|x| matches!(x.kind, TokKind::Num { .. }))
+        {
+            let mut k = j;
+            while toks
+                .get(k)
+                .is_some_and(|x| matches!(x.kind, TokKind::Num { .. }))
+            {
+                k += 1;
+            }
+            return Step::Skip(k);
+        }
         // Dates: a month name next to the number.
         let prev_month = before.last().is_some_and(|w| is_month(w));
         let next_month = toks.get(j).and_then(Tok::word).is_some_and(is_month);
@@ -1470,6 +1511,11 @@ mod tests {
         assert!(read("par le décret n° 412", Lang::Fr).is_empty());
         assert!(read("работает по номеру 1432", Lang::Ru).is_empty());
         assert!(read("the victims, aged between 24 and 51, were", Lang::En).is_empty());
+        // An article before an adjective of order: "un premier groupe" is no count.
+        assert!(read("Un premier groupe devrait arriver", Lang::Fr).is_empty());
+        assert_eq!(first("un seul mort", Lang::Fr).map(|r| r.0), Some(1.0));
+        // A phone number written in groups is no count.
+        assert!(read("Телефон горячей линии — 8 800 200 14 14.", Lang::Ru).is_empty());
         // "больше тысячи" is a thousand; "тысячи людей" thousands, vague.
         assert_eq!(
             first("их было больше тысячи", Lang::Ru).map(|r| (r.0, r.2)),

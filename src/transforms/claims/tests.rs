@@ -2655,3 +2655,19 @@ fn a_figure_of_them_counts_what_was_counted_before() {
         );
     }
 }
+
+/// The French article is no count ("ils suivent un entraînement", "un premier groupe"),
+/// nor a phone number written in groups; "un soldat" is one.
+#[test]
+fn an_article_or_a_phone_number_is_no_count() {
+    let ents = ["militaires nord-coréens", "Russie"];
+    for text in [
+        "Près de 11 000 militaires nord-coréens sont en Russie, où ils suivent un entraînement.",
+        "Près de 11 000 militaires nord-coréens sont en Russie. Un premier groupe est arrivé.",
+        "Près de 11 000 militaires nord-coréens sont en Russie. Téléphone : 8 800 200 14 14.",
+    ] {
+        let claims = extract_claims(text, &entity_matches(text, &ents), Some("fr"), None);
+        let values: Vec<f64> = claims.iter().map(|c| c.value).collect();
+        assert_eq!(values, vec![11_000.0], "{text}");
+    }
+}
