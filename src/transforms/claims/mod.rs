@@ -390,18 +390,7 @@ impl SentenceReader<'_> {
                 );
                 let told = out.last().or(self.last_told).filter(|_| named)?;
                 let c = restated(told, &m, base.attributed_to.clone())?;
-                Some(Claim {
-                    attributed_to: base.attributed_to.clone(),
-                    running_total: base.running_total || dated_now,
-                    quote: base.quote.clone(),
-                    quote_start: base.quote_start,
-                    quote_end: base.quote_end,
-                    place: base.place.clone(),
-                    scope: base.scope.clone(),
-                    modality: base.modality,
-                    polarity: base.polarity,
-                    ..c
-                })
+                Some(in_sentence(c, &base, dated_now, base.place.clone()))
             });
             // "Between 2,000 and 3,000 of them have moved to Kursk": a part of what the
             // sentence before counted, when this one has counted nothing yet.
@@ -412,18 +401,12 @@ impl SentenceReader<'_> {
                     .last_told
                     .filter(|t| out.is_empty() && !compare::currency(&t.unit))?;
                 let c = restated(told, &m, base.attributed_to.clone())?;
-                Some(Claim {
-                    attributed_to: base.attributed_to.clone(),
-                    running_total: base.running_total || dated_now,
-                    quote: base.quote.clone(),
-                    quote_start: base.quote_start,
-                    quote_end: base.quote_end,
-                    place: Some(PART_OF_WHOLE.to_string()),
-                    scope: base.scope.clone(),
-                    modality: base.modality,
-                    polarity: base.polarity,
-                    ..c
-                })
+                Some(in_sentence(
+                    c,
+                    &base,
+                    dated_now,
+                    Some(PART_OF_WHOLE.to_string()),
+                ))
             });
             let capped = measures::capped(&toks, cs, m.first_tok);
             // "…, including 600 deaths" after 4,700 casualties: a part only of a figure
@@ -993,6 +976,23 @@ fn main_entity(matches: &[EntityMatch]) -> &str {
         }
     }
     best.1
+}
+
+/// A claim restated from another sentence (`restated`), as this sentence says it: its
+/// speaker, quote, scope, modality and polarity, and `place`.
+fn in_sentence(c: Claim, base: &Claim, dated_now: bool, place: Option<String>) -> Claim {
+    Claim {
+        attributed_to: base.attributed_to.clone(),
+        running_total: base.running_total || dated_now,
+        quote: base.quote.clone(),
+        quote_start: base.quote_start,
+        quote_end: base.quote_end,
+        place,
+        scope: base.scope.clone(),
+        modality: base.modality,
+        polarity: base.polarity,
+        ..c
+    }
 }
 
 /// A yardstick's figure ("up from 40", "contre 650 selon les pompiers") as a claim of the
