@@ -671,6 +671,14 @@ pub fn read(
                     predicate = number_of_predicate(lex, words, span);
                 }
             }
+            // "Of the inmates who escaped, 19 have been recaptured", "Parmi les rescapés,
+            // 86 ont demandé l'asile", "Из бежавших 24 задержаны": the clause opens with
+            // the group the figure is a part of.
+            _ if phrase_end == after
+                && group_opening(lex, words, (cs, m.first_tok), lang).is_some() =>
+            {
+                thing = group_opening(lex, words, (cs, m.first_tok), lang);
+            }
             (_, Some(prev)) if phrase_end == after && m.value_max.is_none() => {
                 thing = Some(prev.thing.clone());
                 implicit_thing = prev.implicit_thing;
@@ -1003,6 +1011,45 @@ fn reaches(words: &[Option<&str>], p: Hit, m: &Mention) -> bool {
         .checked_sub(1)
         .and_then(|k| words.get(k).copied().flatten());
     p.end <= m.first_tok && p.end + 12 >= m.first_tok && before.is_some_and(|w| REACH.contains(&w))
+}
+
+/// The counted thing of a clause that opens with the group its figure is a part of
+/// ("Of the inmates who escaped, 19…", "Parmi les rescapés, 86…", "Из бежавших 24…"):
+/// the thing the lexicon or a predicate standing for people names right after the
+/// opening words.
+fn group_opening(
+    lex: &Lexicon,
+    words: &[Option<&str>],
+    (cs, first): (usize, usize),
+    lang: Lang,
+) -> Option<String> {
+    let word = |k: usize| words.get(k).copied().flatten();
+    let opens = matches!(word(cs), Some("of" | "among" | "parmi" | "из" | "среди"));
+    if !opens || first <= cs + 1 || first > cs + 8 {
+        return None;
+    }
+    let mut k = cs + 1;
+    while matches!(word(k), Some("the" | "those" | "these" | "les" | "ces")) {
+        k += 1;
+    }
+    // "Из них", "parmi eux": a pronoun's group is the figure before (`of_them_at`).
+    if k >= first
+        || matches!(
+            word(k),
+            Some("them" | "eux" | "elles" | "них" | "которых" | "нас" | "вас")
+        )
+    {
+        return None;
+    }
+    if let Some(h) = lex.thing_at(words, k) {
+        return Some(h.entry.id.clone());
+    }
+    lex.predicate_at(words, k)
+        .and_then(|p| p.entry.thing.clone())
+        .or_else(|| {
+            // A noun the lexicon does not know, kept by its stem ("rescapés").
+            thing_at(lex, words, k, lang).map(|(t, _)| t)
+        })
 }
 
 /// The token after "of them" / "d'entre eux" / "из них" standing at `at`, if one does.

@@ -2671,3 +2671,26 @@ fn an_article_or_a_phone_number_is_no_count() {
         assert_eq!(values, vec![11_000.0], "{text}");
     }
 }
+
+/// A clause that opens with the group its figure is a part of ("Of the inmates who
+/// escaped, 19…", "Parmi les rescapés, 86…") counts that group; "из них" stays the
+/// pronoun of the figure before.
+#[test]
+fn a_clause_opening_with_its_group_counts_that_group() {
+    let text = "Of the inmates who escaped from Sarvane, 19 have now been recaptured.";
+    let claims = extract_claims(text, &entity_matches(text, &["Sarvane"]), Some("en"), None);
+    let c = claims
+        .iter()
+        .find(|c| close(c.value, 19.0))
+        .unwrap_or_else(|| panic!("no 19 in {claims:#?}"));
+    assert_eq!(c.role, "inmates");
+    let text = "Parmi les rescapés de Gavdos, 86 ont déposé une demande d'asile.";
+    let claims = extract_claims(text, &entity_matches(text, &["Gavdos"]), Some("fr"), None);
+    assert!(claims.iter().any(|c| close(c.value, 86.0)), "{claims:#?}");
+    let text = "В Кессине задержаны 300 человек. Из них 40 отпущены.";
+    let claims = extract_claims(text, &entity_matches(text, &["Кессине"]), Some("ru"), None);
+    assert!(
+        claims.iter().all(|c| !c.role.contains("них")),
+        "{claims:#?}"
+    );
+}
