@@ -546,12 +546,9 @@ fn compare_open(
     // A bound agrees with a figure near it ("more than 900", then 1,000); a figure far
     // inside it ("more than 500", then 2,000) neither agrees nor conflicts with it, unless
     // the text says the figure is the later count.
-    let one_sided = |c: &Claim| {
-        matches!(
-            c.approx,
-            Approx::Over | Approx::AtLeast | Approx::UpTo | Approx::Under
-        )
-    };
+    let lower = |c: &Claim| matches!(c.approx, Approx::Over | Approx::AtLeast);
+    let upper = |c: &Claim| matches!(c.approx, Approx::UpTo | Approx::Under);
+    let one_sided = |c: &Claim| lower(c) || upper(c);
     let far_inside = |o: &Claim| {
         one_sided(claim) != one_sided(o)
             && overlaps(interval(claim), interval(o))
@@ -577,16 +574,14 @@ fn compare_open(
     // An approximate figure ("about 3,000") and a later one said to be current ("now
     // 3,400") are two moments of the count, though the approximation would cover both.
     let about = |c: &Claim| c.approx == Approx::About && c.value_max.is_none();
-    // Two bounds the same way ("at least 45", "more than 120") always overlap; they are
-    // the same estimate only when their figures are.
-    let lower = |c: &Claim| matches!(c.approx, Approx::Over | Approx::AtLeast);
-    let upper = |c: &Claim| matches!(c.approx, Approx::UpTo | Approx::Under);
     // A later bound (not a rival's) that the stored figure itself keeps.
     let kept_bound = |s: &StoredClaim| {
         bound(claim) && !bound(&s.claim) && !claim.rival && overlaps(mine, point_interval(&s.claim))
     };
     let agrees = |s: &StoredClaim| {
         overlaps(mine, interval(&s.claim))
+            // Two bounds the same way ("at least 45", "more than 120") always overlap;
+            // they are the same estimate only when their figures are.
             && !(((lower(claim) && lower(&s.claim)) || (upper(claim) && upper(&s.claim)))
                 && !overlaps(point_interval(claim), point_interval(&s.claim)))
             // A later count, or a rival one, is the same figure only at its value ("at
