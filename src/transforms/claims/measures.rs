@@ -147,9 +147,7 @@ pub fn counted_noun(toks: &[Tok], m: &Mention) -> Search {
             TokKind::Word(w) => {
                 words += 1;
                 if let Some(n) = noun_of(w) {
-                    // A people's name before the figure is who acts, not what is counted
-                    // ("КНДР отправила не менее 50 самоходных гаубиц").
-                    if !matches!(n, Noun::Weak | Noun::Unit(_) | Noun::National) {
+                    if !matches!(n, Noun::Weak | Noun::Unit(_)) {
                         return Search::Found(Counted {
                             noun: n,
                             phrase_start: k,
