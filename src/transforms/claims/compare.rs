@@ -294,6 +294,26 @@ pub fn neighbour_keys(claim: &Claim, stored_keys: &[String]) -> Vec<String> {
             }
         }
     }
+    // A thing of its own counted under one other predicate only ("31 schools damaged"
+    // after "31 schools destroyed"): the two verbs are most likely one count read two
+    // ways, when no other predicate is stored for that thing.
+    if sole_predicate_thing(&own) {
+        let mut predicates: Vec<&str> = others
+            .iter()
+            .filter(|k| k.role == own.role && !k.measure.is_empty())
+            .map(|k| k.measure)
+            .collect();
+        predicates.sort_unstable();
+        predicates.dedup();
+        if predicates.len() == 1 && predicates[0] != own.measure {
+            for k in others
+                .iter()
+                .filter(|k| k.role == own.role && k.measure == predicates[0])
+            {
+                take(k);
+            }
+        }
+    }
     // An amount of money with and without a predicate ("€24 billion", "€24 billion
     // requested"), when only one predicate is stored for that currency.
     if currency(own.unit) && own.role.is_empty() {
@@ -338,6 +358,11 @@ pub fn neighbour_keys(claim: &Claim, stored_keys: &[String]) -> Vec<String> {
         }
     }
     out
+}
+
+/// A key whose thing is named and is not people, with a predicate.
+fn sole_predicate_thing(k: &KeyParts) -> bool {
+    !generic_thing(k.role) && k.unit != "people" && !k.measure.is_empty()
 }
 
 /// Keys among `stored_keys` whose claims can only *corroborate* the claim: when one side
@@ -453,10 +478,13 @@ fn same_quantity(claim: &Claim, other: &Claim) -> bool {
         && a.role.is_empty()
         && b.role.is_empty()
         && (a.measure.is_empty() != b.measure.is_empty());
+    // See `neighbour_keys`: a thing counted under its one other stored predicate.
+    let sole = sole_predicate_thing(&a) && sole_predicate_thing(&b) && a.role == b.role;
     a.frame() == b.frame()
-        && (money || a.role == b.role || area || group)
+        && (sole || money || a.role == b.role || area || group)
         && (a.measure == b.measure
             || money
+            || sole
             || ((a.measure.is_empty() || b.measure.is_empty()) && a.role == b.role && precise(&a)))
 }
 
@@ -716,6 +744,18 @@ fn compare_open(
     } else {
         ClaimStatus::Contradicts
     };
+    // Two verbs for one thing (`sole_predicate_thing`) are enough to call a figure the
+    // same one again or its later value, not to set two figures against each other.
+    let other_verb = |i: &usize| {
+        let m = &stored[*i].claim.measure;
+        !m.is_empty() && !claim.measure.is_empty() && *m != claim.measure
+    };
+    if status == ClaimStatus::Contradicts && latest.iter().all(other_verb) {
+        return Comparison {
+            status: ClaimStatus::New,
+            related: Vec::new(),
+        };
+    }
     Comparison {
         status,
         related: order(latest),

@@ -1030,6 +1030,41 @@ fn open_claim(role: &str, measure: &str, value: f64, kind: ClaimKind) -> Claim {
 }
 
 #[test]
+fn a_thing_under_its_one_other_verb_agrees_or_updates_but_never_contradicts() {
+    let destroyed = open_claim("schools", "destroyed", 31.0, ClaimKind::RunningTotal);
+    let damaged = open_claim("schools", "damaged", 31.0, ClaimKind::RunningTotal);
+    // Schools are stored under one verb only: "damaged" is compared with it.
+    assert_eq!(
+        super::neighbour_keys(&damaged, &[destroyed.key()]),
+        vec![destroyed.key()]
+    );
+    // Two verbs stored for schools: no telling which one a third verb means.
+    let closed = open_claim("schools", "closed", 12.0, ClaimKind::RunningTotal);
+    assert!(super::neighbour_keys(&damaged, &[destroyed.key(), closed.key()]).is_empty());
+    let old = stored(destroyed, "a");
+    // The same figure from another outlet corroborates it.
+    assert_eq!(
+        super::compare(&damaged, "b", std::slice::from_ref(&old)).status,
+        ClaimStatus::Corroborates
+    );
+    // A different figure under the other verb is not set against it...
+    let other = open_claim("schools", "damaged", 45.0, ClaimKind::RunningTotal);
+    assert_eq!(
+        super::compare(&other, "b", std::slice::from_ref(&old)).status,
+        ClaimStatus::New
+    );
+    // ...but a figure said to be current is its later value.
+    let now = Claim {
+        running_total: true,
+        ..other
+    };
+    assert_eq!(
+        super::compare(&now, "b", std::slice::from_ref(&old)).status,
+        ClaimStatus::Updates
+    );
+}
+
+#[test]
 fn a_figure_without_predicate_is_compared_with_its_things_counts() {
     let waiting = open_claim("ships", "stuck", 44.0, ClaimKind::Level);
     let bare = open_claim("ships", "", 17.0, ClaimKind::RunningTotal);
