@@ -278,6 +278,20 @@ const STOP: &[&str] = &[
     "всего",
     "лишь",
     "только",
+    // Adverbs of time and addition: "четверо сейчас числятся", "12 currently in hospital".
+    "сейчас",
+    "теперь",
+    "пока",
+    "также",
+    "тоже",
+    "currently",
+    "already",
+    "again",
+    "désormais",
+    "actuellement",
+    "maintenant",
+    "également",
+    "aussi",
     // Days: "10,000 on Tuesday", "6,4 m jeudi", "в понедельник".
     "monday",
     "tuesday",
@@ -1455,6 +1469,55 @@ mod tests {
         // tickets, warehouses, border crossings, checkpoints) are one thing id whatever
         // the language, so an English, a French and a Russian figure can be compared.
         let cases: &[(&str, Lang, f64, &str, &str)] = &[
+            (
+                "Rescuers brought in 30 sniffer dogs on Monday.",
+                Lang::En,
+                30.0,
+                "dogs",
+                "deployed",
+            ),
+            (
+                "Les secours ont fait venir 30 chiens renifleurs lundi.",
+                Lang::Fr,
+                30.0,
+                "dogs",
+                "",
+            ),
+            (
+                "В понедельник спасатели привлекли 30 служебных собак.",
+                Lang::Ru,
+                30.0,
+                "dogs",
+                "",
+            ),
+            (
+                "Oil has now reached 40 km of coastline.",
+                Lang::En,
+                40.0,
+                "coastline",
+                "",
+            ),
+            (
+                "Le pétrole atteint désormais 40 km de côtes.",
+                Lang::Fr,
+                40.0,
+                "coastline",
+                "",
+            ),
+            (
+                "Нефть уже загрязнила 40 км побережья.",
+                Lang::Ru,
+                40.0,
+                "coastline",
+                "",
+            ),
+            (
+                "Ещё четверо сейчас числятся пропавшими без вести.",
+                Lang::Ru,
+                4.0,
+                "people",
+                "missing",
+            ),
             (
                 "Some 200 departures were cancelled on Monday.",
                 Lang::En,
@@ -2767,6 +2830,12 @@ mod tests {
                 "Les pertes de l'opérateur atteindraient 45 millions de lei.",
                 Lang::Fr,
                 "ron",
+            ),
+            ("Оползень нанёс ущерб в 40 млн лари.", Lang::Ru, "gel"),
+            (
+                "The operator puts its losses at 2 billion rupiah.",
+                Lang::En,
+                "idr",
             ),
         ] {
             let toks = tokenize(text, lang);
