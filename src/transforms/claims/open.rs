@@ -292,6 +292,16 @@ const STOP: &[&str] = &[
     "maintenant",
     "également",
     "aussi",
+    // Adverbs of degree before a predicate: "trois grièvement blessés", "12 seriously hurt".
+    "seriously",
+    "critically",
+    "slightly",
+    "badly",
+    "grièvement",
+    "gravement",
+    "légèrement",
+    "тяжело",
+    "легко",
     // Days: "10,000 on Tuesday", "6,4 m jeudi", "в понедельник".
     "monday",
     "tuesday",
