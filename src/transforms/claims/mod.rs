@@ -291,6 +291,10 @@ impl SentenceReader<'_> {
             if dates.iter().any(|(a, b)| (*a..*b).contains(&m.num_tok)) {
                 continue;
             }
+            // The speaker of a yardstick figure read as a claim of its own.
+            let mut yardstick_speaker: Option<Option<String>> = None;
+            // Its words, without the yardstick's (which keep a restated figure unread).
+            let mut own_words: Option<Vec<Option<&str>>> = None;
             // "up from 40", "contre 650 selon les pompiers", "а не 87, как сообщают власти":
             // an earlier or a rival figure restated as a yardstick counts what the figure
             // before it counts, said by its own speaker if it has one.
@@ -299,19 +303,30 @@ impl SentenceReader<'_> {
                     .iter()
                     .find(|a| (start..end).contains(&a.0))
                     .map(|a| a.1.clone());
-                let yardstick = out.last().and_then(|prev| restated(prev, &m, who.clone()));
-                // Set against another speaker's figure ("2 000, et non 1 500 comme
-                // l'affirme la Russie"), the figure before is a rival count of it.
-                if let (Some(y), Some(prev)) = (&yardstick, out.last_mut()) {
-                    if who.is_some() && y.attributed_to != prev.attributed_to {
-                        prev.rival = true;
+                // "double the 1,000 deaths announced by the ministry": with no figure
+                // before it, the yardstick's figure is read as its own speaker's claim.
+                if out.is_empty() {
+                    yardstick_speaker = Some(who);
+                    let mut w = lex_words.clone();
+                    let n = w.len();
+                    w[start.min(n)..m.first_tok.min(n)].fill(None);
+                    own_words = Some(w);
+                } else {
+                    let yardstick = out.last().and_then(|prev| restated(prev, &m, who.clone()));
+                    // Set against another speaker's figure ("2 000, et non 1 500 comme
+                    // l'affirme la Russie"), the figure before is a rival count of it.
+                    if let (Some(y), Some(prev)) = (&yardstick, out.last_mut()) {
+                        if who.is_some() && y.attributed_to != prev.attributed_to {
+                            prev.rival = true;
+                        }
                     }
+                    out.extend(yardstick);
+                    continue;
                 }
-                out.extend(yardstick);
-                continue;
             }
+            let lex_words: &[Option<&str>] = own_words.as_deref().unwrap_or(&lex_words);
             // "qui emploie environ 35 000 personnes": the size of something named.
-            if lexicon::lexicon().size_before(&lex_words, m.first_tok) {
+            if lexicon::lexicon().size_before(lex_words, m.first_tok) {
                 continue;
             }
             // "so far" and "may have" qualify the clause they stand in, not the sentence.
@@ -343,16 +358,16 @@ impl SentenceReader<'_> {
             })
             .or_else(|| {
                 lexicon::lexicon()
-                    .says_part(&lex_words, cs, ce)
+                    .says_part(lex_words, cs, ce)
                     .then(|| PART_OF_WHOLE.to_string())
             });
-            let part_after = lexicon::lexicon().part_after(&lex_words, cs, ce, m.next_tok);
+            let part_after = lexicon::lexicon().part_after(lex_words, cs, ce, m.next_tok);
             let base = Claim {
                 attributed_to,
                 place,
                 // The first reader's own words, and the lexicon's ("désormais", "уже").
                 running_total: measures::is_running_total(&words)
-                    || lexicon::lexicon().says_current(&lex_words, cs, ce),
+                    || lexicon::lexicon().says_current(lex_words, cs, ce),
                 modality: measures::modality(&words),
                 polarity: measures::polarity(&toks, cs, m.first_tok),
                 scope,
@@ -378,13 +393,13 @@ impl SentenceReader<'_> {
                     running_total: base.running_total || dated_now,
                     ..base.clone()
                 };
-                self.open_claim(&toks, &lex_words, &m, (cs, ce), &base, &mut last_open)
+                self.open_claim(&toks, lex_words, &m, (cs, ce), &base, &mut last_open)
             });
             // "The energy ministry put the number at 90", "Власти называют цифру 26": a
             // bare figure called the figure of what the story counted last.
             let claim = claim.or_else(|| {
                 let named = lexicon::lexicon().names_figure(
-                    &lex_words,
+                    lex_words,
                     m.first_tok.saturating_sub(4).max(cs),
                     m.first_tok,
                 );
@@ -395,7 +410,7 @@ impl SentenceReader<'_> {
             // "Between 2,000 and 3,000 of them have moved to Kursk": a part of what the
             // sentence before counted, when this one has counted nothing yet.
             let claim = claim.or_else(|| {
-                open::of_them_at(&lex_words, m.next_tok)?;
+                open::of_them_at(lex_words, m.next_tok)?;
                 // Some "of them" are things counted, never an amount of money.
                 let told = self
                     .last_told
@@ -447,6 +462,12 @@ impl SentenceReader<'_> {
             });
             out.extend(claim.map(|c| Claim {
                 approx: if capped { Approx::UpTo } else { c.approx },
+                attributed_to: match &yardstick_speaker {
+                    Some(Some(who)) => Some(who.clone()),
+                    _ => c.attributed_to.clone(),
+                },
+                // A figure restated as a yardstick is no current count.
+                running_total: c.running_total && yardstick_speaker.is_none(),
                 ..c
             }));
         }

@@ -2729,3 +2729,24 @@ fn a_clause_opening_with_its_group_counts_that_group() {
         "{claims:#?}"
     );
 }
+
+/// A yardstick with no figure before it in its sentence ("double the 1,000 deaths
+/// announced by the ministry") is its own speaker's figure, not the sentence's speaker's;
+/// an earlier estimate restated is no current count.
+#[test]
+fn a_lone_yardstick_figure_is_its_own_speakers() {
+    let text = "The WHO says the real toll in Yemen is double the 1,000 deaths announced by the ministry in June.";
+    let claims = extract_claims(text, &entity_matches(text, &["Yemen"]), Some("en"), None);
+    let c = claims.iter().find(|c| c.value == 1000.0);
+    assert_eq!(
+        c.and_then(|c| c.attributed_to.as_deref()),
+        Some("ministry"),
+        "{claims:?}"
+    );
+    let text = "Yemen's health ministry now counts about 14,000 cholera cases, raising its earlier estimate of 9,000.";
+    let claims = extract_claims(text, &entity_matches(text, &["Yemen"]), Some("en"), None);
+    let earlier = claims.iter().find(|c| c.value == 9000.0);
+    assert_eq!(earlier.map(|c| c.running_total), Some(false), "{claims:?}");
+    let now = claims.iter().find(|c| c.value == 14000.0);
+    assert_eq!(now.map(|c| c.running_total), Some(true), "{claims:?}");
+}
