@@ -408,7 +408,7 @@ pub fn read(
     let part_of = |k: usize| {
         matches!(
             words.get(k).copied().flatten(),
-            Some("of" | "из" | "sur" | "out")
+            Some("of" | "из" | "sur" | "out" | "des")
         )
     };
     // "140 of its 580 departures", "12 de ses 40 camions": a possessive between (the
@@ -420,8 +420,9 @@ pub fn read(
         )
     };
     // The whole: "of 300" right after a figure, or after a figure and its noun ("124
-    // места из 300").
-    if m.first_tok >= 2
+    // места из 300"). It is a claim of its own only when a verb of its own follows its
+    // noun ("сбили 48 из 60 беспилотников, выпущенных…": 60 launched).
+    let whole = m.first_tok >= 2
         && part_of(m.first_tok - 1)
         && (is_num(m.first_tok - 2)
             // "124 места из 300", "20 États membres sur 27": a noun of one or two words
@@ -431,10 +432,10 @@ pub fn read(
                     && is_num(m.first_tok - 1 - n)
                     && (m.first_tok - n..m.first_tok - 1)
                         .all(|k| words.get(k).copied().flatten().is_some())
-            }))
-    {
-        return None;
-    }
+            }));
+    // A part whose whole follows ("shot down 48 of the 60 drones launched"): the verb
+    // after the whole's noun is the whole's; the part's comes before it.
+    let before_whole = after;
     let after = if part_of(after) && is_num(after + 1) {
         after + 2
     } else if (part_of(after) && possessive(after + 1) && is_num(after + 2))
@@ -659,6 +660,41 @@ pub fn read(
     // What is said of it: the nearest predicate of the clause outside the counted phrase,
     // after the figure first ("1,200 residents evacuated"), then before it ("the toll rose
     // to 85", "évacuation d'environ 1 200 habitants").
+    let part_before_whole = after > before_whole
+        && (before_whole..after).any(|k| is_num(k))
+        && !words
+            .get(before_whole)
+            .copied()
+            .flatten()
+            .is_some_and(|w| w == "out");
+    if predicate.is_none() && part_before_whole {
+        predicate = nearest_predicate(
+            lex,
+            toks,
+            words,
+            (cs, m.first_tok),
+            m.first_tok,
+            phrase_end,
+            money,
+        );
+    }
+    if whole {
+        // Only a verb right after the whole's noun makes it a claim.
+        let own_verb = nearest_predicate(
+            lex,
+            toks,
+            words,
+            (phrase_end, (phrase_end + 3).min(ce)),
+            m.first_tok,
+            phrase_end,
+            money,
+        );
+        match own_verb {
+            Some(h) if predicate.is_none() => predicate = Some(h),
+            Some(_) => {}
+            None => return None,
+        }
+    }
     if predicate.is_none() {
         predicate = nearest_predicate(lex, toks, words, (cs, ce), m.first_tok, phrase_end, money)
             // "Число погибших от жары, по официальным данным, осталось прежним — семь

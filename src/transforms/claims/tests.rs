@@ -2750,3 +2750,47 @@ fn a_lone_yardstick_figure_is_its_own_speakers() {
     let now = claims.iter().find(|c| c.value == 14000.0);
     assert_eq!(now.map(|c| c.running_total), Some(true), "{claims:?}");
 }
+
+/// "Shot down 48 of the 60 drones launched": the part's verb comes before it, the whole's
+/// after its noun; both are figures, of two predicates (the issue's "launched vs shot
+/// down").
+#[test]
+fn a_part_and_its_whole_keep_their_own_verbs() {
+    for (text, lang) in [
+        (
+            "Air defences over Ukraine shot down 48 of the 60 drones launched overnight.",
+            "en",
+        ),
+        (
+            "Над Украиной силы ПВО сбили 48 из 60 беспилотников, выпущенных ночью.",
+            "ru",
+        ),
+        (
+            "En Ukraine, la défense aérienne a abattu 48 des 60 drones lancés cette nuit.",
+            "fr",
+        ),
+    ] {
+        let claims = extract_claims(
+            text,
+            &entity_matches(text, &["Ukraine", "Украиной"]),
+            Some(lang),
+            None,
+        );
+        let of = |v: f64| {
+            claims
+                .iter()
+                .find(|c| c.value == v)
+                .map(|c| (c.role.as_str(), c.measure.as_str()))
+        };
+        assert_eq!(
+            of(48.0),
+            Some(("drones", "shot_down")),
+            "{text}: {claims:?}"
+        );
+        assert_eq!(of(60.0), Some(("drones", "launched")), "{text}: {claims:?}");
+    }
+    // The size of a whole with no verb of its own is no claim ("120 of 300 seats").
+    let text = "In Ukraine the ruling party won 120 of 300 seats.";
+    let claims = extract_claims(text, &entity_matches(text, &["Ukraine"]), Some("en"), None);
+    assert!(claims.iter().all(|c| c.value != 300.0), "{claims:?}");
+}
