@@ -661,12 +661,8 @@ pub fn read(
     // after the figure first ("1,200 residents evacuated"), then before it ("the toll rose
     // to 85", "évacuation d'environ 1 200 habitants").
     let part_before_whole = after > before_whole
-        && (before_whole..after).any(|k| is_num(k))
-        && !words
-            .get(before_whole)
-            .copied()
-            .flatten()
-            .is_some_and(|w| w == "out");
+        && (before_whole..after).any(is_num)
+        && words.get(before_whole).copied().flatten() != Some("out");
     if predicate.is_none() && part_before_whole {
         predicate = nearest_predicate(
             lex,
