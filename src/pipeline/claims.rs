@@ -15,6 +15,11 @@ const COMPARE_WITH: usize = 64;
 /// How many distinct keys of one subject are read to find a claim's neighbours.
 const NEIGHBOUR_KEYS: usize = 512;
 
+/// How many keys of the claim's subject and unit, and how many newest claims of each, are
+/// read for the very figure another story gave (`claims::same_figure`).
+const SAME_FIGURE_KEYS: usize = 32;
+const SAME_FIGURE_CLAIMS: usize = 16;
+
 /// How many related claims a stored claim keeps links to.
 const MAX_RELATED_STORED: usize = 12;
 
@@ -196,6 +201,7 @@ pub fn decide_claim(
         .filter_map(|&i| existing.get(i).map(|(k, _)| k.clone()))
         .collect();
     // Across measures: a death toll above a casualty toll of the same subject contradicts.
+    let mut crossed = false;
     let mut other = Vec::new();
     for key in claims::related_keys(&claim) {
         other.extend(
@@ -222,6 +228,7 @@ pub fn decide_claim(
                 related.append(&mut keys);
             }
             cmp.status = ClaimStatus::Contradicts;
+            crossed = true;
         }
     }
     // A figure that says nothing of itself (or a stored one that said nothing) agreeing
@@ -246,6 +253,36 @@ pub fn decide_claim(
                 .filter_map(|&i| candidates.get(i).map(|(k, _)| k.clone()))
                 .collect();
             existing.extend(agree.iter().filter_map(|&i| candidates.get(i).cloned()));
+        }
+    }
+    // The very figure another story gave ("1,436 cases", "230,000 passengers"), under any
+    // key of the subject with the unit: a figure this precise is that figure again, however
+    // each story worded what it counts.
+    // A conflict across measures (a death toll above the casualties) stands.
+    if loose
+        && !crossed
+        && cmp.status != ClaimStatus::Corroborates
+        && claims::distinctive_point(&claim)
+    {
+        let mut same = Vec::new();
+        for key in subject_keys
+            .iter()
+            .filter(|k| claims::key_unit(k) == Some(claim.unit.as_str()))
+            .take(SAME_FIGURE_KEYS)
+        {
+            same.extend(
+                store
+                    .recent_claims_for_key(key, SAME_FIGURE_CLAIMS)?
+                    .into_iter()
+                    .filter(|(_, r)| {
+                        r.stored.item_id != item.id && claims::same_figure(&claim, &r.stored.claim)
+                    }),
+            );
+        }
+        if !same.is_empty() {
+            cmp.status = ClaimStatus::Corroborates;
+            related = same.iter().map(|(k, _)| k.clone()).collect();
+            existing.extend(same);
         }
     }
     // Keep the most telling few (compare lists disagreements first): a figure repeated by
@@ -365,6 +402,56 @@ mod tests {
             store.claims_list(None).unwrap().is_empty(),
             "nothing is written while deciding"
         );
+    }
+
+    /// The very figure another story gave corroborates it whatever each story said it
+    /// counts ("1,436 cases confirmed", "1,436 infections"); a round or small figure, or
+    /// another story's different figure, does not.
+    #[test]
+    fn another_storys_precise_figure_under_other_words_corroborates() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::open(dir.path()).unwrap();
+        let now = Utc::now();
+        let open = |value: f64, thing: &str, measure: &str| Claim {
+            subject: "measles".into(),
+            role: thing.into(),
+            measure: measure.into(),
+            unit: "cases".into(),
+            value,
+            open: true,
+            quote: format!("{value} {thing} {measure}"),
+            ..Default::default()
+        };
+        let first = StoredItem {
+            id: "story-0".into(),
+            ..story()
+        };
+        record_claim(
+            &*store,
+            open(1436.0, "cases", "confirmed"),
+            &first,
+            &[],
+            now,
+        )
+        .unwrap();
+        record_claim(
+            &*store,
+            open(2000.0, "cases", "confirmed"),
+            &first,
+            &[],
+            now,
+        )
+        .unwrap();
+        let view = StoryClaims::new(&*store);
+        let decide = |c: Claim| decide_claim(&view, c, &story(), &[], now).unwrap().1;
+        let again = decide(open(1436.0, "infections", ""));
+        assert_eq!(again.stored.status, ClaimStatus::Corroborates, "{again:#?}");
+        assert_eq!(again.related.len(), 1);
+        // A round figure coincides too often to be the same one.
+        let round = decide(open(2000.0, "infections", ""));
+        assert_eq!(round.stored.status, ClaimStatus::New, "{round:#?}");
+        let other = decide(open(1437.0, "infections", ""));
+        assert_eq!(other.stored.status, ClaimStatus::New, "{other:#?}");
     }
 
     /// What the view adds answers as the store would once written: the newest `limit`,

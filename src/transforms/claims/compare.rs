@@ -449,6 +449,44 @@ fn distinctive(v: f64) -> bool {
     n >= 10
 }
 
+/// A figure precise enough that another story giving it is giving the same figure: a
+/// point (exact or about), not an addition nor a denial, with three significant digits
+/// ("1,436", "58.9%") or two from a hundred up ("230,000", "4,800").
+pub fn distinctive_point(c: &Claim) -> bool {
+    let significant = {
+        let mut n = c.value.round() as u64;
+        if (c.value - c.value.round()).abs() > f64::EPSILON {
+            3
+        } else {
+            while n > 0 && n.is_multiple_of(10) {
+                n /= 10;
+            }
+            n.to_string().len()
+        }
+    };
+    matches!(c.approx, Approx::Exact | Approx::About)
+        && !c.increment
+        && c.polarity != Polarity::Negative
+        && c.unit != "bool"
+        && c.unit != "date"
+        && (significant >= 3 || (significant >= 2 && c.value >= 20.0))
+}
+
+/// The same figure: equal values and ranges of one unit, neither an addition nor denied.
+pub fn same_figure(claim: &Claim, other: &Claim) -> bool {
+    claim.unit == other.unit
+        && claim.value == other.value
+        && claim.value_max == other.value_max
+        && !other.increment
+        && other.polarity != Polarity::Negative
+        && claim.subject == other.subject
+}
+
+/// The unit part of a comparison key.
+pub fn key_unit(key: &str) -> Option<&str> {
+    KeyParts::parse(key).map(|k| k.unit)
+}
+
 /// Whether two claims can be of one quantity: the same key, or keys [`neighbour_keys`]
 /// relates (which also checks that the looser reading is the only one possible).
 fn same_quantity(claim: &Claim, other: &Claim) -> bool {

@@ -22,8 +22,8 @@ mod open;
 pub mod sentences;
 
 pub use compare::{
-    agreeing, agreement_keys, compare_at, cross_check, interval, neighbour_keys, related_keys,
-    same_report,
+    agreeing, agreement_keys, compare_at, cross_check, distinctive_point, interval, key_unit,
+    neighbour_keys, related_keys, same_figure, same_report,
 };
 use measures::{Noun, Search};
 use numbers::{Lang, Mention, NumUnit, Tok};
