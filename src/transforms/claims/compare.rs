@@ -474,9 +474,15 @@ pub fn distinctive_point(c: &Claim) -> bool {
 
 /// The same figure: equal values and ranges of one unit, neither an addition nor denied.
 pub fn same_figure(claim: &Claim, other: &Claim) -> bool {
+    // "1.6 million" and "1,600,000" are one value, whatever the float product rounds to.
+    let equal = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs());
     claim.unit == other.unit
-        && claim.value == other.value
-        && claim.value_max == other.value_max
+        && equal(claim.value, other.value)
+        && match (claim.value_max, other.value_max) {
+            (Some(a), Some(b)) => equal(a, b),
+            (None, None) => true,
+            _ => false,
+        }
         && !other.increment
         && other.polarity != Polarity::Negative
         && claim.subject == other.subject

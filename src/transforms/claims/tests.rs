@@ -2794,3 +2794,34 @@ fn a_part_and_its_whole_keep_their_own_verbs() {
     let claims = extract_claims(text, &entity_matches(text, &["Ukraine"]), Some("en"), None);
     assert!(claims.iter().all(|c| c.value != 300.0), "{claims:?}");
 }
+
+/// One value however it was written: "0.3 million" read as a product and "300,000" are
+/// the same figure; a range is the same figure only as the same range.
+#[test]
+fn the_same_figure_is_equal_values_of_one_unit() {
+    let figure = |value: f64, value_max: Option<f64>| Claim {
+        subject: "s".into(),
+        unit: "people".into(),
+        value,
+        value_max,
+        ..Claim::default()
+    };
+    let product = (0.1 + 0.2) * 1_000_000.0;
+    assert_ne!(product, 300_000.0, "the float product is not exact");
+    assert!(super::same_figure(
+        &figure(product, None),
+        &figure(300_000.0, None)
+    ));
+    assert!(!super::same_figure(
+        &figure(300_000.0, None),
+        &figure(301_000.0, None)
+    ));
+    assert!(!super::same_figure(
+        &figure(300_000.0, Some(400_000.0)),
+        &figure(300_000.0, None)
+    ));
+    assert!(super::distinctive_point(&figure(1436.0, None)));
+    assert!(super::distinctive_point(&figure(46.0, None)));
+    assert!(!super::distinctive_point(&figure(2000.0, None)));
+    assert!(!super::distinctive_point(&figure(14.0, None)));
+}
