@@ -287,6 +287,8 @@ impl SentenceReader<'_> {
         });
         // "к 15:00", "by 3 p.m.", "à 10 heures", "as of 8 a.m.": a figure as of an hour.
         let dated_now = dated_now || timed_now(&toks, &lex_words);
+        // The tokens of the last figure read as a claim ("from 17 million tonnes | to 15").
+        let mut last_span: Option<(usize, usize)> = None;
         for m in mentions {
             if dates.iter().any(|(a, b)| (*a..*b).contains(&m.num_tok)) {
                 continue;
@@ -460,7 +462,7 @@ impl SentenceReader<'_> {
                     ..c
                 }
             });
-            out.extend(claim.map(|c| Claim {
+            let claim = claim.map(|c| Claim {
                 approx: if capped { Approx::UpTo } else { c.approx },
                 attributed_to: match &yardstick_speaker {
                     Some(Some(who)) => Some(who.clone()),
@@ -469,7 +471,43 @@ impl SentenceReader<'_> {
                 // A figure restated as a yardstick is no current count.
                 running_total: c.running_total && yardstick_speaker.is_none(),
                 ..c
-            }));
+            });
+            // "cut its forecast from 17 million tonnes to 15 million", "с 17 млн тонн до
+            // 15 млн": the second figure is the first one's quantity as it stands now, the
+            // first its earlier value.
+            let claim = match (claim, from_to(lex_words, last_span, &m)) {
+                (Some(c), true) => {
+                    let earlier = out.last_mut().filter(|p| !p.increment);
+                    match earlier {
+                        Some(p) => {
+                            p.running_total = false;
+                            Some(Claim {
+                                subject: p.subject.clone(),
+                                role: p.role.clone(),
+                                measure: p.measure.clone(),
+                                unit: p.unit.clone(),
+                                kind: p.kind,
+                                period: p.period.clone(),
+                                place: p.place.clone(),
+                                open: p.open,
+                                // "до" here is "to", no bound.
+                                approx: match c.approx {
+                                    Approx::UpTo => Approx::Exact,
+                                    a => a,
+                                },
+                                running_total: true,
+                                ..c
+                            })
+                        }
+                        None => Some(c),
+                    }
+                }
+                (c, _) => c,
+            };
+            if claim.is_some() {
+                last_span = Some((m.first_tok, m.next_tok));
+            }
+            out.extend(claim);
         }
         for e in events::event_dates(&toks, self.published, self.prior_year) {
             let subject = measures::document_pair(&lower, sentence_nat)
@@ -965,6 +1003,44 @@ fn place_of(
         }
     }
     None
+}
+
+/// Whether figure `m` is the "to" of a "from … to …" whose "from" is the figure read
+/// last (`last`: its tokens): "from 17 million tonnes to 15 million", "с 40 до 52", "from
+/// 1.2 million hectares to 1.8 million". Only a few words (its unit or noun) may stand
+/// between the first figure and "to".
+fn from_to(words: &[Option<&str>], last: Option<(usize, usize)>, m: &numbers::Mention) -> bool {
+    const FROM: &[&str] = &["from", "с", "со"];
+    const TO: &[&str] = &["to", "до", "à"];
+    let Some((first, next)) = last else {
+        return false;
+    };
+    let word = |k: usize| words.get(k).copied().flatten();
+    // "до" may be read into the figure as an approximation ("до 15 млн").
+    let to_at = if word(m.first_tok).is_some_and(|w| TO.contains(&w)) {
+        m.first_tok
+    } else if m.first_tok > 0 && word(m.first_tok - 1).is_some_and(|w| TO.contains(&w)) {
+        m.first_tok - 1
+    } else {
+        return false;
+    };
+    // French "de … à …" is a change only after a verb of change ("est passé de 40 à 52",
+    // "a révisé sa prévision de 17 à 15 millions");
+    // otherwise it may be a range.
+    let from = |k: usize| match word(k) {
+        Some(w) if FROM.contains(&w) => true,
+        Some("de") => {
+            word(m.first_tok.min(to_at)) == Some("à")
+                && (k.saturating_sub(4)..k)
+                    .any(|j| word(j).is_some_and(|v| numbers::CHANGE_VERBS.contains(&v)))
+        }
+        _ => false,
+    };
+    first > 0
+        && from(first - 1)
+        && to_at >= next
+        && to_at - next <= 3
+        && (next..to_at).all(|k| word(k).is_some())
 }
 
 /// Whether the sentence dates its figures by an hour of the day: "к 15:00", "by 3 p.m.",

@@ -774,6 +774,44 @@ fn read_number_words(toks: &[Tok], i: usize, lang: Lang) -> Option<(f64, usize)>
     number_words_value(&words).map(|v| (v, j))
 }
 
+/// Verbs of change before "from" / "de": what follows is an old and a new value.
+pub(super) const CHANGE_VERBS: &[&str] = &[
+    "rose",
+    "risen",
+    "rise",
+    "rises",
+    "rising",
+    "increased",
+    "grew",
+    "grown",
+    "fell",
+    "fallen",
+    "falls",
+    "dropped",
+    "declined",
+    "climbed",
+    "jumped",
+    "soared",
+    "surged",
+    "raised",
+    "cut",
+    "revised",
+    "lowered",
+    "reduced",
+    "up",
+    "down",
+    "passé",
+    "passée",
+    "passés",
+    "augmenté",
+    "baissé",
+    "chuté",
+    "grimpé",
+    "relevé",
+    "abaissé",
+    "révisé",
+];
+
 fn prev_words(toks: &[Tok], i: usize, n: usize) -> Vec<&str> {
     let mut out = Vec::new();
     let mut k = i;
@@ -1291,12 +1329,17 @@ fn read_mention(toks: &[Tok], i: usize, lang: Lang) -> Step {
     // Ranges: "3,000–4,000", "3-4 тыс.", "between 3,000 and 4,000", "от 3 до 4".
     let mut value_max = None;
     let before1 = prev_words(toks, first_tok, 1);
-    let range_intro = before1.first().is_some_and(|w| {
-        matches!(
-            *w,
-            "between" | "from" | "entre" | "qu'entre" | "d'entre" | "de" | "от" | "между"
-        )
-    });
+    // "rose from 40 to 52", "est passé de 40 à 52": a change from one value to another,
+    // not a range.
+    let before2 = prev_words(toks, first_tok, 2);
+    let change = before2.len() == 2 && CHANGE_VERBS.contains(&before2[0]);
+    let range_intro = !change
+        && before1.first().is_some_and(|w| {
+            matches!(
+                *w,
+                "between" | "from" | "entre" | "qu'entre" | "d'entre" | "de" | "от" | "между"
+            )
+        });
     if let Some(sep) = toks.get(k) {
         let is_dash = matches!(
             sep.kind,
@@ -1305,7 +1348,7 @@ fn read_mention(toks: &[Tok], i: usize, lang: Lang) -> Step {
         let is_word_sep = sep.word().is_some_and(|w| {
             (range_intro && matches!(w, "and" | "to" | "et" | "à" | "a" | "до" | "и"))
                 // "2,000 to 3,000", "2 000 à 3 000": a range without "between".
-                || matches!(w, "to" | "à")
+                || (!change && matches!(w, "to" | "à"))
         });
         if (is_dash || is_word_sep) && k + 1 < toks.len() {
             let mut n2 = k + 1;

@@ -2825,3 +2825,51 @@ fn the_same_figure_is_equal_values_of_one_unit() {
     assert!(!super::distinctive_point(&figure(2000.0, None)));
     assert!(!super::distinctive_point(&figure(14.0, None)));
 }
+
+/// "From X to Y" after a verb of change is an earlier and a current value of one quantity,
+/// not a range: the second figure takes the first one's unit and thing and is current,
+/// the first is not ("cut its forecast from 17 million tonnes to 15 million").
+#[test]
+fn from_one_value_to_another_is_a_change_not_a_range() {
+    for (text, lang, entity) in [
+        (
+            "Kazakhstan has cut its wheat forecast from 17 million tonnes to 15 million.",
+            "en",
+            "Kazakhstan",
+        ),
+        (
+            "Казахстан снизил прогноз урожая пшеницы с 17 млн тонн до 15 млн.",
+            "ru",
+            "Казахстан",
+        ),
+        (
+            "Le Kazakhstan a révisé sa prévision de 17 millions de tonnes à 15 millions.",
+            "fr",
+            "Kazakhstan",
+        ),
+    ] {
+        let claims = extract_claims(text, &entity_matches(text, &[entity]), Some(lang), None);
+        let of = |v: f64| claims.iter().find(|c| c.value == v);
+        let (Some(old), Some(new)) = (of(17e6), of(15e6)) else {
+            panic!("{text}: {claims:?}");
+        };
+        assert_eq!(new.unit, "tonnes", "{text}: {claims:?}");
+        assert_eq!(new.key(), old.key(), "{text}: {claims:?}");
+        assert!(
+            new.running_total && !old.running_total,
+            "{text}: {claims:?}"
+        );
+        assert_eq!(new.approx, Approx::Exact, "{text}: {claims:?}");
+    }
+    let text = "In Yemen the death toll rose from 40 to 52 overnight.";
+    let claims = extract_claims(text, &entity_matches(text, &["Yemen"]), Some("en"), None);
+    assert!(claims.iter().all(|c| c.value_max.is_none()), "{claims:?}");
+    // Without a verb of change it is still a range.
+    let text = "In Yemen, from 2,000 to 3,000 people were displaced.";
+    let claims = extract_claims(text, &entity_matches(text, &["Yemen"]), Some("en"), None);
+    assert_eq!(
+        claims.first().map(|c| (c.value, c.value_max)),
+        Some((2000.0, Some(3000.0))),
+        "{claims:?}"
+    );
+}
