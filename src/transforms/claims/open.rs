@@ -735,6 +735,14 @@ pub fn read(
             {
                 thing = group_opening(lex, words, (cs, m.first_tok), lang);
             }
+            // "Outbreaks on commercial farms have now reached 17", "cancellations since
+            // Monday now number about 2,550": a bare figure the clause's subject reached
+            // counts that subject.
+            _ if phrase_end == after
+                && subject_reached(lex, words, (cs, m.first_tok)).is_some() =>
+            {
+                thing = subject_reached(lex, words, (cs, m.first_tok));
+            }
             (_, Some(prev)) if phrase_end == after && m.value_max.is_none() => {
                 thing = Some(prev.thing.clone());
                 implicit_thing = prev.implicit_thing;
@@ -1067,6 +1075,38 @@ fn reaches(words: &[Option<&str>], p: Hit, m: &Mention) -> bool {
         .checked_sub(1)
         .and_then(|k| words.get(k).copied().flatten());
     p.end <= m.first_tok && p.end + 12 >= m.first_tok && before.is_some_and(|w| REACH.contains(&w))
+}
+
+/// What a bare figure counts when the clause's subject reached it: a reach word right
+/// before the figure ("have now reached 17", "now number about 2,550", "a atteint 17",
+/// "достигло 17"; approximation words are part of the figure), and a thing the lexicon
+/// knows, or a predicate standing for its thing, among the first words of the clause.
+fn subject_reached(
+    lex: &Lexicon,
+    words: &[Option<&str>],
+    (cs, first): (usize, usize),
+) -> Option<String> {
+    let before = first
+        .checked_sub(1)
+        .and_then(|k| words.get(k).copied().flatten())?;
+    let reach = (REACH.contains(&before)
+        && before != "to"
+        && before != "at"
+        && before != "à"
+        && before != "до")
+        || matches!(
+            before,
+            "number" | "numbered" | "totals" | "totalled" | "totaled"
+        );
+    if !reach {
+        return None;
+    }
+    // The subject opens the clause: its first words, past an article or a preposition.
+    (cs..first.min(cs + 4)).find_map(|at| {
+        lex.thing_at(words, at)
+            .map(|h| h.entry.id.clone())
+            .or_else(|| predicate_as_noun(lex, words, at).and_then(|p| p.entry.thing.clone()))
+    })
 }
 
 /// The counted thing of a clause that opens with the group its figure is a part of

@@ -2873,3 +2873,16 @@ fn from_one_value_to_another_is_a_change_not_a_range() {
         "{claims:?}"
     );
 }
+
+/// A bare figure the clause's subject reached counts that subject: "outbreaks … have now
+/// reached 17".
+#[test]
+fn a_bare_figure_reached_counts_the_clauses_subject() {
+    let text = "In France, outbreaks on commercial farms have now reached 17.";
+    let claims = extract_claims(text, &entity_matches(text, &["France"]), Some("en"), None);
+    let c = claims.iter().find(|c| c.value == 17.0);
+    assert!(
+        c.is_some_and(|c| !c.role.is_empty() && c.running_total),
+        "{claims:?}"
+    );
+}
