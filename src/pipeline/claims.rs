@@ -267,7 +267,9 @@ pub fn decide_claim(
         let mut same = Vec::new();
         for key in subject_keys
             .iter()
-            .filter(|k| claims::key_unit(k) == Some(claim.unit.as_str()))
+            .filter(|k| {
+                claims::key_unit(k).is_some_and(|u| claims::same_count_unit(u, &claim.unit))
+            })
             .take(SAME_FIGURE_KEYS)
         {
             same.extend(

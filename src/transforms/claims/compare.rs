@@ -476,7 +476,7 @@ pub fn distinctive_point(c: &Claim) -> bool {
 pub fn same_figure(claim: &Claim, other: &Claim) -> bool {
     // "1.6 million" and "1,600,000" are one value, whatever the float product rounds to.
     let equal = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs());
-    claim.unit == other.unit
+    same_count_unit(&claim.unit, &other.unit)
         && equal(claim.value, other.value)
         && match (claim.value_max, other.value_max) {
             (Some(a), Some(b)) => equal(a, b),
@@ -486,6 +486,13 @@ pub fn same_figure(claim: &Claim, other: &Claim) -> bool {
         && !other.increment
         && other.polarity != Polarity::Negative
         && claim.subject == other.subject
+}
+
+/// Units that count the same things: a case of a disease is a person who has it
+/// ("574 cases", "574 sick children").
+pub fn same_count_unit(a: &str, b: &str) -> bool {
+    let people = |u: &str| matches!(u, "people" | "cases");
+    a == b || (people(a) && people(b))
 }
 
 /// The unit part of a comparison key.

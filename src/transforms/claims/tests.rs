@@ -2820,6 +2820,17 @@ fn the_same_figure_is_equal_values_of_one_unit() {
         &figure(300_000.0, Some(400_000.0)),
         &figure(300_000.0, None)
     ));
+    // A case is a person who has the disease.
+    let cases = Claim {
+        unit: "cases".into(),
+        ..figure(574.0, None)
+    };
+    assert!(super::same_figure(&cases, &figure(574.0, None)));
+    let tonnes = Claim {
+        unit: "tonnes".into(),
+        ..figure(574.0, None)
+    };
+    assert!(!super::same_figure(&tonnes, &figure(574.0, None)));
     assert!(super::distinctive_point(&figure(1436.0, None)));
     assert!(super::distinctive_point(&figure(46.0, None)));
     assert!(!super::distinctive_point(&figure(2000.0, None)));
