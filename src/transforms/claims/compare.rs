@@ -439,31 +439,34 @@ pub fn agreeing(claim: &Claim, source: &str, stored: &[StoredClaim]) -> Vec<usiz
 /// A figure with two significant digits or more ("230,000", "1.6 million", "46"): two
 /// stories giving it for one thing are unlikely to count two things.
 fn distinctive(v: f64) -> bool {
+    match significant_digits(v) {
+        None | Some(0) => true,
+        Some(d) => d >= 2,
+    }
+}
+
+/// How many significant digits a whole figure is written with ("230,000": 2, "1,436": 4,
+/// 0: 0); None for a figure with a fraction ("58.9").
+fn significant_digits(v: f64) -> Option<usize> {
+    if (v - v.round()).abs() > f64::EPSILON {
+        return None;
+    }
     let mut n = v.round() as u64;
-    if n == 0 || (v - v.round()).abs() > f64::EPSILON {
-        return true;
+    if n == 0 {
+        return Some(0);
     }
     while n.is_multiple_of(10) {
         n /= 10;
     }
-    n >= 10
+    Some(n.to_string().len())
 }
 
 /// A figure precise enough that another story giving it is giving the same figure: a
 /// point (exact or about), not an addition nor a denial, with three significant digits
 /// ("1,436", "58.9%") or two from a hundred up ("230,000", "4,800").
 pub fn distinctive_point(c: &Claim) -> bool {
-    let significant = {
-        let mut n = c.value.round() as u64;
-        if (c.value - c.value.round()).abs() > f64::EPSILON {
-            3
-        } else {
-            while n > 0 && n.is_multiple_of(10) {
-                n /= 10;
-            }
-            n.to_string().len()
-        }
-    };
+    // A fraction ("58.9%") counts as three.
+    let significant = significant_digits(c.value).unwrap_or(3);
     matches!(c.approx, Approx::Exact | Approx::About)
         && !c.increment
         && c.polarity != Polarity::Negative
