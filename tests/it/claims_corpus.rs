@@ -66,6 +66,8 @@ struct Found {
     key: String,
     /// The stored claims it was compared with, as "value (url tail)".
     related: String,
+    /// The report's claim as given, for `CORPUS_DUMP`.
+    raw: Value,
 }
 
 fn same(a: f64, b: f64) -> bool {
@@ -321,6 +323,7 @@ fn run_topic(topic: &Topic) -> (BTreeMap<String, Tally>, String) {
                         .unwrap_or_default(),
                     c["attributed_to"].as_str().unwrap_or("-"),
                 ),
+                raw: c.clone(),
             })
             .collect();
         let matched_item = report["items"]
@@ -385,6 +388,27 @@ fn run_topic(topic: &Topic) -> (BTreeMap<String, Tally>, String) {
                                 format!("\n      vs {}", against.join("; "))
                             }
                         );
+                    }
+                    if let Some(path) = std::env::var_os("CORPUS_DUMP") {
+                        // One line per found labelled claim, for studying the reader's
+                        // statuses as a whole (what the labels say against what it gave).
+                        let line = serde_json::json!({
+                            "topic": topic.topic, "story": story.id, "n": n + 1,
+                            "lang": story.lang, "published": story.published,
+                            "figure": label.figure, "want": label.status,
+                            "compared_with": label.compared_with
+                                .iter()
+                                .map(|id| found_keys.get(id).cloned().unwrap_or_default())
+                                .collect::<Vec<_>>(),
+                            "compared_ids": label.compared_with,
+                            "got": found[i].raw,
+                        });
+                        let mut f = std::fs::OpenOptions::new()
+                            .create(true)
+                            .append(true)
+                            .open(path)
+                            .expect("open CORPUS_DUMP");
+                        let _ = std::io::Write::write_all(&mut f, format!("{line}\n").as_bytes());
                     }
                     if found[i].status == "contradicts" {
                         t.contradicts_given += 1;

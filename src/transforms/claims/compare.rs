@@ -759,7 +759,9 @@ fn compare_open(
     let own_later = same_voice && is_precise;
     // A figure for a precise thing set against another ("well above the ministry's") is a
     // rival count even when nothing more is said of it.
-    let rival = claim.rival && is_precise;
+    let rival = claim.rival
+        && (is_precise
+            || (claim.role.is_empty() && latest.iter().all(|&i| stored[i].claim.key() == own_key)));
     // A share of nothing in particular ("now 50%") is no later value of another; an
     // amount of money marked current is ("has raised its aid to €8 million").
     let of_nothing = claim.role.is_empty() && claim.unit == "percent";

@@ -1982,6 +1982,17 @@ fn a_figure_denied_for_another_is_that_others_figure_of_the_same_quantity() {
             "en",
             (1400.0, 900.0),
         ),
+        // The sentence's "now" is the first figure's, not the one it is set against.
+        (
+            "The Kellport fire service now believes 250 people were on site, not the 212 on the company's list.",
+            "en",
+            (250.0, 212.0),
+        ),
+        (
+            "À Kellport, le train roulait à 85 km/h, et non à 70 km/h comme l'indique le ministère.",
+            "fr",
+            (85.0, 70.0),
+        ),
     ] {
         let got = read(text, lang);
         assert_eq!(got.len(), 2, "{text}: {got:?}");
