@@ -237,24 +237,34 @@ fn ratio(a: usize, b: usize) -> f64 {
     }
 }
 
-fn corpus_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/claims/corpus")
+fn fixtures_dir(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/claims")
+        .join(name)
 }
 
+/// The topics of `corpus/` (split as each file says), then the short scenarios of
+/// `scenarios/`, all held out and reported apart as the split "scenario".
 fn load_topics() -> Vec<Topic> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(corpus_dir())
-        .expect("corpus dir")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    paths.sort();
-    paths
-        .iter()
-        .map(|p| {
+    let mut topics = Vec::new();
+    for dir in ["corpus", "scenarios"] {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(fixtures_dir(dir))
+            .unwrap_or_else(|e| panic!("{dir}: {e}"))
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        paths.sort();
+        for p in &paths {
             let text = std::fs::read_to_string(p).expect("read topic");
-            toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-        })
-        .collect()
+            let mut topic: Topic =
+                toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            if dir == "scenarios" {
+                topic.split = "scenario".into();
+            }
+            topics.push(topic);
+        }
+    }
+    topics
 }
 
 /// Runs one topic's stories in order; returns the tally per story language, and the
@@ -393,7 +403,7 @@ fn run_topic(topic: &Topic) -> (BTreeMap<String, Tally>, String) {
                         // One line per found labelled claim, for studying the reader's
                         // statuses as a whole (what the labels say against what it gave).
                         let line = serde_json::json!({
-                            "topic": topic.topic, "story": story.id, "n": n + 1,
+                            "topic": topic.topic, "split": topic.split, "story": story.id, "n": n + 1,
                             "lang": story.lang, "published": story.published,
                             "figure": label.figure, "want": label.status,
                             "compared_with": label.compared_with
@@ -497,7 +507,7 @@ fn the_topic_corpus_scores_above_its_floors() {
         );
         // The held-out topics' misses stay unread unless asked for by name: reading them
         // would make them tuning data.
-        if topic.split != "holdout" || std::env::var("CORPUS_LOG").as_deref() == Ok("holdout") {
+        if topic.split == "tune" || std::env::var("CORPUS_LOG").as_deref() == Ok("holdout") {
             let _ = writeln!(logs, "== {}\n{log}", topic.topic);
         }
     }
@@ -505,7 +515,7 @@ fn the_topic_corpus_scores_above_its_floors() {
         let _ = writeln!(table, "{}", t.line(&format!("{split}/{lang}")));
     }
     let mut status_lines = String::new();
-    for split in ["tune", "holdout"] {
+    for split in ["tune", "holdout", "scenario"] {
         if let Some(t) = by_split.get(&(split.to_string(), "all".to_string())) {
             for (status, (n, found, right)) in &t.by_status {
                 let _ = writeln!(
@@ -529,6 +539,10 @@ fn the_topic_corpus_scores_above_its_floors() {
         .get(&("tune".to_string(), "all".to_string()))
         .cloned()
         .unwrap_or_default();
+    let scenario = by_split
+        .get(&("scenario".to_string(), "all".to_string()))
+        .cloned()
+        .unwrap_or_default();
     assert!(
         holdout.labels >= 100,
         "too few held-out labels: {}",
@@ -539,6 +553,7 @@ fn the_topic_corpus_scores_above_its_floors() {
     for (name, t, floor) in [
         ("tune", &tune, FLOOR_TUNE),
         ("holdout", &holdout, FLOOR_HOLDOUT),
+        ("scenario", &scenario, FLOOR_SCENARIO),
     ] {
         assert!(
             t.recall() >= floor.recall,
@@ -600,16 +615,30 @@ struct Floor {
 // 0.943, 0.733, 0.514 with the commit the session started from); round 9's six topics,
 // written blind, are held out (434 labels: 0.924, 0.658, 0.154 with that commit). At the
 // session's end: tune 0.944, 0.753, 0.528; held out 0.926, 0.687, 0.167.
+// Tenth session (2026-12-06): round 9 joined the tuning set (49 topics, 3,427 labels:
+// 0.942, 0.745, 0.492 with the commit the session started from); round 10's six topics,
+// written blind, are held out (433 labels: 0.880, 0.685, 0.476 with that commit).
 const FLOOR_TUNE: Floor = Floor {
     recall: 0.93,
-    status: 0.75,
-    contradicts_precision: 0.52,
+    status: 0.74,
+    contradicts_precision: 0.49,
 };
 
 const FLOOR_HOLDOUT: Floor = Floor {
-    recall: 0.92,
+    recall: 0.87,
     status: 0.68,
     contradicts_precision: 0.16,
+};
+
+// Tenth session (2026-12-06): thirty short scenarios (2–4 stories each, one kind of
+// sentence each: a count with no entity, any counted thing, a current level, a rival
+// estimate, an increment, attribution after the figure, number words; a third on the
+// seeds' subject), written blind by two helpers and held out: 357 labels, 0.941, 0.801,
+// 0.533 with the commit the session started from.
+const FLOOR_SCENARIO: Floor = Floor {
+    recall: 0.93,
+    status: 0.79,
+    contradicts_precision: 0.5,
 };
 
 /// Polls one story under a one-place watchlist (`(file stem, place name)`) with a lexicon
