@@ -36,12 +36,13 @@ fn main() {
     matches.sort_by_key(|m| m.start);
     for c in extract_claims(&text, &matches, lang, None) {
         println!(
-            "{} {:?} {:?} {} now={} place={:?} by={:?} | {}",
+            "{} {:?} {:?} {} now={} rival={} place={:?} by={:?} | {}",
             c.value,
             c.value_max,
             c.approx,
             c.key(),
             c.running_total,
+            c.rival,
             c.place,
             c.attributed_to,
             c.quote.chars().take(90).collect::<String>()

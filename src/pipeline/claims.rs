@@ -255,6 +255,39 @@ pub fn decide_claim(
             existing.extend(agree.iter().filter_map(|&i| candidates.get(i).cloned()));
         }
     }
+    // A figure the text sets against another's ("five times the police estimate") that
+    // found nothing of its own key: the newest figure of the same thing another voice
+    // gave, worded as it may be.
+    if loose && !crossed && cmp.status == ClaimStatus::New && claim.rival {
+        for tier in claims::rival_keys(&claim, &subject_keys) {
+            let mut candidates = Vec::new();
+            for key in tier.iter().take(SAME_FIGURE_KEYS) {
+                candidates.extend(
+                    store
+                        .recent_claims_for_key(key, SAME_FIGURE_CLAIMS)?
+                        .into_iter()
+                        .filter(|(_, r)| comparable(r)),
+                );
+            }
+            let stored_claims: Vec<StoredClaim> =
+                candidates.iter().map(|(_, r)| r.stored.clone()).collect();
+            if let Some(found) = claims::rival_check(&claim, &item.source, &stored_claims) {
+                cmp.status = found.status;
+                related = found
+                    .related
+                    .iter()
+                    .filter_map(|&i| candidates.get(i).map(|(k, _)| k.clone()))
+                    .collect();
+                existing.extend(
+                    found
+                        .related
+                        .iter()
+                        .filter_map(|&i| candidates.get(i).cloned()),
+                );
+                break;
+            }
+        }
+    }
     // The very figure another story gave ("1,436 cases", "230,000 passengers"), under any
     // key of the subject with the unit: a figure this precise is that figure again, however
     // each story worded what it counts.

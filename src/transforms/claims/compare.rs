@@ -491,6 +491,90 @@ pub fn same_figure(claim: &Claim, other: &Claim) -> bool {
         && claim.subject == other.subject
 }
 
+/// Who gives a figure: who is quoted, else the outlet. The harbour master giving a new
+/// count is the harbour master's later figure whichever paper carries it.
+fn voice(outlet: &str, c: &Claim) -> String {
+    match &c.attributed_to {
+        Some(a) => a.to_lowercase(),
+        None => format!("outlet:{outlet}"),
+    }
+}
+
+/// Keys of the subject that a figure the text sets against another ("far more than the
+/// police estimate", "bien au-delà des chiffres officiels", "втрое меньше, чем утверждают
+/// организаторы") may be the rival count of, in tiers, best first: the same unit and
+/// thing, or one side naming no more than "people" or nothing, with the same predicate
+/// or one side naming none (of any kind: a forecast, a total); then the same thing under
+/// any predicate. The sentence says there is another figure of its quantity; these are
+/// where it can be.
+pub fn rival_keys(claim: &Claim, stored_keys: &[String]) -> Vec<Vec<String>> {
+    let own_key = claim.key();
+    let Some(own) = KeyParts::parse(&own_key) else {
+        return Vec::new();
+    };
+    let others: Vec<(&String, KeyParts)> = stored_keys
+        .iter()
+        .filter(|k| **k != own_key)
+        .filter_map(|k| KeyParts::parse(k).map(|p| (k, p)))
+        .filter(|(_, k)| {
+            k.subject == own.subject && k.period == own.period && same_count_unit(k.unit, own.unit)
+        })
+        .collect();
+    let thing_fits =
+        |k: &KeyParts| k.role == own.role || generic_thing(k.role) || generic_thing(own.role);
+    let predicate_fits =
+        |k: &KeyParts| k.measure == own.measure || k.measure.is_empty() || own.measure.is_empty();
+    let first: Vec<String> = others
+        .iter()
+        .filter(|(_, k)| thing_fits(k) && predicate_fits(k))
+        .map(|(key, _)| (*key).clone())
+        .collect();
+    let second: Vec<String> = others
+        .iter()
+        .filter(|(_, k)| !generic_thing(own.role) && k.role == own.role && !predicate_fits(k))
+        .map(|(key, _)| (*key).clone())
+        .collect();
+    [first, second]
+        .into_iter()
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+/// A figure the text sets against another (`Claim::rival`) against the stored claims of
+/// one tier of [`rival_keys`]: the newest figure another voice gave that could be of the
+/// same quantity (within [`APART`]) and place. A different figure contradicts it; None
+/// when there is no such figure or it agrees.
+pub fn rival_check(claim: &Claim, source: &str, stored: &[StoredClaim]) -> Option<Comparison> {
+    if !claim.rival || claim.increment || claim.polarity == Polarity::Negative {
+        return None;
+    }
+    let mine = voice(source, claim);
+    let when = |s: &StoredClaim| s.published.unwrap_or(s.first_seen);
+    let (lo, hi) = interval(claim);
+    let newest = stored
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| {
+            let o = &s.claim;
+            let (a, b) = interval(o);
+            !same_report(claim, o)
+                && !o.increment
+                && o.polarity != Polarity::Negative
+                && voice(&s.source, o) != mine
+                && same_place(claim, o)
+                && a > 0.0
+                && lo > 0.0
+                && hi.max(b) / lo.min(a) <= APART
+        })
+        .max_by_key(|(_, s)| when(s))?;
+    // Agreeing with a figure the sentence sets itself against says that figure was
+    // mistaken for this one, not that it is this one.
+    (!overlaps(interval(claim), interval(&newest.1.claim))).then(|| Comparison {
+        status: ClaimStatus::Contradicts,
+        related: vec![newest.0],
+    })
+}
+
 /// Units that count the same things: a case of a disease is a person who has it
 /// ("574 cases", "574 sick children").
 pub fn same_count_unit(a: &str, b: &str) -> bool {
@@ -741,14 +825,6 @@ fn compare_open(
     // current is a change.
     let vague =
         claim.measure.is_empty() || latest.iter().all(|&i| stored[i].claim.measure.is_empty());
-    // A voice is who is quoted, else the outlet: the harbour master giving a new count is
-    // the harbour master's later figure whichever paper carries it.
-    let voice = |outlet: &str, c: &Claim| -> String {
-        match &c.attributed_to {
-            Some(a) => a.to_lowercase(),
-            None => format!("outlet:{outlet}"),
-        }
-    };
     let same_voice = latest
         .iter()
         .all(|&i| voice(&stored[i].source, &stored[i].claim) == voice(source, claim));

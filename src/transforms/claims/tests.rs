@@ -2908,3 +2908,85 @@ fn a_bare_figure_reached_counts_the_clauses_subject() {
         "{claims:?}"
     );
 }
+
+/// A figure the sentence sets against another ("five times the police estimate") is the
+/// rival count of the newest figure another voice gave of the same thing, however each
+/// worded its predicate; never of its own voice's, of another thing, or of a figure far
+/// apart.
+#[test]
+fn a_figure_set_against_another_contradicts_the_newest_rival_count_of_its_thing() {
+    let claim = |role: &str, measure: &str, value: f64, by: &str| Claim {
+        subject: "protest".into(),
+        role: role.into(),
+        measure: measure.into(),
+        unit: "people".into(),
+        value,
+        open: true,
+        attributed_to: Some(by.into()),
+        quote: format!("{value} {role} {measure}, {by} said"),
+        ..Claim::default()
+    };
+    let police = claim("people", "", 8_000.0, "police");
+    let schools = Claim {
+        unit: "schools".into(),
+        ..claim("schools", "closed", 9_000.0, "ministry")
+    };
+    let organisers = Claim {
+        rival: true,
+        ..claim("people", "protested", 40_000.0, "organisers")
+    };
+    let keys = [police.key(), schools.key()];
+    assert_eq!(
+        super::rival_keys(&organisers, &keys),
+        vec![vec![police.key()]]
+    );
+    let stored_police = stored(police.clone(), "a");
+    let got = super::rival_check(&organisers, "b", std::slice::from_ref(&stored_police))
+        .map(|c| (c.status, c.related));
+    assert_eq!(got, Some((ClaimStatus::Contradicts, vec![0])));
+    // Not set against anything: no rival look-up.
+    let plain = Claim {
+        rival: false,
+        ..organisers.clone()
+    };
+    assert!(super::rival_check(&plain, "b", std::slice::from_ref(&stored_police)).is_none());
+    // The same voice's earlier figure, one it agrees with, or one far apart: none.
+    let own = stored(
+        Claim {
+            attributed_to: Some("Organisers".into()),
+            ..police.clone()
+        },
+        "c",
+    );
+    assert!(super::rival_check(&organisers, "b", &[own]).is_none());
+    let same = stored(claim("people", "", 40_000.0, "police"), "a");
+    assert!(super::rival_check(&organisers, "b", &[same]).is_none());
+    let far = stored(claim("people", "", 300.0, "police"), "a");
+    assert!(super::rival_check(&organisers, "b", &[far]).is_none());
+}
+
+/// The words that set a figure against another's, in the three languages.
+#[test]
+fn rival_markers_in_three_languages() {
+    for (text, lang) in [
+        (
+            "Kellport organisers said 40,000 people had marched, five times the police estimate.",
+            "en",
+        ),
+        (
+            "À Kellport, l'inflation réelle avoisine 50 % sur un an, bien au-delà des chiffres officiels.",
+            "fr",
+        ),
+        (
+            "Полиция Kellport оценила число участников в 25 тыс. человек — втрое меньше, чем утверждают организаторы.",
+            "ru",
+        ),
+    ] {
+        let claims = extract_claims(text, &entity_matches(text, &["Kellport"]), Some(lang), None);
+        assert_eq!(claims.len(), 1, "{text}: {claims:?}");
+        assert!(claims[0].rival, "{text}");
+    }
+    let text = "Kellport organisers said 40,000 people had marched on Saturday.";
+    let claims = extract_claims(text, &entity_matches(text, &["Kellport"]), Some("en"), None);
+    assert!(claims.iter().all(|c| !c.rival), "{claims:?}");
+}
