@@ -255,11 +255,32 @@ pub fn decide_claim(
             existing.extend(agree.iter().filter_map(|&i| candidates.get(i).cloned()));
         }
     }
+    // The very figure another story gave of the same thing, worded loosely ("150,000
+    // doses", "150 000 doses livrées"): that figure again.
+    if loose && !crossed && cmp.status == ClaimStatus::New && claims::plain_figure(&claim) {
+        let [kin, _] = claims::kin_keys(&claim, &subject_keys);
+        let mut same = Vec::new();
+        for key in kin.iter().take(SAME_FIGURE_KEYS) {
+            same.extend(
+                store
+                    .recent_claims_for_key(key, SAME_FIGURE_CLAIMS)?
+                    .into_iter()
+                    .filter(|(_, r)| {
+                        r.stored.item_id != item.id && claims::same_figure(&claim, &r.stored.claim)
+                    }),
+            );
+        }
+        if !same.is_empty() {
+            cmp.status = ClaimStatus::Corroborates;
+            related = same.iter().map(|(k, _)| k.clone()).collect();
+            existing.extend(same);
+        }
+    }
     // A figure the text sets against another's ("five times the police estimate") that
     // found nothing of its own key: the newest figure of the same thing another voice
     // gave, worded as it may be.
     if loose && !crossed && cmp.status == ClaimStatus::New && claim.rival {
-        for tier in claims::rival_keys(&claim, &subject_keys) {
+        for tier in claims::kin_keys(&claim, &subject_keys) {
             let mut candidates = Vec::new();
             for key in tier.iter().take(SAME_FIGURE_KEYS) {
                 candidates.extend(

@@ -475,6 +475,17 @@ pub fn distinctive_point(c: &Claim) -> bool {
         && (significant >= 3 || (significant >= 2 && c.value >= 20.0))
 }
 
+/// A figure that, given again under a kindred key (`kin_keys`), is most likely the same
+/// figure: neither an addition nor denied, not a small count (below ten, "two", "three"
+/// agree by chance) unless a share.
+pub fn plain_figure(c: &Claim) -> bool {
+    !c.increment
+        && c.polarity != Polarity::Negative
+        && c.unit != "bool"
+        && c.unit != "date"
+        && (c.value >= 10.0 || c.unit == "percent")
+}
+
 /// The same figure: equal values and ranges of one unit, neither an addition nor denied.
 pub fn same_figure(claim: &Claim, other: &Claim) -> bool {
     // "1.6 million" and "1,600,000" are one value, whatever the float product rounds to.
@@ -500,17 +511,17 @@ fn voice(outlet: &str, c: &Claim) -> String {
     }
 }
 
-/// Keys of the subject that a figure the text sets against another ("far more than the
-/// police estimate", "bien au-delà des chiffres officiels", "втрое меньше, чем утверждают
-/// организаторы") may be the rival count of, in tiers, best first: the same unit and
-/// thing, or one side naming no more than "people" or nothing, with the same predicate
-/// or one side naming none (of any kind: a forecast, a total); then the same thing under
-/// any predicate. The sentence says there is another figure of its quantity; these are
-/// where it can be.
-pub fn rival_keys(claim: &Claim, stored_keys: &[String]) -> Vec<Vec<String>> {
+/// Keys of the subject that may hold the claim's quantity worded another way, in two
+/// tiers: first the same unit and thing, or one side naming no more than "people" or
+/// nothing, with the same predicate or one side naming none (of any kind: a forecast, a
+/// total); then the same thing under any other predicate. A figure the text sets against
+/// another ("far more than the police estimate", "bien au-delà des chiffres officiels",
+/// "втрое меньше, чем утверждают организаторы") looks for that other figure in both
+/// (`rival_check`); the very same figure again looks in the first (`same_figure`).
+pub fn kin_keys(claim: &Claim, stored_keys: &[String]) -> [Vec<String>; 2] {
     let own_key = claim.key();
     let Some(own) = KeyParts::parse(&own_key) else {
-        return Vec::new();
+        return [Vec::new(), Vec::new()];
     };
     let others: Vec<(&String, KeyParts)> = stored_keys
         .iter()
@@ -535,13 +546,10 @@ pub fn rival_keys(claim: &Claim, stored_keys: &[String]) -> Vec<Vec<String>> {
         .map(|(key, _)| (*key).clone())
         .collect();
     [first, second]
-        .into_iter()
-        .filter(|t| !t.is_empty())
-        .collect()
 }
 
 /// A figure the text sets against another (`Claim::rival`) against the stored claims of
-/// one tier of [`rival_keys`]: the newest figure another voice gave that could be of the
+/// one tier of [`kin_keys`]: the newest figure another voice gave that could be of the
 /// same quantity (within [`APART`]) and place. A different figure contradicts it; None
 /// when there is no such figure or it agrees.
 pub fn rival_check(claim: &Claim, source: &str, stored: &[StoredClaim]) -> Option<Comparison> {

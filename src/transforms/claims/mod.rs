@@ -23,8 +23,8 @@ pub mod sentences;
 
 pub use compare::{
     agreeing, agreement_keys, compare_at, cross_check, distinctive_point, interval, key_unit,
-    neighbour_keys, related_keys, rival_check, rival_keys, same_count_unit, same_figure,
-    same_report,
+    kin_keys, neighbour_keys, plain_figure, related_keys, rival_check, same_count_unit,
+    same_figure, same_report,
 };
 use measures::{Noun, Search};
 use numbers::{Lang, Mention, NumUnit, Tok};

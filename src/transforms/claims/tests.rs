@@ -2846,6 +2846,19 @@ fn the_same_figure_is_equal_values_of_one_unit() {
     assert!(super::distinctive_point(&figure(46.0, None)));
     assert!(!super::distinctive_point(&figure(2000.0, None)));
     assert!(!super::distinctive_point(&figure(14.0, None)));
+    // Given again under a kindred key, a figure from ten up (or any share) is that figure.
+    assert!(super::plain_figure(&figure(12.0, None)));
+    assert!(!super::plain_figure(&figure(3.0, None)));
+    let share = Claim {
+        unit: "percent".into(),
+        ..figure(6.0, None)
+    };
+    assert!(super::plain_figure(&share));
+    let added = Claim {
+        increment: true,
+        ..figure(120.0, None)
+    };
+    assert!(!super::plain_figure(&added));
 }
 
 /// "From X to Y" after a verb of change is an earlier and a current value of one quantity,
@@ -2937,8 +2950,8 @@ fn a_figure_set_against_another_contradicts_the_newest_rival_count_of_its_thing(
     };
     let keys = [police.key(), schools.key()];
     assert_eq!(
-        super::rival_keys(&organisers, &keys),
-        vec![vec![police.key()]]
+        super::kin_keys(&organisers, &keys),
+        [vec![police.key()], Vec::new()]
     );
     let stored_police = stored(police.clone(), "a");
     let got = super::rival_check(&organisers, "b", std::slice::from_ref(&stored_police))
