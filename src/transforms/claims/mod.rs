@@ -827,9 +827,10 @@ impl SentenceReader<'_> {
         // A short window ("in the past week", "dans la nuit") makes a count a flow, but
         // not a level (a level is at a moment) nor a figure the text calls the total so
         // far ("задержанных за три дня протестов достигло 131").
+        // A rate ("4,000 tonnes a day") stays one when the text calls it current.
         let period = period.filter(|_| {
-            !(matches!(base.scope, Some(TimeScope::Window(_)))
-                && (r.state || base.running_total || r.current))
+            let window = matches!(&base.scope, Some(TimeScope::Window(w)) if w != "per day");
+            !(window && (r.state || base.running_total || r.current))
         });
         let kind = if increment {
             ClaimKind::Increment

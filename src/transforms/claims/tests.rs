@@ -3003,3 +3003,36 @@ fn rival_markers_in_three_languages() {
     let claims = extract_claims(text, &entity_matches(text, &["Kellport"]), Some("en"), None);
     assert!(claims.iter().all(|c| !c.rival), "{claims:?}");
 }
+
+/// A figure a verb of change arrives at ("have fallen to", "est redescendu à", "sont
+/// tombés sous", "опустилась до") is the current value; a rate ("a day") stays a rate.
+#[test]
+fn a_figure_a_change_arrives_at_is_current_and_a_rate_stays_a_rate() {
+    for (text, lang, flow) in [
+        (
+            "In Kellport, sulphur dioxide emissions have fallen to about 1,500 tonnes a day.",
+            "en",
+            true,
+        ),
+        (
+            "À Kellport, le prix moyen du litre est redescendu à 2,02 euros.",
+            "fr",
+            false,
+        ),
+        (
+            "À Kellport, les rejets de dioxyde de soufre sont tombés sous les 300 tonnes par jour.",
+            "fr",
+            true,
+        ),
+        (
+            "В Kellport цена бензина опустилась до 1,88 евро за литр.",
+            "ru",
+            false,
+        ),
+    ] {
+        let claims = extract_claims(text, &entity_matches(text, &["Kellport"]), Some(lang), None);
+        assert_eq!(claims.len(), 1, "{text}: {claims:?}");
+        assert!(claims[0].running_total, "{text}");
+        assert_eq!(claims[0].kind == ClaimKind::Flow, flow, "{text}");
+    }
+}
