@@ -846,10 +846,10 @@ fn compare_open(
     let rival = claim.rival
         && (is_precise
             || (claim.role.is_empty() && latest.iter().all(|&i| stored[i].claim.key() == own_key)));
-    // A share of nothing in particular ("now 50%") is no later value of another; an
-    // amount of money marked current is ("has raised its aid to €8 million").
-    let of_nothing = claim.role.is_empty() && claim.unit == "percent";
-    let changes = (claim.running_total && later && !of_nothing) || own_later || rival;
+    // A figure marked current is the later value of the one before it, a share of
+    // nothing named too ("inflation … a grimpé à 87 %", "now 50%"): a share is of the
+    // story's quantity as often as an amount of money is.
+    let changes = (claim.running_total && later) || own_later || rival;
     if vague && !changes {
         return Comparison {
             status: ClaimStatus::New,

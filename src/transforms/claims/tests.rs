@@ -1662,14 +1662,24 @@ fn a_share_is_of_what_reached_it() {
 }
 
 #[test]
-fn a_share_of_nothing_in_particular_is_no_later_value_of_another() {
+fn a_figure_marked_current_is_the_later_value_of_a_share_an_amount_or_a_count() {
+    // A share of nothing named ("inflation … a grimpé à 87 %" after 45 %): the story's
+    // share again, later.
     let mut old = open_claim("", "", 25.0, ClaimKind::RunningTotal);
     old.unit = "percent".to_string();
     let mut now = open_claim("", "", 50.0, ClaimKind::RunningTotal);
     now.unit = "percent".to_string();
     now.running_total = true;
+    now.quote = "now 50%".to_string();
     assert_eq!(
         compare(&now, "B", &[stored(old.clone(), "A")]).status,
+        ClaimStatus::Updates
+    );
+    // Not marked current, a different share says nothing of the first.
+    let mut other = now.clone();
+    other.running_total = false;
+    assert_eq!(
+        compare(&other, "B", &[stored(old.clone(), "A")]).status,
         ClaimStatus::New
     );
     // An amount of money marked current is the later value of the amount before it
