@@ -235,6 +235,11 @@ pub struct Claim {
     /// "bien moins que", "утверждают, что лишь"): a rival estimate, not a later value.
     #[serde(default)]
     pub rival: bool,
+    /// An earlier or a rival figure the sentence restates as a yardstick ("down from a
+    /// peak of 90", "et non 1 500 comme l'affirme la Russie"): that figure again, never a
+    /// later or a rival value of its own.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub restated: bool,
     /// The place the figure's clause puts it in ("in Montreal", "dans l'Artibonite", "в
     /// Чехии"), lower-case: a figure for one place may be a part of another's whole.
     #[serde(default, skip_serializing_if = "Option::is_none")]

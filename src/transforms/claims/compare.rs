@@ -801,6 +801,23 @@ fn compare_open(
             && claim.approx == stored[*i].claim.approx
             && overlaps(point_interval(claim), point_interval(&stored[*i].claim))
     };
+    // A yardstick's figure ("down from a peak of 90") is a figure stored before, again,
+    // or nothing known: never a later nor a rival value.
+    if claim.restated {
+        let status = if agree.is_empty() {
+            ClaimStatus::New
+        } else {
+            ClaimStatus::Corroborates
+        };
+        return Comparison {
+            related: if agree.is_empty() {
+                Vec::new()
+            } else {
+                order(agree)
+            },
+            status,
+        };
+    }
     if !agree.is_empty()
         && (disagree.is_empty()
             || newest.iter().any(|i| agree.contains(i))

@@ -1113,6 +1113,7 @@ fn restated(prev: &Claim, m: &numbers::Mention, who: Option<String>) -> Option<C
             attributed_to: who.or_else(|| prev.attributed_to.clone()),
             running_total: false,
             rival: false,
+            restated: true,
             ..prev.clone()
         },
     )

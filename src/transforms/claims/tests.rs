@@ -3046,3 +3046,37 @@ fn a_figure_a_change_arrives_at_is_current_and_a_rate_stays_a_rate() {
         assert_eq!(claims[0].kind == ClaimKind::Flow, flow, "{text}");
     }
 }
+
+/// A yardstick's figure ("down from a peak of more than 300,000") is a figure stored
+/// before, again, whatever came since; or new when none agrees. Never a conflict.
+#[test]
+fn a_restated_yardstick_figure_corroborates_or_is_new() {
+    let text = "In Kellport 40,000 households were still without power, down from a peak of more than 300,000.";
+    let claims = extract_claims(text, &entity_matches(text, &["Kellport"]), Some("en"), None);
+    assert_eq!(claims.len(), 2, "{claims:?}");
+    let peak = claims[1].clone();
+    assert!(peak.restated && !peak.running_total, "{peak:?}");
+    let with = |value: f64, hours: i64| {
+        let mut s = stored(
+            Claim {
+                value,
+                quote: format!("{value} households without power"),
+                approx: Approx::Exact,
+                restated: false,
+                ..peak.clone()
+            },
+            "a",
+        );
+        s.published = Utc
+            .with_ymd_and_hms(2025, 6, 1, 0, 0, 0)
+            .single()
+            .map(|t| t + chrono::Duration::hours(hours));
+        s
+    };
+    // The peak was stored, then a lower level: the peak again.
+    let got = compare(&peak, "b", &[with(310_000.0, 0), with(180_000.0, 24)]);
+    assert_eq!(got.status, ClaimStatus::Corroborates);
+    // Only the lower level stored: nothing to say of the peak.
+    let got = compare(&peak, "b", &[with(180_000.0, 24)]);
+    assert_eq!(got.status, ClaimStatus::New);
+}
