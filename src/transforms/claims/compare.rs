@@ -796,10 +796,15 @@ fn compare_open(
     // again; the newest matters only for a figure that can change.
     // The very figure stored before, restated ("of the 30 dead", "down from a peak of
     // 90"), is that figure again even when a later one has come since.
+    // A figure marked current is that figure again only at its very value ("keeps its
+    // estimate that about 20 tonnes escaped"), and from 20 up (a toll of nine may be
+    // nine again after eight as easily as the same nine).
     let restated = |i: &usize| {
-        !claim.running_total
-            && claim.approx == stored[*i].claim.approx
-            && overlaps(point_interval(claim), point_interval(&stored[*i].claim))
+        let o = &stored[*i].claim;
+        (!claim.running_total
+            || (claim.value >= 20.0 && same_figure(claim, o) && claim.unit == o.unit))
+            && claim.approx == o.approx
+            && overlaps(point_interval(claim), point_interval(o))
     };
     // A yardstick's figure ("down from a peak of 90") is a figure stored before, again,
     // or nothing known: never a later nor a rival value.

@@ -548,8 +548,15 @@ fn a_figure_restated_after_a_rival_corroborates_its_first_voice() {
     let r = compare::compare_at(&again, "agency", at(12), &[first.clone(), rival.clone()]);
     assert_eq!(r.status, ClaimStatus::Corroborates);
     assert_eq!(r.related.first(), Some(&0));
-    // Said to be current, the same figure after the rival is the later count.
+    // Said to be current, the very same figure after the rival is still the first
+    // voice's figure again ("the toll stands at 41"): the labelled stories read it so.
     again.running_total = true;
+    assert_eq!(
+        compare::compare_at(&again, "agency", at(12), &[first.clone(), rival.clone()]).status,
+        ClaimStatus::Corroborates
+    );
+    // A different current figure after the rival is the later count.
+    again.value = 44.0;
     assert_eq!(
         compare::compare_at(&again, "agency", at(12), &[first, rival]).status,
         ClaimStatus::Updates
@@ -3079,4 +3086,34 @@ fn a_restated_yardstick_figure_corroborates_or_is_new() {
     // Only the lower level stored: nothing to say of the peak.
     let got = compare(&peak, "b", &[with(180_000.0, 24)]);
     assert_eq!(got.status, ClaimStatus::New);
+}
+
+/// A figure marked current that gives the very value stored before ("the toll stands at
+/// 20" after 20, then a rival 23) is that figure again; a small one (nine after eight and
+/// nine) may as well be a later count.
+#[test]
+fn a_current_figure_at_the_very_value_stored_before_corroborates_it() {
+    let at = |value: f64, hours: i64, source: &str| {
+        let mut c = open_claim("people", "killed", value, ClaimKind::RunningTotal);
+        c.unit = "people".into();
+        let mut s = stored(c, source);
+        s.published = Utc
+            .with_ymd_and_hms(2025, 6, 1, 0, 0, 0)
+            .single()
+            .map(|t| t + chrono::Duration::hours(hours));
+        s
+    };
+    let mut now = open_claim("people", "killed", 20.0, ClaimKind::RunningTotal);
+    now.unit = "people".into();
+    now.running_total = true;
+    now.quote = "the toll stands at 20".into();
+    let got = compare(&now, "c", &[at(20.0, 0, "a"), at(23.0, 24, "b")]);
+    assert_eq!(got.status, ClaimStatus::Corroborates);
+    let small = Claim {
+        value: 9.0,
+        quote: "the toll stands at 9".into(),
+        ..now.clone()
+    };
+    let got = compare(&small, "c", &[at(9.0, 0, "a"), at(8.0, 24, "b")]);
+    assert_ne!(got.status, ClaimStatus::Corroborates);
 }
