@@ -476,16 +476,29 @@ fn the_topic_corpus_scores_above_its_floors() {
         "split/topic/lang       gold  hit  recl  prec  stat   CONTRA given  prec  recl   false/not-claims\n",
     );
     let mut logs = String::new();
-    // Topics are independent (a store each): run them side by side.
+    // Topics are independent (a store each): run them side by side, as many at a time as
+    // there are cores (more would only starve the other tests running beside this one).
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let next = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<(BTreeMap<String, Tally>, String)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = topics
-            .iter()
-            .map(|t| scope.spawn(move || run_topic(t)))
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(t) = topics.get(i) else { break done };
+                        done.push((i, run_topic(t)));
+                    }
+                })
+            })
             .collect();
-        handles
+        let mut all: Vec<(usize, (BTreeMap<String, Tally>, String))> = handles
             .into_iter()
-            .map(|h| h.join().expect("topic thread"))
-            .collect()
+            .flat_map(|h| h.join().expect("topic thread"))
+            .collect();
+        all.sort_by_key(|(i, _)| *i);
+        all.into_iter().map(|(_, r)| r).collect()
     });
     for (topic, (per_lang, log)) in topics.iter().zip(results) {
         let mut total = Tally::default();
