@@ -3011,6 +3011,18 @@ fn rival_markers_in_three_languages() {
             "Полиция Kellport оценила число участников в 25 тыс. человек — втрое меньше, чем утверждают организаторы.",
             "ru",
         ),
+        (
+            "By its own count, the Kellport union says 9,000 workers walked out.",
+            "en",
+        ),
+        (
+            "Selon une estimation indépendante, 30 tonnes d'ammoniac se sont échappées à Kellport.",
+            "fr",
+        ),
+        (
+            "По собственным данным профсоюза, в Kellport бастуют 9 тыс. рабочих.",
+            "ru",
+        ),
     ] {
         let claims = extract_claims(text, &entity_matches(text, &["Kellport"]), Some(lang), None);
         assert_eq!(claims.len(), 1, "{text}: {claims:?}");
