@@ -267,9 +267,12 @@ fn load_topics() -> Vec<Topic> {
     topics
 }
 
+/// A topic's tally per story language, and the log of its mismatches.
+type TopicResult = (BTreeMap<String, Tally>, String);
+
 /// Runs one topic's stories in order; returns the tally per story language, and the
 /// mismatches for the log.
-fn run_topic(topic: &Topic) -> (BTreeMap<String, Tally>, String) {
+fn run_topic(topic: &Topic) -> TopicResult {
     let s = Session::new();
     // The session's default watchlist is another subject's: this topic's only.
     std::fs::remove_file(s.path("watchlists/dprk-russia.toml")).expect("rm watchlist");
@@ -480,7 +483,7 @@ fn the_topic_corpus_scores_above_its_floors() {
     // there are cores (more would only starve the other tests running beside this one).
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<(BTreeMap<String, Tally>, String)> = std::thread::scope(|scope| {
+    let results: Vec<TopicResult> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 scope.spawn(|| {
@@ -493,7 +496,7 @@ fn the_topic_corpus_scores_above_its_floors() {
                 })
             })
             .collect();
-        let mut all: Vec<(usize, (BTreeMap<String, Tally>, String))> = handles
+        let mut all: Vec<(usize, TopicResult)> = handles
             .into_iter()
             .flat_map(|h| h.join().expect("topic thread"))
             .collect();
