@@ -212,12 +212,17 @@ fn metrics_after_a_cycle_say_what_it_found_and_healthz_is_ok() {
         Some(2.0),
         "{text}"
     );
-    assert_eq!(
-        sample(&text, "newswatch_feeds{status=\"error\"}"),
-        Some(1.0),
-        "{text}"
-    );
-    // The first cycle found two new entries: one story, and a copy of it.
+    // The feeds gauge is the last cycle's: after the first, the failing feed may wait out
+    // its backoff (not polled, so counted nowhere) when a loaded machine scraped late.
+    let cycles = sample(&text, "newswatch_cycles_total").unwrap_or_default();
+    let errors = sample(&text, "newswatch_feeds{status=\"error\"}");
+    if cycles == 1.0 {
+        assert_eq!(errors, Some(1.0), "{text}");
+    } else {
+        assert!(errors.is_some_and(|e| e <= 1.0), "{text}");
+    }
+    // The first cycle found two new entries: one story, and a copy of it (counters: the
+    // cycles after it found nothing new).
     assert_eq!(
         sample(&text, "newswatch_items_total{kind=\"new\"}"),
         Some(2.0),
