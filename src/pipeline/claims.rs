@@ -259,17 +259,7 @@ pub fn decide_claim(
     // doses", "150 000 doses livrées"): that figure again.
     if loose && !crossed && cmp.status == ClaimStatus::New && claims::plain_figure(&claim) {
         let [kin, _] = claims::kin_keys(&claim, &subject_keys);
-        let mut same = Vec::new();
-        for key in kin.iter().take(SAME_FIGURE_KEYS) {
-            same.extend(
-                store
-                    .recent_claims_for_key(key, SAME_FIGURE_CLAIMS)?
-                    .into_iter()
-                    .filter(|(_, r)| {
-                        r.stored.item_id != item.id && claims::same_figure(&claim, &r.stored.claim)
-                    }),
-            );
-        }
+        let same = same_figure_under(store, &claim, item, kin.iter())?;
         if !same.is_empty() {
             cmp.status = ClaimStatus::Corroborates;
             related = same.iter().map(|(k, _)| k.clone()).collect();
@@ -318,23 +308,10 @@ pub fn decide_claim(
         && cmp.status != ClaimStatus::Corroborates
         && claims::distinctive_point(&claim)
     {
-        let mut same = Vec::new();
-        for key in subject_keys
-            .iter()
-            .filter(|k| {
-                claims::key_unit(k).is_some_and(|u| claims::same_count_unit(u, &claim.unit))
-            })
-            .take(SAME_FIGURE_KEYS)
-        {
-            same.extend(
-                store
-                    .recent_claims_for_key(key, SAME_FIGURE_CLAIMS)?
-                    .into_iter()
-                    .filter(|(_, r)| {
-                        r.stored.item_id != item.id && claims::same_figure(&claim, &r.stored.claim)
-                    }),
-            );
-        }
+        let same_unit = subject_keys.iter().filter(|k| {
+            claims::key_unit(k).is_some_and(|u| claims::same_count_unit(u, &claim.unit))
+        });
+        let same = same_figure_under(store, &claim, item, same_unit)?;
         if !same.is_empty() {
             cmp.status = ClaimStatus::Corroborates;
             related = same.iter().map(|(k, _)| k.clone()).collect();
@@ -370,6 +347,28 @@ pub fn decide_claim(
     };
     let key = view.store.new_claim_key(&record.stored.claim.key())?;
     Ok((key, record))
+}
+
+/// The stored claims of other stories giving the very same figure as `claim`, among the
+/// newest `SAME_FIGURE_CLAIMS` of each of the first `SAME_FIGURE_KEYS` of `keys`.
+fn same_figure_under<'k>(
+    store: &StoryClaims,
+    claim: &Claim,
+    item: &StoredItem,
+    keys: impl Iterator<Item = &'k String>,
+) -> Result<Vec<(Vec<u8>, ClaimRecord)>> {
+    let mut same = Vec::new();
+    for key in keys.take(SAME_FIGURE_KEYS) {
+        same.extend(
+            store
+                .recent_claims_for_key(key, SAME_FIGURE_CLAIMS)?
+                .into_iter()
+                .filter(|(_, r)| {
+                    r.stored.item_id != item.id && claims::same_figure(claim, &r.stored.claim)
+                }),
+        );
+    }
+    Ok(same)
 }
 
 pub fn claim_report(
