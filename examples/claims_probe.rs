@@ -36,13 +36,14 @@ fn main() {
     matches.sort_by_key(|m| m.start);
     for c in extract_claims(&text, &matches, lang, None) {
         println!(
-            "{} {:?} {:?} {} now={} rival={} place={:?} by={:?} | {}",
+            "{} {:?} {:?} {} now={} rival={} neg={:?} place={:?} by={:?} | {}",
             c.value,
             c.value_max,
             c.approx,
             c.key(),
             c.running_total,
             c.rival,
+            c.polarity == newswatch::model::Polarity::Negative,
             c.place,
             c.attributed_to,
             c.quote.chars().take(90).collect::<String>()

@@ -101,6 +101,10 @@ pub struct ClaimReport {
     pub kind: String,
     /// The text marks the figure as the current one ("now", "as of", "désormais").
     pub current: bool,
+    /// The text denies the figure ("did not send 5,000", "n'a pas envoyé 5 000"): the
+    /// digest marks it `[denied]`, and it is compared with nothing.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub negated: bool,
     /// The place or part the figure is counted for ("ostrava", "part of a whole"), when
     /// the text names one: two places are two quantities.
     #[serde(skip_serializing_if = "Option::is_none")]

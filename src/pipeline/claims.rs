@@ -403,6 +403,7 @@ pub fn claim_report(
         unit: c.unit.clone(),
         kind: c.kind.as_str().to_string(),
         current: c.running_total,
+        negated: c.polarity == crate::model::Polarity::Negative,
         place: c.place.clone(),
         period: c.period.clone(),
         attributed_to: c.attributed_to.clone(),

@@ -593,26 +593,28 @@ pub fn polarity(toks: &[Tok], clause_start: usize, first: usize) -> crate::model
     if capped(toks, clause_start, first) {
         return crate::model::Polarity::Positive;
     }
+    let first = first.min(toks.len());
     let from = clause_start.max(first.saturating_sub(5));
-    let negated = toks[from..first.min(toks.len())]
-        .iter()
-        .filter_map(Tok::word)
-        .any(|w| {
-            matches!(
-                w,
-                "not"
-                    | "never"
-                    | "denied"
-                    | "denies"
-                    | "deny"
-                    | "не"
-                    | "нет"
-                    | "pas"
-                    | "jamais"
-                    | "démenti"
-            ) || w.ends_with("n't")
-        });
-    if negated {
+    // A denial word anywhere just before ("denied sending 5,000", "опроверг").
+    let denial = toks[from..first].iter().filter_map(Tok::word).any(|w| {
+        matches!(
+            w,
+            "denied" | "denies" | "deny" | "démenti" | "dément" | "démentent"
+        ) || w.starts_with("отрица")
+            || w.starts_with("опроверг")
+    });
+    // A negation close before the figure, nothing but words between ("did not send
+    // 5,000", "n'a jamais envoyé 5 000"). Not across a dash or a colon ("не изменилось —
+    // 19 человек"), and not Russian "не" + verb, which states a count more often than it
+    // denies one ("не хватает 1 500 машинистов", "не найдены 12 рыбаков").
+    let near = first.saturating_sub(3).max(from);
+    let negated = (near..first).any(|k| {
+        toks[k]
+            .word()
+            .is_some_and(|w| matches!(w, "not" | "never" | "pas" | "jamais") || w.ends_with("n't"))
+            && toks[k + 1..first].iter().all(|t| t.word().is_some())
+    });
+    if denial || negated {
         crate::model::Polarity::Negative
     } else {
         crate::model::Polarity::Positive

@@ -426,6 +426,30 @@ impl SentenceReader<'_> {
                     Some(PART_OF_WHOLE.to_string()),
                 ))
             });
+            // "Of those, 118,000 had been waiting more than a year", "Parmi eux, 40 …",
+            // "Из них 12 …": a sentence opening on the group the one before counted.
+            let claim = claim.or_else(|| {
+                open::opens_on_them(lex_words)?;
+                let told = self
+                    .last_told
+                    .filter(|t| out.is_empty() && !compare::currency(&t.unit))?;
+                let mut c = restated(told, &m, base.attributed_to.clone())?;
+                // What its own clause says of the part ("88 are still in detention").
+                if let Some((said, state)) =
+                    open::predicate_after(lex_words, (m.next_tok, ce), &c.role)
+                {
+                    c.measure = said;
+                    if state {
+                        c.kind = ClaimKind::Level;
+                    }
+                }
+                Some(in_sentence(
+                    c,
+                    &base,
+                    dated_now,
+                    Some(PART_OF_WHOLE.to_string()),
+                ))
+            });
             let capped = measures::capped(&toks, cs, m.first_tok);
             // "…, including 600 deaths" after 4,700 casualties: a part only of a figure
             // of the same quantity before it; of another, it is the whole of its own.

@@ -976,7 +976,32 @@ fn approx_before(toks: &[Tok], i: usize) -> (Approx, usize) {
             }
         }
         if words.len() >= p.len() && words[words.len() - p.len()..] == p[..] {
-            return (*a, (i + elided) - p.len());
+            let start = (i + elided) - p.len();
+            // "pas plus de 5 800", "не превышает 120 млн", "not more than 40", "не
+            // меньше 25": a negated bound is the other bound, and no denial.
+            // "n'ont pas produit plus de 5 800": the negation may stand before a verb.
+            let negation = |k: usize| {
+                toks.get(k)
+                    .and_then(Tok::word)
+                    .is_some_and(|w| matches!(w, "не" | "pas" | "not" | "no"))
+            };
+            let neg_at = [1, 2].into_iter().find(|&d| {
+                start >= d
+                    && negation(start - d)
+                    && (1..d).all(|e| toks[start - e].word().is_some())
+            });
+            return match (neg_at, *a) {
+                (Some(d), Approx::Over) => (Approx::UpTo, start - d),
+                (Some(d), Approx::Under) => (Approx::AtLeast, start - d),
+                (_, a) => (a, start),
+            };
+        }
+    }
+    // "ne dépasse pas 8 tonnes", "ne dépasserait pas 0,9": a negated verb of exceeding
+    // right before the figure is a ceiling.
+    if let [.., verb, "pas"] = words[..] {
+        if verb.starts_with("dépass") || verb.starts_with("excéd") {
+            return (Approx::UpTo, i - 2);
         }
     }
     (Approx::Exact, i)

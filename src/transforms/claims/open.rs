@@ -486,7 +486,10 @@ pub fn read(
     };
     // "67-year-old", "3 a.m.", "for three days": durations, times and ages.
     let skip_dash = usize::from(toks.get(after).is_some_and(|t| t.is_sym('-') && t.glued));
-    if lex.duration_at(words, after + skip_dash) || time_or_degrees(toks, words, after) {
+    // A unit of the lexicon ("millimetres of rain") is read as one, whatever its words.
+    if lex.unit_at(words, after).is_none()
+        && (lex.duration_at(words, after + skip_dash) || time_or_degrees(toks, words, after))
+    {
         return None;
     }
     if is_age_or_label(toks, words, m)
@@ -1157,6 +1160,38 @@ pub(super) fn of_them_at(words: &[Option<&str>], at: usize) -> Option<usize> {
         | ("из", Some("них" | "которых")) => Some(at + 2),
         _ => None,
     }
+}
+
+/// Whether a sentence opens on the group the sentence before counted ("Of those, …",
+/// "Parmi eux, …", "Из них …"): its first figure with no noun of its own is a part of it.
+pub(super) fn opens_on_them(words: &[Option<&str>]) -> Option<()> {
+    let word = |k: usize| words.get(k).copied().flatten();
+    matches!(
+        (word(0)?, word(1)),
+        ("of", Some("those" | "these" | "them" | "whom"))
+            | ("parmi", Some("eux" | "elles" | "ceux-ci" | "elles-ci"))
+            | ("из", Some("них" | "этого" | "этих"))
+    )
+    .then_some(())
+}
+
+/// What the words right after a part's figure say of it ("Parmi elles, 88 | sont
+/// toujours en détention"): the lexicon predicate (folded as `thing` folds it) and whether
+/// it is a state.
+pub(super) fn predicate_after(
+    words: &[Option<&str>],
+    (from, to): (usize, usize),
+    thing: &str,
+) -> Option<(String, bool)> {
+    let lex = super::lexicon::lexicon();
+    let h = (from..to.min(from + 6).min(words.len())).find_map(|k| lex.predicate_at(words, k))?;
+    let id = lex
+        .thing(thing)
+        .and_then(|t| t.same_predicates.iter().find(|g| g.contains(&h.entry.id)))
+        .and_then(|g| g.first())
+        .unwrap_or(&h.entry.id)
+        .clone();
+    Some((id, h.entry.state))
 }
 
 fn predicate_close(p: Hit, m: &Mention, phrase_end: usize) -> bool {

@@ -3129,3 +3129,120 @@ fn a_current_figure_at_the_very_value_stored_before_corroborates_it() {
     let got = compare(&small, "c", &[at(9.0, 0, "a"), at(8.0, 24, "b")]);
     assert_ne!(got.status, ClaimStatus::Corroborates);
 }
+
+/// The first claim read in `text` under a watch entity named `entity`.
+fn first_claim(text: &str, lang: &str, entity: &str) -> Claim {
+    let claims = extract_claims(text, &entity_matches(text, &[entity]), Some(lang), None);
+    claims.into_iter().next().expect("a claim")
+}
+
+/// A negated bound is the other bound ("pas plus de 5 800": at most), not a denial; a
+/// negated verb of exceeding after its verb ("ne dépasse pas 8 tonnes") is a ceiling.
+#[test]
+fn a_negated_bound_is_the_other_bound_not_a_denial() {
+    for (text, lang, approx) in [
+        (
+            "Selon Arvel, les ruchers n'ont pas produit plus de 5 800 tonnes de miel.",
+            "fr",
+            Approx::UpTo,
+        ),
+        (
+            "Selon Arvel, la fuite ne dépasse pas 8 tonnes.",
+            "fr",
+            Approx::UpTo,
+        ),
+        (
+            "В Арвеле ущерб не превышает 120 млн долларов.",
+            "ru",
+            Approx::UpTo,
+        ),
+        (
+            "В Арвеле, по данным врачей, погибших не меньше 25.",
+            "ru",
+            Approx::AtLeast,
+        ),
+        (
+            "Arvel says it lost not more than 40 tonnes.",
+            "en",
+            Approx::UpTo,
+        ),
+    ] {
+        let entity = if lang == "ru" { "Арвел" } else { "Arvel" };
+        let c = first_claim(text, lang, entity);
+        assert_eq!(c.approx, approx, "{text}: {c:?}");
+        assert_eq!(c.polarity, crate::model::Polarity::Positive, "{text}");
+    }
+}
+
+/// A denial is a negation right before the figure with only words between ("did not
+/// send", "n'a pas envoyé") or a verb of denying; not a negation across a dash ("has not
+/// changed — 19"), nor a Russian "не" + verb, which states a count ("не хватает 1 500").
+#[test]
+fn only_a_negation_that_governs_the_figure_denies_it() {
+    let negative = |text: &str, lang: &str, entity: &str| {
+        first_claim(text, lang, entity).polarity == crate::model::Polarity::Negative
+    };
+    assert!(negative("Arvel did not send 5,000 troops.", "en", "Arvel"));
+    assert!(negative(
+        "L'Arvélie n'a jamais envoyé 5 000 soldats.",
+        "fr",
+        "Arvélie"
+    ));
+    assert!(negative(
+        "Arvel denied sending 5,000 troops.",
+        "en",
+        "Arvel"
+    ));
+    assert!(!negative(
+        "В Арвеле число погибших не изменилось — 19 человек.",
+        "ru",
+        "Арвеле"
+    ));
+    assert!(!negative(
+        "В Арвеле не хватает около 1 500 машинистов.",
+        "ru",
+        "Арвеле"
+    ));
+    assert!(!negative(
+        "The Arvel toll has not changed: 19 people died.",
+        "en",
+        "Arvel"
+    ));
+}
+
+/// Rainfall is a figure ("160 millimetres of rain"), though millimetres alone are a
+/// calibre or a reading.
+#[test]
+fn rainfall_in_millimetres_is_a_figure() {
+    for (text, lang, entity) in [
+        (
+            "Stations in Arvel recorded 160 millimetres of rain in 36 hours.",
+            "en",
+            "Arvel",
+        ),
+        (
+            "Il est tombé entre 160 et 190 millimètres de pluie sur l'Arvel.",
+            "fr",
+            "Arvel",
+        ),
+        ("За сутки в Арвеле выпало 310 мм осадков.", "ru", "Арвеле"),
+    ] {
+        let c = first_claim(text, lang, entity);
+        assert_eq!(c.unit, "mm_rain", "{text}: {c:?}");
+    }
+    let text = "Arvel fired 300 shells of 152 mm.";
+    let claims = extract_claims(text, &entity_matches(text, &["Arvel"]), Some("en"), None);
+    assert!(claims.iter().all(|c| c.value != 152.0), "{claims:?}");
+}
+
+/// "Of those, 118,000 …": a sentence opening on the group the sentence before counted
+/// gives a part of it, not a new quantity.
+#[test]
+fn a_sentence_opening_on_those_counts_a_part_of_the_figure_before() {
+    let text = "Arvel seized 180,000 bottles. Of those, 32,000 have been crushed.";
+    let claims = extract_claims(text, &entity_matches(text, &["Arvel"]), Some("en"), None);
+    assert_eq!(claims.len(), 2, "{claims:?}");
+    assert_eq!(claims[1].value, 32_000.0);
+    assert_eq!(claims[1].role, claims[0].role);
+    assert_eq!(claims[1].place.as_deref(), Some(PART_OF_WHOLE));
+}
