@@ -1962,7 +1962,7 @@ fn a_bare_figure_called_the_figure_counts_what_the_story_counted_last() {
         "В Келлпорте погибли 30 человек, сообщило МЧС. Власти называют цифру 26.",
         "ru",
     );
-    assert_eq!(got[1].2, None);
+    assert_eq!(got[1].2.as_deref(), Some("Власти"));
     // Without a word that names a figure, a bare number says nothing.
     assert_eq!(
         read(
@@ -3245,4 +3245,33 @@ fn a_sentence_opening_on_those_counts_a_part_of_the_figure_before() {
     assert_eq!(claims[1].value, 32_000.0);
     assert_eq!(claims[1].role, claims[0].role);
     assert_eq!(claims[1].place.as_deref(), Some(PART_OF_WHOLE));
+}
+
+/// Who counts a figure gives it: a counting verb names its speaker as "said" does,
+/// through a negation glued to it ("n'a compté que") and a Russian "в" before the body.
+#[test]
+fn a_counting_verb_names_the_figures_speaker() {
+    let by = |text: &str, lang: &str, entity: &str| first_claim(text, lang, entity).attributed_to;
+    assert_eq!(
+        by(
+            "La police n'a compté que 300 manifestants à Mirsk.",
+            "fr",
+            "Mirsk"
+        )
+        .as_deref(),
+        Some("police")
+    );
+    assert_eq!(
+        by("The union recorded 300 strikers in Mirsk.", "en", "Mirsk").as_deref(),
+        Some("union")
+    );
+    assert_eq!(
+        by(
+            "В Минздраве Гаити считают, что погибли 30 человек.",
+            "ru",
+            "Гаити"
+        )
+        .as_deref(),
+        Some("Минздраве Гаити")
+    );
 }
