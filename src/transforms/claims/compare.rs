@@ -69,9 +69,14 @@ enum Pair {
     Updates,
 }
 
-/// The same report: the same words, whoever carries them (a syndicated copy, a reprint
-/// under another URL). Compared lower-case, quotes and spacing ignored.
+/// The same report: the same figure in the same words, whoever carries them (a syndicated
+/// copy, a reprint under another URL). Compared lower-case, quotes and spacing ignored.
+/// Two figures of one sentence ("1,000, police said; organisers put it at 3,000") are two
+/// statements, not one report.
 pub fn same_report(a: &Claim, b: &Claim) -> bool {
+    if !overlaps(point_interval(a), point_interval(b)) {
+        return false;
+    }
     let norm = |q: &str| -> String {
         q.chars()
             .filter(|c| c.is_alphanumeric() || c.is_whitespace())

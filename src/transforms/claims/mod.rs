@@ -407,7 +407,11 @@ impl SentenceReader<'_> {
                     m.first_tok,
                 );
                 let told = out.last().or(self.last_told).filter(|_| named)?;
-                let c = restated(told, &m, base.attributed_to.clone())?;
+                // The speaker's own figure of that quantity, not a restatement of it.
+                let c = Claim {
+                    restated: false,
+                    ..restated(told, &m, base.attributed_to.clone())?
+                };
                 Some(in_sentence(c, &base, dated_now, base.place.clone()))
             });
             // "Between 2,000 and 3,000 of them have moved to Kursk": a part of what the

@@ -3275,3 +3275,21 @@ fn a_counting_verb_names_the_figures_speaker() {
         Some("Минздраве Гаити")
     );
 }
+
+/// Two figures of one sentence from two voices ("about a thousand, police said;
+/// organisers put the crowd at 3,000") are two statements: the second contradicts the
+/// first. The same figure in the same words is one report, whoever carries it.
+#[test]
+fn two_voices_in_one_sentence_are_compared() {
+    let text = "Korvel marches. About a thousand people marched through Korvel on Saturday, police said; organisers put the crowd at 3,000.";
+    let claims = extract_claims(text, &entity_matches(text, &["Korvel"]), Some("en"), None);
+    assert_eq!(claims.len(), 2, "{claims:?}");
+    assert_eq!(claims[0].key(), claims[1].key());
+    let first = stored(claims[0].clone(), "a");
+    assert_eq!(
+        compare(&claims[1], "a", &[first.clone()]).status,
+        ClaimStatus::Contradicts
+    );
+    // A reprint of the first figure is that report again: nothing to compare.
+    assert_eq!(compare(&claims[0], "b", &[first]).status, ClaimStatus::New);
+}
