@@ -3287,7 +3287,7 @@ fn two_voices_in_one_sentence_are_compared() {
     assert_eq!(claims[0].key(), claims[1].key());
     let first = stored(claims[0].clone(), "a");
     assert_eq!(
-        compare(&claims[1], "a", &[first.clone()]).status,
+        compare(&claims[1], "a", std::slice::from_ref(&first)).status,
         ClaimStatus::Contradicts
     );
     // A reprint of the first figure is that report again: nothing to compare.
