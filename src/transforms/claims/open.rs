@@ -623,7 +623,9 @@ pub fn read(
     }
     // "a radius of 3 km", "70 km from Athens", "à 70 km d'Athènes", "в 10 км от города":
     // how far something is, not a count.
-    if unit.as_deref() == Some("km") && distance(sentence, toks, words, m, phrase_end) {
+    if matches!(unit.as_deref(), Some("km" | "metres"))
+        && distance(sentence, toks, words, m, phrase_end)
+    {
         return None;
     }
     // "InterRegio 1745 from Bucharest", "IR 1745 следовал": digits after a name are its
@@ -972,6 +974,15 @@ fn distance(
         word(k)
             .is_some_and(|w| matches!(w, "radius" | "rayon" | "within") || w.starts_with("радиус"))
     });
+    // An altitude: "above 1,800 metres", "на высоте 2000 метров", "à une altitude de 1 500
+    // m" (the approximation word "above" is the figure's own: looked for before the number
+    // too). Not a height or a depth reached ("на высоту 5 км", "a depth of 620 metres"):
+    // the event's own measure.
+    let altitude = [m.first_tok, m.num_tok].into_iter().any(|at| {
+        (at.saturating_sub(2)..at).any(|k| {
+            word(k).is_some_and(|w| matches!(w, "above" | "altitude" | "dessus" | "высоте"))
+        })
+    });
     // "à 400 kilomètres de la capitale": where something is.
     let at = m
         .first_tok
@@ -986,9 +997,14 @@ fn distance(
             .and_then(|w| w.chars().next())
             .is_some_and(char::is_uppercase)
     };
+    // "à 70 km plus au nord": the direction after "plus".
+    let unit_end = unit_end + usize::from(word(unit_end) == Some("plus"));
     let from = match word(unit_end) {
         Some("from" | "away" | "от" | "north" | "south" | "east" | "west") => true,
+        Some(w) if w.starts_with("south-") || w.starts_with("north-") => true,
         Some("au" | "à") => matches!(word(unit_end + 1), Some("nord" | "sud" | "est" | "ouest")),
+        // "à 400 kilomètres de là".
+        Some("de") if word(unit_end + 1) == Some("là") => true,
         Some("de" | "du") => capital(unit_end + 1),
         // "d'Athènes" (its elided "d'" is dropped from the words).
         Some(_) => {
@@ -999,7 +1015,7 @@ fn distance(
         }
         None => false,
     };
-    radius || from || at
+    radius || altitude || from || at
 }
 
 /// A Russian month in any case ("в апреле", "марте"): the stem of its name.
@@ -1436,6 +1452,22 @@ fn is_age_or_label(toks: &[Tok], words: &[Option<&str>], m: &Mention) -> bool {
     };
     let from = m.first_tok.saturating_sub(3);
     if (from..m.first_tok).any(|k| words.get(k).copied().flatten().is_some_and(age_word)) {
+        return true;
+    }
+    // "the suspected ringleader, 38, is expected…", "Its Georgian master, 58, has been
+    // charged": a bare number set off by commas right after a noun is an age.
+    let comma = |k: usize| toks.get(k).is_some_and(|t| t.is_sym(','));
+    if m.num_tok == m.first_tok
+        && m.approx == crate::model::Approx::Exact
+        && m.value_max.is_none()
+        && (14.0..=110.0).contains(&m.value)
+        && m.value.fract() == 0.0
+        && matches!(toks[m.num_tok].kind, super::numbers::TokKind::Num { .. })
+        && m.first_tok >= 2
+        && comma(m.first_tok - 1)
+        && comma(m.next_tok)
+        && words.get(m.first_tok - 2).copied().flatten().is_some()
+    {
         return true;
     }
     // "7 h 00", "14 h 30": the minutes of a French time.

@@ -3293,3 +3293,58 @@ fn two_voices_in_one_sentence_are_compared() {
     // A reprint of the first figure is that report again: nothing to compare.
     assert_eq!(compare(&claims[0], "b", &[first]).status, ClaimStatus::New);
 }
+
+/// Context figures are no claims: an altitude ("above 1,800 metres", "на высоте 2000
+/// метров"), a distance "plus au nord" or "de là", an age set off by commas ("the
+/// ringleader, 38, …"), a document's length ("a 64-page report"). A height reached and
+/// the figures around them are.
+#[test]
+fn altitudes_ages_and_page_counts_are_not_claims() {
+    let values = |text: &str, lang: &str, entity: &str| -> Vec<f64> {
+        extract_claims(text, &entity_matches(text, &[entity]), Some(lang), None)
+            .into_iter()
+            .map(|c| c.value)
+            .collect()
+    };
+    assert_eq!(
+        values(
+            "Forecasters expect 50 centimetres of snow in Savoie above 1,800 metres.",
+            "en",
+            "Savoie"
+        ),
+        vec![50.0]
+    );
+    assert_eq!(
+        values(
+            "В Савойе на высоте 2000 метров выпало около 1,6 м снега.",
+            "ru",
+            "Савойе"
+        ),
+        vec![1.6]
+    );
+    assert_eq!(
+        values("Environ 2 500 réfugiés ont été transférés vers le camp de Béladjia, à 70 km plus au nord.", "fr", "Béladjia"),
+        vec![2500.0]
+    );
+    assert_eq!(
+        values("Rotterdam police arrested 12 people; the suspected ringleader, 38, is expected to go on trial in May.", "en", "Rotterdam"),
+        vec![12.0]
+    );
+    assert_eq!(
+        values(
+            "Amnesty interviewed 212 inmates in Sarvane for its 64-page report.",
+            "en",
+            "Sarvane"
+        ),
+        vec![212.0]
+    );
+    // The height an ash column reached is the event's own measure.
+    assert_eq!(
+        values(
+            "Столб пепла над Алваренгой поднялся на высоту от 4 до 5 км.",
+            "ru",
+            "Алваренгой"
+        ),
+        vec![4.0]
+    );
+}
