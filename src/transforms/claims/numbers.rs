@@ -889,6 +889,25 @@ fn approx_before(toks: &[Tok], i: usize) -> (Approx, usize) {
         ("fewer than", Approx::Under),
         ("less than", Approx::Under),
         ("an estimated", Approx::About),
+        ("close to", Approx::About),
+        ("in the region of", Approx::About),
+        ("of the order of", Approx::About),
+        ("on the order of", Approx::About),
+        ("just over", Approx::Over),
+        ("just under", Approx::Under),
+        ("at most", Approx::UpTo),
+        ("de l'ordre de", Approx::About),
+        ("autour de", Approx::About),
+        ("à peu près", Approx::About),
+        ("au plus", Approx::UpTo),
+        ("au maximum", Approx::UpTo),
+        ("au minimum", Approx::AtLeast),
+        ("чуть более", Approx::Over),
+        ("чуть больше", Approx::Over),
+        ("чуть менее", Approx::Under),
+        ("чуть меньше", Approx::Under),
+        ("максимум", Approx::UpTo),
+        ("минимум", Approx::AtLeast),
         ("не менее", Approx::AtLeast),
         ("как минимум", Approx::AtLeast),
         ("по меньшей мере", Approx::AtLeast),
@@ -1663,6 +1682,28 @@ mod tests {
             Approx::Exact
         );
         assert_eq!(read("до 40 человек", Lang::Ru)[0].2, Approx::UpTo);
+        // Other approximation phrases of the three languages.
+        assert_eq!(read("close to 5,000 people", Lang::En)[0].2, Approx::About);
+        assert_eq!(read("just over 300 homes", Lang::En)[0].2, Approx::Over);
+        assert_eq!(read("at most 40 boats", Lang::En)[0].2, Approx::UpTo);
+        assert_eq!(
+            read("de l'ordre de 6 millions", Lang::Fr)[0].2,
+            Approx::About
+        );
+        assert_eq!(
+            read("à peu près 300 personnes", Lang::Fr)[0].2,
+            Approx::About
+        );
+        assert_eq!(read("au plus 12 navires", Lang::Fr)[0].2, Approx::UpTo);
+        assert_eq!(read("чуть более 300 домов", Lang::Ru)[0].2, Approx::Over);
+        assert_eq!(read("минимум 30 человек", Lang::Ru)[0].2, Approx::AtLeast);
+        // A negated bound is the other bound.
+        assert_eq!(
+            read("pas plus de 5 800 tonnes", Lang::Fr)[0].2,
+            Approx::UpTo
+        );
+        assert_eq!(read("не меньше 25 человек", Lang::Ru)[0].2, Approx::AtLeast);
+        assert_eq!(read("not more than 40 tonnes", Lang::En)[0].2, Approx::UpTo);
     }
 
     #[test]
