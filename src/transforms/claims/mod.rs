@@ -414,6 +414,44 @@ impl SentenceReader<'_> {
                 };
                 Some(in_sentence(c, &base, dated_now, base.place.clone()))
             });
+            // "The arrivals bring the total for the year so far to 37,350", "bringing the
+            // number working in the region to about 2,000": a bare figure the clause calls
+            // its total is the current value of what the story counted last.
+            let claim = claim.or_else(|| {
+                let to_before = m
+                    .first_tok
+                    .checked_sub(1)
+                    .and_then(|k| lex_words.get(k).copied().flatten())
+                    .is_some_and(|w| matches!(w, "to" | "at" | "à" | "до"));
+                let total_named = (cs..m.first_tok).any(|k| {
+                    lex_words.get(k).copied().flatten().is_some_and(|w| {
+                        matches!(
+                            w,
+                            "total"
+                                | "number"
+                                | "count"
+                                | "tally"
+                                | "nombre"
+                                | "bilan"
+                                | "число"
+                                | "количество"
+                        )
+                    })
+                });
+                let told = out
+                    .last()
+                    .or(self.last_told)
+                    .filter(|_| to_before && total_named)?;
+                let c = Claim {
+                    restated: false,
+                    ..restated(told, &m, base.attributed_to.clone())?
+                };
+                let now = Claim {
+                    running_total: true,
+                    ..base.clone()
+                };
+                Some(in_sentence(c, &now, dated_now, base.place.clone()))
+            });
             // "Between 2,000 and 3,000 of them have moved to Kursk": a part of what the
             // sentence before counted, when this one has counted nothing yet.
             let claim = claim.or_else(|| {

@@ -3348,3 +3348,18 @@ fn altitudes_ages_and_page_counts_are_not_claims() {
         vec![4.0]
     );
 }
+
+/// "…, bringing the total to 37,350": a bare figure its clause calls the total is the
+/// current value of what the story counted last.
+#[test]
+fn a_bare_figure_called_the_total_is_the_current_count() {
+    let text = "By Sunday 35,200 migrants had reached the Canaries this year. The latest boats bring the total for the year so far to 37,350, the interior ministry said.";
+    let claims = extract_claims(text, &entity_matches(text, &["Canaries"]), Some("en"), None);
+    let total = claims
+        .iter()
+        .find(|c| c.value == 37_350.0)
+        .expect("the total");
+    assert!(total.running_total, "{total:?}");
+    assert_eq!(total.role, claims[0].role);
+    assert_eq!(total.attributed_to.as_deref(), Some("interior ministry"));
+}
