@@ -3363,3 +3363,34 @@ fn a_bare_figure_called_the_total_is_the_current_count() {
     assert_eq!(total.role, claims[0].role);
     assert_eq!(total.attributed_to.as_deref(), Some("interior ministry"));
 }
+
+/// Common counted nouns of news are one thing across the three languages and their
+/// synonyms (lexicon `[[thing]]`): "surgeries" and "opérations chirurgicales", "reefs",
+/// "récifs" and "рифов" are one quantity each.
+#[test]
+fn common_counted_nouns_are_one_thing_across_languages() {
+    let role = |text: &str, lang: &str, entity: &str| first_claim(text, lang, entity).role;
+    let reefs = role("Divers in Arvel surveyed 300 reefs.", "en", "Arvel");
+    assert_eq!(reefs, "reefs");
+    assert_eq!(
+        role("En Arvélie, 300 récifs ont été examinés.", "fr", "Arvélie"),
+        reefs
+    );
+    assert_eq!(
+        role("В Арвеле обследовано 300 рифов.", "ru", "Арвеле"),
+        reefs
+    );
+    let ops = role("Arvel hospitals cancelled 4,200 surgeries.", "en", "Arvel");
+    assert_eq!(
+        role(
+            "En Arvélie, 4 200 opérations chirurgicales ont été annulées.",
+            "fr",
+            "Arvélie"
+        ),
+        ops
+    );
+    assert_eq!(
+        role("В Арвеле отменены 4200 операций.", "ru", "Арвеле"),
+        ops
+    );
+}
