@@ -456,10 +456,7 @@ impl SentenceReader<'_> {
             // sentence before counted, when this one has counted nothing yet.
             let claim = claim.or_else(|| {
                 open::of_them_at(lex_words, m.next_tok)?;
-                // Some "of them" are things counted, never an amount of money.
-                let told = self
-                    .last_told
-                    .filter(|t| out.is_empty() && !compare::currency(&t.unit))?;
+                let told = self.group_told(&out)?;
                 let c = restated(told, &m, base.attributed_to.clone())?;
                 Some(in_sentence(
                     c,
@@ -472,9 +469,7 @@ impl SentenceReader<'_> {
             // "Из них 12 …": a sentence opening on the group the one before counted.
             let claim = claim.or_else(|| {
                 open::opens_on_them(lex_words)?;
-                let told = self
-                    .last_told
-                    .filter(|t| out.is_empty() && !compare::currency(&t.unit))?;
+                let told = self.group_told(&out)?;
                 let mut c = restated(told, &m, base.attributed_to.clone())?;
                 // What its own clause says of the part ("88 are still in detention").
                 if let Some((said, state)) =
@@ -930,6 +925,13 @@ impl SentenceReader<'_> {
             rival: r.rival,
             ..base.clone()
         })
+    }
+
+    /// The group the sentence before counted, for a figure "of them" when its own sentence
+    /// has counted nothing yet: some "of them" are things counted, never an amount of money.
+    fn group_told(&self, out: &[Claim]) -> Option<&Claim> {
+        self.last_told
+            .filter(|t| out.is_empty() && !compare::currency(&t.unit))
     }
 
     /// Whose figure it is: the story's subject, the watchlist that made the story a match
