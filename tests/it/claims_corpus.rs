@@ -6,7 +6,8 @@
 //! an acceptance test would. `cargo test --test it claims_corpus -- --nocapture` prints the
 //! figures docs/claims.md quotes; the test fails when a figure drops below its floor.
 //! `CORPUS_LOG=1` prints the tuning topics' misses; the held-out topics' only with
-//! `CORPUS_LOG=holdout` (reading them makes them tuning data).
+//! `CORPUS_LOG=holdout` (reading them makes them tuning data). `CORPUS_ONLY=tune` (splits
+//! or topic-name prefixes, comma-separated) runs only those topics.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -261,10 +262,27 @@ fn load_topics() -> Vec<Topic> {
             if dir == "scenarios" {
                 topic.split = "scenario".into();
             }
+            if let Some(only) = corpus_only() {
+                if !only
+                    .iter()
+                    .any(|o| *o == topic.split || topic.topic.starts_with(o))
+                {
+                    continue;
+                }
+            }
             topics.push(topic);
         }
     }
     topics
+}
+
+/// `CORPUS_ONLY=tune` (or a comma-separated list of splits and topic-name prefixes): run
+/// only those topics, for a quicker look while tuning; the floors are then not checked.
+fn corpus_only() -> Option<Vec<String>> {
+    let only = std::env::var("CORPUS_ONLY")
+        .ok()
+        .filter(|s| !s.trim().is_empty())?;
+    Some(only.split(',').map(|s| s.trim().to_string()).collect())
 }
 
 /// A topic's tally per story language, and the log of its mismatches.
@@ -560,6 +578,9 @@ fn the_topic_corpus_scores_above_its_floors() {
         .get(&("scenario".to_string(), "all".to_string()))
         .cloned()
         .unwrap_or_default();
+    if corpus_only().is_some() {
+        return;
+    }
     assert!(
         holdout.labels >= 100,
         "too few held-out labels: {}",
@@ -642,6 +663,10 @@ struct Floor {
 // written blind, are held out (439 labels: 0.911, 0.730, 0.538 with that commit). At the
 // session's end: tune 0.941, 0.769, 0.529; held out 0.920, 0.733, 0.560; scenarios 0.929,
 // 0.805, 0.677.
+// Twelfth session (2026-12-07): round 11 joined the tuning set (61 topics, 4,299 labels:
+// 0.939, 0.765, 0.532 with the commit the session started from); round 12's six topics,
+// written blind, are held out (233 labels: 0.970, 0.611, 0.261 with that commit, the
+// hardest round yet on status), and the held-out floors are set from them.
 const FLOOR_TUNE: Floor = Floor {
     recall: 0.93,
     status: 0.76,
@@ -649,9 +674,9 @@ const FLOOR_TUNE: Floor = Floor {
 };
 
 const FLOOR_HOLDOUT: Floor = Floor {
-    recall: 0.87,
-    status: 0.71,
-    contradicts_precision: 0.45,
+    recall: 0.95,
+    status: 0.59,
+    contradicts_precision: 0.24,
 };
 
 // Tenth session (2026-12-06): thirty short scenarios (2–4 stories each, one kind of
@@ -661,6 +686,9 @@ const FLOOR_HOLDOUT: Floor = Floor {
 // 0.533 with the commit the session started from. Eleventh session: fifteen more (sc-31 to
 // sc-45, a third on the seeds' subject from less common angles), written blind by a
 // helper: 518 labels in all, 0.925, 0.804, 0.655 with the commit the session started from.
+// Twelfth session: fifteen more (sc-46 to sc-60, weighted to current levels, rival
+// estimates and agreement within an approximation), written blind by a helper: 190
+// labels, 0.911, 0.780, 0.375 with the commit the session started from; 708 in all.
 const FLOOR_SCENARIO: Floor = Floor {
     recall: 0.91,
     status: 0.79,

@@ -836,6 +836,42 @@ fn prev_words(toks: &[Tok], i: usize, n: usize) -> Vec<&str> {
     out
 }
 
+/// Stems of Russian verbs and nouns of change: "до" after one of them is the level
+/// reached ("выросло до 12", "снижение до 3 %"), not a ceiling.
+const RU_CHANGE: &[&str] = &[
+    "вырос",
+    "возрос",
+    "подскоч",
+    "уменьш",
+    "дошл",
+    "дошел",
+    "дошёл",
+    "увелич",
+    "сократ",
+    "сокращ",
+    "снизи",
+    "сниже",
+    "пониз",
+    "пониж",
+    "повыс",
+    "повыш",
+    "упал",
+    "подня",
+    "пересмотр",
+    "подешев",
+    "подорож",
+    "замедл",
+    "ускор",
+    "скорректир",
+    "опусти",
+    "довел",
+    "довед",
+    "рост",
+    "подрос",
+    "расшир",
+    "выросш",
+];
+
 /// Approximation words before the number: (approx, index of the first approx token).
 fn approx_before(toks: &[Tok], i: usize) -> (Approx, usize) {
     if i > 0 {
@@ -968,28 +1004,16 @@ fn approx_before(toks: &[Tok], i: usize) -> (Approx, usize) {
     ];
     for (phrase, a) in PHRASES {
         let p: Vec<&str> = phrase.split(' ').collect();
-        // Russian "до" after a change ("вырос в девять раз, до 34 млн") gives the new
-        // level, not a ceiling.
+        // Russian "до" after a change ("вырос в девять раз, до 34 млн", "повысил оценку
+        // убытков до 2,6 млрд", "пересмотрена до 4 581 300") gives the new level, not a
+        // ceiling: a verb or noun of change up to five words back in the clause.
         if *phrase == "до" && i >= 2 {
             let before = &toks[i - 2];
-            let change = before.word().is_some_and(|w| {
-                [
-                    "вырос",
-                    "возрос",
-                    "подскоч",
-                    "уменьш",
-                    "дошл",
-                    "дошел",
-                    "увелич",
-                    "сократ",
-                    "снизил",
-                    "упал",
-                    "поднял",
-                    "раз",
-                ]
-                .iter()
-                .any(|p| w.starts_with(p))
-            });
+            let change_word =
+                |w: &str| matches!(w, "раз" | "раза") || RU_CHANGE.iter().any(|p| w.starts_with(p));
+            let change = (2..=6)
+                .map_while(|d| i.checked_sub(d).and_then(|k| toks[k].word()))
+                .any(change_word);
             if change || before.is_sym(',') {
                 continue;
             }
@@ -1682,6 +1706,21 @@ mod tests {
             Approx::Exact
         );
         assert_eq!(read("до 40 человек", Lang::Ru)[0].2, Approx::UpTo);
+        // The verb may stand a few words back; a word that only begins like one
+        // ("разрушено") is no change.
+        assert_eq!(
+            read("банк повысил оценку убытков до 2,6 млрд евро", Lang::Ru)[0].2,
+            Approx::Exact
+        );
+        assert_eq!(
+            read(
+                "численность населения пересмотрена до 4 581 300 человек",
+                Lang::Ru
+            )[0]
+            .2,
+            Approx::Exact
+        );
+        assert_eq!(read("разрушено до 40 домов", Lang::Ru)[0].2, Approx::UpTo);
         // Other approximation phrases of the three languages.
         assert_eq!(read("close to 5,000 people", Lang::En)[0].2, Approx::About);
         assert_eq!(read("just over 300 homes", Lang::En)[0].2, Approx::Over);
