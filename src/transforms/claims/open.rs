@@ -363,6 +363,66 @@ fn stem(lang: Lang, w: &str) -> String {
     format!("{tag}:{}", Stemmer::create(alg).stem(w))
 }
 
+/// French adjectives that stand before the noun they qualify.
+const FR_BEFORE_NOUN: &[&str] = &[
+    "nouveaux",
+    "nouvelles",
+    "nouvel",
+    "nouveau",
+    "nouvelle",
+    "petits",
+    "petites",
+    "grands",
+    "grandes",
+    "gros",
+    "vieux",
+    "vieilles",
+    "jeunes",
+    "premiers",
+    "premières",
+    "derniers",
+    "dernières",
+    "seuls",
+    "seules",
+    "anciens",
+    "anciennes",
+    "principaux",
+    "principales",
+];
+
+/// Russian adverbs that may stand between a figure and its noun phrase ("118 полностью
+/// обезлюдевших деревень"): the phrase after them says what is counted.
+const RU_ADVERBS: &[&str] = &[
+    "полностью",
+    "одновременно",
+    "примерно",
+    "приблизительно",
+    "по-прежнему",
+    "ежедневно",
+    "соответственно",
+    "частично",
+    "официально",
+    "фактически",
+];
+
+/// A word that cannot be the head of a counted noun phrase: a French verb of the third
+/// person plural ("restent", "auraient"), a Russian reflexive verb or participle
+/// ("остаются", "считаются"), an adverb or a preposition.
+fn not_a_noun(w: &str, lang: Lang) -> bool {
+    match lang {
+        Lang::Fr => {
+            matches!(w, "autour" | "si" | "derrière" | "tout" | "plus" | "moins" | "fois")
+                || ["aient", "èrent", "ront", "raient"].iter().any(|e| w.ends_with(e))
+                // "-ent" without the plural "s" of a noun ("accidents", "patients").
+                || (w.ends_with("ent") && !w.ends_with("ment") && w.chars().count() > 5)
+        }
+        Lang::Ru => {
+            w.ends_with("ся") || w.ends_with("сь") || w == "вместо" || RU_ADVERBS.contains(&w)
+        }
+        Lang::En => false,
+    }
+}
+
 /// A Russian adjective or participle ending: the noun comes after it.
 fn ru_adjective(w: &str) -> bool {
     const ENDS: &[&str] = &[
@@ -786,6 +846,12 @@ pub fn read(
         Some(t) => t,
         // Money and percents count themselves; a unit of measure counts its area/weight.
         None if money || percent || unit.is_some() => String::new(),
+        // A verb where the noun would stand, and nothing before says what is counted:
+        // the figure is still one ("2 800 restent fermés"), keyed by that word as before.
+        None if predicate.is_some() => match words.get(after).copied().flatten() {
+            Some(w) if content(w) && not_a_noun(w, lang) => stem(lang, w),
+            _ => return None,
+        },
         None => return None,
     };
 
@@ -1285,6 +1351,19 @@ fn thing_at(
     if lex.predicate_at(words, at).is_some() {
         return None;
     }
+    // A French adjective that stands before its noun ("deux nouveaux centres", "une
+    // vingtaine de petites scieries"), a Russian adverb ("118 полностью обезлюдевших
+    // деревень"): the noun after it is the head.
+    if (lang == Lang::Fr && FR_BEFORE_NOUN.contains(&first))
+        || (lang == Lang::Ru && RU_ADVERBS.contains(&first))
+    {
+        return thing_at(lex, words, at + 1, lang);
+    }
+    // A verb or an adverb where a noun would stand ("2 800 restent fermés", "27 по-прежнему
+    // остаются", "более 1 млн одновременно") counts nothing the text names.
+    if not_a_noun(first, lang) {
+        return None;
+    }
     let mut run = vec![first];
     while run.len() < 3 {
         match words.get(at + run.len()).copied().flatten() {
@@ -1292,6 +1371,21 @@ fn thing_at(
                 run.push(w)
             }
             _ => break,
+        }
+    }
+    // Russian adjectives joined before one noun ("610 тыс. нынешних и бывших пациентов"):
+    // the noun after the conjunction is the head.
+    if lang == Lang::Ru && run.iter().all(|w| ru_adjective(w)) {
+        let next = at + run.len();
+        if words
+            .get(next)
+            .copied()
+            .flatten()
+            .is_some_and(|w| matches!(w, "и" | "или"))
+        {
+            if let Some((t, end)) = thing_at(lex, words, next + 1, lang) {
+                return Some((t, end));
+            }
         }
     }
     let head = match lang {
@@ -1540,6 +1634,57 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn the_head_of_a_counted_phrase_is_a_noun() {
+        // An adjective or adverb before the noun is skipped; a verb where the noun would
+        // stand leaves the thing to the figure before, or to the verb itself.
+        let cases: &[(&str, Lang, f64, &str)] = &[
+            (
+                "Le plan prévoit deux nouveaux centres de soins.",
+                Lang::Fr,
+                2.0,
+                "fr:centr",
+            ),
+            (
+                "Une vingtaine de petites scieries ont fermé.",
+                Lang::Fr,
+                20.0,
+                "fr:scier",
+            ),
+            (
+                "Вывезено 118 полностью разрушенных вагонов.",
+                Lang::Ru,
+                118.0,
+                "wagons",
+            ),
+            (
+                "Уведомления получили 610 тыс. нынешних и бывших клиентов.",
+                Lang::Ru,
+                610_000.0,
+                "households",
+            ),
+            (
+                "Environ 400 magasins ont rouvert, mais près de 2 800 restent fermés.",
+                Lang::Fr,
+                2800.0,
+                "shops",
+            ),
+            (
+                "Près de 2 800 restent fermés.",
+                Lang::Fr,
+                2800.0,
+                "fr:restent",
+            ),
+        ];
+        for (text, lang, value, thing) in cases {
+            let got = read_all(text, *lang);
+            assert!(
+                got.iter().any(|(v, t, _)| v == value && t == thing),
+                "{text}: {got:?}"
+            );
+        }
     }
 
     #[test]
