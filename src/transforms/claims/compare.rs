@@ -680,6 +680,10 @@ fn comparable(claim: &Claim, s: &StoredClaim) -> bool {
     claim.increment == o.increment
 }
 
+/// Below this share of a stored figure, a figure nothing sets against it is taken for a
+/// part of that quantity, not a rival count of it (`compare_open`).
+const PART_RATIO: f64 = 0.3;
+
 /// See [`comparable`]: how many times apart two figures of one key may be and still be
 /// one quantity.
 const APART: f64 = 20.0;
@@ -917,6 +921,20 @@ fn compare_open(
         let m = &stored[*i].claim.measure;
         !m.is_empty() && !claim.measure.is_empty() && *m != claim.measure
     };
+    // A figure under a third of the one it would contradict, not set against it, is
+    // most often a part of it ("14 missiles in the last ten days" after "88 fired so
+    // far", "1,000 of the second rotation" after 14,000): another quantity.
+    let part_of = |i: &usize| {
+        let (_, hi) = interval(claim);
+        let (lo, _) = interval(&stored[*i].claim);
+        hi.is_finite() && hi < PART_RATIO * lo
+    };
+    if status == ClaimStatus::Contradicts && !claim.rival && latest.iter().all(part_of) {
+        return Comparison {
+            status: ClaimStatus::New,
+            related: Vec::new(),
+        };
+    }
     if status == ClaimStatus::Contradicts && latest.iter().all(other_verb) {
         return Comparison {
             status: ClaimStatus::New,

@@ -3394,3 +3394,24 @@ fn common_counted_nouns_are_one_thing_across_languages() {
         ops
     );
 }
+
+/// A figure under a third of the stored one, from another voice and set against nothing,
+/// is a part of that quantity ("14 missiles in ten days" after "88 fired so far"), not a
+/// rival count; nearer, or said to be a rival's, it contradicts.
+#[test]
+fn a_figure_far_below_the_stored_one_is_a_part_not_a_rival() {
+    let at = |d: u32| Utc.with_ymd_and_hms(2026, 11, d, 9, 0, 0).single();
+    let mut total = stored(claim("war", "launched", 88.0, Approx::Exact), "air force");
+    total.claim.open = true;
+    total.published = at(2);
+    let mut part = claim("war", "launched", 14.0, Approx::Exact);
+    part.open = true;
+    let cmp =
+        |c: &Claim| compare::compare_at(c, "intelligence", at(5), std::slice::from_ref(&total));
+    assert_eq!(cmp(&part).status, ClaimStatus::New);
+    part.value = 40.0;
+    assert_eq!(cmp(&part).status, ClaimStatus::Contradicts);
+    part.value = 14.0;
+    part.rival = true;
+    assert_eq!(cmp(&part).status, ClaimStatus::Contradicts);
+}
