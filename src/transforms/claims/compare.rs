@@ -921,13 +921,17 @@ fn compare_open(
         let m = &stored[*i].claim.measure;
         !m.is_empty() && !claim.measure.is_empty() && *m != claim.measure
     };
-    // A figure under a third of the one it would contradict, not set against it, is
-    // most often a part of it ("14 missiles in the last ten days" after "88 fired so
-    // far", "1,000 of the second rotation" after 14,000): another quantity.
+    // A figure under a third of a total said to be the count so far, and not set against
+    // it, or an exact figure that far below any, is most often a part of it ("14 missiles
+    // in the last ten days" after "88 fired so far"): another quantity. An estimate
+    // against a figure that says nothing of its time stays a rival ("about 600 dead"
+    // against "6,000 killed").
     let part_of = |i: &usize| {
         let (_, hi) = interval(claim);
         let (lo, _) = interval(&stored[*i].claim);
-        hi.is_finite() && hi < PART_RATIO * lo
+        hi.is_finite()
+            && hi < PART_RATIO * lo
+            && (stored[*i].claim.running_total || claim.approx == Approx::Exact)
     };
     if status == ClaimStatus::Contradicts && !claim.rival && latest.iter().all(part_of) {
         return Comparison {

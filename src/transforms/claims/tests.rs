@@ -3395,8 +3395,8 @@ fn common_counted_nouns_are_one_thing_across_languages() {
     );
 }
 
-/// A figure under a third of the stored one, from another voice and set against nothing,
-/// is a part of that quantity ("14 missiles in ten days" after "88 fired so far"), not a
+/// A figure under a third of a stored total said to be the count so far, from another
+/// voice and set against nothing, is a part of that quantity ("14 missiles in ten days" after "88 fired so far"), not a
 /// rival count; nearer, or said to be a rival's, it contradicts.
 #[test]
 fn a_figure_far_below_the_stored_one_is_a_part_not_a_rival() {
@@ -3414,4 +3414,15 @@ fn a_figure_far_below_the_stored_one_is_a_part_not_a_rival() {
     part.value = 14.0;
     part.rival = true;
     assert_eq!(cmp(&part).status, ClaimStatus::Contradicts);
+    // An estimate far below a figure that says nothing of its time is a rival's ("about
+    // 600 dead" against "6,000 killed"); an exact one is still a part.
+    let mut dead = stored(claim("war", "killed", 6000.0, Approx::Exact), "ministry");
+    dead.claim.open = true;
+    dead.published = at(2);
+    let mut seoul = claim("war", "killed", 600.0, Approx::About);
+    seoul.open = true;
+    let cmp = |c: &Claim| compare::compare_at(c, "agency", at(5), std::slice::from_ref(&dead));
+    assert_eq!(cmp(&seoul).status, ClaimStatus::Contradicts);
+    seoul.approx = Approx::Exact;
+    assert_eq!(cmp(&seoul).status, ClaimStatus::New);
 }
