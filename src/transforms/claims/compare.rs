@@ -684,6 +684,9 @@ fn comparable(claim: &Claim, s: &StoredClaim) -> bool {
 /// part of that quantity, not a rival count of it (`compare_open`).
 const PART_RATIO: f64 = 0.3;
 
+/// Below this share of a count of people, a group's count is taken for a part of them.
+const AMONG_RATIO: f64 = 0.8;
+
 /// See [`comparable`]: how many times apart two figures of one key may be and still be
 /// one quantity.
 const APART: f64 = 20.0;
@@ -933,7 +936,23 @@ fn compare_open(
             && hi < PART_RATIO * lo
             && (stored[*i].claim.running_total || claim.approx == Approx::Exact)
     };
-    if status == ClaimStatus::Contradicts && !claim.rival && latest.iter().all(part_of) {
+    // A group below the count of people it belongs to ("12 minors" after "84 people
+    // rescued"), or people above a group stored before ("31 bodies identified" after "11
+    // children identified"): the group is among the people, no conflict.
+    let among = |i: &usize| {
+        let o = &stored[*i].claim;
+        let (group, people) = match (generic_thing(&claim.role), generic_thing(&o.role)) {
+            (false, true) => (claim, o),
+            (true, false) => (o, claim),
+            _ => return false,
+        };
+        // Near figures ("27 miners killed", "30 killed") are one count read two ways.
+        claim.unit == "people" && interval(group).1 < AMONG_RATIO * interval(people).0
+    };
+    if status == ClaimStatus::Contradicts
+        && !claim.rival
+        && latest.iter().all(|i| part_of(i) || among(i))
+    {
         return Comparison {
             status: ClaimStatus::New,
             related: Vec::new(),

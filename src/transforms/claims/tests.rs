@@ -1156,6 +1156,18 @@ fn people_and_the_one_group_stored_for_a_predicate_are_one_count() {
         compare(&dead, "B", &[stored(miners.clone(), "A")]).status,
         ClaimStatus::Contradicts
     );
+    // Well below the people, the group is among them ("40 minors" after "84 rescued"); far
+    // above the group, the people include it ("31 identified" after "11 children").
+    let rescued = person("people", "rescued", 84.0);
+    let minors = person("children", "rescued", 40.0);
+    assert_eq!(
+        compare(&minors, "B", &[stored(rescued.clone(), "A")]).status,
+        ClaimStatus::New
+    );
+    assert_eq!(
+        compare(&rescued, "B", &[stored(minors, "A")]).status,
+        ClaimStatus::New
+    );
     // Two groups killed: "people" may be either, or both.
     assert!(super::neighbour_keys(&dead, &[miners.key(), rescuers.key()]).is_empty());
     assert!(super::neighbour_keys(&miners, &[dead.key(), rescuers.key()]).is_empty());
