@@ -1637,6 +1637,43 @@ mod tests {
     }
 
     #[test]
+    fn a_norm_or_a_places_yearly_visitors_is_no_claim() {
+        for (text, lang) in [
+            (
+                "Passengers can claim up to €600 in compensation under EU rules.",
+                Lang::En,
+            ),
+            (
+                "The island, which draws about 800,000 visitors a year, fears the worst.",
+                Lang::En,
+            ),
+            (
+                "La foire, qui attire chaque année près de 30 000 visiteurs, aura lieu.",
+                Lang::Fr,
+            ),
+            (
+                "Loin des 15 litres par personne et par jour recommandés par l'OMS.",
+                Lang::Fr,
+            ),
+            (
+                "ВОЗ рекомендует не менее 15 литров воды на человека в день.",
+                Lang::Ru,
+            ),
+        ] {
+            assert!(
+                read_all(text, lang).is_empty(),
+                "{text}: {:?}",
+                read_all(text, lang)
+            );
+        }
+        // The event's own figure beside them is read.
+        assert_eq!(
+            read_all("The storm forced 800,000 visitors to leave.", Lang::En).len(),
+            1
+        );
+    }
+
+    #[test]
     fn the_head_of_a_counted_phrase_is_a_noun() {
         // An adjective or adverb before the noun is skipped; a verb where the noun would
         // stand leaves the thing to the figure before, or to the verb itself.
