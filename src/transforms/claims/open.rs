@@ -1336,13 +1336,17 @@ fn thing_at(
     at: usize,
     lang: Lang,
 ) -> Option<(String, usize)> {
-    for skip in 0..3 {
+    // English modifiers may be joined ("ground-handling and security workers").
+    let reach = if lang == Lang::En { 5 } else { 3 };
+    for skip in 0..reach {
         let i = at + skip;
         if let Some(h) = lex.thing_at(words, i) {
             return Some((h.entry.id.clone(), h.end));
         }
         // Modifiers only: stop at anything that is not a content word.
-        if !words.get(i).copied().flatten().is_some_and(content) {
+        let word = words.get(i).copied().flatten();
+        let joined = lang == Lang::En && skip > 0 && matches!(word, Some("and" | "or"));
+        if !(joined || word.is_some_and(content)) {
             break;
         }
     }
