@@ -495,7 +495,9 @@ pub fn plain_figure(c: &Claim) -> bool {
 pub fn same_figure(claim: &Claim, other: &Claim) -> bool {
     // "1.6 million" and "1,600,000" are one value, whatever the float product rounds to.
     let equal = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs());
-    same_count_unit(&claim.unit, &other.unit)
+    // A bare figure (no unit, no thing) is any figure of the same value.
+    let bare = claim.unit.is_empty() && claim.role.is_empty() && other.unit != "bool";
+    (bare || same_count_unit(&claim.unit, &other.unit))
         && equal(claim.value, other.value)
         && match (claim.value_max, other.value_max) {
             (Some(a), Some(b)) => equal(a, b),

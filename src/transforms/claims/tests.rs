@@ -3438,3 +3438,19 @@ fn a_figure_far_below_the_stored_one_is_a_part_not_a_rival() {
     seoul.approx = Approx::Exact;
     assert_eq!(cmp(&seoul).status, ClaimStatus::New);
 }
+
+/// A bare figure (no unit, no thing: "the 110,000 claimed by the NGO") is the very same
+/// value given before under any key; a figure with its own unit is not.
+#[test]
+fn a_bare_figure_is_the_same_value_under_any_key() {
+    let mut tonnes = open_claim("", "destroyed", 110_000.0, ClaimKind::RunningTotal);
+    tonnes.unit = "tonnes".to_string();
+    let mut bare = open_claim("", "", 110_000.0, ClaimKind::RunningTotal);
+    bare.unit = String::new();
+    assert!(super::same_figure(&bare, &tonnes));
+    bare.value = 110_500.0;
+    assert!(!super::same_figure(&bare, &tonnes));
+    let mut hectares = open_claim("", "destroyed", 110_000.0, ClaimKind::RunningTotal);
+    hectares.unit = "hectares".to_string();
+    assert!(!super::same_figure(&hectares, &tonnes));
+}
