@@ -258,16 +258,15 @@ pub fn decide_claim(
     // The very figure another story gave of the same thing, worded loosely ("150,000
     // doses", "150 000 doses livrées"): that figure again.
     if loose && !crossed && cmp.status == ClaimStatus::New && claims::plain_figure(&claim) {
-        // A bare figure that says neither what it counts nor its unit ("between the
-        // government's 35,000 and the 110,000 claimed by the NGO") may be any figure of
-        // the subject given before: the very same value, under any key.
-        let kin = if claim.unit.is_empty() && claim.role.is_empty() {
-            subject_keys.clone()
+        // A bare figure ("between the government's 35,000 and the 110,000 claimed by the
+        // NGO") is looked for at its very value under any key of the subject.
+        let [kin, _] = claims::kin_keys(&claim, &subject_keys);
+        let keys = if claims::bare_figure(&claim) {
+            &subject_keys
         } else {
-            let [kin, _] = claims::kin_keys(&claim, &subject_keys);
-            kin
+            &kin
         };
-        let same = same_figure_under(store, &claim, item, kin.iter())?;
+        let same = same_figure_under(store, &claim, item, keys.iter())?;
         if !same.is_empty() {
             cmp.status = ClaimStatus::Corroborates;
             related = same.iter().map(|(k, _)| k.clone()).collect();

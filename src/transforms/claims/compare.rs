@@ -492,11 +492,17 @@ pub fn plain_figure(c: &Claim) -> bool {
 }
 
 /// The same figure: equal values and ranges of one unit, neither an addition nor denied.
+/// A figure that says neither what it counts nor its unit ("the 110,000 claimed by the
+/// NGO"): it may be any figure of its subject given before.
+pub fn bare_figure(c: &Claim) -> bool {
+    c.unit.is_empty() && c.role.is_empty()
+}
+
 pub fn same_figure(claim: &Claim, other: &Claim) -> bool {
     // "1.6 million" and "1,600,000" are one value, whatever the float product rounds to.
     let equal = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs());
-    // A bare figure (no unit, no thing) is any figure of the same value.
-    let bare = claim.unit.is_empty() && claim.role.is_empty() && other.unit != "bool";
+    // A bare figure is any figure of the same value.
+    let bare = bare_figure(claim) && other.unit != "bool";
     (bare || same_count_unit(&claim.unit, &other.unit))
         && equal(claim.value, other.value)
         && match (claim.value_max, other.value_max) {

@@ -22,8 +22,8 @@ mod open;
 pub mod sentences;
 
 pub use compare::{
-    agreeing, agreement_keys, compare_at, cross_check, distinctive_point, interval, key_unit,
-    kin_keys, neighbour_keys, plain_figure, related_keys, rival_check, same_count_unit,
+    agreeing, agreement_keys, bare_figure, compare_at, cross_check, distinctive_point, interval,
+    key_unit, kin_keys, neighbour_keys, plain_figure, related_keys, rival_check, same_count_unit,
     same_figure, same_report,
 };
 use measures::{Noun, Search};

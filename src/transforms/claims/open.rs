@@ -1387,8 +1387,8 @@ fn thing_at(
             .flatten()
             .is_some_and(|w| matches!(w, "и" | "или"))
         {
-            if let Some((t, end)) = thing_at(lex, words, next + 1, lang) {
-                return Some((t, end));
+            if let Some(found) = thing_at(lex, words, next + 1, lang) {
+                return Some(found);
             }
         }
     }
