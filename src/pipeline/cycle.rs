@@ -711,14 +711,14 @@ async fn poll_leasing(
     };
     // One row per leased feed from the moment it is leased: a feed whose work never reached
     // the consumer (its task died) is still in the report, as an error.
-    let mut feed_reports: BTreeMap<String, FeedReport> = BTreeMap::new();
+    let mut tally = Tally::default();
     let mut failure = None;
-    let mut failed: Vec<(String, FailureClass, Hints)> = Vec::new();
-    let mut polled = 0usize;
+    let hold_all = wanted.len() <= window;
+    let mut held: Vec<FeedOutcome> = Vec::new();
     while let Some(message) = rx.recv().await {
-        let mut outcome = match message {
+        let outcome = match message {
             FromFeeds::Leased(feeds) => {
-                polled += feeds.len();
+                tally.polled += feeds.len();
                 for f in feeds {
                     leased.push(feed_lease(&f.url));
                     let row = FeedReport {
@@ -728,7 +728,7 @@ async fn poll_leasing(
                         error: Some(NOT_FINISHED.to_string()),
                         ..Default::default()
                     };
-                    feed_reports.insert(f.url, row);
+                    tally.feed_reports.insert(f.url, row);
                 }
                 continue;
             }
@@ -740,42 +740,34 @@ async fn poll_leasing(
             }
             FromFeeds::Outcome(outcome) => *outcome,
         };
-        let url = outcome.url.clone();
-        if outcome.not_due {
-            debug!(feed = %url, "polled by another instance meanwhile; left to the next cycle");
-            feed_reports.remove(&url);
-            polled = polled.saturating_sub(1);
+        // A cycle whose feeds all fit in the window is stored once every feed is in, its
+        // feeds in the order of their earliest story: stories from several feeds are then
+        // compared in the order they were published (within a feed, see `consume`), not
+        // in the order the fetches happened to finish. A larger cycle is stored as it
+        // comes, holding no more than the window.
+        if hold_all {
+            held.push(outcome);
             continue;
         }
-        if outcome.result.is_err() && outcome.store_error.is_none() {
-            let class = outcome.failure.unwrap_or(FailureClass::Other);
-            failed.push((url.clone(), class, outcome.hints));
+        if let Err(f) = store_outcome(ctx, outcome, &mut report, &mut tally) {
+            failure = Some(f);
+            break;
         }
-        let stored = match outcome.store_error.take() {
-            Some(e) => Err(anyhow::anyhow!(e)),
-            // A panic inside the store is the store's failure too, never an abort.
-            None => crate::store::contain(|| consume(ctx, outcome, &mut report))
-                .unwrap_or_else(|panic| Err(anyhow::anyhow!(panic))),
-        };
-        match stored {
-            Ok(fr) => {
-                feed_reports.insert(url, fr);
-            }
-            Err(e) => {
-                // Every write from here on could land in a damaged store: the cycle
-                // stops, and no feed is blamed for it.
-                let message = format!("{e:#}")
-                    .replace(&format!("; {RECOVERY_HINT}"), "")
-                    .replace(" backtrace ()", "");
-                error!(feed = %url, error = %message, "the store failed; the cycle stops");
-                ctx.store.mark_failed();
-                failure = Some(StoreFailure {
-                    message: format!("while storing the items of {url}: {message}"),
-                });
+    }
+    if failure.is_none() {
+        held.sort_by_key(earliest_story);
+        for outcome in held {
+            if let Err(f) = store_outcome(ctx, outcome, &mut report, &mut tally) {
+                failure = Some(f);
                 break;
             }
         }
     }
+    let Tally {
+        mut feed_reports,
+        polled,
+        failed,
+    } = tally;
     if let Some(failure) = failure {
         rx.close();
         spawner.abort();
@@ -811,6 +803,68 @@ async fn poll_leasing(
         "poll cycle done"
     );
     Ok(report)
+}
+
+/// The cycle's account of its feeds while their outcomes are stored.
+#[derive(Default)]
+struct Tally {
+    /// One row per leased feed (`NOT_FINISHED` until its outcome is stored).
+    feed_reports: BTreeMap<String, FeedReport>,
+    polled: usize,
+    failed: Vec<(String, FailureClass, Hints)>,
+}
+
+/// When a feed's earliest new story was published (an undated feed last).
+fn earliest_story(outcome: &FeedOutcome) -> (bool, Option<DateTime<Utc>>) {
+    let earliest = match &outcome.result {
+        Ok(Some(entries)) => entries.iter().filter_map(|e| e.item.published).min(),
+        _ => None,
+    };
+    (earliest.is_none(), earliest)
+}
+
+/// Store one feed's outcome; a store failure stops the cycle.
+fn store_outcome(
+    ctx: &Context,
+    mut outcome: FeedOutcome,
+    report: &mut CycleReport,
+    tally: &mut Tally,
+) -> std::result::Result<(), StoreFailure> {
+    let url = outcome.url.clone();
+    if outcome.not_due {
+        debug!(feed = %url, "polled by another instance meanwhile; left to the next cycle");
+        tally.feed_reports.remove(&url);
+        tally.polled = tally.polled.saturating_sub(1);
+        return Ok(());
+    }
+    if outcome.result.is_err() && outcome.store_error.is_none() {
+        let class = outcome.failure.unwrap_or(FailureClass::Other);
+        tally.failed.push((url.clone(), class, outcome.hints));
+    }
+    let stored = match outcome.store_error.take() {
+        Some(e) => Err(anyhow::anyhow!(e)),
+        // A panic inside the store is the store's failure too, never an abort.
+        None => crate::store::contain(|| consume(ctx, outcome, report))
+            .unwrap_or_else(|panic| Err(anyhow::anyhow!(panic))),
+    };
+    match stored {
+        Ok(fr) => {
+            tally.feed_reports.insert(url, fr);
+            Ok(())
+        }
+        Err(e) => {
+            // Every write from here on could land in a damaged store: the cycle
+            // stops, and no feed is blamed for it.
+            let message = format!("{e:#}")
+                .replace(&format!("; {RECOVERY_HINT}"), "")
+                .replace(" backtrace ()", "");
+            error!(feed = %url, error = %message, "the store failed; the cycle stops");
+            ctx.store.mark_failed();
+            Err(StoreFailure {
+                message: format!("while storing the items of {url}: {message}"),
+            })
+        }
+    }
 }
 
 /// Store one feed's outcome (sequential: dedup sees every earlier entry of the cycle).
@@ -864,6 +918,13 @@ fn consume(ctx: &Context, outcome: FeedOutcome, report: &mut CycleReport) -> Res
         }
         Ok(Some(entries)) => entries,
     };
+    // Stored (and their claims compared) oldest first, whatever order the feed lists them
+    // in (most list the newest first): a later story's figure then updates or contradicts
+    // the earlier one, and the first copy of a story is its earliest. Undated entries keep
+    // their place among themselves, after the dated ones (taken to be later, as `compare`
+    // takes a story without a date).
+    let mut entries = entries;
+    entries.sort_by_key(|e| (e.item.published.is_none(), e.item.published));
     fr.status = FeedStatus::Ok;
     if let Some(v) = outcome.validators {
         state.validators = v;

@@ -669,6 +669,10 @@ struct Floor {
 // hardest round yet on status), and the held-out floors are set from them. At the
 // session's end: tune 0.941, 0.776, 0.576; held out 0.970, 0.633, 0.300; scenarios 0.924,
 // 0.809, 0.727.
+// Thirteenth session (2026-12-07): round 12 joined the tuning set (67 topics, 4,532
+// labels: 0.943, 0.768, 0.560 with the commit the session started from); round 13's six
+// topics, written blind, are held out (234 labels: 0.923, 0.657, 0.444 with that commit),
+// and the held-out floors are set from them.
 const FLOOR_TUNE: Floor = Floor {
     recall: 0.93,
     status: 0.77,
@@ -676,9 +680,9 @@ const FLOOR_TUNE: Floor = Floor {
 };
 
 const FLOOR_HOLDOUT: Floor = Floor {
-    recall: 0.95,
-    status: 0.61,
-    contradicts_precision: 0.27,
+    recall: 0.90,
+    status: 0.63,
+    contradicts_precision: 0.40,
 };
 
 // Tenth session (2026-12-06): thirty short scenarios (2–4 stories each, one kind of
@@ -691,10 +695,13 @@ const FLOOR_HOLDOUT: Floor = Floor {
 // Twelfth session: fifteen more (sc-46 to sc-60, weighted to current levels, rival
 // estimates and agreement within an approximation), written blind by a helper: 190
 // labels, 0.911, 0.780, 0.375 with the commit the session started from; 708 in all.
+// Thirteenth session: fifteen more (sc-61 to sc-75, the same weighting), written blind by
+// a helper: 186 labels, 0.914, 0.759, 0.500 with the commit the session started from; 894
+// in all (0.922, 0.799, 0.683).
 const FLOOR_SCENARIO: Floor = Floor {
     recall: 0.91,
-    status: 0.79,
-    contradicts_precision: 0.68,
+    status: 0.78,
+    contradicts_precision: 0.66,
 };
 
 /// Polls one story under a one-place watchlist (`(file stem, place name)`) with a lexicon
@@ -972,4 +979,123 @@ fn statuses_through_the_contract_without_dates() {
         "the same figure again"
     );
     assert_eq!(status("s5", 50_000.0), "updates", "« désormais » in French");
+}
+
+/// A feed lists its newest story first, as most do, and one poll reads both: the
+/// stories are compared in the order they were published, so the later story's figure
+/// is the update and the earlier one is new (not the other way round, nor both new).
+#[test]
+fn a_feed_listing_its_newest_story_first_is_read_oldest_first() {
+    let s = Session::new();
+    std::fs::remove_file(s.path("watchlists/dprk-russia.toml")).expect("rm watchlist");
+    s.write(
+        "watchlists/storm.toml",
+        "name = \"Valdoria\"\n[[entity]]\nid = \"valdoria\"\nlabel = \"Valdoria\"\nkind = \"place\"\naliases = [\"Valdoria\"]\n",
+    );
+    let item = |id: &str, date: &str, title: &str, body: &str| {
+        format!(
+            "<item><title>{title}</title><link>https://wire.example/{id}</link><guid>{id}</guid>\
+             <pubDate>{date}</pubDate><description>{body}</description></item>"
+        )
+    };
+    let rss = format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Wire</title>\
+         <link>https://wire.example/</link><description>d</description>{}{}</channel></rss>",
+        item(
+            "later",
+            "Thu, 05 Nov 2026 10:00:00 GMT",
+            "Valdoria flood toll rises",
+            "The death toll from the floods in Valdoria has now risen to 40, officials said on Thursday."
+        ),
+        item(
+            "first",
+            "Sun, 01 Nov 2026 10:00:00 GMT",
+            "Floods hit Valdoria",
+            "At least 12 people were killed by floods in Valdoria, officials said on Sunday."
+        ),
+    );
+    s.write("feed.xml", &rss);
+    s.config(&format!(
+        "[fetch]\nfull_text = \"never\"\nbackfill_days = 3650\n\n[email]\ntransport = \"file\"\noutbox_dir = \"../var/outbox\"\nto = [\"a@example.org\"]\n\n[[feeds]]\nurl = \"file://{}\"\n",
+        s.path("feed.xml").display()
+    ));
+    let r = s.run(&["once", "--json"]).success().json();
+    let status = |url: &str| {
+        let c = r["claims"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|c| c["item_url"] == url)
+            .unwrap_or_else(|| panic!("no claim of {url}: {r:#}"));
+        c["status"].clone()
+    };
+    assert_eq!(status("https://wire.example/first"), "new", "{r:#}");
+    assert_eq!(status("https://wire.example/later"), "updates", "{r:#}");
+    let urls: Vec<&str> = r["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|i| i["url"].as_str())
+        .collect();
+    assert_eq!(
+        urls,
+        ["https://wire.example/first", "https://wire.example/later"]
+    );
+}
+
+/// Two outlets, two feeds, one poll: the feed listed first carries the later story. The
+/// stories are still compared in the order they were published.
+#[test]
+fn stories_from_several_feeds_in_one_poll_are_compared_in_publication_order() {
+    let s = Session::new();
+    std::fs::remove_file(s.path("watchlists/dprk-russia.toml")).expect("rm watchlist");
+    s.write(
+        "watchlists/storm.toml",
+        "name = \"Valdoria\"\n[[entity]]\nid = \"valdoria\"\nlabel = \"Valdoria\"\nkind = \"place\"\naliases = [\"Valdoria\"]\n",
+    );
+    let feed = |name: &str, id: &str, date: &str, title: &str, body: &str| {
+        s.write(
+            &format!("{name}.xml"),
+            &format!(
+                "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{name}</title>\
+                 <link>https://{name}.example/</link><description>d</description>\
+                 <item><title>{title}</title><link>https://{name}.example/{id}</link>\
+                 <guid>{id}</guid><pubDate>{date}</pubDate><description>{body}</description>\
+                 </item></channel></rss>"
+            ),
+        );
+    };
+    feed(
+        "gazette",
+        "later",
+        "Thu, 05 Nov 2026 10:00:00 GMT",
+        "Valdoria flood toll rises",
+        "The death toll from the floods in Valdoria has now risen to 40, officials said on Thursday.",
+    );
+    feed(
+        "wire",
+        "first",
+        "Sun, 01 Nov 2026 10:00:00 GMT",
+        "Floods hit Valdoria",
+        "At least 12 people were killed by floods in Valdoria, officials said on Sunday.",
+    );
+    s.config(&format!(
+        "[fetch]\nfull_text = \"never\"\nbackfill_days = 3650\n\n[email]\ntransport = \"file\"\noutbox_dir = \"../var/outbox\"\nto = [\"a@example.org\"]\n\n[[feeds]]\nurl = \"file://{}\"\n\n[[feeds]]\nurl = \"file://{}\"\n",
+        s.path("gazette.xml").display(),
+        s.path("wire.xml").display()
+    ));
+    let r = s.run(&["once", "--json"]).success().json();
+    let status = |url: &str| {
+        let c = r["claims"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|c| c["item_url"] == url)
+            .unwrap_or_else(|| panic!("no claim of {url}: {r:#}"));
+        c["status"].clone()
+    };
+    assert_eq!(status("https://wire.example/first"), "new", "{r:#}");
+    assert_eq!(status("https://gazette.example/later"), "updates", "{r:#}");
+    // The report still lists the feeds in the config's order.
+    assert_eq!(r["feeds"][0]["name"], "gazette", "{r:#}");
 }
