@@ -899,6 +899,127 @@ fn source_word(w: &str) -> bool {
     SOURCE_WORDS.contains(&w) || groups().speaker_words.iter().any(|s| s == w)
 }
 
+/// A lower-case Russian word that may follow the head of a speaker's name ("потребителей"
+/// in "Союз потребителей", "компании" in "Основатель компании"): a word of three letters
+/// or more that is not a function word nor, by its ending, a verb.
+fn ru_name_tail(w: &str) -> bool {
+    const FUNCTION_WORDS: &[&str] = &[
+        "что",
+        "это",
+        "эту",
+        "этот",
+        "эти",
+        "эта",
+        "этом",
+        "этого",
+        "также",
+        "уже",
+        "ещё",
+        "еще",
+        "как",
+        "который",
+        "которая",
+        "которые",
+        "которое",
+        "лишь",
+        "только",
+        "тоже",
+        "всего",
+        "около",
+        "более",
+        "менее",
+        "свыше",
+        "почти",
+        "при",
+        "для",
+        "над",
+        "под",
+        "после",
+        "перед",
+        "через",
+        "между",
+        "против",
+        "вместо",
+        "однако",
+        "впрочем",
+        "теперь",
+        "сейчас",
+        "вчера",
+        "сегодня",
+        "ранее",
+        "позже",
+        "затем",
+        "потом",
+        "тогда",
+        "тем",
+        "того",
+        "его",
+        "её",
+        "их",
+        "она",
+        "они",
+        "оно",
+        "мы",
+        "вы",
+        "свой",
+        "своей",
+        "своих",
+        "свою",
+        "не",
+        "ни",
+        "так",
+        "там",
+        "тут",
+        "где",
+        "когда",
+    ];
+    const VERB_ENDINGS: &[&str] = &[
+        "л", "ла", "ли", "ло", "ет", "ют", "ит", "ят", "ся", "сь", "ть",
+    ];
+    w.chars().count() >= 3
+        && w.chars().all(|c| ('а'..='я').contains(&c) || c == 'ё' || c == '-')
+        && !FUNCTION_WORDS.contains(&w)
+        // "по-прежнему", "по-видимому": adverbs.
+        && !w.starts_with("по-")
+        && !VERB_ENDINGS.iter().any(|e| w.ends_with(e))
+}
+
+/// Asides set between a speaker's name and its verb, in commas.
+const SPEAKER_ASIDES: &[&str] = &[
+    "lui",
+    "elle",
+    "eux",
+    "elles",
+    "pour sa part",
+    "pour leur part",
+    "de son côté",
+    "de leur côté",
+    "quant à lui",
+    "quant à elle",
+    "for its part",
+    "for their part",
+    "in turn",
+    "в свою очередь",
+    "со своей стороны",
+    "же",
+];
+
+/// Adverbs that open a Russian sentence before its speaker ("Ранее глава ведомства
+/// заявил"), lower-cased.
+const RU_OPENING_ADVERBS: &[&str] = &[
+    "ранее",
+    "позже",
+    "также",
+    "вчера",
+    "сегодня",
+    "затем",
+    "впрочем",
+    "однако",
+    "теперь",
+    "тем",
+    "временем",
+];
+
 /// Who the sentence says made its claims, if anyone: the first attribution in it.
 pub fn attribution(s: &str, toks: &[Tok]) -> Option<String> {
     attributions(s, toks).into_iter().next().map(|a| a.1)
@@ -985,10 +1106,30 @@ pub fn attributions(s: &str, toks: &[Tok]) -> Vec<(usize, String)> {
                         | "en"
                         | "n'en"
                         | "y"
+                        // "Минздрав по-прежнему оценивает", "МЧС также сообщило"
+                        | "по-прежнему"
+                        | "также"
+                        | "уже"
+                        | "вновь"
+                        | "снова"
+                        | "теперь"
                 )
             })
         {
             k -= 1;
+        }
+        // "Le parquet, lui, évoque", "The union, for its part, says", "Профсоюз, в свою
+        // очередь, утверждает": an aside between the name and its verb.
+        if k > 0 && toks[k - 1].is_sym(',') {
+            if let Some(j) = (k.saturating_sub(6)..k - 1)
+                .rev()
+                .find(|&j| toks[j].is_sym(','))
+            {
+                let aside: Vec<&str> = toks[j + 1..k - 1].iter().filter_map(Tok::word).collect();
+                if aside.len() == k - 2 - j && SPEAKER_ASIDES.contains(&aside.join(" ").as_str()) {
+                    k = j;
+                }
+            }
         }
         // "Petrobel, which runs the refinery, said": the name stands before the clause.
         if k > 0 && toks[k - 1].is_sym(',') {
@@ -1005,8 +1146,12 @@ pub fn attributions(s: &str, toks: &[Tok]) -> Vec<(usize, String)> {
                 k = j;
             }
         }
-        let name_end = toks[k].start;
+        let mut name_end = toks[k].start;
         let mut first: Option<usize> = None;
+        // Whether a capitalised or source word is among the words taken since the last
+        // phrase skipped (a Russian name's lower-case tail needs one before it).
+        let mut headed = false;
+        let mut locative = false;
         let mut depth = 0;
         let mut n = 0;
         while k > 0 && n < 10 {
@@ -1072,8 +1217,31 @@ pub fn attributions(s: &str, toks: &[Tok]) -> Vec<(usize, String)> {
                                 | "mais"
                                 | "cependant"
                         );
-                    if cap || source_word(lw) || qualifies {
+                    if matches!(lw.as_str(), "в" | "во")
+                        && first.is_some()
+                        && !headed
+                        && (k == 0
+                            || matches!(toks[k - 1].kind, TokKind::Sym(c) if matches!(c, ',' | ';' | ':' | '—' | '(')))
+                    {
+                        // "в компании говорят о двух", "В префектуре считают": the body
+                        // that speaks, named by where it is.
+                        locative = true;
+                        break;
+                    } else if cap || source_word(lw) || qualifies {
                         first = Some(k);
+                        headed = true;
+                        n += 1;
+                    } else if ru_name_tail(lw) {
+                        // "Союз потребителей сообщает", "Основатель компании Марк Дельво
+                        // заявил": the lower-case words after a Russian name's head.
+                        first = Some(k);
+                        n += 1;
+                    } else if matches!(lw.as_str(), "в" | "во" | "на") && first.is_some() && !headed
+                    {
+                        // "Марк Дельво в интервью радио заявил": the phrase between the
+                        // name and its verb is no part of the name.
+                        name_end = tk.start;
+                        first = None;
                         n += 1;
                     } else {
                         break;
@@ -1084,6 +1252,25 @@ pub fn attributions(s: &str, toks: &[Tok]) -> Vec<(usize, String)> {
             }
         }
         let Some(mut f) = first else { continue };
+        // A Russian tail with no head before it ("в компании говорят о двух") names no
+        // one; an adverb opening the sentence ("Ранее глава ведомства заявил") is no part
+        // of the name.
+        while !locative
+            && f < vi
+            && toks[f].word().is_some_and(|w| {
+                RU_OPENING_ADVERBS.contains(&w)
+                    || (ru_name_tail(w)
+                        && !s[toks[f].start..toks[f].end]
+                            .chars()
+                            .next()
+                            .is_some_and(char::is_uppercase))
+            })
+        {
+            f += 1;
+        }
+        if f >= vi || toks[f].start >= name_end {
+            continue;
+        }
         // "Officials in Valmont said": the source noun before "in" and its place.
         if f >= 2
             && matches!(toks[f - 1].word(), Some("in" | "at" | "from" | "à" | "в"))
@@ -1131,7 +1318,7 @@ pub fn attributions(s: &str, toks: &[Tok]) -> Vec<(usize, String)> {
                     ))
         });
         // A pronoun says nothing about the source.
-        if has_cap
+        if (has_cap || locative)
             && !name.is_empty()
             && !["it", "he", "she", "they", "this", "we", "i"]
                 .contains(&name.to_lowercase().as_str())
@@ -1611,6 +1798,61 @@ fn status_value(st: &super::groups::Status, sentence_lower: &str, toks: &[Tok]) 
 mod attribution_tests {
     use super::*;
     use crate::transforms::claims::numbers::{tokenize, Lang};
+
+    #[test]
+    fn an_aside_between_the_speaker_and_the_verb() {
+        for (s, lang, who) in [
+            (
+                "Le parquet de Libourne, lui, évoque un préjudice de 6 millions d'euros.",
+                Lang::Fr,
+                "parquet de Libourne",
+            ),
+            (
+                "The union, for its part, says 400 workers were laid off.",
+                Lang::En,
+                "union",
+            ),
+            (
+                "Профсоюз бортпроводников, в свою очередь, утверждает, что уволены 600 человек.",
+                Lang::Ru,
+                "Профсоюз бортпроводников",
+            ),
+        ] {
+            let toks = tokenize(s, lang);
+            assert_eq!(attribution(s, &toks).as_deref(), Some(who), "{s}");
+        }
+    }
+
+    #[test]
+    fn a_russian_speaker_named_before_the_verb() {
+        for (s, who) in [
+            // A head and its lower-case genitives.
+            (
+                "Союз потребителей сообщает, что поступило 55 тыс. заявлений.",
+                Some("Союз потребителей"),
+            ),
+            // The phrase between the name and the verb is no part of the name.
+            (
+                "Основатель компании Марк Дельво в интервью радио заявил, что долг составляет 400 млн евро.",
+                Some("Основатель компании Марк Дельво"),
+            ),
+            // An adverb before the verb, and one opening the sentence.
+            (
+                "Тем временем Минздрав по-прежнему оценивает число больных в 900 человек.",
+                Some("Минздрав"),
+            ),
+            // The body that speaks, named by where it is.
+            (
+                "На заводе прогремели три взрыва; в компании говорят о двух.",
+                Some("компании"),
+            ),
+            // Lower-case words with no name before them name no one.
+            ("Число погибших, как говорят, достигло 40.", None),
+        ] {
+            let toks = tokenize(s, Lang::Ru);
+            assert_eq!(attribution(s, &toks).as_deref(), who, "{s}");
+        }
+    }
 
     #[test]
     fn the_speaker_after_the_figure_in_three_languages() {
