@@ -172,6 +172,8 @@ struct RawMarkers {
     part_after: RawLangs,
     #[serde(default)]
     figure_named: RawLangs,
+    #[serde(default)]
+    changed_to: RawLangs,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -250,6 +252,7 @@ pub struct Lexicon {
     part: Vec<Pattern>,
     part_after: Vec<Pattern>,
     figure_named: Vec<Pattern>,
+    changed_to: Vec<Pattern>,
     /// The group reader's words (`[groups]`).
     pub groups: super::groups::Groups,
 }
@@ -281,6 +284,7 @@ impl Lexicon {
             part: raw.markers.part.patterns(),
             part_after: raw.markers.part_after.patterns(),
             figure_named: raw.markers.figure_named.patterns(),
+            changed_to: raw.markers.changed_to.patterns(),
             groups: raw.groups.into(),
         })
     }
@@ -331,6 +335,28 @@ impl Lexicon {
     /// Whether words `from..to` hold a marker of a current figure ("so far", "désormais").
     pub fn says_current(&self, words: &[Option<&str>], from: usize, to: usize) -> bool {
         (from..to.min(words.len())).any(|i| Self::any_at(&self.current, words, i).is_some())
+    }
+
+    /// Whether the figure whose first token is `at` is the level a change brought its
+    /// quantity to: "to" / "à" / "до" just before it (an approximation word between them
+    /// allowed) and a verb of change (`changed_to`) at most six words before that ("cut
+    /// its pay demand to 6%", "a relevé son estimation à 2 000", "увеличило помощь
+    /// хозяйствам до 140 млн").
+    pub fn says_changed_to(&self, words: &[Option<&str>], at: usize) -> bool {
+        let to = (1..=2)
+            .filter_map(|d| at.checked_sub(d))
+            .take_while(|&k| words.get(k).copied().flatten().is_some())
+            .find(|&k| matches!(words[k], Some("to" | "à" | "до")));
+        let Some(to) = to else {
+            return false;
+        };
+        // Words only between the verb and "to": a comma ends the clause.
+        let from = (to.saturating_sub(6)..to)
+            .rev()
+            .take_while(|&k| words[k].is_some())
+            .last()
+            .unwrap_or(to);
+        (from..to).any(|i| Self::any_at(&self.changed_to, words, i).is_some())
     }
 
     /// Whether words `from..to` set a figure against another ("fewer than the governor's").
@@ -460,6 +486,7 @@ pub fn lexicon() -> &'static Lexicon {
             part: Vec::new(),
             part_after: Vec::new(),
             figure_named: Vec::new(),
+            changed_to: Vec::new(),
             groups: Default::default(),
         })
     })
@@ -545,5 +572,60 @@ mod tests {
             lex.thing_at(&words, 0).map(|h| h.entry.id.as_str()),
             Some("troops")
         );
+    }
+
+    /// A figure a change brought the quantity to is current; a figure after "to" with no
+    /// verb of change, or with a comma between, is not.
+    #[test]
+    fn a_level_a_change_brought_the_quantity_to() {
+        let lex = lexicon();
+        for (text, lang, figure, current) in [
+            (
+                "The union has cut its pay demand to 6%",
+                Lang::En,
+                "6",
+                true,
+            ),
+            (
+                "They raised the ration to about 30 litres",
+                Lang::En,
+                "30",
+                true,
+            ),
+            (
+                "La préfecture a relevé son estimation à 2 000 sinistrés",
+                Lang::Fr,
+                "2",
+                true,
+            ),
+            (
+                "Правительство увеличило помощь хозяйствам до 140 млн евро",
+                Lang::Ru,
+                "140",
+                true,
+            ),
+            (
+                "The army sent 300 soldiers to 12 towns",
+                Lang::En,
+                "12",
+                false,
+            ),
+            ("Prices were cut, to 40 euros", Lang::En, "40", false),
+            ("Ils se rendent à 12 kilomètres", Lang::Fr, "12", false),
+        ] {
+            let toks = tokenize(text, lang);
+            let words = words_of(&toks);
+            let at = toks
+                .iter()
+                .position(|t| text[t.start..t.end].starts_with(figure))
+                .expect("figure");
+            // The approximation word before the figure is the figure's first token.
+            let at = if at > 0 && words[at - 1] == Some("about") {
+                at - 1
+            } else {
+                at
+            };
+            assert_eq!(lex.says_changed_to(&words, at), current, "{text}");
+        }
     }
 }
