@@ -1579,6 +1579,25 @@ fn is_age_or_label(toks: &[Tok], words: &[Option<&str>], m: &Mention) -> bool {
     {
         return true;
     }
+    // "article 212 du code", "части 2 статьи 216", "bill 412/2026", "flight 2583", "n°
+    // 2026-291": a number that names a text, a route or a file.
+    if let Some(k) = m.first_tok.checked_sub(1) {
+        if m.num_tok == m.first_tok && words.get(k).copied().flatten().is_some_and(label_word) {
+            return true;
+        }
+        if toks[k].is_sym('°') && k >= 1 && words.get(k - 1).copied().flatten() == Some("n") {
+            return true;
+        }
+        // "2026-291": the second half of a code (a range would have been read whole).
+        if toks[k].is_sym('-')
+            && toks[k].glued
+            && toks[m.first_tok].glued
+            && k >= 1
+            && matches!(toks[k - 1].kind, super::numbers::TokKind::Num { .. })
+        {
+            return true;
+        }
+    }
     // A label word glued to the number's left in the original ("No.", "№").
     if let Some(k) = m.first_tok.checked_sub(1) {
         if toks[k].is_sym('№') || toks[k].is_sym('#') {
@@ -1610,6 +1629,60 @@ fn is_age_or_label(toks: &[Tok], words: &[Option<&str>], m: &Mention) -> bool {
     false
 }
 
+/// A noun whose number names it rather than counts it ("article 212", "статьи 216").
+fn label_word(w: &str) -> bool {
+    matches!(
+        w,
+        "article"
+            | "articles"
+            | "art"
+            | "clause"
+            | "section"
+            | "paragraph"
+            | "bill"
+            | "decree"
+            | "resolution"
+            | "regulation"
+            | "flight"
+            | "route"
+            | "platform"
+            | "page"
+            | "number"
+            | "no"
+            | "nr"
+            | "alinéa"
+            | "paragraphe"
+            | "loi"
+            | "décret"
+            | "arrêté"
+            | "résolution"
+            | "règlement"
+            | "ligne"
+            | "numéro"
+            | "статья"
+            | "статьи"
+            | "статье"
+            | "статью"
+            | "статьёй"
+            | "статьей"
+            | "часть"
+            | "части"
+            | "пункт"
+            | "пункта"
+            | "пункту"
+            | "указ"
+            | "указа"
+            | "резолюция"
+            | "резолюции"
+            | "рейс"
+            | "рейса"
+            | "маршрут"
+            | "маршрута"
+            | "номер"
+            | "номером"
+    )
+}
+
 /// "8 a.m.", "6 p.m." and "-4 °C": a time or a temperature that the tokens split ("a",
 /// ".", "m"; "°", "c"), which the lexicon's one-word duration entries cannot match.
 fn time_or_degrees(toks: &[Tok], words: &[Option<&str>], after: usize) -> bool {
@@ -1639,6 +1712,39 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn a_number_that_names_a_text_or_a_file_is_no_claim() {
+        for (text, lang) in [
+            (
+                "Charges could be brought under article 212 of the tax code.",
+                Lang::En,
+            ),
+            (
+                "Возбуждено уголовное дело по части 2 статьи 216 УК.",
+                Lang::Ru,
+            ),
+            (
+                "Un décret (n° 2026-291) interdit l'accès aux plages.",
+                Lang::Fr,
+            ),
+        ] {
+            assert!(
+                read_all(text, lang).is_empty(),
+                "{text}: {:?}",
+                read_all(text, lang)
+            );
+        }
+        // "pour sa part" names nothing: the figure after it is read.
+        assert_eq!(
+            read_all(
+                "Le syndicat avance pour sa part 90 millions d'euros de pertes.",
+                Lang::Fr
+            )
+            .len(),
+            1
+        );
     }
 
     #[test]
