@@ -187,7 +187,19 @@ pub fn decide_claim(
             );
         }
     }
-    let stored_claims: Vec<StoredClaim> = existing.iter().map(|(_, r)| r.stored.clone()).collect();
+    // Another story stamped the very same instant (a feed that dates every entry alike)
+    // says nothing of which came first: its date is not used to call the new figure a
+    // rival count of the same moment. A story's own claims keep theirs.
+    let stored_claims: Vec<StoredClaim> = existing
+        .iter()
+        .map(|(_, r)| {
+            let mut s = r.stored.clone();
+            if s.item_id != item.id && s.published.is_some() && s.published == item.published {
+                s.published = None;
+            }
+            s
+        })
+        .collect();
     let mut cmp = claims::compare_at(
         &claim,
         &item.source,

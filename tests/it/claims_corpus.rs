@@ -981,56 +981,85 @@ fn statuses_through_the_contract_without_dates() {
     assert_eq!(status("s5", 50_000.0), "updates", "« désormais » in French");
 }
 
-/// A feed lists its newest story first, as most do, and one poll reads both: the
-/// stories are compared in the order they were published, so the later story's figure
-/// is the update and the earlier one is new (not the other way round, nor both new).
-#[test]
-fn a_feed_listing_its_newest_story_first_is_read_oldest_first() {
+/// One story of a feed: (guid, RFC 2822 date, title, body).
+type Entry<'a> = (&'a str, &'a str, &'a str, &'a str);
+
+const FLOOD_LATER: Entry<'static> = (
+    "later",
+    "Thu, 05 Nov 2026 10:00:00 GMT",
+    "Valdoria flood toll rises",
+    "The death toll from the floods in Valdoria has now risen to 40, officials said on Thursday.",
+);
+
+const FLOOD_FIRST: Entry<'static> = (
+    "first",
+    "Sun, 01 Nov 2026 10:00:00 GMT",
+    "Floods hit Valdoria",
+    "At least 12 people were killed by floods in Valdoria, officials said on Sunday.",
+);
+
+/// One `once --json` over feeds named `(name, entries)` (in that order in the config and
+/// in each feed) under a one-place watchlist (Valdoria); returns the report. An item's URL
+/// is `https://{name}.example/{guid}`.
+fn one_poll(feeds: &[(&str, &[Entry])]) -> serde_json::Value {
     let s = Session::new();
     std::fs::remove_file(s.path("watchlists/dprk-russia.toml")).expect("rm watchlist");
     s.write(
         "watchlists/storm.toml",
         "name = \"Valdoria\"\n[[entity]]\nid = \"valdoria\"\nlabel = \"Valdoria\"\nkind = \"place\"\naliases = [\"Valdoria\"]\n",
     );
-    let item = |id: &str, date: &str, title: &str, body: &str| {
-        format!(
-            "<item><title>{title}</title><link>https://wire.example/{id}</link><guid>{id}</guid>\
-             <pubDate>{date}</pubDate><description>{body}</description></item>"
-        )
-    };
-    let rss = format!(
-        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Wire</title>\
-         <link>https://wire.example/</link><description>d</description>{}{}</channel></rss>",
-        item(
-            "later",
-            "Thu, 05 Nov 2026 10:00:00 GMT",
-            "Valdoria flood toll rises",
-            "The death toll from the floods in Valdoria has now risen to 40, officials said on Thursday."
-        ),
-        item(
-            "first",
-            "Sun, 01 Nov 2026 10:00:00 GMT",
-            "Floods hit Valdoria",
-            "At least 12 people were killed by floods in Valdoria, officials said on Sunday."
-        ),
+    let mut config = String::from(
+        "[fetch]\nfull_text = \"never\"\nbackfill_days = 3650\n\n[email]\ntransport = \"file\"\noutbox_dir = \"../var/outbox\"\nto = [\"a@example.org\"]\n",
     );
-    s.write("feed.xml", &rss);
-    s.config(&format!(
-        "[fetch]\nfull_text = \"never\"\nbackfill_days = 3650\n\n[email]\ntransport = \"file\"\noutbox_dir = \"../var/outbox\"\nto = [\"a@example.org\"]\n\n[[feeds]]\nurl = \"file://{}\"\n",
-        s.path("feed.xml").display()
-    ));
-    let r = s.run(&["once", "--json"]).success().json();
-    let status = |url: &str| {
-        let c = r["claims"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|c| c["item_url"] == url)
-            .unwrap_or_else(|| panic!("no claim of {url}: {r:#}"));
-        c["status"].clone()
-    };
-    assert_eq!(status("https://wire.example/first"), "new", "{r:#}");
-    assert_eq!(status("https://wire.example/later"), "updates", "{r:#}");
+    for (name, entries) in feeds {
+        let items: String = entries
+            .iter()
+            .map(|(id, date, title, body)| {
+                format!(
+                    "<item><title>{title}</title><link>https://{name}.example/{id}</link>\
+                     <guid>{id}</guid><pubDate>{date}</pubDate><description>{body}</description></item>"
+                )
+            })
+            .collect();
+        s.write(
+            &format!("{name}.xml"),
+            &format!(
+                "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{name}</title>\
+                 <link>https://{name}.example/</link><description>d</description>{items}</channel></rss>"
+            ),
+        );
+        config.push_str(&format!(
+            "\n[[feeds]]\nurl = \"file://{}\"\n",
+            s.path(&format!("{name}.xml")).display()
+        ));
+    }
+    s.config(&config);
+    s.run(&["once", "--json"]).success().json()
+}
+
+/// The status of the claim read from `url` in a cycle report.
+fn status_of(report: &serde_json::Value, url: &str) -> serde_json::Value {
+    report["claims"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["item_url"] == url)
+        .unwrap_or_else(|| panic!("no claim of {url}: {report:#}"))["status"]
+        .clone()
+}
+
+/// A feed lists its newest story first, as most do, and one poll reads both: the
+/// stories are compared in the order they were published, so the later story's figure
+/// is the update and the earlier one is new (not the other way round, nor both new).
+#[test]
+fn a_feed_listing_its_newest_story_first_is_read_oldest_first() {
+    let r = one_poll(&[("wire", &[FLOOD_LATER, FLOOD_FIRST])]);
+    assert_eq!(status_of(&r, "https://wire.example/first"), "new", "{r:#}");
+    assert_eq!(
+        status_of(&r, "https://wire.example/later"),
+        "updates",
+        "{r:#}"
+    );
     let urls: Vec<&str> = r["items"]
         .as_array()
         .into_iter()
@@ -1047,55 +1076,45 @@ fn a_feed_listing_its_newest_story_first_is_read_oldest_first() {
 /// stories are still compared in the order they were published.
 #[test]
 fn stories_from_several_feeds_in_one_poll_are_compared_in_publication_order() {
-    let s = Session::new();
-    std::fs::remove_file(s.path("watchlists/dprk-russia.toml")).expect("rm watchlist");
-    s.write(
-        "watchlists/storm.toml",
-        "name = \"Valdoria\"\n[[entity]]\nid = \"valdoria\"\nlabel = \"Valdoria\"\nkind = \"place\"\naliases = [\"Valdoria\"]\n",
+    let r = one_poll(&[("gazette", &[FLOOD_LATER]), ("wire", &[FLOOD_FIRST])]);
+    assert_eq!(status_of(&r, "https://wire.example/first"), "new", "{r:#}");
+    assert_eq!(
+        status_of(&r, "https://gazette.example/later"),
+        "updates",
+        "{r:#}"
     );
-    let feed = |name: &str, id: &str, date: &str, title: &str, body: &str| {
-        s.write(
-            &format!("{name}.xml"),
-            &format!(
-                "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{name}</title>\
-                 <link>https://{name}.example/</link><description>d</description>\
-                 <item><title>{title}</title><link>https://{name}.example/{id}</link>\
-                 <guid>{id}</guid><pubDate>{date}</pubDate><description>{body}</description>\
-                 </item></channel></rss>"
-            ),
-        );
-    };
-    feed(
-        "gazette",
-        "later",
-        "Thu, 05 Nov 2026 10:00:00 GMT",
-        "Valdoria flood toll rises",
-        "The death toll from the floods in Valdoria has now risen to 40, officials said on Thursday.",
-    );
-    feed(
-        "wire",
-        "first",
-        "Sun, 01 Nov 2026 10:00:00 GMT",
-        "Floods hit Valdoria",
-        "At least 12 people were killed by floods in Valdoria, officials said on Sunday.",
-    );
-    s.config(&format!(
-        "[fetch]\nfull_text = \"never\"\nbackfill_days = 3650\n\n[email]\ntransport = \"file\"\noutbox_dir = \"../var/outbox\"\nto = [\"a@example.org\"]\n\n[[feeds]]\nurl = \"file://{}\"\n\n[[feeds]]\nurl = \"file://{}\"\n",
-        s.path("gazette.xml").display(),
-        s.path("wire.xml").display()
-    ));
-    let r = s.run(&["once", "--json"]).success().json();
-    let status = |url: &str| {
-        let c = r["claims"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|c| c["item_url"] == url)
-            .unwrap_or_else(|| panic!("no claim of {url}: {r:#}"));
-        c["status"].clone()
-    };
-    assert_eq!(status("https://wire.example/first"), "new", "{r:#}");
-    assert_eq!(status("https://gazette.example/later"), "updates", "{r:#}");
     // The report still lists the feeds in the config's order.
     assert_eq!(r["feeds"][0]["name"], "gazette", "{r:#}");
+}
+
+/// A feed that stamps every entry with the same instant says nothing of their order: the
+/// second story's figure, said to be current, is the later value, not a rival count of
+/// the same moment.
+#[test]
+fn stories_stamped_the_same_instant_are_read_in_the_feeds_order() {
+    // Two voices: at two dates three hours apart or less these would be rival counts.
+    let same = "Sun, 01 Nov 2026 10:00:00 GMT";
+    let r = one_poll(&[(
+        "wire",
+        &[
+            (
+                "first",
+                same,
+                "Floods hit Valdoria",
+                "Twelve people were killed by floods in Valdoria, the interior ministry said.",
+            ),
+            (
+                "later",
+                same,
+                "Valdoria flood toll rises",
+                "The death toll from the floods in Valdoria has now risen to 40, the Red Cross said.",
+            ),
+        ],
+    )]);
+    assert_eq!(status_of(&r, "https://wire.example/first"), "new", "{r:#}");
+    assert_eq!(
+        status_of(&r, "https://wire.example/later"),
+        "updates",
+        "{r:#}"
+    );
 }
