@@ -359,6 +359,11 @@ impl Lexicon {
         (from..to).any(|i| Self::any_at(&self.changed_to, words, i).is_some())
     }
 
+    /// Whether one word is a verb or noun of change (`changed_to`: "выросло", "снижение").
+    pub fn change_word(&self, w: &str) -> bool {
+        Self::any_at(&self.changed_to, &[Some(w)], 0).is_some()
+    }
+
     /// Whether words `from..to` set a figure against another ("fewer than the governor's").
     pub fn says_rival(&self, words: &[Option<&str>], from: usize, to: usize) -> bool {
         (from..to.min(words.len())).any(|i| Self::any_at(&self.rival, words, i).is_some())

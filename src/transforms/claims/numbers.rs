@@ -351,6 +351,15 @@ const ID_WORDS: &[&str] = &[
     "пункт",
     "пункта",
     "пункту",
+    "alinéa",
+    "arrêté",
+    "règlement",
+    "regulation",
+    "clause",
+    "рейс",
+    "рейса",
+    "маршрут",
+    "маршрута",
     "bill",
     "law",
     "loi",
@@ -812,6 +821,14 @@ pub(super) const CHANGE_VERBS: &[&str] = &[
     "révisé",
 ];
 
+/// A French word without the elided article glued to it ("l'article" → "article").
+fn without_elision(w: &str) -> &str {
+    ["l'", "d'", "l’", "d’"]
+        .iter()
+        .find_map(|p| w.strip_prefix(p))
+        .unwrap_or(w)
+}
+
 fn prev_words(toks: &[Tok], i: usize, n: usize) -> Vec<&str> {
     let mut out = Vec::new();
     let mut k = i;
@@ -835,42 +852,6 @@ fn prev_words(toks: &[Tok], i: usize, n: usize) -> Vec<&str> {
     out.reverse();
     out
 }
-
-/// Stems of Russian verbs and nouns of change: "до" after one of them is the level
-/// reached ("выросло до 12", "снижение до 3 %"), not a ceiling.
-const RU_CHANGE: &[&str] = &[
-    "вырос",
-    "возрос",
-    "подскоч",
-    "уменьш",
-    "дошл",
-    "дошел",
-    "дошёл",
-    "увелич",
-    "сократ",
-    "сокращ",
-    "снизи",
-    "сниже",
-    "пониз",
-    "пониж",
-    "повыс",
-    "повыш",
-    "упал",
-    "подня",
-    "пересмотр",
-    "подешев",
-    "подорож",
-    "замедл",
-    "ускор",
-    "скорректир",
-    "опусти",
-    "довел",
-    "довед",
-    "рост",
-    "подрос",
-    "расшир",
-    "выросш",
-];
 
 /// Approximation words before the number: (approx, index of the first approx token).
 fn approx_before(toks: &[Tok], i: usize) -> (Approx, usize) {
@@ -1009,8 +990,9 @@ fn approx_before(toks: &[Tok], i: usize) -> (Approx, usize) {
         // ceiling: a verb or noun of change up to five words back in the clause.
         if *phrase == "до" && i >= 2 {
             let before = &toks[i - 2];
-            let change_word =
-                |w: &str| matches!(w, "раз" | "раза") || RU_CHANGE.iter().any(|p| w.starts_with(p));
+            // The verbs and nouns of change are the lexicon's (`markers.changed_to`).
+            let lex = super::lexicon::lexicon();
+            let change_word = |w: &str| matches!(w, "раз" | "раза") || lex.change_word(w);
             let change = (2..=6)
                 .map_while(|d| i.checked_sub(d).and_then(|k| toks[k].word()))
                 .any(change_word);
@@ -1254,7 +1236,10 @@ fn read_mention(toks: &[Tok], i: usize, lang: Lang) -> Step {
         }
         // Identifiers: "Resolution 2397", "No. 2397", "aged 84", "page 3".
         let before = prev_words(toks, i, 2);
-        if before.iter().any(|w| ID_WORDS.contains(w)) {
+        if before
+            .iter()
+            .any(|w| ID_WORDS.contains(&without_elision(w)))
+        {
             // "aged between 24 and 51": the second age goes with the first.
             let age = before.iter().any(|w| {
                 matches!(
