@@ -773,7 +773,7 @@ const SAY_VERBS: &[&str] = &[
     "признают",
 ];
 
-const LEAD_INS: &[&str] = &[
+pub(super) const LEAD_INS: &[&str] = &[
     "according to",
     "по данным",
     "по словам",

@@ -338,9 +338,22 @@ impl SentenceReader<'_> {
             // The clause's own attribution when it has one, else the nearest one before
             // it ("…, with a lawmaker estimating 4,700, including 600 deaths"), else the
             // sentence's first.
+            // A source named right after the figure is its own ("12 000 selon la préfecture,
+            // 40 000 selon les syndicats").
+            let right_after = |a: &&(usize, String)| {
+                (m.next_tok..m.next_tok + 4).contains(&a.0)
+                    && toks[m.next_tok..a.0]
+                        .iter()
+                        .all(|t| !t.is_sym(',') && !t.is_sym(';'))
+                    && matches!(
+                        toks[a.0].word(),
+                        Some("selon" | "according" | "d'après" | "по")
+                    )
+            };
             let attributed_to = attributions
                 .iter()
-                .find(|a| (cs..ce).contains(&a.0))
+                .find(right_after)
+                .or_else(|| attributions.iter().find(|a| (cs..ce).contains(&a.0)))
                 .or_else(|| attributions.iter().rev().find(|a| a.0 < cs))
                 .map(|a| a.1.clone())
                 .or_else(|| base.attributed_to.clone());

@@ -134,7 +134,8 @@ pub fn tokenize(s: &str, lang: Lang) -> Vec<Tok> {
                 let cj = chars[j].1;
                 let joiner = matches!(cj, '\'' | '’' | '-')
                     && chars.get(j + 1).is_some_and(|n| n.1.is_alphabetic());
-                if cj.is_alphabetic() || joiner {
+                // "m³", "km²": a unit's exponent belongs to its word.
+                if cj.is_alphabetic() || joiner || matches!(cj, '²' | '³') {
                     j += if joiner { 2 } else { 1 };
                 } else {
                     break;

@@ -1885,6 +1885,56 @@ fn a_second_statement_past_a_semicolon_counts_the_same_quantity() {
     );
 }
 
+/// Police against unions: a bare figure with its own source after it, or ending the
+/// sentence, counts what the figure before it counted, and is that source's.
+#[test]
+fn a_rival_figure_standing_alone_counts_the_same_quantity_and_has_its_own_source() {
+    let read = |text: &str| -> Vec<(String, Option<String>)> {
+        let matches = entity_matches(text, &["Nantes", "Paris"]);
+        extract_claims(text, &matches, Some("fr"), None)
+            .into_iter()
+            .map(|c| (c.measure, c.attributed_to))
+            .collect()
+    };
+    assert_eq!(
+        read("À Nantes, 12 000 manifestants selon la préfecture, 40 000 selon les syndicats."),
+        vec![
+            ("protested".to_string(), Some("préfecture".to_string())),
+            ("protested".to_string(), Some("syndicats".to_string())),
+        ]
+    );
+    let both = read("À Paris, la préfecture compte 62 000 manifestants, la CGT 350 000");
+    assert_eq!(both.len(), 2);
+    assert_eq!(both[1].0, "protested");
+}
+
+/// A cubic metre is a thousand litres: never one unit with them, "m³" included.
+#[test]
+fn cubic_metres_are_their_own_unit() {
+    let units = |text: &str, lang: &str| -> Vec<String> {
+        let matches = entity_matches(text, &["Arvène", "Arvèna"]);
+        extract_claims(text, &matches, Some(lang), None)
+            .into_iter()
+            .map(|c| c.unit)
+            .collect()
+    };
+    assert_eq!(
+        units("Le lac d'Arvène contient 800 000 m³ d'eau.", "fr"),
+        vec!["cubic_metres"]
+    );
+    assert_eq!(
+        units(
+            "The Arvène lake now holds 1.2 million cubic metres of water.",
+            "en"
+        ),
+        vec!["cubic_metres"]
+    );
+    assert_eq!(
+        units("The Arvène tanks hold 3,000 litres of fuel.", "en"),
+        vec!["litres"]
+    );
+}
+
 #[test]
 fn a_total_that_has_passed_a_figure_is_current() {
     let current = |text: &str, lang: &str| -> Vec<bool> {
