@@ -186,6 +186,13 @@ fn read_number(s: &str, lang: Lang) -> (f64, bool, usize, usize) {
     }
     let mut digits = s[..pos].to_string();
     let mut grouped = false;
+    // South Asian grouping ("2,84,000", "1,20,50,000"): a lead of 1-2 digits, groups of
+    // two, a last group of three.
+    if lang == Lang::En && pos <= 2 {
+        if let Some((grouped_digits, len)) = south_asian_groups(s, pos) {
+            return (grouped_digits, true, 0, len);
+        }
+    }
     // Thousands groups: only after a lead of 1-3 digits, and exactly 3 digits each.
     if pos <= 3 {
         while let Some(sep) = s[pos..].chars().next() {
@@ -224,6 +231,42 @@ fn read_number(s: &str, lang: Lang) -> (f64, bool, usize, usize) {
         digits.len()
     };
     (value, grouped, int_digits, pos)
+}
+
+/// "2,84,000" from its lead of `lead` digits: the value and byte length, when at least
+/// one group of two stands before the last group of three (and no digit or group follows).
+fn south_asian_groups(s: &str, lead: usize) -> Option<(f64, usize)> {
+    let b = s.as_bytes();
+    let mut digits = s[..lead].to_string();
+    let mut pos = lead;
+    let mut pairs = 0;
+    loop {
+        if b.get(pos) != Some(&b',') {
+            return None;
+        }
+        let n = b[pos + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        match n {
+            2 => {
+                digits.push_str(&s[pos + 1..pos + 3]);
+                pos += 3;
+                pairs += 1;
+            }
+            3 if pairs > 0 => {
+                digits.push_str(&s[pos + 1..pos + 4]);
+                pos += 4;
+                // "2,84,000.5" or "2,84,000,000" is not this grouping.
+                let next = b.get(pos).copied();
+                if next == Some(b',') && b.get(pos + 1).is_some_and(u8::is_ascii_digit) {
+                    return None;
+                }
+                return digits.parse().ok().map(|v| (v, pos));
+            }
+            _ => return None,
+        }
+    }
 }
 
 /// How the number is measured, from the symbols and words around it.
@@ -514,6 +557,17 @@ fn scale_word(w: &str) -> Option<f64> {
         | "md"
         | "mds"
         | "mrd" => 1e9,
+        "trillion"
+        | "trillions"
+        | "tn"
+        | "trn"
+        | "трлн"
+        | "триллион"
+        | "триллиона"
+        | "триллионов" => 1e12,
+        // South Asian scales: a lakh is 100,000, a crore ten million.
+        "lakh" | "lakhs" | "lac" => 1e5,
+        "crore" | "crores" | "cr" => 1e7,
         _ => return None,
     };
     Some(v)
@@ -1070,7 +1124,7 @@ fn read_scale(toks: &[Tok], j: usize) -> (f64, usize) {
             if toks.get(k).is_some_and(|t| t.is_sym('.'))
                 && matches!(
                     w,
-                    "тыс" | "млн" | "млрд" | "mln" | "bn" | "bln" | "md" | "mds"
+                    "тыс" | "млн" | "млрд" | "трлн" | "mln" | "bn" | "bln" | "md" | "mds" | "cr"
                 )
                 && toks.get(k + 1).is_some()
             {
@@ -1343,12 +1397,29 @@ fn read_mention(toks: &[Tok], i: usize, lang: Lang) -> Step {
             TokKind::Sym('£') => Some(NumUnit::Dollar("gbp")),
             TokKind::Sym('₽') => Some(NumUnit::Rub),
             TokKind::Sym('₴') => Some(NumUnit::Dollar("uah")),
+            TokKind::Sym('₹') => Some(NumUnit::Dollar("inr")),
+            TokKind::Sym('₸') => Some(NumUnit::Dollar("kzt")),
+            TokKind::Sym('₦') => Some(NumUnit::Dollar("ngn")),
+            TokKind::Sym('₺') => Some(NumUnit::Dollar("try")),
+            TokKind::Sym('₩') => Some(NumUnit::Dollar("krw")),
+            TokKind::Sym('₪') => Some(NumUnit::Dollar("ils")),
+            TokKind::Sym('¥') => Some(NumUnit::Dollar("jpy")),
             TokKind::Word(w) if w == "usd" => Some(NumUnit::Usd),
+            // "Rs 20,000", "Rs. 142 crore"; "R100,000" (rand) only glued to its figure.
+            TokKind::Word(w) if w == "rs" => Some(NumUnit::Dollar("inr")),
+            TokKind::Word(w) if w == "r" && toks[i].glued => Some(NumUnit::Dollar("zar")),
             _ => None,
+        };
+        // "Rs. 142 crore": the abbreviation's full stop stands before the figure.
+        let (cur, p, at) = match (cur, i.checked_sub(2).map(|k| &toks[k])) {
+            (None, Some(rs)) if p.is_sym('.') && rs.word() == Some("rs") => {
+                (Some(NumUnit::Dollar("inr")), rs, i - 2)
+            }
+            (c, _) => (c, p, i - 1),
         };
         if let Some(c) = cur {
             unit = c;
-            let mut sign = i - 1;
+            let mut sign = at;
             // "C$1.9 billion", "A$40m", "US$5": the country glued to the dollar sign.
             if p.is_sym('$') && sign > 0 && toks[sign - 1].end == p.start {
                 let country = toks[sign - 1].word().and_then(|w| match w {
@@ -1644,6 +1715,34 @@ mod tests {
         assert_eq!(
             first("between €180 million and €220 million", Lang::En).map(|r| (r.0, r.1)),
             Some((180e6, Some(220e6)))
+        );
+        // Trillions, lakhs and crores, South Asian grouping, and the signs and
+        // abbreviations of other currencies.
+        assert_eq!(read("1.2 trillion tenge", Lang::En)[0].0, 1.2e12);
+        assert_eq!(read("превысил 2,1 трлн рублей", Lang::Ru)[0].0, 2.1e12);
+        assert_eq!(read("about 11 lakh people", Lang::En)[0].0, 1.1e6);
+        assert_eq!(
+            read("₹4,500 crore", Lang::En).first().map(|r| (r.0, r.3)),
+            Some((4.5e10, NumUnit::Dollar("inr")))
+        );
+        assert_eq!(read("2,84,000 cases", Lang::En)[0].0, 284_000.0);
+        assert_eq!(read("1,20,50,000 voters", Lang::En)[0].0, 12_050_000.0);
+        assert_eq!(read("1,200,000 voters", Lang::En)[0].0, 1_200_000.0);
+        assert_eq!(
+            read("fined Rs. 5 lakh", Lang::En)
+                .first()
+                .map(|r| (r.0, r.3)),
+            Some((5e5, NumUnit::Dollar("inr")))
+        );
+        assert_eq!(
+            read("a R100,000 reward", Lang::En)
+                .first()
+                .map(|r| (r.0, r.3)),
+            Some((1e5, NumUnit::Dollar("zar")))
+        );
+        assert_eq!(
+            read("row R 12 of the stand", Lang::En).first().map(|r| r.3),
+            Some(NumUnit::Count)
         );
         // Still vague without a number: "сотни людей", "des centaines".
         assert!(read("сотни людей", Lang::Ru).is_empty());

@@ -26,7 +26,7 @@ const ABBREVIATIONS: &[&str] = &[
     "mrs", "ms", "no", "nos", "st", "gov", "sen", "rep", "prof", "vs", "approx", "est", "fig",
     "pp", "art", "ch", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
     "nov", "dec", "mt", "ft", "vol", "gg", "гг", "тыс", "млн", "млрд", "ул", "им", "др", "см",
-    "руб", "долл", "ген", "проф", "мм", "mme", "mlle", "env", "av", "cf",
+    "руб", "долл", "ген", "проф", "мм", "mme", "mlle", "env", "av", "cf", "rs", "трлн",
 ];
 
 /// Split `text` into sentences.
