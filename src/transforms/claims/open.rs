@@ -1762,7 +1762,7 @@ mod tests {
                 "Уведомления получили 610 тыс. нынешних и бывших клиентов.",
                 Lang::Ru,
                 610_000.0,
-                "households",
+                "customers",
             ),
             (
                 "Environ 400 magasins ont rouvert, mais près de 2 800 restent fermés.",
@@ -2198,21 +2198,21 @@ mod tests {
                 "Some 2 million customers had their personal data stolen.",
                 Lang::En,
                 2_000_000.0,
-                "households",
+                "customers",
                 "data_stolen",
             ),
             (
                 "Les données personnelles de 2 millions de clients ont fuité.",
                 Lang::Fr,
                 2_000_000.0,
-                "households",
+                "customers",
                 "data_stolen",
             ),
             (
                 "Произошла утечка данных 2 млн клиентов.",
                 Lang::Ru,
                 2_000_000.0,
-                "households",
+                "customers",
                 "data_stolen",
             ),
             (

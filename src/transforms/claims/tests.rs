@@ -3338,6 +3338,33 @@ fn a_counting_verb_names_the_figures_speaker() {
     );
 }
 
+/// A name, an appositive describing it, then the verb: the name speaks, not the last
+/// capitalised word of the appositive ("the Baltic states" is no speaker either).
+#[test]
+fn a_speaker_described_between_commas_is_the_name_before() {
+    let by = |text: &str, lang: &str, entity: &str| first_claim(text, lang, entity).attributed_to;
+    assert_eq!(
+        by(
+            "Brightwell, the fashion chain with 420 stores in the UK and the Baltic states, \
+             said hackers had copied about 2.1 million customer records.",
+            "en",
+            "Brightwell"
+        )
+        .as_deref(),
+        Some("Brightwell")
+    );
+    assert_eq!(
+        by(
+            "Le distributeur Brightwell, l'un des plus grands du pays, a annoncé que \
+             6,4 millions de clients sont touchés.",
+            "fr",
+            "Brightwell"
+        )
+        .as_deref(),
+        Some("Brightwell")
+    );
+}
+
 /// Two figures of one sentence from two voices ("about a thousand, police said;
 /// organisers put the crowd at 3,000") are two statements: the second contradicts the
 /// first. The same figure in the same words is one report, whoever carries it.
