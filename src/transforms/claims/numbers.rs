@@ -689,6 +689,14 @@ fn read_number_words(toks: &[Tok], i: usize, lang: Lang) -> Option<(f64, usize)>
     if lang == Lang::Fr && first == "a" {
         return None;
     }
+    // "96 pour un dollar", "for one dollar", "за один доллар": the other side of a rate.
+    if matches!(first, "un" | "une" | "one" | "один" | "одну" | "одна")
+        && i.checked_sub(1)
+            .and_then(|k| toks[k].word())
+            .is_some_and(|p| matches!(p, "pour" | "par" | "for" | "per" | "за"))
+    {
+        return None;
+    }
     let mut j = i;
     let mut words: Vec<&str> = Vec::new();
     // "une centaine", "un millier", "une vingtaine": the article is no number of its own.
@@ -1107,6 +1115,14 @@ fn read_core(toks: &[Tok], i: usize, lang: Lang) -> Option<(f64, usize, bool, us
 
 /// A scale word at `j` (optionally followed by its abbreviation dot).
 fn read_scale(toks: &[Tok], j: usize) -> (f64, usize) {
+    // "$1.2-million", "a 3-billion-euro plan": the scale hyphenated to the digits.
+    if toks.get(j).is_some_and(|t| t.is_sym('-') && t.glued)
+        && toks
+            .get(j + 1)
+            .is_some_and(|t| t.glued && t.word().and_then(scale_word).is_some_and(|v| v >= 1e6))
+    {
+        return read_scale(toks, j + 1);
+    }
     let Some(w) = toks.get(j).and_then(Tok::word) else {
         return (1.0, j);
     };
@@ -1379,6 +1395,8 @@ fn read_mention(toks: &[Tok], i: usize, lang: Lang) -> Step {
                             strong: false,
                         });
                     }
+                    // "$1.2-million": the scale, read below.
+                    Some(w) if scale_word(w).is_some_and(|v| v >= 1e6) => {}
                     Some(_) => return Step::Skip(j + 2),
                     None => {}
                 }
@@ -1404,6 +1422,7 @@ fn read_mention(toks: &[Tok], i: usize, lang: Lang) -> Step {
             TokKind::Sym('₩') => Some(NumUnit::Dollar("krw")),
             TokKind::Sym('₪') => Some(NumUnit::Dollar("ils")),
             TokKind::Sym('¥') => Some(NumUnit::Dollar("jpy")),
+            TokKind::Sym('₱') => Some(NumUnit::Dollar("php")),
             TokKind::Word(w) if w == "usd" => Some(NumUnit::Usd),
             // "Rs 20,000", "Rs. 142 crore"; "R100,000" (rand) only glued to its figure.
             TokKind::Word(w) if w == "rs" => Some(NumUnit::Dollar("inr")),
@@ -1726,6 +1745,16 @@ mod tests {
             Some((4.5e10, NumUnit::Dollar("inr")))
         );
         assert_eq!(read("2,84,000 cases", Lang::En)[0].0, 284_000.0);
+        assert_eq!(
+            read("fines totalling $1.2-million", Lang::En)
+                .first()
+                .map(|r| (r.0, r.3)),
+            Some((1.2e6, NumUnit::Usd))
+        );
+        assert_eq!(
+            read("released ₱120 million", Lang::En).first().map(|r| r.3),
+            Some(NumUnit::Dollar("php"))
+        );
         assert_eq!(read("1,20,50,000 voters", Lang::En)[0].0, 12_050_000.0);
         assert_eq!(read("1,200,000 voters", Lang::En)[0].0, 1_200_000.0);
         assert_eq!(

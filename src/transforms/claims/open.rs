@@ -611,6 +611,12 @@ pub fn read(
             phrase_end = u.end;
             // A currency the lexicon knows ("95 million leva") is an amount of money.
             money = u.entry.currency;
+            // "521.60 tenge per dollar": an exchange rate, not an amount.
+            if let Some((per, end)) = rate_of(lex, words, u.end).filter(|_| money) {
+                unit = Some(per);
+                phrase_end = end;
+                money = false;
+            }
             let of = words
                 .get(u.end)
                 .copied()
@@ -624,6 +630,10 @@ pub fn read(
                     phrase_end = end;
                 }
             }
+        } else if let Some((per, end)) = rate_of(lex, words, after) {
+            // "96 pour un dollar", "600 per dollar": an exchange rate.
+            unit = Some(per);
+            phrase_end = end;
         } else if french_article(toks, m) && predicate_as_noun(lex, words, after).is_none() {
             // "une hausse", "une dose", "un record": an article, not a count; "un mort"
             // (a predicate standing for people) is one.
@@ -1158,6 +1168,36 @@ const REACH: &[&str] = &[
     "превысил",
 ];
 
+/// An exchange rate's "per dollar" at `at` ("pour un dollar", "за доллар", "per US
+/// dollar"): the rate's unit (`per_usd`) and the word after it.
+fn rate_of(lex: &Lexicon, words: &[Option<&str>], at: usize) -> Option<(String, usize)> {
+    let word = |k: usize| words.get(k).copied().flatten();
+    if !matches!(word(at)?, "per" | "pour" | "for" | "par" | "за") {
+        return None;
+    }
+    let mut k = at + 1;
+    if matches!(
+        word(k),
+        Some("un" | "une" | "one" | "a" | "один" | "одну" | "us")
+    ) {
+        k += 1;
+    }
+    if matches!(word(k), Some("us")) {
+        k += 1;
+    }
+    let id = match word(k)? {
+        "dollar" | "dollars" | "доллар" | "доллара" | "долларов" | "usd" => {
+            "usd".to_string()
+        }
+        "euro" | "euros" | "евро" | "eur" => "eur".to_string(),
+        _ => {
+            let u = lex.unit_at(words, k).filter(|u| u.entry.currency)?;
+            return Some((format!("per_{}", u.entry.id), u.end));
+        }
+    };
+    Some((format!("per_{id}"), k + 1))
+}
+
 /// Whether the words at `at` name a source ("selon les syndicats", "according to the
 /// organisers", "по данным профсоюзов"): a figure standing alone before them restates the
 /// quantity of the figure before it ("12 000 manifestants selon la préfecture, 40 000
@@ -1352,6 +1392,16 @@ fn thing_at(
     at: usize,
     lang: Lang,
 ) -> Option<(String, usize)> {
+    // "38 other workers", "cinq autres mineurs", "ещё 12 других горняков": the noun
+    // after "other".
+    if words
+        .get(at)
+        .copied()
+        .flatten()
+        .is_some_and(|w| matches!(w, "other" | "autres" | "других" | "другие" | "прочих"))
+    {
+        return thing_at(lex, words, at + 1, lang);
+    }
     // English modifiers may be joined ("ground-handling and security workers").
     let reach = if lang == Lang::En { 5 } else { 3 };
     for skip in 0..reach {
