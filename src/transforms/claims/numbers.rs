@@ -1543,8 +1543,21 @@ fn read_mention(toks: &[Tok], i: usize, lang: Lang) -> Step {
             "percent" | "pourcent" => Some((NumUnit::Percent, 1)),
             "per" | "pour" if next_word(m + 1) == Some("cent") => Some((NumUnit::Percent, 2)),
             _ if w.starts_with("процент") => Some((NumUnit::Percent, 1)),
-            "dollars" | "dollar" | "usd" | "долларов" | "доллара" | "доллар" | "долл" => {
-                Some((NumUnit::Usd, 1 + skip))
+            "dollars" | "dollar" | "usd" | "долларов" | "доллара" | "доллар" | "долл" =>
+            {
+                // "dollars australiens", "dollars canadiens": the country after the word.
+                let country = match next_word(m + 1 + skip) {
+                    Some("australiens" | "australien") => Some("aud"),
+                    Some("canadiens" | "canadien") => Some("cad"),
+                    Some("néo-zélandais") => Some("nzd"),
+                    Some("singapouriens" | "singapourien") => Some("sgd"),
+                    Some("hongkongais") => Some("hkd"),
+                    _ => None,
+                };
+                match country {
+                    Some(c) => Some((NumUnit::Dollar(c), 2 + skip)),
+                    None => Some((NumUnit::Usd, 1 + skip)),
+                }
             }
             "euros" | "euro" | "евро" => Some((NumUnit::Eur, 1 + skip)),
             "rubles" | "roubles" | "рублей" | "рубля" | "руб" => {
@@ -1745,6 +1758,12 @@ mod tests {
             Some((4.5e10, NumUnit::Dollar("inr")))
         );
         assert_eq!(read("2,84,000 cases", Lang::En)[0].0, 284_000.0);
+        assert_eq!(
+            read("1,4 milliard de dollars australiens", Lang::Fr)
+                .first()
+                .map(|r| r.3),
+            Some(NumUnit::Dollar("aud"))
+        );
         assert_eq!(
             read("fines totalling $1.2-million", Lang::En)
                 .first()
