@@ -153,6 +153,8 @@ struct RawMarkers {
     #[serde(default)]
     duration: RawLangs,
     #[serde(default)]
+    measured_time: RawLangs,
+    #[serde(default)]
     rival: RawLangs,
     #[serde(default)]
     rival_before: RawLangs,
@@ -206,6 +208,8 @@ struct RawLexicon {
     #[serde(default)]
     unit: Vec<RawEntry>,
     #[serde(default)]
+    time_unit: Vec<RawEntry>,
+    #[serde(default)]
     markers: RawMarkers,
     #[serde(default)]
     groups: super::groups::RawGroups,
@@ -240,8 +244,12 @@ pub struct Lexicon {
     pub predicates: Vec<Entry>,
     pub things: Vec<Entry>,
     pub units: Vec<Entry>,
+    /// Units of time ("weeks", "mois", "лет"): a duration is a claim only when
+    /// `measured_time` words say it is the quantity measured.
+    pub time_units: Vec<Entry>,
     current: Vec<Pattern>,
     duration: Vec<Pattern>,
+    measured_time: Vec<Pattern>,
     rival: Vec<Pattern>,
     rival_before: Vec<Pattern>,
     context: Vec<Pattern>,
@@ -272,8 +280,10 @@ impl Lexicon {
             predicates: raw.predicate.into_iter().map(Entry::from).collect(),
             things: raw.thing.into_iter().map(Entry::from).collect(),
             units: raw.unit.into_iter().map(Entry::from).collect(),
+            time_units: raw.time_unit.into_iter().map(Entry::from).collect(),
             current: raw.markers.current.patterns(),
             duration: raw.markers.duration.patterns(),
+            measured_time: raw.markers.measured_time.patterns(),
             rival: raw.markers.rival.patterns(),
             rival_before: raw.markers.rival_before.patterns(),
             context: raw.markers.context.patterns(),
@@ -326,6 +336,16 @@ impl Lexicon {
 
     pub fn unit_at(&self, words: &[Option<&str>], i: usize) -> Option<Hit<'_>> {
         Self::entry_at(&self.units, words, i)
+    }
+
+    pub fn time_unit_at(&self, words: &[Option<&str>], i: usize) -> Option<Hit<'_>> {
+        Self::entry_at(&self.time_units, words, i)
+    }
+
+    /// Whether words `from..to` make a duration the quantity measured ("the median wait
+    /// … 41 weeks", "six ans de prison", "запасов хватит на 66 дней").
+    pub fn measures_time(&self, words: &[Option<&str>], from: usize, to: usize) -> bool {
+        (from..to.min(words.len())).any(|i| Self::any_at(&self.measured_time, words, i).is_some())
     }
 
     fn any_at(patterns: &[Pattern], words: &[Option<&str>], i: usize) -> Option<usize> {
@@ -479,8 +499,10 @@ pub fn lexicon() -> &'static Lexicon {
             predicates: Vec::new(),
             things: Vec::new(),
             units: Vec::new(),
+            time_units: Vec::new(),
             current: Vec::new(),
             duration: Vec::new(),
+            measured_time: Vec::new(),
             rival: Vec::new(),
             rival_before: Vec::new(),
             context: Vec::new(),

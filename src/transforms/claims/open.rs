@@ -546,8 +546,58 @@ pub fn read(
     };
     // "67-year-old", "3 a.m.", "for three days": durations, times and ages.
     let skip_dash = usize::from(toks.get(after).is_some_and(|t| t.is_sym('-') && t.glued));
+    // A duration that is the quantity measured ("a median wait of 41 weeks", "six ans de
+    // prison"), in its unit of time; not a time ago ("four years ago", "9 лет назад").
+    let measured_time = lex
+        .time_unit_at(words, after + skip_dash)
+        .filter(|h| {
+            // "for 48 hours", "pendant 48 heures", "в течение трёх дней", "within 72 hours":
+            // a time span; "faces up to five years", "encourent jusqu'à 5 ans", "грозит до
+            // 10 лет": a penalty the law allows, not one given.
+            let before = |n: usize| {
+                m.first_tok
+                    .checked_sub(n)
+                    .and_then(|k| words.get(k).copied().flatten())
+            };
+            let span = matches!(
+                before(1),
+                Some("for" | "during" | "within" | "pendant" | "durant" | "течение" | "délai")
+            ) || matches!(before(2), Some("délai" | "течение"));
+            let penalty = (1..=4).any(|n| {
+                before(n).is_some_and(|w| {
+                    matches!(
+                        w,
+                        "face"
+                            | "faces"
+                            | "facing"
+                            | "carries"
+                            | "maximum"
+                            | "encourent"
+                            | "encourt"
+                            | "risque"
+                            | "risquent"
+                            | "грозит"
+                            | "грозят"
+                            | "грозило"
+                            | "max"
+                            | "максимальный"
+                            | "максимальное"
+                    )
+                })
+            });
+            !span
+                && !penalty
+                && !matches!(
+                    words.get(h.end).copied().flatten(),
+                    Some("ago" | "назад" | "earlier")
+                )
+                && (lex.measures_time(words, m.first_tok.saturating_sub(10).max(cs), m.first_tok)
+                    || lex.measures_time(words, h.end, (h.end + 3).min(ce)))
+        })
+        .map(|h| (h.entry.id.clone(), h.end));
     // A unit of the lexicon ("millimetres of rain") is read as one, whatever its words.
-    if lex.unit_at(words, after).is_none()
+    if measured_time.is_none()
+        && lex.unit_at(words, after).is_none()
         && (lex.duration_at(words, after + skip_dash) || time_or_degrees(toks, words, after))
     {
         return None;
@@ -591,6 +641,10 @@ pub fn read(
     let mut implicit_thing = false;
     let mut predicate: Option<Hit> = None;
     let mut phrase_end = after;
+    if let Some((id, end)) = &measured_time {
+        unit = Some(id.clone());
+        phrase_end = *end;
+    }
     // "dix d'entre eux", "60 of them", "8 тыс. из них": the group is the one named before.
     // ("four of them": a number word took "of" as its noun's preposition.)
     let of_them = of_them_at(words, after).or_else(|| of_them_at(words, m.next_tok));
@@ -601,7 +655,7 @@ pub fn read(
             implicit_thing = prev.implicit_thing;
         }
     }
-    if !money && !percent && of_them.is_none() {
+    if !money && !percent && of_them.is_none() && measured_time.is_none() {
         // A unit of measure: "7,200 hectares (of forest)", "1,200 tonnes of food".
         if let Some(u) = lex.unit_at(words, after) {
             if lex.dimension(words, m.first_tok, u.end) {

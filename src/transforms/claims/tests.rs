@@ -1935,6 +1935,41 @@ fn cubic_metres_are_their_own_unit() {
     );
 }
 
+/// A duration is a claim when it is the quantity measured (a wait, a prison term, a
+/// reserve in days of use), in its unit of time; a time span, a time ago and a penalty the
+/// law allows are not.
+#[test]
+fn a_measured_duration_is_a_claim_in_its_unit_of_time() {
+    let units = |text: &str, lang: &str| -> Vec<(f64, String)> {
+        let matches = entity_matches(text, &["Kestrel", "Кестреле"]);
+        extract_claims(text, &matches, Some(lang), None)
+            .into_iter()
+            .map(|c| (c.value, c.unit))
+            .collect()
+    };
+    assert_eq!(
+        units("In Kestrel the median wait for a first appointment is now 41 weeks.", "en"),
+        vec![(41.0, "weeks".to_string())]
+    );
+    assert_eq!(
+        units("Le parquet de Kestrel a requis six ans de prison ferme.", "fr"),
+        vec![(6.0, "years".to_string())]
+    );
+    assert_eq!(
+        units("В Кестреле запасов топлива хватит на 66 дней.", "ru"),
+        vec![(66.0, "days".to_string())]
+    );
+    for (text, lang) in [
+        ("Kestrel rescuers searched for three days.", "en"),
+        ("The Kestrel bridge was last inspected four years ago.", "en"),
+        ("Les prévenus de Kestrel encourent jusqu'à sept ans de prison.", "fr"),
+        ("В Кестреле каждому из них грозит до 25 лет заключения.", "ru"),
+        ("Le chantier de Kestrel, suspendu pendant 48 heures, a repris.", "fr"),
+    ] {
+        assert!(units(text, lang).is_empty(), "{text}");
+    }
+}
+
 #[test]
 fn a_total_that_has_passed_a_figure_is_current() {
     let current = |text: &str, lang: &str| -> Vec<bool> {
