@@ -918,6 +918,12 @@ pub fn read(
         // the figure is still one ("2 800 restent fermés"), keyed by that word as before.
         None if predicate.is_some() => match words.get(after).copied().flatten() {
             Some(w) if content(w) && not_a_noun(w, lang) => stem(lang, w),
+            // "2,550 cancellations", "2 550 annulations": a predicate's noun counts the
+            // events it names, whatever the language.
+            Some(w) if content(w) => match lex.predicate_at(words, after) {
+                Some(h) if h.entry.thing.is_none() => h.entry.id.clone(),
+                _ => return None,
+            },
             _ => return None,
         },
         None => return None,

@@ -1948,11 +1948,17 @@ fn a_measured_duration_is_a_claim_in_its_unit_of_time() {
             .collect()
     };
     assert_eq!(
-        units("In Kestrel the median wait for a first appointment is now 41 weeks.", "en"),
+        units(
+            "In Kestrel the median wait for a first appointment is now 41 weeks.",
+            "en"
+        ),
         vec![(41.0, "weeks".to_string())]
     );
     assert_eq!(
-        units("Le parquet de Kestrel a requis six ans de prison ferme.", "fr"),
+        units(
+            "Le parquet de Kestrel a requis six ans de prison ferme.",
+            "fr"
+        ),
         vec![(6.0, "years".to_string())]
     );
     assert_eq!(
@@ -1961,10 +1967,22 @@ fn a_measured_duration_is_a_claim_in_its_unit_of_time() {
     );
     for (text, lang) in [
         ("Kestrel rescuers searched for three days.", "en"),
-        ("The Kestrel bridge was last inspected four years ago.", "en"),
-        ("Les prévenus de Kestrel encourent jusqu'à sept ans de prison.", "fr"),
-        ("В Кестреле каждому из них грозит до 25 лет заключения.", "ru"),
-        ("Le chantier de Kestrel, suspendu pendant 48 heures, a repris.", "fr"),
+        (
+            "The Kestrel bridge was last inspected four years ago.",
+            "en",
+        ),
+        (
+            "Les prévenus de Kestrel encourent jusqu'à sept ans de prison.",
+            "fr",
+        ),
+        (
+            "В Кестреле каждому из них грозит до 25 лет заключения.",
+            "ru",
+        ),
+        (
+            "Le chantier de Kestrel, suspendu pendant 48 heures, a repris.",
+            "fr",
+        ),
     ] {
         assert!(units(text, lang).is_empty(), "{text}");
     }
