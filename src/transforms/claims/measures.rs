@@ -907,7 +907,7 @@ const SOURCE_WORDS: &[&str] = &[
 
 /// Whether a lower-case word may stand in a speaker's name: the list above, and the
 /// lexicon's `speaker_words` ("sud-coréens").
-fn source_word(w: &str) -> bool {
+pub(super) fn source_word(w: &str) -> bool {
     SOURCE_WORDS.contains(&w) || groups().speaker_words.iter().any(|s| s == w)
 }
 

@@ -350,12 +350,68 @@ impl SentenceReader<'_> {
                         Some("selon" | "according" | "d'après" | "по")
                     )
             };
-            let attributed_to = attributions
-                .iter()
-                .find(right_after)
-                .or_else(|| attributions.iter().find(|a| (cs..ce).contains(&a.0)))
-                .or_else(|| attributions.iter().rev().find(|a| a.0 < cs))
-                .map(|a| a.1.clone())
+            // A gapped rival at the end of the sentence ("…, organisers at 15,000", "…;
+            // the Red Cross, 450", "…, la CGT 350 000"): the name before the figure.
+            let gapped = (toks[m.next_tok..].iter().all(|t| t.word().is_none()))
+                .then(|| {
+                    // "; the Red Cross, 450": the comma before the figure closes the name.
+                    let stop = match m.first_tok.checked_sub(1) {
+                        Some(k) if toks[k].is_sym(',') => k,
+                        _ => m.first_tok,
+                    };
+                    let open = (stop.saturating_sub(6)..stop)
+                        .rev()
+                        .find(|&k| toks[k].is_sym(',') || toks[k].is_sym(';'))?;
+                    let mut end = stop;
+                    while end > open + 1
+                        && (toks[end - 1].is_sym(',')
+                            || matches!(toks[end - 1].word(), Some("at" | "à" | "—")))
+                    {
+                        end -= 1;
+                    }
+                    let span = &toks[open + 1..end];
+                    let named = !span.is_empty()
+                        && span.len() <= 4
+                        && span.iter().all(|t| t.word().is_some())
+                        && !span
+                            .iter()
+                            .any(|t| t.word().is_some_and(measures::say_verb))
+                        && span.iter().all(|t| {
+                            s[t.start..t.end]
+                                .chars()
+                                .next()
+                                .is_some_and(char::is_uppercase)
+                                || t.word().is_some_and(|w| {
+                                    measures::source_word(w)
+                                        && !matches!(w, "of" | "de" | "du" | "des")
+                                        || matches!(w, "the" | "la" | "le" | "les" | "l'")
+                                })
+                        })
+                        && !span
+                            .iter()
+                            .all(|t| matches!(t.word(), Some("the" | "la" | "le" | "les" | "l'")));
+                    named.then(|| {
+                        let name = &s[span[0].start..span[span.len() - 1].end];
+                        let name = ["the ", "The ", "la ", "La ", "le ", "Le ", "les ", "Les "]
+                            .iter()
+                            .find_map(|a| name.strip_prefix(a))
+                            .unwrap_or(name);
+                        (open, name.to_string())
+                    })
+                })
+                .flatten();
+            let attributed_to = gapped
+                .as_ref()
+                .map(|g| g.1.clone())
+                .or_else(|| attributions.iter().find(right_after).map(|a| a.1.clone()));
+            let attributed_to = attributed_to
+                .or_else(|| {
+                    attributions
+                        .iter()
+                        .find(|a| (cs..ce).contains(&a.0))
+                        .or_else(|| attributions.iter().rev().find(|a| a.0 < cs))
+                        .map(|a| a.1.clone())
+                })
                 .or_else(|| base.attributed_to.clone());
             // A scope stated for the whole sentence ("within three months") or the clause.
             let scope = events::time_scope(&toks[cs..ce]);

@@ -896,6 +896,9 @@ pub fn read(
                     predicate = None;
                 }
             }
+            _ if phrase_end == after && crowd_before(words, (cs, m.first_tok)) => {
+                thing = Some("people".to_string());
+            }
             _ => {}
         }
     }
@@ -1431,6 +1434,26 @@ fn number_of(
             .map(|(t, _)| t)
             .or_else(|| predicate_as_noun(lex, words, at).and_then(|p| p.entry.thing.clone()))
     })
+}
+
+/// "police put the crowd at 4,000", "la foule estimée à 4 000", "толпу оценили в 4 тыс.":
+/// a crowd before the figure in its clause is counted in people.
+fn crowd_before(words: &[Option<&str>], (from, to): (usize, usize)) -> bool {
+    (from..to)
+        .filter_map(|k| words.get(k).copied().flatten())
+        .any(|w| {
+            matches!(
+                w,
+                "crowd"
+                    | "crowds"
+                    | "turnout"
+                    | "foule"
+                    | "affluence"
+                    | "толпа"
+                    | "толпу"
+                    | "толпы"
+            )
+        })
 }
 
 /// The predicate of "the number of dead" / "le nombre de morts" / "число погибших" nearest

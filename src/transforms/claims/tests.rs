@@ -1908,6 +1908,34 @@ fn a_rival_figure_standing_alone_counts_the_same_quantity_and_has_its_own_source
     assert_eq!(both[1].0, "protested");
 }
 
+/// A crowd is counted in people ("police put the crowd at 4,000"), and a rival's figure
+/// gapped at the end of the sentence is that rival's ("…, organisers at 15,000", "…; the
+/// Red Cross, 450").
+#[test]
+fn a_crowd_counts_people_and_a_gapped_rival_speaks_for_its_figure() {
+    let read = |text: &str| -> Vec<(f64, String, Option<String>)> {
+        let matches = entity_matches(text, &["Kestrel"]);
+        extract_claims(text, &matches, Some("en"), None)
+            .into_iter()
+            .map(|c| (c.value, c.unit, c.attributed_to))
+            .collect()
+    };
+    assert_eq!(
+        read("Police in Kestrel put the crowd at 4,000, organisers at 15,000."),
+        vec![
+            (4000.0, "people".to_string(), Some("Police".to_string())),
+            (
+                15000.0,
+                "people".to_string(),
+                Some("organisers".to_string())
+            ),
+        ]
+    );
+    let dead = read("The Kestrel ministry counted 300 dead; the Red Cross, 450.");
+    assert_eq!(dead.len(), 2);
+    assert_eq!(dead[1].2.as_deref(), Some("Red Cross"));
+}
+
 /// A cubic metre is a thousand litres: never one unit with them, "m³" included.
 #[test]
 fn cubic_metres_are_their_own_unit() {
