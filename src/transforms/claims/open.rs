@@ -1293,17 +1293,84 @@ fn subject_reached(
     let before = first
         .checked_sub(1)
         .and_then(|k| words.get(k).copied().flatten())?;
+    // "The region's population fell to 309,000", "now stands at 1,189,000", "est tombée
+    // à", "сократилась до": a verb of change or standing before "to".
+    let changed = matches!(before, "to" | "at" | "à" | "до")
+        && first
+            .checked_sub(2)
+            .and_then(|k| words.get(k).copied().flatten())
+            .is_some_and(|w| {
+                lex.change_word(w)
+                    || matches!(
+                        w,
+                        "fell"
+                            | "rose"
+                            | "dropped"
+                            | "climbed"
+                            | "grew"
+                            | "jumped"
+                            | "declined"
+                            | "shrank"
+                            | "stands"
+                            | "stood"
+                            | "tombée"
+                            | "tombé"
+                            | "passée"
+                            | "passé"
+                            | "établit"
+                    )
+            });
     let reach = (REACH.contains(&before)
         && before != "to"
         && before != "at"
         && before != "à"
         && before != "до")
+        || changed
         || matches!(
             before,
             "number" | "numbered" | "totals" | "totalled" | "totaled"
         );
     if !reach {
         return None;
+    }
+    // After a verb of change, the subject stands right before the verb (auxiliaries and
+    // "now" between): "the region's population fell to", "L'attente est tombée à".
+    if changed {
+        let mut k = first - 2;
+        while k > cs
+            && words.get(k - 1).copied().flatten().is_some_and(|w| {
+                matches!(
+                    w,
+                    "has"
+                        | "have"
+                        | "had"
+                        | "now"
+                        | "is"
+                        | "was"
+                        | "est"
+                        | "a"
+                        | "s'"
+                        | "se"
+                        | "уже"
+                )
+            })
+        {
+            k -= 1;
+        }
+        // "La population de Kestrel est tombée à": past the noun's complement.
+        if k >= cs + 3
+            && matches!(
+                words.get(k - 2).copied().flatten(),
+                Some("de" | "du" | "des" | "d'" | "of")
+            )
+        {
+            k -= 2;
+        }
+        return k
+            .checked_sub(1)
+            .filter(|&at| at >= cs)
+            .and_then(|at| lex.thing_at(words, at).filter(|h| h.end == k))
+            .map(|h| h.entry.id.clone());
     }
     // The subject opens the clause: its first words, past an article or a preposition.
     (cs..first.min(cs + 4)).find_map(|at| {

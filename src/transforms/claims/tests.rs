@@ -1936,6 +1936,36 @@ fn a_crowd_counts_people_and_a_gapped_rival_speaks_for_its_figure() {
     assert_eq!(dead[1].2.as_deref(), Some("Red Cross"));
 }
 
+/// A level the clause's subject fell or rose to counts that subject ("the region's
+/// population fell to 309,000", "est tombée à"); a place opening the clause is no subject.
+#[test]
+fn a_subject_that_changed_to_a_figure_is_what_it_counts() {
+    let things = |text: &str, lang: &str| -> Vec<(f64, String)> {
+        let matches = entity_matches(text, &["Kestrel"]);
+        extract_claims(text, &matches, Some(lang), None)
+            .into_iter()
+            .map(|c| (c.value, c.role))
+            .collect()
+    };
+    assert_eq!(
+        things(
+            "The Kestrel region's population fell to 309,000 in the final count.",
+            "en"
+        ),
+        vec![(309_000.0, "people".to_string())]
+    );
+    assert_eq!(
+        things("La population de Kestrel est tombée à 309 000.", "fr"),
+        vec![(309_000.0, "people".to_string())]
+    );
+    assert!(!things(
+        "At Kestrel University Hospital the trolley count has climbed to 127.",
+        "en"
+    )
+    .iter()
+    .any(|(_, t)| t == "hospitals"));
+}
+
 /// A cubic metre is a thousand litres: never one unit with them, "m³" included.
 #[test]
 fn cubic_metres_are_their_own_unit() {
