@@ -678,17 +678,19 @@ struct Floor {
 // labels: 0.941, 0.767, 0.570 with the commit the session started from); round 14's six
 // topics, written blind, are held out (235 labels: 0.821, 0.689, 0.632 with that commit,
 // the lowest recall of any round: two topics at 0.718), and the held-out floors are set
-// from them.
+// from them. Six development topics written blind joined the tuning set (79 topics, 5,003
+// labels). At the session's end: tune 0.950, 0.767, 0.561; held out 0.885, 0.721, 0.667;
+// scenarios 0.918, 0.793, 0.659.
 const FLOOR_TUNE: Floor = Floor {
-    recall: 0.93,
+    recall: 0.94,
     status: 0.76,
     contradicts_precision: 0.55,
 };
 
 const FLOOR_HOLDOUT: Floor = Floor {
-    recall: 0.80,
-    status: 0.63,
-    contradicts_precision: 0.40,
+    recall: 0.86,
+    status: 0.69,
+    contradicts_precision: 0.55,
 };
 
 // Tenth session (2026-12-06): thirty short scenarios (2–4 stories each, one kind of
