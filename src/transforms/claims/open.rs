@@ -530,19 +530,26 @@ pub fn read(
     } else {
         after
     };
-    // "60 KN-23 missiles", "12 Ил-76": a model's name between the figure and its noun.
-    let after = if toks.get(after).is_some_and(|t| t.word().is_some())
-        && toks
-            .get(after + 1)
-            .is_some_and(|t| t.is_sym('-') && t.glued)
-        && toks
-            .get(after + 2)
-            .is_some_and(|t| t.glued && matches!(t.kind, super::numbers::TokKind::Num { .. }))
-        && words.get(after + 3).copied().flatten().is_some_and(content)
-    {
-        after + 3
-    } else {
-        after
+    // "60 KN-23 missiles", "12 Ил-76", "60 North Korean KN-23 ballistic missiles": a
+    // model's name between the figure and its noun (up to two words before it).
+    let model_at = |k: usize| {
+        toks.get(k).is_some_and(|t| t.word().is_some())
+            && toks.get(k + 1).is_some_and(|t| t.is_sym('-') && t.glued)
+            && toks
+                .get(k + 2)
+                .is_some_and(|t| t.glued && matches!(t.kind, super::numbers::TokKind::Num { .. }))
+            && words.get(k + 3).copied().flatten().is_some_and(content)
+    };
+    let after = match (0..3).find(|&n| {
+        model_at(after + n)
+            // Modifiers, not the counted noun itself ("Два самолёта Ил-76 МЧС").
+            && (after..after + n).all(|k| {
+                words.get(k).copied().flatten().is_some_and(content)
+                    && lex.thing_at(words, k).is_none()
+            })
+    }) {
+        Some(n) => after + n + 3,
+        None => after,
     };
     // "67-year-old", "3 a.m.", "for three days": durations, times and ages.
     let skip_dash = usize::from(toks.get(after).is_some_and(|t| t.is_sym('-') && t.glued));
@@ -3373,6 +3380,11 @@ mod tests {
             ),
             (
                 "Russia fired at least 60 KN-23 missiles at the city.",
+                60.0,
+                "missiles",
+            ),
+            (
+                "Russia fired at least 60 North Korean KN-23 ballistic missiles at the city.",
                 60.0,
                 "missiles",
             ),
