@@ -1788,7 +1788,7 @@ fn postposed_attributions(s: &str, toks: &[Tok]) -> Vec<(usize, String)> {
     out
 }
 
-fn strip_article(name: &str) -> String {
+pub(super) fn strip_article(name: &str) -> String {
     let name = name.trim().trim_end_matches([',', '.']);
     // "В Минздраве считают": the speaker is the ministry, "at" it.
     for a in [

@@ -345,10 +345,11 @@ impl SentenceReader<'_> {
                     && toks[m.next_tok..a.0]
                         .iter()
                         .all(|t| !t.is_sym(',') && !t.is_sym(';'))
-                    && matches!(
-                        toks[a.0].word(),
-                        Some("selon" | "according" | "d'après" | "по")
-                    )
+                    && toks[a.0].word().is_some_and(|w| {
+                        measures::LEAD_INS
+                            .iter()
+                            .any(|lead| lead.split(' ').next() == Some(w))
+                    })
             };
             // A gapped rival at the end of the sentence ("…, organisers at 15,000", "…;
             // the Red Cross, 450", "…, la CGT 350 000"): the name before the figure.
@@ -392,11 +393,7 @@ impl SentenceReader<'_> {
                             .all(|t| matches!(t.word(), Some("the" | "la" | "le" | "les" | "l'")));
                     named.then(|| {
                         let name = &s[span[0].start..span[span.len() - 1].end];
-                        let name = ["the ", "The ", "la ", "La ", "le ", "Le ", "les ", "Les "]
-                            .iter()
-                            .find_map(|a| name.strip_prefix(a))
-                            .unwrap_or(name);
-                        (open, name.to_string())
+                        (open, measures::strip_article(name))
                     })
                 })
                 .flatten();
