@@ -105,6 +105,13 @@ pub struct ClaimReport {
     /// digest marks it `[denied]`, and it is compared with nothing.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub negated: bool,
+    /// The text sets the figure against another one ("well above the ministry's", "et
+    /// non 1 500 comme l'affirme", "а не"): a rival estimate, not a later value.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub rival: bool,
+    /// The figure adds to an earlier one ("another 500", "500 de plus", "ещё 300").
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub increment: bool,
     /// The place or part the figure is counted for ("ostrava", "part of a whole"), when
     /// the text names one: two places are two quantities.
     #[serde(skip_serializing_if = "Option::is_none")]

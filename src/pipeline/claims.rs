@@ -423,6 +423,8 @@ pub fn claim_report(
         kind: c.kind.as_str().to_string(),
         current: c.running_total,
         negated: c.polarity == crate::model::Polarity::Negative,
+        rival: c.rival,
+        increment: c.increment,
         place: c.place.clone(),
         period: c.period.clone(),
         attributed_to: c.attributed_to.clone(),

@@ -159,6 +159,10 @@ struct RawMarkers {
     #[serde(default)]
     rival_before: RawLangs,
     #[serde(default)]
+    other_voice: RawLangs,
+    #[serde(default)]
+    other_voice_before: RawLangs,
+    #[serde(default)]
     context: RawLangs,
     #[serde(default)]
     yardstick: RawLangs,
@@ -238,6 +242,16 @@ impl From<RawEntry> for Entry {
     }
 }
 
+/// How firmly a sentence sets its figure against another (`Lexicon::rival_at`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rival {
+    /// The text says the figures disagree.
+    Firm,
+    /// The text only says another voice speaks: a rival unless the figure is said to be
+    /// the current one.
+    Voice,
+}
+
 /// The whole lexicon.
 #[derive(Debug, Clone)]
 pub struct Lexicon {
@@ -252,6 +266,8 @@ pub struct Lexicon {
     measured_time: Vec<Pattern>,
     rival: Vec<Pattern>,
     rival_before: Vec<Pattern>,
+    other_voice: Vec<Pattern>,
+    other_voice_before: Vec<Pattern>,
     context: Vec<Pattern>,
     yardstick: Vec<Pattern>,
     size_before: Vec<Pattern>,
@@ -286,6 +302,8 @@ impl Lexicon {
             measured_time: raw.markers.measured_time.patterns(),
             rival: raw.markers.rival.patterns(),
             rival_before: raw.markers.rival_before.patterns(),
+            other_voice: raw.markers.other_voice.patterns(),
+            other_voice_before: raw.markers.other_voice_before.patterns(),
             context: raw.markers.context.patterns(),
             yardstick: raw.markers.yardstick.patterns(),
             size_before: raw.markers.size_before.patterns(),
@@ -384,15 +402,30 @@ impl Lexicon {
         Self::any_at(&self.changed_to, &[Some(w)], 0).is_some()
     }
 
-    /// Whether words `from..to` set a figure against another ("fewer than the governor's").
-    pub fn says_rival(&self, words: &[Option<&str>], from: usize, to: usize) -> bool {
-        (from..to.min(words.len())).any(|i| Self::any_at(&self.rival, words, i).is_some())
-    }
-
     /// Whether a marker that sets what follows it against another figure ("the union
     /// insisted that…", "parle plutôt de", "впрочем") stands in words `from..to`.
     pub fn says_rival_before(&self, words: &[Option<&str>], from: usize, to: usize) -> bool {
-        (from..to.min(words.len())).any(|i| Self::any_at(&self.rival_before, words, i).is_some())
+        (from..to.min(words.len())).any(|i| {
+            Self::any_at(&self.rival_before, words, i).is_some()
+                || Self::any_at(&self.other_voice_before, words, i).is_some()
+        })
+    }
+
+    /// How a sentence sets the figure at token `at` against another: `Firm` when it says
+    /// the two disagree ("well above the ministry's", "et non", "заниж*"), `Voice` when it
+    /// only says another voice speaks ("for its part", "de son côté", "однако", "the
+    /// union insisted that…" before the figure).
+    pub fn rival_at(&self, words: &[Option<&str>], at: usize) -> Option<Rival> {
+        let any = |list: &[Pattern], to: usize| {
+            (0..to.min(words.len())).any(|i| Self::any_at(list, words, i).is_some())
+        };
+        if any(&self.rival, words.len()) || any(&self.rival_before, at) {
+            Some(Rival::Firm)
+        } else if any(&self.other_voice, words.len()) || any(&self.other_voice_before, at) {
+            Some(Rival::Voice)
+        } else {
+            None
+        }
     }
 
     /// Whether words `from..to` describe a place rather than the event ("a city of …",
@@ -505,6 +538,8 @@ pub fn lexicon() -> &'static Lexicon {
             measured_time: Vec::new(),
             rival: Vec::new(),
             rival_before: Vec::new(),
+            other_voice: Vec::new(),
+            other_voice_before: Vec::new(),
             context: Vec::new(),
             yardstick: Vec::new(),
             size_before: Vec::new(),

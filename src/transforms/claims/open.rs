@@ -965,8 +965,14 @@ pub fn read(
         state: predicate.is_some_and(|p| p.entry.state) || inherited_state,
         unit,
         current,
-        rival: lex.says_rival(words, 0, words.len())
-            || lex.says_rival_before(words, 0, m.first_tok),
+        // Another voice giving a figure it calls current ("de son côté, le ministère
+        // recense désormais 120 morts") gives the later count; a figure it says is wrong
+        // ("well above the ministry's") is a rival one all the same.
+        rival: match lex.rival_at(words, m.first_tok) {
+            Some(super::lexicon::Rival::Firm) => true,
+            Some(super::lexicon::Rival::Voice) => !current,
+            None => false,
+        },
         phrase_end,
         implicit_thing,
         of_previous: of_them.is_some(),
@@ -3481,6 +3487,26 @@ mod tests {
                 Lang::Fr
             ),
             vec![(51_000_000.0, true)]
+        );
+        // Another voice's figure said to be current is its later count, not a rival one;
+        // a figure said to be wrong stays a rival, current or not.
+        assert_eq!(
+            rivals(
+                "De son côté, le ministère recense désormais 120 morts.",
+                Lang::Fr
+            ),
+            vec![(120.0, false)]
+        );
+        assert_eq!(
+            rivals("De son côté, le ministère recense 120 morts.", Lang::Fr),
+            vec![(120.0, true)]
+        );
+        assert_eq!(
+            rivals(
+                "The union now counts 2,600 strikers, well above the management's figure.",
+                Lang::En
+            ),
+            vec![(2600.0, true)]
         );
         // The rival's figure with no noun counts what the figure before it counts, and is
         // said what it is said, whatever verb comes after it.
