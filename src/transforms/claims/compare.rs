@@ -692,6 +692,13 @@ fn comparable(claim: &Claim, s: &StoredClaim) -> bool {
 /// part of that quantity, not a rival count of it (`compare_open`).
 const PART_RATIO: f64 = 0.3;
 
+/// Below this share of a figure published [`STALE_DAYS`] or more before it, a figure
+/// nothing marks is taken for another quantity (`compare_open`).
+const STALE_PART_RATIO: f64 = 0.5;
+
+/// See [`STALE_PART_RATIO`].
+const STALE_DAYS: i64 = 7;
+
 /// Below this share of a count of people, a group's count is taken for a part of them.
 const AMONG_RATIO: f64 = 0.8;
 
@@ -957,9 +964,24 @@ fn compare_open(
         // Near figures ("27 miners killed", "30 killed") are one count read two ways.
         claim.unit == "people" && interval(group).1 < AMONG_RATIO * interval(people).0
     };
+    // A figure under half of one published a week or more before it, and neither said
+    // to be current nor set against it, is most often a part or another period's count
+    // ("46 sheep lost in one night" after "430 killed since June"): totals grow, and a
+    // rival count of the same moment comes within days.
+    let stale_part = |i: &usize| {
+        let s = &stored[*i];
+        let (_, hi) = interval(claim);
+        let (lo, _) = interval(&s.claim);
+        let weeks_apart = published.is_some_and(|p| {
+            p - s.published.unwrap_or(s.first_seen) >= chrono::Duration::days(STALE_DAYS)
+        });
+        hi.is_finite() && hi < STALE_PART_RATIO * lo && weeks_apart
+    };
     if status == ClaimStatus::Contradicts
         && !claim.rival
-        && latest.iter().all(|i| part_of(i) || among(i))
+        && latest
+            .iter()
+            .all(|i| part_of(i) || among(i) || stale_part(i))
     {
         return Comparison {
             status: ClaimStatus::New,

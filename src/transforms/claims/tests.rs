@@ -530,6 +530,31 @@ fn a_current_figure_hours_later_updates() {
     );
 }
 
+/// A much smaller figure weeks after a total, with nothing setting it against that
+/// total, is another quantity ("160 sheep lost in a month" after "430 killed since
+/// June"); the same figure days after, or set against the total, is a rival count.
+#[test]
+fn a_much_smaller_figure_weeks_later_is_another_quantity() {
+    let day = |d: u32| Utc.with_ymd_and_hms(2026, 7, d, 9, 0, 0).single();
+    let mut old = stored(claim("wolves", "killed", 430.0, Approx::AtLeast), "a");
+    old.claim.open = true;
+    old.published = day(1);
+    // Over a third of it: not a part by size alone (`PART_RATIO`).
+    let mut new = claim("wolves", "killed", 160.0, Approx::Exact);
+    new.open = true;
+    let status =
+        |new: &Claim, when| compare::compare_at(new, "b", when, std::slice::from_ref(&old)).status;
+    assert_eq!(status(&new, day(18)), ClaimStatus::New);
+    assert_eq!(status(&new, day(3)), ClaimStatus::Contradicts);
+    // Half or more of the total stays a rival count, weeks later too.
+    let mut near = new.clone();
+    near.value = 300.0;
+    assert_eq!(status(&near, day(18)), ClaimStatus::Contradicts);
+    let mut rival = new.clone();
+    rival.rival = true;
+    assert_eq!(status(&rival, day(18)), ClaimStatus::Contradicts);
+}
+
 /// A figure stored before and restated later ("41 deaths, the same as the ministry"), after
 /// another voice gave a different one, agrees with the first: the rival is not newer news.
 #[test]
