@@ -860,8 +860,14 @@ pub fn read(
             {
                 let span = (after, (after + 6).min(ce));
                 thing = number_of(lex, words, span, lang);
-                if predicate.is_none() {
-                    predicate = number_of_predicate(lex, words, span);
+                // "…, qui a porté à 3 400 le nombre de personnes évacuées": what the
+                // phrase says of its thing wins over a verb farther off.
+                let named = number_of_slots(words, span).find_map(|at| {
+                    let (_, end) = thing_at(lex, words, at, lang)?;
+                    lex.predicate_at(words, end)
+                });
+                if let Some(p) = named.or_else(|| number_of_predicate(lex, words, span)) {
+                    predicate = Some(p);
                 }
             }
             // "Of the inmates who escaped, 19 have been recaptured", "Parmi les rescapés,
