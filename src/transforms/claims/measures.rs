@@ -113,13 +113,16 @@ pub fn counted_noun(toks: &[Tok], m: &Mention) -> Search {
                     } else {
                         return Search::Found(c);
                     }
-                } else if words <= 2
-                    && lexicon::lexicon()
-                        .thing_at(&lexicon::words_of(toks), k)
+                } else if words <= 2 && {
+                    let lex = lexicon::lexicon();
+                    let words = lexicon::words_of(toks);
+                    lex.thing_at(&words, k)
                         .is_some_and(|h| h.entry.unit.as_deref().unwrap_or(&h.entry.id) != "people")
-                {
+                        // "800 000 barils", "40 hectares": a unit of measure.
+                        || lex.unit_at(&words, k).is_some()
+                } {
                     // "50 tanks", "50 самоходных гаубиц": a thing the lexicon counts
-                    // that is not people; the open reader reads it.
+                    // that is not people, or a unit; the open reader reads it.
                     return weak.map_or(Search::Other, Search::Found);
                 } else if other_noun(w) && words <= 2 {
                     // "three months": the number counts something that is not people.

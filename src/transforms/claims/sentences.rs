@@ -141,6 +141,17 @@ fn split_line(text: &str, ls: usize, le: usize) -> Vec<(usize, usize)> {
         let ends = match next {
             None => true,
             Some(n) if n.is_lowercase() => false,
+            // "…оценил число горожан в 40 тыс. Школьные каникулы продлены": a figure's
+            // scale word before a capitalised word (not an acronym) ends the sentence;
+            // the noun a scale counts is lower-case.
+            Some(n) if n.is_uppercase() && scale_word(&line[start..bi]) => {
+                let word: String = chars[k..]
+                    .iter()
+                    .map(|x| x.1)
+                    .take_while(|ch| ch.is_alphabetic())
+                    .collect();
+                word.chars().any(char::is_lowercase)
+            }
             Some(_) => c != '.' || !is_abbreviation(&line[start..bi]),
         };
         if ends {
@@ -175,6 +186,13 @@ fn is_abbreviation(before: &str) -> bool {
     ABBREVIATIONS.contains(&lower.as_str())
 }
 
+/// Whether the word before a full stop (the end of `before`) is a figure's scale ("тыс.",
+/// "млн.").
+fn scale_word(before: &str) -> bool {
+    let word = before.rsplit(char::is_whitespace).next().unwrap_or("");
+    matches!(word, "тыс" | "млн" | "млрд" | "трлн")
+}
+
 fn is_cyrillic(c: char) -> bool {
     ('\u{400}'..='\u{4ff}').contains(&c)
 }
@@ -197,6 +215,20 @@ mod tests {
                 "The U.S. State Department spoke.",
                 "Gen. Kim met Dr. Lee under No. 2397 rules.",
                 "Next one."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_scale_word_before_a_capital_ends_the_sentence() {
+        let t = "Депутат оценил их число в 40 тыс. Школьные каникулы продлены. Ещё 5 тыс. человек \
+                 и 2 млн. ВСУ остались.";
+        assert_eq!(
+            texts(t),
+            vec![
+                "Депутат оценил их число в 40 тыс.",
+                "Школьные каникулы продлены.",
+                "Ещё 5 тыс. человек и 2 млн. ВСУ остались."
             ]
         );
     }
