@@ -289,7 +289,12 @@ pub fn decide_claim(
     // found nothing of its own key: the newest figure of the same thing another voice
     // gave, worded as it may be.
     if loose && !crossed && cmp.status == ClaimStatus::New && claim.rival {
-        for tier in claims::kin_keys(&claim, &subject_keys) {
+        let [first, second] = claims::kin_keys(&claim, &subject_keys);
+        let rest: Vec<String> = claims::unit_keys(&claim, &subject_keys)
+            .into_iter()
+            .filter(|k| !first.contains(k) && !second.contains(k))
+            .collect();
+        for tier in [first, second, rest] {
             let mut candidates = Vec::new();
             for key in tier.iter().take(SAME_FIGURE_KEYS) {
                 candidates.extend(

@@ -561,6 +561,33 @@ pub fn kin_keys(claim: &Claim, stored_keys: &[String]) -> [Vec<String>; 2] {
     [first, second]
 }
 
+/// Keys of the subject with the claim's unit (any thing, any predicate): where a figure
+/// the text sets against another ("barely half the figure the residents' lawyers gave")
+/// looks last, when [`kin_keys`] found nothing: the sentence says there is a rival figure
+/// of its quantity, however the other story worded it.
+pub fn unit_keys(claim: &Claim, stored_keys: &[String]) -> Vec<String> {
+    // A share is of too many things, and a handful agrees or differs by chance.
+    if claim.unit == "percent" || claim.value < 10.0 {
+        return Vec::new();
+    }
+    let own_key = claim.key();
+    let Some(own) = KeyParts::parse(&own_key) else {
+        return Vec::new();
+    };
+    stored_keys
+        .iter()
+        .filter(|k| **k != own_key)
+        .filter(|k| {
+            KeyParts::parse(k).is_some_and(|k| {
+                k.subject == own.subject
+                    && k.period == own.period
+                    && same_count_unit(k.unit, own.unit)
+            })
+        })
+        .cloned()
+        .collect()
+}
+
 /// A figure the text sets against another (`Claim::rival`) against the stored claims of
 /// one tier of [`kin_keys`]: the newest figure another voice gave that could be of the
 /// same quantity (within [`APART`]) and place. A different figure contradicts it; None

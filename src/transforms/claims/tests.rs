@@ -3179,6 +3179,25 @@ fn a_figure_set_against_another_contradicts_the_newest_rival_count_of_its_thing(
         super::kin_keys(&organisers, &keys),
         [vec![police.key()], Vec::new()]
     );
+    // Last, any key of the subject in the same unit ("claimants" against "residents who
+    // joined the action"): not another unit, not a share, not a handful.
+    let residents = claim("en:resid", "joined", 4_100.0, "lawyers");
+    let keys = [police.key(), schools.key(), residents.key()];
+    assert_eq!(
+        super::unit_keys(&organisers, &keys),
+        vec![police.key(), residents.key()]
+    );
+    let share = Claim {
+        unit: "percent".into(),
+        value: 40.0,
+        ..organisers.clone()
+    };
+    assert!(super::unit_keys(&share, &keys).is_empty());
+    let handful = Claim {
+        value: 4.0,
+        ..organisers.clone()
+    };
+    assert!(super::unit_keys(&handful, &keys).is_empty());
     let stored_police = stored(police.clone(), "a");
     let got = super::rival_check(&organisers, "b", std::slice::from_ref(&stored_police))
         .map(|c| (c.status, c.related));
