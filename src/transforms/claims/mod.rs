@@ -281,10 +281,22 @@ impl SentenceReader<'_> {
         let mut last_open: Option<open::OpenReading> = None;
         let dates = events::date_spans(&toks);
         // "На 16 ноября", "as of 12 March", "au 3 mars": figures dated as current.
+        // "The hail of 20 June", "la grêle du 20 juin" date an event, not the figure: "of"
+        // only after "as", "du" only after a word for a report ("le bilan du 3 mars").
         let dated_now = dates.iter().any(|&(a, _)| {
-            a.checked_sub(1)
-                .and_then(|k| lex_words.get(k).copied().flatten())
-                .is_some_and(|w| matches!(w, "на" | "au" | "by" | "of" | "du" | "к"))
+            let word = |back: usize| {
+                a.checked_sub(back)
+                    .and_then(|k| lex_words.get(k).copied().flatten())
+            };
+            match word(1) {
+                Some("на" | "au" | "by" | "к") => true,
+                Some("of") => word(2) == Some("as"),
+                Some("du") => matches!(
+                    word(2),
+                    Some("bilan" | "point" | "pointage" | "décompte" | "chiffres" | "données")
+                ),
+                _ => false,
+            }
         });
         // "к 15:00", "by 3 p.m.", "à 10 heures", "as of 8 a.m.": a figure as of an hour.
         let dated_now = dated_now || timed_now(&toks, &lex_words);

@@ -3697,3 +3697,47 @@ fn a_bare_figure_is_the_same_value_under_any_key() {
     hectares.unit = "hectares".to_string();
     assert!(!super::same_figure(&hectares, &tonnes));
 }
+
+/// "As of 12 March", "au 3 mars", "le bilan du 3 mars" date a figure as current; "the hail
+/// of 20 June", "la grêle du 20 juin" date the event it counts, not the figure.
+#[test]
+fn a_date_marks_a_figure_current_only_as_an_as_of() {
+    let current = |text: &str, lang: &str| -> bool {
+        let matches = entity_matches(text, &["Valdoria"]);
+        let claims = extract_claims(text, &matches, Some(lang), None);
+        claims
+            .iter()
+            .find(|c| close(c.value, 4870.0))
+            .unwrap_or_else(|| panic!("no 4,870 in {claims:#?}"))
+            .running_total
+    };
+    for (text, lang, want) in [
+        (
+            "As of 12 March, 4,870 hectares of Valdoria vines were damaged.",
+            "en",
+            true,
+        ),
+        (
+            "Valdoria counted 4,870 hectares of vines damaged by the hail of 20 June.",
+            "en",
+            false,
+        ),
+        (
+            "Au 3 mars, 4 870 hectares de vignes étaient sinistrés en Valdoria.",
+            "fr",
+            true,
+        ),
+        (
+            "En Valdoria, le bilan du 3 mars fait état de 4 870 hectares de vignes sinistrés.",
+            "fr",
+            true,
+        ),
+        (
+            "En Valdoria, 4 870 hectares de vignes ont été sinistrés par la grêle du 20 juin.",
+            "fr",
+            false,
+        ),
+    ] {
+        assert_eq!(current(text, lang), want, "{text}");
+    }
+}
