@@ -783,9 +783,20 @@ fn compare_open(
             && claim.value.min(o.value) > 0.0
             && claim.value.max(o.value) / claim.value.min(o.value) > BOUND_REACH
     };
+    // A figure the text calls current, beside another of the same story ("77 dead … Police
+    // now say 19 of the dead were children"), is no later count nor a rival of it: the
+    // story gives both at one moment. Only a figure set against the other is.
+    let same_story = |s: &StoredClaim| {
+        claim.running_total
+            && !claim.rival
+            && s.source == source
+            && published.is_some()
+            && s.published == published
+    };
     let compared: Vec<usize> = (0..stored.len())
         .filter(|&i| comparable(claim, &stored[i]) && same_place(claim, &stored[i].claim))
         .filter(|&i| claim.running_total || !far_inside(&stored[i].claim))
+        .filter(|&i| !same_story(&stored[i]))
         .collect();
     if compared.is_empty() {
         return Comparison {

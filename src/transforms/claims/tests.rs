@@ -530,6 +530,34 @@ fn a_current_figure_hours_later_updates() {
     );
 }
 
+/// A figure called current beside another of the same story ("77 dead … Police now say 19
+/// of the dead were children") is compared with what earlier stories said, not with its
+/// own story's figure; one the story sets against the other is still its rival.
+#[test]
+fn a_current_figure_is_not_the_later_count_of_its_own_storys_figure() {
+    let at = Utc.with_ymd_and_hms(2026, 10, 10, 9, 0, 0).single();
+    let mut dead = stored(claim("ferry", "killed", 77.0, Approx::Exact), "wire");
+    dead.claim.open = true;
+    dead.published = at;
+    // Not so small that it is a part of the 77 by size alone (`PART_RATIO`).
+    let mut children = claim("ferry", "killed", 60.0, Approx::Exact);
+    children.open = true;
+    children.running_total = true;
+    let status = |c: &Claim| compare::compare_at(c, "wire", at, std::slice::from_ref(&dead)).status;
+    assert_eq!(status(&children), ClaimStatus::New);
+    // Another outlet's story at the same hour is a rival count of the same moment.
+    assert_eq!(
+        compare::compare_at(&children, "paper", at, std::slice::from_ref(&dead)).status,
+        ClaimStatus::Contradicts
+    );
+    let rival = Claim {
+        rival: true,
+        attributed_to: Some("union".into()),
+        ..children.clone()
+    };
+    assert_eq!(status(&rival), ClaimStatus::Contradicts);
+}
+
 /// A much smaller figure weeks after a total, with nothing setting it against that
 /// total, is another quantity ("160 sheep lost in a month" after "430 killed since
 /// June"); the same figure days after, or set against the total, is a rival count.
