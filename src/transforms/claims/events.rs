@@ -316,6 +316,21 @@ fn window(toks: &[Tok]) -> Option<String> {
             }
             // "в день выборов" is "on election day": "в день" only closing its clause.
             ("в", Some("день")) if word(k + 2).is_some() => {}
+            // "a day after the storm", "un jour plus tôt": a time, not a rate.
+            ("a" | "un", Some("day" | "jour"))
+                if matches!(
+                    word(k + 2),
+                    Some(
+                        "after"
+                            | "before"
+                            | "later"
+                            | "earlier"
+                            | "ago"
+                            | "après"
+                            | "avant"
+                            | "plus"
+                    )
+                ) => {}
             (
                 "per" | "a" | "each" | "every" | "par" | "chaque" | "в",
                 Some("day" | "jour" | "сутки" | "день"),
@@ -568,6 +583,13 @@ mod tests {
         );
         assert_eq!(w("за сутки сбиты 40 беспилотников", Lang::Ru), win("day"));
         assert_eq!(w("36 trains a day are cancelled", Lang::En), win("per day"));
+        assert_eq!(
+            w(
+                "36 trains were still cancelled, a day after the storm",
+                Lang::En
+            ),
+            None
+        );
         assert_eq!(
             w("ежедневные потери в 35 млн евро", Lang::Ru),
             win("per day")
