@@ -448,6 +448,18 @@ pub fn read(
         // "three times as many": a comparison, not a figure of its own.
         return None;
     }
+    // "оценил число горожан, оставшихся без отопления, в 40 тыс.", "a porté le bilan,
+    // selon la préfecture, à 12": a clause that is only the preposition governing the
+    // figure ends the clause a parenthesis broke off; the figure is read in the sentence.
+    let governed_only = cs < m.first_tok
+        && (cs..m.first_tok).all(|k| {
+            words
+                .get(k)
+                .copied()
+                .flatten()
+                .is_some_and(|w| GOVERNING_PREPOSITIONS.contains(&w))
+        });
+    let cs = if governed_only { 0 } else { cs };
     // "une centaine de patients", "1,2 million de doses", "a dozen of": the noun is after
     // the preposition.
     let after =
@@ -1649,6 +1661,9 @@ fn thing_at(
     let end = at + run.len();
     Some((stem(lang, head), end))
 }
+
+/// Prepositions that govern a figure ("в 40 тыс.", "à 12", "to 3,400").
+const GOVERNING_PREPOSITIONS: &[&str] = &["в", "до", "à", "to", "at"];
 
 /// What may stand between a verb and the figure it governs ("injured more than 120").
 const GOVERNED_APPROX: &[&str] = &[

@@ -3769,3 +3769,28 @@ fn a_date_marks_a_figure_current_only_as_an_as_of() {
         assert_eq!(current(text, lang), want, "{text}");
     }
 }
+
+/// A clause that is only the preposition governing the figure ("…, оставшихся без
+/// отопления, в 40 тыс.") ends the clause a parenthesis broke off: the figure is read.
+#[test]
+fn a_figure_after_a_parenthesis_is_read_in_its_sentence() {
+    for (text, lang) in [
+        (
+            "Депутат оценил число горожан Северогорска, оставшихся без отопления, в 40 тыс.",
+            "ru",
+        ),
+        (
+            "Le nombre de personnes évacuées à Northvale a été porté, selon la préfecture, à 1 200.",
+            "fr",
+        ),
+    ] {
+        let matches = entity_matches(text, &["Северогорска", "Northvale"]);
+        let claims = extract_claims(text, &matches, Some(lang), None);
+        assert!(
+            claims
+                .iter()
+                .any(|c| close(c.value, 40_000.0) || close(c.value, 1_200.0)),
+            "{text}: {claims:#?}"
+        );
+    }
+}
