@@ -688,6 +688,12 @@ struct Floor {
 // set from them. Twenty development scenarios (dv-01..dv-20) joined the tuning set. At
 // the session's end: tune (85 topics) 0.947, 0.774, 0.624; held out 0.952, 0.653, 0.438;
 // scenarios 0.921, 0.793, 0.635.
+// Sixteenth session (2026-12-07): round 16 joined the tuning set (91 topics) with twenty
+// more development scenarios (dv-21..dv-40): 5,967 labels, 0.945, 0.769, 0.609 with the
+// commit the session started from; round 17's six topics, written blind, are held out
+// (234 labels: 0.944, 0.611, 0.588 with that commit, status the lowest of any round), and
+// the held-out floors are set from them; fifteen more scenarios (sc-106..sc-120, 120 in
+// all): 0.922, 0.793, 0.615 with that commit.
 const FLOOR_TUNE: Floor = Floor {
     recall: 0.94,
     status: 0.76,
@@ -696,7 +702,7 @@ const FLOOR_TUNE: Floor = Floor {
 
 const FLOOR_HOLDOUT: Floor = Floor {
     recall: 0.93,
-    status: 0.62,
+    status: 0.58,
     contradicts_precision: 0.38,
 };
 
