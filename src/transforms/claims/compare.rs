@@ -930,9 +930,24 @@ fn compare_open(
     let own_later = same_voice && is_precise;
     // A figure for a precise thing set against another ("well above the ministry's") is a
     // rival count even when nothing more is said of it.
-    let rival = claim.rival
-        && (is_precise
-            || (claim.role.is_empty() && latest.iter().all(|&i| stored[i].claim.key() == own_key)));
+    // Two sources quoted by one story for one precise thing ("11,800 candidates, the
+    // ministry said … the union put the figure at 27,000") are set against each other by
+    // the story itself.
+    let quoted_apart = |i: &usize| {
+        let s = &stored[*i];
+        s.source == source
+            && published.is_some()
+            && s.published == published
+            && matches!((&s.claim.attributed_to, &claim.attributed_to),
+                (Some(a), Some(b)) if a.to_lowercase() != b.to_lowercase())
+    };
+    let rival = (claim.rival
+        && (is_precise || latest.iter().all(|&i| stored[i].claim.key() == own_key)))
+        || (is_precise
+            && !latest.is_empty()
+            && latest
+                .iter()
+                .all(|i| quoted_apart(i) && stored[*i].claim.key() == own_key));
     // A figure marked current is the later value of the one before it, a share of
     // nothing named too ("inflation … a grimpé à 87 %", "now 50%"): a share is of the
     // story's quantity as often as an amount of money is.

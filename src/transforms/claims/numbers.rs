@@ -1017,6 +1017,9 @@ fn approx_before(toks: &[Tok], i: usize) -> (Approx, usize) {
         ("примерно", Approx::About),
         ("приблизительно", Approx::About),
         ("порядка", Approx::About),
+        // "не менее чем в 1 млрд рублей": the "в" of an estimate ("оценивает в").
+        ("более чем в", Approx::Over),
+        ("менее чем в", Approx::Under),
         ("более чем", Approx::Over),
         ("больше чем", Approx::Over),
         ("менее чем", Approx::Under),
@@ -1824,6 +1827,10 @@ mod tests {
         assert_eq!(read("~600 dead", Lang::En)[0].2, Approx::About);
         assert_eq!(read("more than 1,000 dead", Lang::En)[0].2, Approx::Over);
         assert_eq!(read("не менее 500 человек", Lang::Ru)[0].2, Approx::AtLeast);
+        assert_eq!(
+            read("оценивает ущерб не менее чем в 1 млрд рублей", Lang::Ru)[0].2,
+            Approx::AtLeast
+        );
         assert_eq!(
             read("ninefold", Lang::En)[0],
             (9.0, None, Approx::Exact, NumUnit::Ratio)

@@ -212,6 +212,9 @@ const STOP: &[&str] = &[
     "toutes",
     "environ",
     "près",
+    "sans",
+    "without",
+    "без",
     // Russian
     // "до 40 число погибших": "the number of" is no counted noun.
     "число",

@@ -3794,3 +3794,60 @@ fn a_figure_after_a_parenthesis_is_read_in_its_sentence() {
         );
     }
 }
+
+/// One story quoting two sources for one precise thing ("11,800 candidates without a
+/// place, the ministry said … the union put the figure at 27,000") sets them against each
+/// other, though nothing more is said of either figure; two unattributed figures of one
+/// story, or the same source twice, are not.
+#[test]
+fn two_sources_of_one_story_for_one_precise_thing_contradict() {
+    let at = Utc.with_ymd_and_hms(2026, 9, 16, 9, 0, 0).single();
+    let mut ministry = open_claim("candidates", "", 11_800.0, ClaimKind::RunningTotal);
+    ministry.attributed_to = Some("ministry".into());
+    let mut first = stored(ministry, "wire");
+    first.published = at;
+    let mut union = open_claim("candidates", "", 27_000.0, ClaimKind::RunningTotal);
+    union.attributed_to = Some("student union".into());
+    let status =
+        |c: &Claim| compare::compare_at(c, "wire", at, std::slice::from_ref(&first)).status;
+    assert_eq!(status(&union), ClaimStatus::Contradicts);
+    let again = Claim {
+        attributed_to: Some("Ministry".into()),
+        ..union.clone()
+    };
+    assert_ne!(status(&again), ClaimStatus::Contradicts);
+    // "People" is no precise thing: two crowds of one story may be two crowds.
+    let mut crowd = open_claim("people", "", 3000.0, ClaimKind::RunningTotal);
+    crowd.attributed_to = Some("organisers".into());
+    let mut crowd_first = stored(crowd.clone(), "wire");
+    crowd_first.published = at;
+    crowd.value = 1800.0;
+    crowd.attributed_to = Some("police".into());
+    assert_eq!(
+        compare::compare_at(&crowd, "wire", at, std::slice::from_ref(&crowd_first)).status,
+        ClaimStatus::New
+    );
+    // Unless the text sets it against the other ("well short of the organisers' figure").
+    crowd.rival = true;
+    assert_eq!(
+        compare::compare_at(&crowd, "wire", at, std::slice::from_ref(&crowd_first)).status,
+        ClaimStatus::Contradicts
+    );
+}
+
+/// "Revendiquer" a count is claiming it, no request: "les syndicats revendiquent 5 000
+/// participants" counts the marchers; and "sans" is no counted thing.
+#[test]
+fn a_claimed_count_is_no_request_and_without_is_no_thing() {
+    let c = &first_claim(
+        "Les organisateurs revendiquent 5 000 manifestants à Toulouse.",
+        "fr",
+        "Toulouse",
+    );
+    assert_ne!(c.measure, "requested", "{c:?}");
+    let text = "À Lyon, 791 000 candidats ont reçu une proposition, et ils ne sont plus que \
+                97 000 sans aucune réponse positive.";
+    let claims = extract_claims(text, &entity_matches(text, &["Lyon"]), Some("fr"), None);
+    let c = claims.iter().find(|c| c.value == 97_000.0).expect("97 000");
+    assert_eq!(c.role, "candidates", "{c:?}");
+}
