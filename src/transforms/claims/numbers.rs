@@ -364,6 +364,22 @@ const MONTHS: &[&str] = &[
     "октябрь",
     "ноябрь",
     "декабрь",
+    // Abbreviated in datelines ("SYDNEY, 8 janv.", "8 дек.").
+    "janv",
+    "févr",
+    "fév",
+    "avr",
+    "juil",
+    "déc",
+    "янв",
+    "фев",
+    "февр",
+    "апр",
+    "авг",
+    "сент",
+    "окт",
+    "нояб",
+    "дек",
 ];
 
 /// Words after which a number is an identifier, never a quantity.
@@ -1507,7 +1523,23 @@ fn read_mention(toks: &[Tok], i: usize, lang: Lang) -> Step {
             }
             if let Some((v2, j2, grouped2, digits2)) = read_core(toks, n2, lang) {
                 let (scale2, k2) = read_scale(toks, j2);
-                let phone = is_dash && !grouped && !grouped2 && int_digits >= 3 && digits2 >= 4;
+                // "032-899-3000": a leading zero, or a third group after another dash,
+                // makes a phone number or a reference, never a range.
+                let leading_zero = int_digits >= 2 && value < 10f64.powi(int_digits as i32 - 1);
+                let chained = toks.get(k2).is_some_and(|t| t.is_sym('-') && t.glued)
+                    && toks
+                        .get(k2 + 1)
+                        .is_some_and(|t| matches!(t.kind, TokKind::Num { .. }));
+                let chained_before = i >= 2
+                    && toks[i].glued
+                    && toks[i - 1].is_sym('-')
+                    && toks[i - 1].glued
+                    && matches!(toks[i - 2].kind, TokKind::Num { .. });
+                let phone = is_dash
+                    && ((!grouped && !grouped2 && int_digits >= 3 && digits2 >= 4)
+                        || leading_zero
+                        || chained
+                        || chained_before);
                 let years = year_like && digits2 == 4 && (1800.0..=2100.0).contains(&v2);
                 let years2 = year_like && digits2 == 2;
                 if phone || years || years2 {
@@ -1719,6 +1751,23 @@ mod tests {
         assert_eq!(first("un seul mort", Lang::Fr).map(|r| r.0), Some(1.0));
         // A phone number written in groups is no count.
         assert!(read("Телефон горячей линии — 8 800 200 14 14.", Lang::Ru).is_empty());
+        // With dashes: a leading zero or a third group makes it no range.
+        for phone in [
+            "told to call 032-899-3000 for shelter",
+            "call 555-12-40 now",
+        ] {
+            assert!(
+                read(phone, Lang::En).iter().all(|r| r.1.is_none()),
+                "{phone}"
+            );
+        }
+        assert_eq!(
+            read("20-30 homes burned", Lang::En).first().map(|r| r.1),
+            Some(Some(30.0))
+        );
+        // An abbreviated month in a dateline is a date.
+        assert!(read("SYDNEY, 8 janv. (AMI)", Lang::Fr).is_empty());
+        assert!(read("МОСКВА, 8 дек. (РИА)", Lang::Ru).is_empty());
         // "больше тысячи" is a thousand; "тысячи людей" thousands, vague.
         assert_eq!(
             first("их было больше тысячи", Lang::Ru).map(|r| (r.0, r.2)),
