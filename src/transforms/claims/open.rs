@@ -743,6 +743,11 @@ pub fn read(
                             .flatten()
                             .is_none_or(|w| matches!(w, "and" | "et" | "и" | "or" | "ou" | "или"))
                     })
+                })
+                // A tally that reaches the figure ("le bilan passe à 19 blessés", "the
+                // toll rose to 19 injured") names no fate: the noun after it does.
+                .filter(|h| {
+                    !(h.end..m.first_tok).any(|k| words[k].is_some_and(|w| REACH.contains(&w)))
                 });
             predicate = Some(governing.unwrap_or(p));
         } else if let Some((t, end)) = thing_at(lex, words, after, lang) {
@@ -2585,6 +2590,43 @@ mod tests {
             })
             .collect();
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    /// People who fell ill are cases; the seriously injured are in a critical state in
+    /// three languages; a tally reaching a figure ("le bilan passe à 19 blessés") names
+    /// no fate, the noun after the figure does.
+    #[test]
+    fn the_ill_are_cases_the_seriously_injured_critical_and_a_tally_no_fate() {
+        assert_rows_told(&[
+            (
+                "Ninety-five people aboard the ship have fallen ill.",
+                Lang::En,
+                95.0,
+                "cases",
+                "infected",
+            ),
+            (
+                "Le bilan passe à 19 blessés après le déraillement.",
+                Lang::Fr,
+                19.0,
+                "people",
+                "wounded",
+            ),
+            (
+                "Three passengers were seriously injured in the crash.",
+                Lang::En,
+                3.0,
+                "people",
+                "critical",
+            ),
+            (
+                "Дорожная авария: тяжело ранены четыре пассажира.",
+                Lang::Ru,
+                4.0,
+                "people",
+                "critical",
+            ),
+        ]);
     }
 
     #[test]
