@@ -2629,6 +2629,34 @@ mod tests {
         ]);
     }
 
+    /// Air-defence systems sent or delivered are one count, however the text words them.
+    #[test]
+    fn air_defence_systems_sent_or_delivered_are_one_count() {
+        assert_rows_told(&[
+            (
+                "Russia sent North Korea eight air defence systems this year.",
+                Lang::En,
+                8.0,
+                "systems",
+                "delivered",
+            ),
+            (
+                "Россия передала КНДР 15 зенитных ракетно-пушечных комплексов.",
+                Lang::Ru,
+                15.0,
+                "systems",
+                "delivered",
+            ),
+            (
+                "Washington compte dix batteries antiaériennes livrées à Pyongyang.",
+                Lang::Fr,
+                10.0,
+                "systems",
+                "delivered",
+            ),
+        ]);
+    }
+
     #[test]
     fn news_vocabulary_reads_one_thing_and_predicate_in_three_languages() {
         // One quantity told in English, French and Russian: the lexicon's words for it in
