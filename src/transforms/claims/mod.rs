@@ -415,10 +415,28 @@ impl SentenceReader<'_> {
                 .or_else(|| attributions.iter().find(right_after).map(|a| a.1.clone()));
             let attributed_to = attributed_to
                 .or_else(|| {
-                    attributions
+                    // Of several in the clause, the one fewest commas away, before the
+                    // figure first ("По данным МВД, … 12 тыс. человек, организаторы
+                    // говорят о 40 тыс.": 12,000 is the ministry's, 40,000 the organisers').
+                    let commas = |a: usize| {
+                        let (lo, hi) = if a < m.num_tok {
+                            (a, m.num_tok)
+                        } else {
+                            (m.num_tok, a)
+                        };
+                        toks[lo..hi].iter().filter(|t| t.is_sym(',')).count()
+                    };
+                    let before = attributions.iter().rev().find(|a| a.0 < cs);
+                    let within: Vec<&(usize, String)> = attributions
                         .iter()
-                        .find(|a| (cs..ce).contains(&a.0))
-                        .or_else(|| attributions.iter().rev().find(|a| a.0 < cs))
+                        .filter(|a| (cs..ce).contains(&a.0))
+                        .collect();
+                    within
+                        .iter()
+                        .copied()
+                        .chain(before.filter(|_| !within.is_empty()))
+                        .min_by_key(|a| (commas(a.0), a.0 > m.num_tok))
+                        .or(before)
                         .map(|a| a.1.clone())
                 })
                 .or_else(|| base.attributed_to.clone());

@@ -3851,3 +3851,51 @@ fn a_claimed_count_is_no_request_and_without_is_no_thing() {
     let c = claims.iter().find(|c| c.value == 97_000.0).expect("97 000");
     assert_eq!(c.role, "candidates", "{c:?}");
 }
+
+/// Two sources in one sentence: each figure is given by the one fewest commas away,
+/// before it first ("По данным МВД, … 12 тыс. человек, организаторы говорят о 40 тыс.";
+/// "les organisateurs revendiquent 5 000 participants, quand la préfecture en a compté
+/// 1 800"); an article alone is no source.
+#[test]
+fn each_figure_of_a_sentence_is_given_by_its_nearest_source() {
+    let by = |t: &str, lang: &str, place: &str| -> Vec<(f64, Option<String>)> {
+        let m = entity_matches(t, &[place]);
+        extract_claims(t, &m, Some(lang), None)
+            .into_iter()
+            .map(|c| (c.value, c.attributed_to))
+            .collect()
+    };
+    assert_eq!(
+        by(
+            "По данным МВД, в Белграде было 12 тыс. человек, организаторы говорят о 40 тыс.",
+            "ru",
+            "Белграде"
+        ),
+        vec![
+            (12_000.0, Some("МВД".to_string())),
+            (40_000.0, Some("организаторы".to_string()))
+        ]
+    );
+    assert_eq!(
+        by(
+            "À Toulouse, les organisateurs revendiquent 5 000 participants, quand la \
+             préfecture en a compté 1 800.",
+            "fr",
+            "Toulouse"
+        ),
+        vec![
+            (5_000.0, Some("organisateurs".to_string())),
+            (1_800.0, Some("préfecture".to_string()))
+        ]
+    );
+    let director = Some("agency's operations director".to_string());
+    assert_eq!(
+        by(
+            "The confirmed death toll has risen to 52, and 47 people are still missing in \
+             Lingga, the agency's operations director said.",
+            "en",
+            "Lingga"
+        ),
+        vec![(52.0, director.clone()), (47.0, director)]
+    );
+}
