@@ -930,9 +930,10 @@ fn compare_open(
     let own_later = same_voice && is_precise;
     // A figure for a precise thing set against another ("well above the ministry's") is a
     // rival count even when nothing more is said of it.
-    // Two sources quoted by one story for one precise thing ("11,800 candidates, the
-    // ministry said … the union put the figure at 27,000") are set against each other by
-    // the story itself.
+    // Two sources quoted by one story for one precise thing, or for people under one key
+    // ("11,800 candidates, the ministry said … the union put the figure at 27,000";
+    // "12,000 by the police's count, 40,000 say the organisers") are set against each
+    // other by the story itself.
     let quoted_apart = |i: &usize| {
         let s = &stored[*i];
         s.source == source
@@ -943,7 +944,7 @@ fn compare_open(
     };
     let rival = (claim.rival
         && (is_precise || latest.iter().all(|&i| stored[i].claim.key() == own_key)))
-        || (is_precise
+        || ((is_precise || claim.unit == "people")
             && !latest.is_empty()
             && latest
                 .iter()
