@@ -907,6 +907,8 @@ const SOURCE_WORDS: &[&str] = &[
     "министерство",
     "обороны",
     "renseignement",
+    // "L'Organisation mondiale de la santé", "l'Agence régionale de santé".
+    "santé",
     "ministère",
     "services",
 ];
@@ -1079,7 +1081,12 @@ pub fn attributions(s: &str, toks: &[Tok]) -> Vec<(usize, String)> {
         let Some(w) = t.word() else { continue };
         // "n'a compté", "n'estime": the negation glued to the verb.
         let w = w.strip_prefix("n'").unwrap_or(w);
-        if !SAY_VERBS.contains(&w) {
+        // "L'OMS, elle, en compte 1 350": counting them is giving the figure (not "la
+        // ville compte 9 000 grévistes", which says what a place has).
+        let counts_them = matches!(w, "compte" | "comptent" | "dénombre" | "recense")
+            && vi > 0
+            && toks[vi - 1].word() == Some("en");
+        if !SAY_VERBS.contains(&w) && !counts_them {
             continue;
         }
         // "the Baltic states, said", "2.1 million customer records.", "reports of 300

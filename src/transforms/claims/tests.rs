@@ -3894,6 +3894,18 @@ fn each_figure_of_a_sentence_is_given_by_its_nearest_source() {
             (1_800.0, Some("préfecture".to_string()))
         ]
     );
+    // "X, elle, en compte 1 350": counting them gives the figure.
+    assert_eq!(
+        by(
+            "L'Organisation mondiale de la santé, elle, en compte 1 350 cas au Burundi.",
+            "fr",
+            "Burundi"
+        )
+        .first()
+        .and_then(|c| c.1.clone())
+        .as_deref(),
+        Some("Organisation mondiale de la santé")
+    );
     let director = Some("agency's operations director".to_string());
     assert_eq!(
         by(
