@@ -939,8 +939,9 @@ fn compare_open(
         s.source == source
             && published.is_some()
             && s.published == published
-            && matches!((&s.claim.attributed_to, &claim.attributed_to),
-                (Some(a), Some(b)) if a.to_lowercase() != b.to_lowercase())
+            && s.claim.attributed_to.is_some()
+            && claim.attributed_to.is_some()
+            && voice(&s.source, &s.claim) != voice(source, claim)
     };
     let rival = (claim.rival
         && (is_precise || latest.iter().all(|&i| stored[i].claim.key() == own_key)))

@@ -1083,9 +1083,8 @@ pub fn attributions(s: &str, toks: &[Tok]) -> Vec<(usize, String)> {
         let w = w.strip_prefix("n'").unwrap_or(w);
         // "L'OMS, elle, en compte 1 350": counting them is giving the figure (not "la
         // ville compte 9 000 grévistes", which says what a place has).
-        let counts_them = matches!(w, "compte" | "comptent" | "dénombre" | "recense")
-            && vi > 0
-            && toks[vi - 1].word() == Some("en");
+        let counts_them =
+            matches!(w, "compte" | "comptent") && vi > 0 && toks[vi - 1].word() == Some("en");
         if !SAY_VERBS.contains(&w) && !counts_them {
             continue;
         }

@@ -427,16 +427,11 @@ impl SentenceReader<'_> {
                         toks[lo..hi].iter().filter(|t| t.is_sym(',')).count()
                     };
                     let before = attributions.iter().rev().find(|a| a.0 < cs);
-                    let within: Vec<&(usize, String)> = attributions
+                    attributions
                         .iter()
                         .filter(|a| (cs..ce).contains(&a.0))
-                        .collect();
-                    within
-                        .iter()
-                        .copied()
-                        .chain(before.filter(|_| !within.is_empty()))
+                        .chain(before)
                         .min_by_key(|a| (commas(a.0), a.0 > m.num_tok))
-                        .or(before)
                         .map(|a| a.1.clone())
                 })
                 .or_else(|| base.attributed_to.clone());
