@@ -434,6 +434,7 @@ fn run_topic(topic: &Topic) -> TopicResult {
                                 .collect::<Vec<_>>(),
                             "compared_ids": label.compared_with,
                             "got": found[i].raw,
+                            "key": found[i].key,
                         });
                         let mut f = std::fs::OpenOptions::new()
                             .create(true)
@@ -697,6 +698,12 @@ struct Floor {
 // to 0.58 (the fifteen new ones brought it under the old 0.62 before any change). At the
 // session's end: tune 0.945, 0.772, 0.613; held out 0.944, 0.611, 0.588; scenarios 0.922,
 // 0.795, 0.603.
+// Seventeenth session (2026-12-07): round 17 joined the tuning set (97 topics and the 40
+// development scenarios: 6,201 labels, 0.945, 0.766, 0.613 with the commit the session
+// started from); round 18's six topics, written blind, are held out (233 labels: 0.918,
+// 0.668, 0.706 with that commit), and the held-out floors are set from them; fifteen more
+// scenarios (sc-121..sc-135, 135 in all): 0.925, 0.794, 0.582 with that commit, and their
+// CONTRADICTS-precision floor goes down to 0.55.
 const FLOOR_TUNE: Floor = Floor {
     recall: 0.94,
     status: 0.76,
@@ -704,9 +711,9 @@ const FLOOR_TUNE: Floor = Floor {
 };
 
 const FLOOR_HOLDOUT: Floor = Floor {
-    recall: 0.93,
-    status: 0.58,
-    contradicts_precision: 0.38,
+    recall: 0.90,
+    status: 0.63,
+    contradicts_precision: 0.60,
 };
 
 // Tenth session (2026-12-06): thirty short scenarios (2–4 stories each, one kind of
@@ -729,7 +736,7 @@ const FLOOR_HOLDOUT: Floor = Floor {
 const FLOOR_SCENARIO: Floor = Floor {
     recall: 0.90,
     status: 0.78,
-    contradicts_precision: 0.58,
+    contradicts_precision: 0.55,
 };
 
 /// Polls one story under a one-place watchlist (`(file stem, place name)`) with a lexicon
