@@ -278,7 +278,7 @@ pub fn decide_claim(
         } else {
             &kin
         };
-        let same = same_figure_under(store, &claim, item, keys.iter())?;
+        let same = same_figure_under(store, &claim, item, keys.iter(), claims::same_figure)?;
         if !same.is_empty() {
             cmp.status = ClaimStatus::Corroborates;
             related = same.iter().map(|(k, _)| k.clone()).collect();
@@ -324,7 +324,8 @@ pub fn decide_claim(
         }
     }
     // The very figure another story gave ("1,436 cases", "230,000 passengers"), under any
-    // key of the subject with the unit: a figure this precise is that figure again, however
+    // key of the subject with the unit, or with any count of things or people ("11,800
+    // claims", "11 800 dossiers"): a figure this precise is that figure again, however
     // each story worded what it counts.
     // A conflict across measures (a death toll above the casualties) stands.
     if loose
@@ -333,9 +334,15 @@ pub fn decide_claim(
         && claims::distinctive_point(&claim)
     {
         let same_unit = subject_keys.iter().filter(|k| {
-            claims::key_unit(k).is_some_and(|u| claims::same_count_unit(u, &claim.unit))
+            claims::key_unit(k).is_some_and(|u| claims::distinctive_units(u, &claim.unit))
         });
-        let same = same_figure_under(store, &claim, item, same_unit)?;
+        let same = same_figure_under(
+            store,
+            &claim,
+            item,
+            same_unit,
+            claims::same_distinctive_figure,
+        )?;
         if !same.is_empty() {
             cmp.status = ClaimStatus::Corroborates;
             related = same.iter().map(|(k, _)| k.clone()).collect();
@@ -380,6 +387,7 @@ fn same_figure_under<'k>(
     claim: &Claim,
     item: &StoredItem,
     keys: impl Iterator<Item = &'k String>,
+    same_figure: fn(&Claim, &Claim) -> bool,
 ) -> Result<Vec<(Vec<u8>, ClaimRecord)>> {
     let mut same = Vec::new();
     for key in keys.take(SAME_FIGURE_KEYS) {
@@ -388,7 +396,7 @@ fn same_figure_under<'k>(
                 .recent_claims_for_key(key, SAME_FIGURE_CLAIMS)?
                 .into_iter()
                 .filter(|(_, r)| {
-                    r.stored.item_id != item.id && claims::same_figure(claim, &r.stored.claim)
+                    r.stored.item_id != item.id && same_figure(claim, &r.stored.claim)
                 }),
         );
     }

@@ -498,13 +498,50 @@ pub fn bare_figure(c: &Claim) -> bool {
     c.unit.is_empty() && c.role.is_empty()
 }
 
+/// The same figure again: equal values and ranges of one unit (a bare figure: any unit).
 pub fn same_figure(claim: &Claim, other: &Claim) -> bool {
-    // "1.6 million" and "1,600,000" are one value, whatever the float product rounds to.
-    let equal = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs());
     // A bare figure is any figure of the same value.
     let bare = bare_figure(claim) && other.unit != "bool";
-    (bare || same_count_unit(&claim.unit, &other.unit))
-        && equal(claim.value, other.value)
+    (bare || same_count_unit(&claim.unit, &other.unit)) && same_value(claim, other)
+}
+
+/// A unit that counts things or people ("drones", "complaints", "people"), not a measure
+/// (tonnes, km), an amount of money, a share, a rate or a length of time.
+fn count_unit(u: &str) -> bool {
+    let lex = super::lexicon::lexicon();
+    !(u.is_empty()
+        || matches!(u, "percent" | "bool" | "date")
+        || u.starts_with("per_")
+        || currency(u)
+        || lex.units.iter().any(|e| e.id == u)
+        || lex.time_units.iter().any(|e| e.id == u))
+}
+
+/// The very distinctive figure (`distinctive_point`) another story gave of the same
+/// subject, each counting what it counts in its own words ("11,800 claims", "11 800
+/// dossiers"; "2 300 emplois", "2,300 workers"): a count of anything with that value is
+/// that figure again. Counted in two words, not an addition, and not a figure the text
+/// marks current under another verb ("now 1,200 complaints" after "1,200 evacuated").
+pub fn same_distinctive_figure(claim: &Claim, other: &Claim) -> bool {
+    if same_count_unit(&claim.unit, &other.unit) {
+        return same_value(claim, other);
+    }
+    distinctive_units(&claim.unit, &other.unit)
+        && same_value(claim, other)
+        && !claim.increment
+        && !(claim.running_total && claim.measure != other.measure)
+}
+
+/// Units under which a distinctive figure is looked for (`same_distinctive_figure`).
+pub fn distinctive_units(a: &str, b: &str) -> bool {
+    same_count_unit(a, b) || (count_unit(a) && count_unit(b))
+}
+
+/// Equal values and ranges of one subject, the other neither an addition nor denied.
+fn same_value(claim: &Claim, other: &Claim) -> bool {
+    // "1.6 million" and "1,600,000" are one value, whatever the float product rounds to.
+    let equal = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs());
+    equal(claim.value, other.value)
         && match (claim.value_max, other.value_max) {
             (Some(a), Some(b)) => equal(a, b),
             (None, None) => true,

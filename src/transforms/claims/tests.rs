@@ -3917,3 +3917,47 @@ fn each_figure_of_a_sentence_is_given_by_its_nearest_source() {
         vec![(52.0, director.clone()), (47.0, director)]
     );
 }
+
+#[test]
+fn a_distinctive_figure_is_that_figure_again_whatever_each_story_counts_it_in() {
+    let claims = open_claim("complaints", "", 11_800.0, ClaimKind::RunningTotal);
+    let dossiers = open_claim("fr:dossi", "", 11_800.0, ClaimKind::RunningTotal);
+    assert!(super::same_distinctive_figure(&dossiers, &claims));
+    assert!(!super::same_distinctive_figure(
+        &open_claim("fr:dossi", "", 11_900.0, ClaimKind::RunningTotal),
+        &claims
+    ));
+    // A measure, an amount of money or a share is not a count of things.
+    let tonnes = Claim {
+        unit: "tonnes".into(),
+        role: String::new(),
+        ..dossiers.clone()
+    };
+    assert!(!super::same_distinctive_figure(&tonnes, &claims));
+    let euros = Claim {
+        unit: "eur".into(),
+        role: String::new(),
+        ..dossiers.clone()
+    };
+    assert!(!super::same_distinctive_figure(&euros, &claims));
+    // An addition is a step, not the figure; a figure said to be current under another
+    // verb is a later count that happens to equal it.
+    let more = Claim {
+        increment: true,
+        ..dossiers.clone()
+    };
+    assert!(!super::same_distinctive_figure(&more, &claims));
+    let now_filed = Claim {
+        running_total: true,
+        measure: "registered".into(),
+        ..dossiers.clone()
+    };
+    assert!(!super::same_distinctive_figure(&now_filed, &claims));
+    // Counted in one word, a current figure is that figure again under any verb.
+    let now_claims = Claim {
+        running_total: true,
+        measure: "registered".into(),
+        ..claims.clone()
+    };
+    assert!(super::same_distinctive_figure(&now_claims, &claims));
+}
