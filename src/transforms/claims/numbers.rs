@@ -85,6 +85,8 @@ pub struct Tok {
     pub end: usize,
     /// No white space between this token and the previous one.
     pub glued: bool,
+    /// A word written with a capital first letter ("Shahed"), as a name is.
+    pub capital: bool,
 }
 
 impl Tok {
@@ -124,6 +126,7 @@ pub fn tokenize(s: &str, lang: Lang) -> Vec<Tok> {
                 start: b,
                 end,
                 glued,
+                capital: false,
             });
             while i < chars.len() && chars[i].0 < end {
                 i += 1;
@@ -147,6 +150,7 @@ pub fn tokenize(s: &str, lang: Lang) -> Vec<Tok> {
                 start: b,
                 end,
                 glued,
+                capital: c.is_uppercase(),
             });
             i = j;
         } else {
@@ -155,6 +159,7 @@ pub fn tokenize(s: &str, lang: Lang) -> Vec<Tok> {
                 start: b,
                 end: b + c.len_utf8(),
                 glued,
+                capital: false,
             });
             i += 1;
         }

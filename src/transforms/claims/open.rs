@@ -1858,8 +1858,8 @@ fn is_age_or_label(toks: &[Tok], words: &[Option<&str>], m: &Mention) -> bool {
             return true;
         }
     }
-    // A model or a name with its number: "Ил-76", "F-16", "COVID-19" (a short word, a dash
-    // and the number, all glued).
+    // A model or a name with its number: "Ил-76", "F-16", "COVID-19", "Shahed-136" (a
+    // short word or a name, a dash and the number, all glued).
     if m.first_tok >= 2 && m.num_tok == m.first_tok {
         let dash = &toks[m.first_tok - 1];
         let word = &toks[m.first_tok - 2];
@@ -1868,7 +1868,7 @@ fn is_age_or_label(toks: &[Tok], words: &[Option<&str>], m: &Mention) -> bool {
             && toks[m.first_tok].glued
             && word
                 .word()
-                .is_some_and(|w| (1..=5).contains(&w.chars().count()))
+                .is_some_and(|w| word.capital || (1..=5).contains(&w.chars().count()))
         {
             return true;
         }

@@ -1679,6 +1679,11 @@ fn a_model_number_is_no_figure() {
             "en",
         ),
         ("Два самолёта Ил-76 доставили в Корию 40 тонн помощи.", "ru"),
+        // A name of any length with its number.
+        (
+            "Koria a reçu des Shahed-136 iraniens, selon les experts.",
+            "fr",
+        ),
     ] {
         let m = entity_matches(t, &["Koria", "Корию"]);
         let values: Vec<f64> = extract_claims(t, &m, Some(lang), None)
@@ -1686,7 +1691,7 @@ fn a_model_number_is_no_figure() {
             .map(|c| c.value)
             .collect();
         assert!(
-            !values.contains(&76.0) && !values.contains(&23.0),
+            !values.contains(&76.0) && !values.contains(&23.0) && !values.contains(&136.0),
             "{t}: {values:?}"
         );
     }
