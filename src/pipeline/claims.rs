@@ -380,6 +380,74 @@ pub fn decide_claim(
     Ok((key, record))
 }
 
+/// A yardstick ("up from the £45 million flagged in March", "contre 650 selon les
+/// pompiers") that found the stored figure it restates says which quantity the figure
+/// before it in its sentence is a later or a rival value of, however each story worded
+/// that quantity. That figure, read as new because no stored key matched it, is compared
+/// with the one its yardstick found (`view.decided`'s last record is the yardstick).
+pub fn relate_by_yardstick(view: &mut StoryClaims, item: &StoredItem) -> Result<()> {
+    let Some((_, yardstick)) = view.decided.last() else {
+        return Ok(());
+    };
+    let y = &yardstick.stored;
+    if !y.claim.restated || y.status != ClaimStatus::Corroborates {
+        return Ok(());
+    }
+    let Some(found_key) = yardstick.related.first().cloned() else {
+        return Ok(());
+    };
+    let (quote, key) = (y.claim.quote.clone(), y.claim.key());
+    let last = view.decided.len() - 1;
+    let Some(main) = (0..last).rev().find(|&j| {
+        let c = &view.decided[j].1.stored.claim;
+        !c.restated && c.quote == quote && c.key() == key
+    }) else {
+        return Ok(());
+    };
+    if view.decided[main].1.stored.status != ClaimStatus::New {
+        return Ok(());
+    }
+    // Only a figure of another story: the story's own figures were compared already.
+    let Some(found) = view.store.claim(&found_key)? else {
+        return Ok(());
+    };
+    if found.stored.item_id == item.id {
+        return Ok(());
+    }
+    let claim = view.decided[main].1.stored.claim.clone();
+    let f = &found.stored.claim;
+    // The found figure, read as a figure of the main one's quantity.
+    let other = StoredClaim {
+        claim: Claim {
+            value: f.value,
+            value_max: f.value_max,
+            approx: f.approx,
+            attributed_to: f.attributed_to.clone(),
+            polarity: f.polarity,
+            increment: f.increment,
+            running_total: f.running_total,
+            rival: f.rival,
+            quote: f.quote.clone(),
+            ..claim.clone()
+        },
+        ..found.stored.clone()
+    };
+    let cmp = claims::compare_at(
+        &claim,
+        &item.source,
+        item.published,
+        std::slice::from_ref(&other),
+    );
+    if cmp.status == ClaimStatus::New {
+        return Ok(());
+    }
+    let rec = &mut view.decided[main].1;
+    rec.stored.status = cmp.status;
+    rec.related = vec![found_key];
+    rec.relations = vec![relation(&claim, f).to_string()];
+    Ok(())
+}
+
 /// The stored claims of other stories giving the very same figure as `claim`, among the
 /// newest `SAME_FIGURE_CLAIMS` of each of the first `SAME_FIGURE_KEYS` of `keys`.
 fn same_figure_under<'k>(
@@ -542,6 +610,76 @@ mod tests {
         assert_eq!(round.stored.status, ClaimStatus::New, "{round:#?}");
         let other = decide(open(1437.0, "infections", ""));
         assert_eq!(other.stored.status, ClaimStatus::New, "{other:#?}");
+    }
+
+    /// "Now expects the attack to cost about £70 million, up from the £45 million it
+    /// flagged": the yardstick finds the earlier figure under other words, and the figure
+    /// before it in the sentence is that figure's later value; with no yardstick, or one
+    /// that finds nothing, it stays new.
+    #[test]
+    fn a_figure_whose_yardstick_finds_a_stored_figure_updates_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::open(dir.path()).unwrap();
+        let now = Utc::now();
+        let money = |value: f64, measure: &str, quote: &str| Claim {
+            subject: "brightwell".into(),
+            measure: measure.into(),
+            unit: "gbp".into(),
+            value,
+            open: true,
+            quote: quote.into(),
+            ..Default::default()
+        };
+        let first = StoredItem {
+            id: "story-0".into(),
+            ..story()
+        };
+        let (k0, _) = record_claim(
+            &*store,
+            money(45e6, "cost", "The attack will cost £45 million."),
+            &first,
+            &[],
+            now,
+        )
+        .unwrap();
+        let sentence = "It now expects losses of £70 million, up from the £45 million it flagged.";
+        let main = Claim {
+            running_total: true,
+            ..money(70e6, "losses", sentence)
+        };
+        let yardstick = Claim {
+            restated: true,
+            ..money(45e6, "losses", sentence)
+        };
+        let decide_story = |claims: Vec<Claim>| {
+            let mut view = StoryClaims::new(&*store);
+            for c in claims {
+                let decided = decide_claim(&view, c, &story(), &[], now).unwrap();
+                view.decided.push(decided);
+                relate_by_yardstick(&mut view, &story()).unwrap();
+            }
+            view.decided
+        };
+        let decided = decide_story(vec![main.clone(), yardstick.clone()]);
+        assert_eq!(decided[1].1.stored.status, ClaimStatus::Corroborates);
+        assert_eq!(
+            decided[0].1.stored.status,
+            ClaimStatus::Updates,
+            "{decided:#?}"
+        );
+        assert_eq!(decided[0].1.related, vec![k0]);
+        // Without its yardstick the figure has nothing of its words to compare with.
+        let alone = decide_story(vec![main.clone()]);
+        assert_eq!(alone[0].1.stored.status, ClaimStatus::New);
+        // A yardstick that finds nothing stored relates nothing.
+        let elsewhere = decide_story(vec![
+            main,
+            Claim {
+                value: 52e6,
+                ..yardstick
+            },
+        ]);
+        assert_eq!(elsewhere[0].1.stored.status, ClaimStatus::New);
     }
 
     /// What the view adds answers as the store would once written: the newest `limit`,

@@ -8,7 +8,9 @@ use anyhow::Result;
 use chrono::{DateTime, Duration, Utc};
 use tracing::{debug, error, info, warn};
 
-use super::claims::{claim_entities, claim_report, decide_claim, distinct_claims, StoryClaims};
+use super::claims::{
+    claim_entities, claim_report, decide_claim, distinct_claims, relate_by_yardstick, StoryClaims,
+};
 use super::Context;
 use crate::config::{FeedConfig, FeedKind, FullText};
 use crate::fetch::{FetchError, FetchOutcome, Fetched, Fetcher, Reach};
@@ -1413,6 +1415,7 @@ fn store_entry_once(
         let (key, rec) = decide_claim(&claims_view, claim, &stored, &named, now)?;
         stored.claim_keys.push(key.clone());
         claims_view.decided.push((key, rec));
+        relate_by_yardstick(&mut claims_view, &stored)?;
     }
     write.claims = claims_view.decided;
     // Pending before the item: a stop in between leaves a pending id without its item,
