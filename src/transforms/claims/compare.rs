@@ -507,7 +507,7 @@ pub fn same_figure(claim: &Claim, other: &Claim) -> bool {
 
 /// A unit that counts things or people ("drones", "complaints", "people"), not a measure
 /// (tonnes, km), an amount of money, a share, a rate or a length of time.
-fn count_unit(u: &str) -> bool {
+pub(super) fn count_unit(u: &str) -> bool {
     let lex = super::lexicon::lexicon();
     !(u.is_empty()
         || matches!(u, "percent" | "bool" | "date")

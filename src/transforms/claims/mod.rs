@@ -116,26 +116,44 @@ pub fn extract_claims(
 
 /// A headline's figure that the text under it restates (same key, overlapping values) is
 /// dropped: the body's sentence carries the attribution and the context, and a headline
-/// repeating its own article is not a second report.
+/// repeating its own article is not a second report. The body's restating sentence
+/// stands where the headline's figure stood (the story's
+/// figures in the order it first gives them), and a place the headline names ("à Nantes,
+/// 12 000 manifestants") holds for it when it names none ("Ils étaient 12 000").
 fn drop_restated_headings(all: Vec<(Claim, bool)>) -> Vec<Claim> {
-    let body: Vec<&Claim> = all.iter().filter(|(_, h)| !h).map(|(c, _)| c).collect();
-    let keep: Vec<bool> = all
+    let restates = |b: &Claim, c: &Claim| {
+        b.key() == c.key() && {
+            let (x, y) = (interval(c), interval(b));
+            x.0 <= y.1 && y.0 <= x.1
+        }
+    };
+    // For each claim: the body claim that restates it when it is a heading's.
+    let restated_by: Vec<Option<usize>> = all
         .iter()
         .map(|(c, heading)| {
-            !heading
-                || !body.iter().any(|b| {
-                    b.key() == c.key() && {
-                        let (x, y) = (interval(c), interval(b));
-                        x.0 <= y.1 && y.0 <= x.1
-                    }
-                })
+            heading
+                .then(|| all.iter().position(|(b, h)| !h && restates(b, c)))
+                .flatten()
         })
         .collect();
-    all.into_iter()
-        .zip(keep)
-        .filter(|(_, k)| *k)
-        .map(|((c, _), _)| c)
-        .collect()
+    let mut moved = vec![false; all.len()];
+    let mut out = Vec::with_capacity(all.len());
+    for (i, (c, _)) in all.iter().enumerate() {
+        match restated_by[i] {
+            Some(b) if !moved[b] => {
+                moved[b] = true;
+                let mut body = all[b].0.clone();
+                if body.place.is_none() {
+                    body.place = c.place.clone();
+                }
+                out.push(body);
+            }
+            Some(_) => {}
+            None if moved[i] => {}
+            None => out.push(c.clone()),
+        }
+    }
+    out
 }
 
 /// A caption: a short line of capitalised words with no figure ("Russian presidential
@@ -578,6 +596,22 @@ impl SentenceReader<'_> {
                     dated_now,
                     Some(PART_OF_WHOLE.to_string()),
                 ))
+            });
+            // "Ils étaient environ 15 000 selon la police", "Их было 41 тыс.": the number
+            // of what the story counted last, a count of people or things.
+            let claim = claim.or_else(|| {
+                if !open::they_were_before(lex_words, (cs, m.first_tok)) {
+                    return None;
+                }
+                let told = out
+                    .last()
+                    .or(self.last_told)
+                    .filter(|t| compare::count_unit(&t.unit))?;
+                let c = Claim {
+                    restated: false,
+                    ..restated(told, &m, base.attributed_to.clone())?
+                };
+                Some(in_sentence(c, &base, dated_now, base.place.clone()))
             });
             let capped = measures::capped(&toks, cs, m.first_tok);
             // "…, including 600 deaths" after 4,700 casualties: a part only of a figure

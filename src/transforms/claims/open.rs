@@ -1469,6 +1469,53 @@ pub(super) fn of_them_at(words: &[Option<&str>], at: usize) -> Option<usize> {
     }
 }
 
+/// "Ils étaient environ 15 000 selon la police", "They were 160", "Их было 41 тыс.": a
+/// figure the clause gives as the number of a pronoun's people or things, which the
+/// story counted before. The pronoun and the verb stand right before the figure (its
+/// approximation is the figure's), an adverb of time at most between.
+pub(super) fn they_were_before(words: &[Option<&str>], (cs, first): (usize, usize)) -> bool {
+    const PRONOUNS: &[&str] = &["they", "ils", "elles", "их", "они"];
+    const BE: &[&str] = &[
+        "were",
+        "are",
+        "numbered",
+        "number",
+        "étaient",
+        "sont",
+        "seraient",
+        "seront",
+        "было",
+        "будет",
+        "стало",
+        "насчитывалось",
+    ];
+    const BETWEEN: &[&str] = &[
+        "now",
+        "already",
+        "still",
+        "déjà",
+        "encore",
+        "désormais",
+        "уже",
+        "ещё",
+        "еще",
+    ];
+    let word = |k: usize| words.get(k).copied().flatten();
+    let mut k = first;
+    while k > cs && word(k - 1).is_some_and(|w| BETWEEN.contains(&w)) {
+        k -= 1;
+    }
+    if k < cs + 2 {
+        return false;
+    }
+    let (a, b) = (word(k - 2), word(k - 1));
+    let said = |p: Option<&str>, v: Option<&str>| {
+        p.is_some_and(|p| PRONOUNS.contains(&p)) && v.is_some_and(|v| BE.contains(&v))
+    };
+    // "ils étaient", "их было"; "было их" in Russian word order.
+    said(a, b) || said(b, a)
+}
+
 /// Whether a sentence opens on the group the sentence before counted ("Of those, …",
 /// "Parmi eux, …", "Из них …"): its first figure with no noun of its own is a part of it.
 pub(super) fn opens_on_them(words: &[Option<&str>]) -> Option<()> {

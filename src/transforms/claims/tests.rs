@@ -3966,3 +3966,73 @@ fn a_distinctive_figure_is_that_figure_again_whatever_each_story_counts_it_in() 
     };
     assert!(super::same_distinctive_figure(&now_claims, &claims));
 }
+
+/// "Ils étaient environ 15 000 selon la police", "They were 160", "Их было около 15 тыс.":
+/// a figure of a pronoun's people counts what the story counted before it; the
+/// headline's place holds for the body's sentence restating its figure.
+#[test]
+fn a_figure_of_a_pronoun_counts_what_the_story_counted() {
+    for (text, lang) in [
+        (
+            "À Nantes, 5 000 manifestants ont défilé jeudi. Ils étaient environ 15 000 selon la police.",
+            "fr",
+        ),
+        (
+            "In Nantes 5,000 protesters marched on Thursday. They were about 15,000, police said.",
+            "en",
+        ),
+        (
+            "В Нанте в четверг прошли 5 тыс. демонстрантов. Их было около 15 тыс., по данным полиции.",
+            "ru",
+        ),
+    ] {
+        let claims = extract_claims(
+            text,
+            &entity_matches(text, &["Nantes", "Нанте"]),
+            Some(lang),
+            None,
+        );
+        let first = claims.first().unwrap_or_else(|| panic!("{text}: no claim"));
+        let they = claims
+            .iter()
+            .find(|c| close(c.value, 15_000.0))
+            .unwrap_or_else(|| panic!("{text}: no 15,000 in {claims:#?}"));
+        assert_eq!(they.key(), first.key(), "{text}");
+        assert!(they.attributed_to.is_some(), "{text}: {they:#?}");
+    }
+    // No pronoun before it: no count of what came before.
+    let text = "À Nantes, 5 000 manifestants ont défilé jeudi. Le cortège comptait 15 000 ballons.";
+    let claims = extract_claims(text, &entity_matches(text, &["Nantes"]), Some("fr"), None);
+    assert!(
+        claims
+            .iter()
+            .all(|c| !close(c.value, 15_000.0) || c.role != claims[0].role),
+        "{claims:#?}"
+    );
+}
+
+/// A headline's figure restated by the body keeps the headline's place and position.
+#[test]
+fn a_restated_headline_figure_keeps_its_place_and_position() {
+    let text =
+        "Réforme des retraites : à Nantes, 12 000 manifestants, 40 000 selon les syndicats\n\n\
+                Ils étaient 12 000 selon la préfecture à défiler contre la réforme des retraites.";
+    let mut m = entity_matches(
+        text,
+        &["réforme des retraites", "Réforme des retraites", "Nantes"],
+    );
+    for e in &mut m {
+        if e.found == "Nantes" {
+            e.kind = "place".into();
+        }
+    }
+    let claims = extract_claims(text, &m, Some("fr"), None);
+    let values: Vec<f64> = claims.iter().map(|c| c.value).collect();
+    assert_eq!(values, vec![12_000.0, 40_000.0], "{claims:#?}");
+    assert!(
+        claims[0].quote.starts_with("Ils étaient"),
+        "the body's sentence: {claims:#?}"
+    );
+    assert_eq!(claims[0].place, claims[1].place, "{claims:#?}");
+    assert!(claims[0].place.is_some(), "{claims:#?}");
+}
