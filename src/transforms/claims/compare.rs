@@ -770,6 +770,10 @@ const AMONG_RATIO: f64 = 0.8;
 /// one quantity.
 const APART: f64 = 20.0;
 
+/// How many times apart two named voices' figures of one precise thing may be and still
+/// be two counts of it when nothing else is said (`compare_open`).
+const NAMED_RIVALS_APART: f64 = 2.0;
+
 /// How far from its value a bound ("more than 900", "up to 500") still agrees with a figure.
 const BOUND_REACH: f64 = 1.5;
 
@@ -990,7 +994,30 @@ fn compare_open(
     // A figure marked current is the later value of the one before it, a share of
     // nothing named too ("inflation … a grimpé à 87 %", "now 50%"): a share is of the
     // story's quantity as often as an amount of money is.
-    let changes = (claim.running_total && later) || own_later || rival;
+    // Two named voices counting one precise thing, neither saying what befell it nor that
+    // its figure is current ("176 homes without heating, the prosecutor counted" after
+    // "more than 300 cold homes, the residents said"): figures that close are two counts
+    // of one quantity, not two quantities.
+    let named_rivals = is_precise
+        && claim.measure.is_empty()
+        && !currency(&claim.unit)
+        && claim.attributed_to.is_some()
+        && !claim.running_total
+        && claim.value >= 10.0
+        && !latest.is_empty()
+        && latest.iter().all(|&i| {
+            let o = &stored[i];
+            let (lo, hi) = (
+                claim.value.min(o.claim.value),
+                claim.value.max(o.claim.value),
+            );
+            o.claim.attributed_to.is_some()
+                && o.claim.measure.is_empty()
+                && voice(&o.source, &o.claim) != voice(source, claim)
+                && lo > 0.0
+                && hi / lo <= NAMED_RIVALS_APART
+        });
+    let changes = (claim.running_total && later) || own_later || rival || named_rivals;
     if vague && !changes {
         return Comparison {
             status: ClaimStatus::New,

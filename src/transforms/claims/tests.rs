@@ -4036,3 +4036,31 @@ fn a_restated_headline_figure_keeps_its_place_and_position() {
     assert_eq!(claims[0].place, claims[1].place, "{claims:#?}");
     assert!(claims[0].place.is_some(), "{claims:#?}");
 }
+
+/// Two named voices counting one precise thing and saying nothing else of it ("more than
+/// 300 cold homes, the residents said"; "176 homes, the prosecutor counted") give two
+/// counts of it; unnamed, or far apart, they may be two quantities.
+#[test]
+fn two_named_voices_close_in_value_contradict() {
+    let homes = |value: f64, by: Option<&str>| Claim {
+        attributed_to: by.map(str::to_string),
+        ..open_claim("homes", "", value, ClaimKind::RunningTotal)
+    };
+    let residents = stored(homes(300.0, Some("residents")), "a");
+    let status = |c: Claim| compare::compare_at(&c, "b", None, &[residents.clone()]).status;
+    assert_eq!(
+        status(homes(176.0, Some("prosecutor"))),
+        ClaimStatus::Contradicts
+    );
+    assert_eq!(status(homes(176.0, None)), ClaimStatus::New);
+    assert_eq!(status(homes(60.0, Some("prosecutor"))), ClaimStatus::New);
+    // Said of the homes ("176 homes destroyed"), the figure is a quantity of its own.
+    let destroyed = Claim {
+        measure: "destroyed".into(),
+        ..homes(176.0, Some("prosecutor"))
+    };
+    assert_eq!(
+        compare::compare_at(&destroyed, "b", None, &[residents.clone()]).status,
+        ClaimStatus::New
+    );
+}
