@@ -4047,7 +4047,8 @@ fn two_named_voices_close_in_value_contradict() {
         ..open_claim("homes", "", value, ClaimKind::RunningTotal)
     };
     let residents = stored(homes(300.0, Some("residents")), "a");
-    let status = |c: Claim| compare::compare_at(&c, "b", None, &[residents.clone()]).status;
+    let status =
+        |c: Claim| compare::compare_at(&c, "b", None, std::slice::from_ref(&residents)).status;
     assert_eq!(
         status(homes(176.0, Some("prosecutor"))),
         ClaimStatus::Contradicts
@@ -4060,7 +4061,7 @@ fn two_named_voices_close_in_value_contradict() {
         ..homes(176.0, Some("prosecutor"))
     };
     assert_eq!(
-        compare::compare_at(&destroyed, "b", None, &[residents.clone()]).status,
+        compare::compare_at(&destroyed, "b", None, std::slice::from_ref(&residents)).status,
         ClaimStatus::New
     );
 }
