@@ -1652,6 +1652,10 @@ fn thing_at(
             break;
         }
     }
+    // "1,200 new cases", "15,000 new prison places": the noun after the adjective.
+    if lang == Lang::En && words.get(at).copied().flatten() == Some("new") {
+        return thing_at(lex, words, at + 1, lang);
+    }
     // No entry: the head of the phrase, by the language's word order.
     let first = words.get(at).copied().flatten().filter(|w| content(w))?;
     if lex.predicate_at(words, at).is_some() {

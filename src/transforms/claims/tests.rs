@@ -4065,3 +4065,24 @@ fn two_named_voices_close_in_value_contradict() {
         ClaimStatus::New
     );
 }
+
+/// "1,200 new cases", "15,000 new prison places": the English adjective stands before the
+/// noun it qualifies, as "1 200 nouveaux cas" does in French.
+#[test]
+fn a_new_thing_is_counted_in_english_as_in_french() {
+    let read = |t: &str, lang: &str| -> Vec<(f64, String)> {
+        extract_claims(t, &entity_matches(t, &["Koria"]), Some(lang), None)
+            .into_iter()
+            .map(|c| (c.value, c.role))
+            .collect()
+    };
+    let en = read("In Koria 1,200 new cases were confirmed on Monday.", "en");
+    let fr = read(
+        "En Koria, 1 200 nouveaux cas ont été confirmés lundi.",
+        "fr",
+    );
+    assert_eq!(en, vec![(1200.0, "cases".to_string())]);
+    assert_eq!(en, fr);
+    let homes = read("Koria built 300 new homes last year.", "en");
+    assert_eq!(homes, vec![(300.0, "homes".to_string())]);
+}
