@@ -1652,8 +1652,9 @@ fn thing_at(
             break;
         }
     }
-    // "1,200 new cases", "15,000 new prison places": the noun after the adjective.
-    if lang == Lang::En && words.get(at).copied().flatten() == Some("new") {
+    // "1,200 new cases", "15,000 new prison places", "12 more hospitals": the noun after
+    // the adjective.
+    if lang == Lang::En && matches!(words.get(at).copied().flatten(), Some("new" | "more")) {
         return thing_at(lex, words, at + 1, lang);
     }
     // No entry: the head of the phrase, by the language's word order.

@@ -4085,4 +4085,15 @@ fn a_new_thing_is_counted_in_english_as_in_french() {
     assert_eq!(en, fr);
     let homes = read("Koria built 300 new homes last year.", "en");
     assert_eq!(homes, vec![(300.0, "homes".to_string())]);
+    let more = extract_claims(
+        "Koria has opened 12 more hospitals.",
+        &entity_matches("Koria has opened 12 more hospitals.", &["Koria"]),
+        Some("en"),
+        None,
+    );
+    assert_eq!(more.len(), 1, "{more:#?}");
+    assert_eq!(
+        (more[0].role.as_str(), more[0].increment),
+        ("hospitals", true)
+    );
 }
