@@ -167,9 +167,14 @@ pub fn decide_claim(
     let store = view;
     // Within one story, only statements attributed to different sources are compared (a
     // story quoting two sources is a real conflict; its headline restating its body is not).
+    // A figure the text sets against another ("however, the union says more than 87,000")
+    // is compared with the story's own unattributed figure too.
     let comparable = |r: &ClaimRecord| {
         r.stored.item_id != item.id
             || matches!((&r.stored.claim.attributed_to, &claim.attributed_to), (Some(a), Some(b)) if a != b)
+            || (claim.rival
+                && claim.attributed_to.is_some()
+                && r.stored.claim.attributed_to.is_none())
     };
     let mut existing: Vec<_> = store
         .recent_claims_for_key(&claim.key(), COMPARE_WITH)?
@@ -567,6 +572,34 @@ mod tests {
             store.claims_list(None).unwrap().is_empty(),
             "nothing is written while deciding"
         );
+    }
+
+    /// "85,700 inmates, the official figures say; however, the union says 92,000": a
+    /// figure the story sets against its own unattributed one is compared with it; an
+    /// unmarked second figure is not (a story restating itself is one voice).
+    #[test]
+    fn a_rival_figure_is_compared_with_its_storys_own_figure() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::open(dir.path()).unwrap();
+        let now = Utc::now();
+        let item = story();
+        let own = Claim {
+            attributed_to: None,
+            ..claim(85_700.0, "ministry")
+        };
+        let decide_after_own = |second: Claim| {
+            let mut view = StoryClaims::new(&*store);
+            let first = decide_claim(&view, own.clone(), &item, &[], now).unwrap();
+            view.decided.push(first);
+            decide_claim(&view, second, &item, &[], now).unwrap().1
+        };
+        let rival = decide_after_own(Claim {
+            rival: true,
+            ..claim(92_000.0, "union")
+        });
+        assert_eq!(rival.stored.status, ClaimStatus::Contradicts, "{rival:#?}");
+        let plain = decide_after_own(claim(92_000.0, "union"));
+        assert_eq!(plain.stored.status, ClaimStatus::New, "{plain:#?}");
     }
 
     /// The very figure another story gave corroborates it whatever each story said it
