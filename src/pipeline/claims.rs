@@ -54,16 +54,9 @@ pub(super) fn distinct_claims(claims_read: Vec<Claim>) -> Vec<Claim> {
                     || (o.attributed_to.is_some() == c.attributed_to.is_some()
                         && c.quote.len() > o.quote.len()) =>
             {
-                // A place the headline names ("à Nantes, 12 000 manifestants") holds for
-                // its body's sentence that names none ("Ils étaient 12 000").
-                let place = c.place.clone().or_else(|| o.place.take());
-                *o = Claim { place, ..c }
+                *o = c
             }
-            Some(o) => {
-                if o.place.is_none() {
-                    o.place = c.place;
-                }
-            }
+            Some(_) => {}
             None => out.push(c),
         }
     }

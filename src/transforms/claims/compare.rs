@@ -526,7 +526,8 @@ pub fn same_distinctive_figure(claim: &Claim, other: &Claim) -> bool {
     if same_count_unit(&claim.unit, &other.unit) {
         return same_value(claim, other);
     }
-    distinctive_units(&claim.unit, &other.unit)
+    count_unit(&claim.unit)
+        && count_unit(&other.unit)
         && same_value(claim, other)
         && !claim.increment
         && !(claim.running_total && claim.measure != other.measure)
