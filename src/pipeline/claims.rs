@@ -161,13 +161,13 @@ pub fn decide_claim(
     // Within one story, only statements attributed to different sources are compared (a
     // story quoting two sources is a real conflict; its headline restating its body is not).
     // A figure the text sets against another ("however, the union says more than 87,000")
-    // is compared with the story's own unattributed figure too.
+    // is compared with the story's own unattributed figure too, and an unattributed one
+    // set against a source's figure ("…gave another estimate for the same day") with it.
     let comparable = |r: &ClaimRecord| {
         r.stored.item_id != item.id
             || matches!((&r.stored.claim.attributed_to, &claim.attributed_to), (Some(a), Some(b)) if a != b)
             || (claim.rival
-                && claim.attributed_to.is_some()
-                && r.stored.claim.attributed_to.is_none())
+                && claim.attributed_to.is_some() != r.stored.claim.attributed_to.is_some())
     };
     let mut existing: Vec<_> = store
         .recent_claims_for_key(&claim.key(), COMPARE_WITH)?
@@ -352,6 +352,33 @@ pub fn decide_claim(
             cmp.status = ClaimStatus::Corroborates;
             related = same.iter().map(|(k, _)| k.clone()).collect();
             existing.extend(same);
+        }
+    }
+    // A figure said to be current that found nothing of its quantity ("47 foundations
+    // laid so far" after "38 monopiles"): the later value of the last figure of its unit
+    // from another story, when near it (`later_level`).
+    if loose && !crossed && cmp.status == ClaimStatus::New && claims::seeks_level(&claim) {
+        let own = claim.key();
+        let same_unit = subject_keys
+            .iter()
+            .filter(|k| **k != own && claims::key_unit(k) == Some(claim.unit.as_str()));
+        let mut candidates = Vec::new();
+        for key in same_unit.take(SAME_FIGURE_KEYS) {
+            candidates.extend(
+                store
+                    .recent_claims_for_key(key, SAME_FIGURE_CLAIMS)?
+                    .into_iter()
+                    .filter(|(_, r)| r.stored.item_id != item.id),
+            );
+        }
+        let stored_claims: Vec<StoredClaim> =
+            candidates.iter().map(|(_, r)| r.stored.clone()).collect();
+        if let Some(found) = claims::later_level(&claim, item.published, &stored_claims)
+            .and_then(|i| candidates.get(i))
+        {
+            cmp.status = ClaimStatus::Updates;
+            related = vec![found.0.clone()];
+            existing.push(found.clone());
         }
     }
     // Keep the most telling few (compare lists disagreements first): a figure repeated by

@@ -670,6 +670,28 @@ pub fn say_verb(w: &str) -> bool {
             .any(|p| p.split(' ').next() == Some(w))
 }
 
+/// Verbs of giving: a verb of saying when what is given is a figure (`FIGURE_NOUNS`).
+const GIVE_VERBS: &[&str] = &[
+    "gave", "gives", "give", "donne", "donnent", "даёт", "дает", "дают", "дал", "дала", "дали",
+];
+
+/// Nouns that name a figure given: "gave a figure of", "donne une estimation",
+/// "даёт другую оценку".
+const FIGURE_NOUNS: &[&str] = &[
+    "figure",
+    "estimate",
+    "count",
+    "tally",
+    "total",
+    "chiffre",
+    "estimation",
+    "bilan",
+    "décompte",
+    "оценку",
+    "цифру",
+    "данные",
+];
+
 /// Verbs and phrases that attribute a statement to someone.
 const SAY_VERBS: &[&str] = &[
     "said",
@@ -909,6 +931,34 @@ const SOURCE_WORDS: &[&str] = &[
     "renseignement",
     // "L'Organisation mondiale de la santé", "l'Agence régionale de santé".
     "santé",
+    // Bodies that give figures, without a capital: "the transport authority put the
+    // figure at", "la fédération avance", "ассоциация приводит".
+    "authority",
+    "company",
+    "federation",
+    "association",
+    "consortium",
+    "centre",
+    "center",
+    "researchers",
+    "scientists",
+    "auditors",
+    "regulator",
+    "watchdog",
+    "charity",
+    "autorité",
+    "fédération",
+    "entreprise",
+    "chercheurs",
+    "компания",
+    "ассоциация",
+    "федерация",
+    "центр",
+    "институт",
+    "исследователи",
+    "учёные",
+    "ученые",
+    "эксперты",
     "ministère",
     "services",
 ];
@@ -926,6 +976,9 @@ fn ru_name_tail(w: &str) -> bool {
     const FUNCTION_WORDS: &[&str] = &[
         "что",
         "это",
+        // "Украинская разведка между тем сообщила": an adverb before the verb.
+        "между",
+        "тем",
         "эту",
         "этот",
         "эти",
@@ -1019,6 +1072,10 @@ const SPEAKER_ASIDES: &[&str] = &[
     "for its part",
     "for their part",
     "in turn",
+    "however",
+    "cependant",
+    "pourtant",
+    "toutefois",
     "в свою очередь",
     "со своей стороны",
     "же",
@@ -1085,7 +1142,15 @@ pub fn attributions(s: &str, toks: &[Tok]) -> Vec<(usize, String)> {
         // ville compte 9 000 grévistes", which says what a place has).
         let counts_them =
             matches!(w, "compte" | "comptent") && vi > 0 && toks[vi - 1].word() == Some("en");
-        if !SAY_VERBS.contains(&w) && !counts_them {
+        // "The centre gave a figure of 6.6 million", "даёт другую оценку": giving a
+        // figure is saying it (not "the EU gave €5 million").
+        let gives_figure = GIVE_VERBS.contains(&w)
+            && toks[vi + 1..]
+                .iter()
+                .take(3)
+                .filter_map(Tok::word)
+                .any(|n| FIGURE_NOUNS.contains(&n));
+        if !SAY_VERBS.contains(&w) && !counts_them && !gives_figure {
             continue;
         }
         // "the Baltic states, said", "2.1 million customer records.", "reports of 300
@@ -1149,6 +1214,10 @@ pub fn attributions(s: &str, toks: &[Tok]) -> Vec<(usize, String)> {
                         | "вновь"
                         | "снова"
                         | "теперь"
+                        // "Разведка между тем сообщила", "тем временем"
+                        | "между"
+                        | "тем"
+                        | "временем"
                 )
             })
         {
@@ -1216,6 +1285,31 @@ pub fn attributions(s: &str, toks: &[Tok]) -> Vec<(usize, String)> {
                 k = j;
             }
         }
+        // "Le renseignement militaire ukrainien maintient": up to two adjectives after
+        // the source noun they qualify, met first when reading back from the verb.
+        let verb_at = k;
+        let after_source = |j: usize| {
+            j + 2 >= verb_at
+                && (1..=2).any(|d| {
+                    j > d
+                        // A French article before the noun: "the official toll" is
+                        // no name.
+                        && toks[j - d - 1].word().is_some_and(|a| {
+                            matches!(a, "le" | "la" | "les" | "l'" | "du" | "des" | "de" | "d'")
+                        })
+                        && toks[j - d].word().is_some_and(|p| {
+                            source_word(p)
+                                && !matches!(
+                                    p,
+                                    "the" | "of" | "for" | "on" | "de" | "du" | "des" | "la" | "le" | "l'"
+                                )
+                        })
+                        && toks[j - d + 1..=j].iter().all(|t| {
+                            t.word()
+                                .is_some_and(|x| x.chars().all(char::is_alphabetic))
+                        })
+                })
+        };
         let mut name_end = toks[k].start;
         let mut first: Option<usize> = None;
         // Whether a capitalised or source word is among the words taken since the last
@@ -1297,7 +1391,7 @@ pub fn attributions(s: &str, toks: &[Tok]) -> Vec<(usize, String)> {
                         // that speaks, named by where it is.
                         locative = true;
                         break;
-                    } else if cap || source_word(lw) || qualifies {
+                    } else if cap || source_word(lw) || qualifies || after_source(k) {
                         first = Some(k);
                         headed = true;
                         n += 1;
@@ -1392,8 +1486,11 @@ pub fn attributions(s: &str, toks: &[Tok]) -> Vec<(usize, String)> {
         // A pronoun says nothing about the source.
         if (has_cap || locative)
             && !name.is_empty()
-            && !["it", "he", "she", "they", "this", "we", "i"]
-                .contains(&name.to_lowercase().as_str())
+            && ![
+                "it", "he", "she", "they", "this", "we", "i", "il", "elle", "ils", "elles", "lui",
+                "eux", "он", "она", "оно", "они",
+            ]
+            .contains(&name.to_lowercase().as_str())
         {
             out.push((vi, name));
         }

@@ -4097,3 +4097,104 @@ fn a_new_thing_is_counted_in_english_as_in_french() {
         ("hospitals", true)
     );
 }
+
+/// "47 foundations now laid" after "38 monopiles installed": a figure the text calls
+/// current, whose wording found no stored key, is the later value of the last figure of
+/// its unit from an earlier story, when near it; not a share, people or money, not one
+/// far away, and not a figure of the same value.
+#[test]
+fn a_current_figure_near_the_last_of_its_unit_is_its_later_value() {
+    let day = |d: u32| Utc.with_ymd_and_hms(2026, 3, d, 9, 0, 0).single();
+    let km = |role: &str, measure: &str, value: f64| Claim {
+        unit: "km".into(),
+        ..open_claim(role, measure, value, ClaimKind::RunningTotal)
+    };
+    let at = |c: Claim, d: u32| StoredClaim {
+        published: day(d),
+        ..stored(c, "a")
+    };
+    let stored_claims = [at(km("fr:tunnel", "", 5.2), 2), at(km("", "bored", 6.8), 9)];
+    let now = |c: Claim| Claim {
+        running_total: true,
+        ..c
+    };
+    let later = |c: &Claim, d: u32| {
+        compare::seeks_level(c)
+            .then(|| compare::later_level(c, day(d), &stored_claims))
+            .flatten()
+    };
+    // The newest earlier figure of the unit, whatever it counted.
+    assert_eq!(later(&now(km("en:tunnel", "dug", 7.5)), 20), Some(1));
+    // Before the second story, the first.
+    assert_eq!(later(&now(km("en:tunnel", "dug", 6.0)), 5), Some(0));
+    // Not said to be current, too far, or the same value: nothing.
+    assert_eq!(later(&km("en:tunnel", "dug", 7.5), 20), None);
+    assert_eq!(later(&now(km("en:tunnel", "dug", 30.0)), 20), None);
+    assert_eq!(later(&now(km("en:tunnel", "dug", 6.8)), 20), None);
+    // People, shares and money change under too many names to be guessed this way.
+    let people = Claim {
+        unit: "people".into(),
+        ..now(km("", "", 7.5))
+    };
+    assert_eq!(later(&people, 20), None);
+}
+
+/// The body that gives a figure is its speaker however the sentence names it: a plain
+/// noun ("the transport authority"), a French name with its adjectives after it ("la
+/// police moldave", "le renseignement militaire ukrainien"), a verb of giving a figure
+/// ("gave a figure of"), an aside ("however") or a Russian adverb ("между тем") between
+/// name and verb. Giving money is no saying.
+#[test]
+fn speakers_named_by_plain_nouns_postposed_adjectives_and_given_figures_are_read() {
+    let by = |t: &str, lang: &str| -> Vec<Option<String>> {
+        let m = entity_matches(t, &["Koria", "Корию", "Koria."]);
+        extract_claims(t, &m, Some(lang), None)
+            .into_iter()
+            .map(|c| c.attributed_to)
+            .collect()
+    };
+    let one = |s: &str| vec![Some(s.to_string())];
+    assert_eq!(
+        by(
+            "The transport authority put the figure for Koria at 5.9 km.",
+            "en"
+        ),
+        one("transport authority")
+    );
+    assert_eq!(
+        by(
+            "The Arctic Ice Centre gave a figure of 6.6 million square kilometres for Koria.",
+            "en"
+        ),
+        one("Arctic Ice Centre")
+    );
+    assert_eq!(
+        by(
+            "The Federal Audit Office, however, puts the number of grants in Koria at 70,000.",
+            "en"
+        ),
+        one("Federal Audit Office")
+    );
+    assert_eq!(
+        by("La police moldave a recensé 300 plaintes en Koria.", "fr"),
+        one("police moldave")
+    );
+    assert_eq!(
+        by("Le renseignement militaire ukrainien maintient qu'au moins 1 300 soldats sont morts en Koria.", "fr"),
+        one("renseignement militaire ukrainien")
+    );
+    assert_eq!(
+        by(
+            "Разведка между тем сообщила о 200 погибших, отправленных в Корию.",
+            "ru"
+        ),
+        one("Разведка")
+    );
+    assert_eq!(
+        by(
+            "The union gave 500 tonnes of food to the shelters of Koria.",
+            "en"
+        ),
+        vec![None]
+    );
+}
