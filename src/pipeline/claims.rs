@@ -230,7 +230,7 @@ pub fn decide_claim(
     }
     if !other.is_empty() {
         let other_claims: Vec<StoredClaim> = other.iter().map(|(_, r)| r.stored.clone()).collect();
-        let cross = claims::cross_check(&claim, &item.source, &other_claims);
+        let cross = claims::cross_check_at(&claim, &item.source, item.published, &other_claims);
         if cross.status == ClaimStatus::Contradicts {
             let mut keys: Vec<Vec<u8>> = cross
                 .related

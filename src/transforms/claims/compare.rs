@@ -1275,7 +1275,19 @@ pub fn related_keys(claim: &Claim) -> Vec<String> {
 /// Cross-measure check: a death toll above a casualty toll of the same subject (or a
 /// casualty toll below a stored death toll) contradicts. Returns `Contradicts` with the
 /// disagreeing stored claims, else `New` (agreement across measures corroborates nothing).
-pub fn cross_check(claim: &Claim, _source: &str, stored_other: &[StoredClaim]) -> Comparison {
+pub fn cross_check(claim: &Claim, source: &str, stored_other: &[StoredClaim]) -> Comparison {
+    cross_check_at(claim, source, None, stored_other)
+}
+
+/// See [`cross_check`]; `published` is when the new claim's story was published. A part
+/// said to be current ("600 have now been killed") above a whole stored from an earlier
+/// moment (3,000 casualties a month before) is no conflict: the whole has grown since.
+pub fn cross_check_at(
+    claim: &Claim,
+    _source: &str,
+    published: Option<DateTime<Utc>>,
+    stored_other: &[StoredClaim],
+) -> Comparison {
     let mut related = Vec::new();
     for (i, s) in stored_other.iter().enumerate() {
         let o = &s.claim;
@@ -1298,7 +1310,12 @@ pub fn cross_check(claim: &Claim, _source: &str, stored_other: &[StoredClaim]) -
         let part_over_whole = |part: &Claim, pi: (f64, f64), whole: &Claim, wi: (f64, f64)| {
             PARTS.contains(&(part.measure.as_str(), whole.measure.as_str())) && pi.0 > wi.1
         };
-        if part_over_whole(claim, ci, o, oi) || part_over_whole(o, oi, claim, ci) {
+        let grown_since = claim.running_total
+            && published
+                .zip(s.published)
+                .is_some_and(|(p, q)| p - q >= chrono::Duration::hours(SAME_MOMENT_HOURS));
+        if (part_over_whole(claim, ci, o, oi) && !grown_since) || part_over_whole(o, oi, claim, ci)
+        {
             related.push(i);
         }
     }

@@ -163,6 +163,8 @@ struct RawMarkers {
     #[serde(default)]
     other_voice_before: RawLangs,
     #[serde(default)]
+    earlier: RawLangs,
+    #[serde(default)]
     context: RawLangs,
     #[serde(default)]
     yardstick: RawLangs,
@@ -268,6 +270,7 @@ pub struct Lexicon {
     rival_before: Vec<Pattern>,
     other_voice: Vec<Pattern>,
     other_voice_before: Vec<Pattern>,
+    earlier: Vec<Pattern>,
     context: Vec<Pattern>,
     yardstick: Vec<Pattern>,
     size_before: Vec<Pattern>,
@@ -304,6 +307,7 @@ impl Lexicon {
             rival_before: raw.markers.rival_before.patterns(),
             other_voice: raw.markers.other_voice.patterns(),
             other_voice_before: raw.markers.other_voice_before.patterns(),
+            earlier: raw.markers.earlier.patterns(),
             context: raw.markers.context.patterns(),
             yardstick: raw.markers.yardstick.patterns(),
             size_before: raw.markers.size_before.patterns(),
@@ -428,6 +432,13 @@ impl Lexicon {
         }
     }
 
+    /// Whether the sentence names an earlier moment or an earlier figure of its own
+    /// ("its earlier estimate", "il y a dix jours", "накануне"): a figure it sets against
+    /// that one and calls current is a later value, not a rival's.
+    pub fn says_earlier(&self, words: &[Option<&str>]) -> bool {
+        (0..words.len()).any(|i| Self::any_at(&self.earlier, words, i).is_some())
+    }
+
     /// Whether words `from..to` describe a place rather than the event ("a city of …",
     /// "qui compte … habitants", "с населением").
     pub fn says_context(&self, words: &[Option<&str>], from: usize, to: usize) -> bool {
@@ -540,6 +551,7 @@ pub fn lexicon() -> &'static Lexicon {
             rival_before: Vec::new(),
             other_voice: Vec::new(),
             other_voice_before: Vec::new(),
+            earlier: Vec::new(),
             context: Vec::new(),
             yardstick: Vec::new(),
             size_before: Vec::new(),

@@ -994,8 +994,11 @@ pub fn read(
         // Another voice giving a figure it calls current ("de son côté, le ministère
         // recense désormais 120 morts") gives the later count; a figure it says is wrong
         // ("well above the ministry's") is a rival one all the same.
+        // A figure set against the sentence's own earlier one ("well above what it had
+        // feared", "three times the first estimate") and called current is its later
+        // value.
         rival: match lex.rival_at(words, m.first_tok) {
-            Some(super::lexicon::Rival::Firm) => true,
+            Some(super::lexicon::Rival::Firm) => !(current && lex.says_earlier(words)),
             Some(super::lexicon::Rival::Voice) => !current,
             None => false,
         },

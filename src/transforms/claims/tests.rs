@@ -4198,3 +4198,56 @@ fn speakers_named_by_plain_nouns_postposed_adjectives_and_given_figures_are_read
         vec![None]
     );
 }
+
+/// A death toll said to be current ("6,000 have now been killed") above a casualty toll
+/// stored from weeks before is no conflict: the casualties have grown since. At the same
+/// moment, or a casualty toll below an earlier death toll, it still is.
+#[test]
+fn a_current_part_above_an_earlier_whole_is_no_conflict() {
+    let day = |d: u32| Utc.with_ymd_and_hms(2026, 3, d, 9, 0, 0).single();
+    let casualties = StoredClaim {
+        published: day(1),
+        ..stored(
+            claim("dprk-troops", "casualties", 4700.0, Approx::About),
+            "seoul",
+        )
+    };
+    let killed_now = Claim {
+        running_total: true,
+        ..claim("dprk-troops", "killed", 6000.0, Approx::Exact)
+    };
+    let check = |c: &Claim, d: u32| {
+        cross_check_at(c, "uk", day(d), std::slice::from_ref(&casualties)).status
+    };
+    assert_eq!(check(&killed_now, 20), ClaimStatus::New);
+    assert_eq!(check(&killed_now, 1), ClaimStatus::Contradicts);
+    let killed = claim("dprk-troops", "killed", 6000.0, Approx::Exact);
+    assert_eq!(check(&killed, 20), ClaimStatus::Contradicts);
+}
+
+/// A figure set against the sentence's own earlier one and called current ("now totalled
+/// €41 million, well above its earlier estimate", "désormais… contre 2 000 il y a dix
+/// jours") is a later value; set against another voice's, it is a rival's.
+#[test]
+fn a_current_figure_set_against_its_own_earlier_one_is_no_rival() {
+    let rival = |t: &str, lang: &str| -> Vec<bool> {
+        extract_claims(t, &entity_matches(t, &["Koria"]), Some(lang), None)
+            .into_iter()
+            .map(|c| c.rival)
+            .collect()
+    };
+    assert_eq!(
+        rival("Koria's airlines said their losses now totalled €41 million, well above their earlier estimate.", "en"),
+        vec![false]
+    );
+    assert_eq!(
+        rival("Koria's airlines said their losses now totalled €41 million, well above the ministry's figure.", "en"),
+        vec![true]
+    );
+    assert_eq!(
+        rival("Le HUR estime que 8 000 soldats se trouvent désormais en Koria, bien plus que les 2 000 comptés il y a dix jours.", "fr")
+            .first()
+            .copied(),
+        Some(false)
+    );
+}
