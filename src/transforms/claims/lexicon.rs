@@ -165,6 +165,8 @@ struct RawMarkers {
     #[serde(default)]
     earlier: RawLangs,
     #[serde(default)]
+    only_before: RawLangs,
+    #[serde(default)]
     context: RawLangs,
     #[serde(default)]
     yardstick: RawLangs,
@@ -254,6 +256,10 @@ pub enum Rival {
     Voice,
 }
 
+/// How many words before a figure an `only_before` word may stand ("only about 600",
+/// "лишь около 600 рабочих мест").
+const ONLY_REACH: usize = 3;
+
 /// The whole lexicon.
 #[derive(Debug, Clone)]
 pub struct Lexicon {
@@ -271,6 +277,7 @@ pub struct Lexicon {
     other_voice: Vec<Pattern>,
     other_voice_before: Vec<Pattern>,
     earlier: Vec<Pattern>,
+    only_before: Vec<Pattern>,
     context: Vec<Pattern>,
     yardstick: Vec<Pattern>,
     size_before: Vec<Pattern>,
@@ -308,6 +315,7 @@ impl Lexicon {
             other_voice: raw.markers.other_voice.patterns(),
             other_voice_before: raw.markers.other_voice_before.patterns(),
             earlier: raw.markers.earlier.patterns(),
+            only_before: raw.markers.only_before.patterns(),
             context: raw.markers.context.patterns(),
             yardstick: raw.markers.yardstick.patterns(),
             size_before: raw.markers.size_before.patterns(),
@@ -439,6 +447,13 @@ impl Lexicon {
         (0..words.len()).any(|i| Self::any_at(&self.earlier, words, i).is_some())
     }
 
+    /// Whether the few words before the figure at `at` play it down ("only 39", "seules
+    /// 24 000", "лишь 600"): with a count, another voice's smaller figure.
+    pub fn says_only_before(&self, words: &[Option<&str>], at: usize) -> bool {
+        (at.saturating_sub(ONLY_REACH)..at.min(words.len()))
+            .any(|i| Self::any_at(&self.only_before, words, i).is_some())
+    }
+
     /// Whether words `from..to` describe a place rather than the event ("a city of …",
     /// "qui compte … habitants", "с населением").
     pub fn says_context(&self, words: &[Option<&str>], from: usize, to: usize) -> bool {
@@ -552,6 +567,7 @@ pub fn lexicon() -> &'static Lexicon {
             other_voice: Vec::new(),
             other_voice_before: Vec::new(),
             earlier: Vec::new(),
+            only_before: Vec::new(),
             context: Vec::new(),
             yardstick: Vec::new(),
             size_before: Vec::new(),

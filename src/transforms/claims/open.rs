@@ -966,6 +966,7 @@ pub fn read(
     };
 
     let inherited_state = inherited.is_some() && last.is_some_and(|p| p.state);
+    let measured = unit.is_some();
     let unit = unit.unwrap_or_else(|| {
         lex.thing(&thing)
             .map(|t| t.unit.clone().unwrap_or_else(|| t.id.clone()))
@@ -1000,7 +1001,13 @@ pub fn read(
         rival: match lex.rival_at(words, m.first_tok) {
             Some(super::lexicon::Rival::Firm) => !(current && lex.says_earlier(words)),
             Some(super::lexicon::Rival::Voice) => !current,
-            None => false,
+            None => {
+                !current
+                    && !money
+                    && !percent
+                    && !measured
+                    && lex.says_only_before(words, m.first_tok)
+            }
         },
         phrase_end,
         implicit_thing,

@@ -4251,3 +4251,45 @@ fn a_current_figure_set_against_its_own_earlier_one_is_no_rival() {
         Some(false)
     );
 }
+
+/// "only 39 turbines", "seules 24 000 poches", "лишь 600 рабочих мест": a count played
+/// down is another voice's smaller figure, set against the one it answers; a share or an
+/// amount of money played down ("only 5%") is not, nor a count the text calls current.
+#[test]
+fn a_count_played_down_is_a_rival_one() {
+    let rival = |t: &str, lang: &str| -> Vec<bool> {
+        extract_claims(t, &entity_matches(t, &["Koria", "Кории"]), Some(lang), None)
+            .into_iter()
+            .map(|c| c.rival)
+            .collect()
+    };
+    assert_eq!(
+        rival(
+            "The fishermen say they counted only 39 turbines off Koria.",
+            "en"
+        ),
+        vec![true]
+    );
+    assert_eq!(
+        rival(
+            "En Koria, seules 24 000 poches de sang seraient disponibles.",
+            "fr"
+        ),
+        vec![true]
+    );
+    assert_eq!(
+        rival(
+            "Программа создала в Кории лишь около 600 рабочих мест.",
+            "ru"
+        ),
+        vec![true]
+    );
+    assert_eq!(
+        rival("Only 5% of the budget of Koria was spent.", "en"),
+        vec![false]
+    );
+    assert_eq!(
+        rival("Only 39 turbines are now standing off Koria.", "en"),
+        vec![false]
+    );
+}
