@@ -19,6 +19,9 @@ pub const DEFAULT_LEXICON: &str = include_str!("../../../config/lexicon.toml");
 struct Word {
     text: String,
     prefix: bool,
+    /// Written with its full stop ("кв. км", "sq. km"): an abbreviation, which the
+    /// tokenizer reads as the word and then a symbol.
+    abbreviation: bool,
 }
 
 /// One pattern: a word sequence.
@@ -31,10 +34,15 @@ impl Pattern {
             .split_whitespace()
             .map(|w| {
                 let prefix = w.len() > 1 && w.ends_with('*');
-                let word = normalize_word(w.trim_end_matches('*'));
+                let abbreviation = w.len() > 1 && w.ends_with('.');
+                let word = normalize_word(w.trim_end_matches('*').trim_end_matches('.'));
                 // Matched against words whose elided article is dropped: drop it here too.
                 let text = strip_elision(&word).to_string();
-                Word { text, prefix }
+                Word {
+                    text,
+                    prefix,
+                    abbreviation,
+                }
             })
             .filter(|w| !w.text.is_empty())
             .collect();
@@ -43,8 +51,9 @@ impl Pattern {
 
     /// How many words it spans when it matches at `words[i..]`.
     fn match_at(&self, words: &[Option<&str>], i: usize) -> Option<usize> {
+        let mut at = i;
         for (k, w) in self.0.iter().enumerate() {
-            let got = (*words.get(i + k)?)?;
+            let got = (*words.get(at)?)?;
             let ok = if w.prefix {
                 got.starts_with(w.text.as_str())
             } else {
@@ -53,8 +62,14 @@ impl Pattern {
             if !ok {
                 return None;
             }
+            at += 1;
+            // The full stop of an abbreviation inside the pattern ("кв. км").
+            if w.abbreviation && k + 1 < self.0.len() && words.get(at).is_some_and(Option::is_none)
+            {
+                at += 1;
+            }
         }
-        Some(self.0.len())
+        Some(at - i)
     }
 
     pub fn len(&self) -> usize {

@@ -4293,3 +4293,23 @@ fn a_count_played_down_is_a_rival_one() {
         vec![false]
     );
 }
+
+/// A unit written as an abbreviation with its full stop ("кв. км", "куб. м") is that
+/// unit, as its full form is.
+#[test]
+fn abbreviated_units_with_a_full_stop_are_read() {
+    let units = |t: &str| -> Vec<(f64, String)> {
+        extract_claims(t, &entity_matches(t, &["Арктике"]), Some("ru"), None)
+            .into_iter()
+            .map(|c| (c.value, c.unit))
+            .collect()
+    };
+    assert_eq!(
+        units("Площадь льда в Арктике составила 8,9 млн кв. км."),
+        vec![(8_900_000.0, "km2".to_string())]
+    );
+    assert_eq!(
+        units("Площадь льда в Арктике составила 8,9 млн квадратных километров."),
+        vec![(8_900_000.0, "km2".to_string())]
+    );
+}
