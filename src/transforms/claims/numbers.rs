@@ -87,6 +87,8 @@ pub struct Tok {
     pub glued: bool,
     /// A word written with a capital first letter ("Shahed"), as a name is.
     pub capital: bool,
+    /// A word of two Latin capitals or more and nothing else ("IMO", "MMSI").
+    pub acronym: bool,
 }
 
 impl Tok {
@@ -127,6 +129,7 @@ pub fn tokenize(s: &str, lang: Lang) -> Vec<Tok> {
                 end,
                 glued,
                 capital: false,
+                acronym: false,
             });
             while i < chars.len() && chars[i].0 < end {
                 i += 1;
@@ -151,6 +154,8 @@ pub fn tokenize(s: &str, lang: Lang) -> Vec<Tok> {
                 end,
                 glued,
                 capital: c.is_uppercase(),
+                acronym: s[b..end].chars().count() >= 2
+                    && s[b..end].chars().all(|x| x.is_ascii_uppercase()),
             });
             i = j;
         } else {
@@ -160,6 +165,7 @@ pub fn tokenize(s: &str, lang: Lang) -> Vec<Tok> {
                 end: b + c.len_utf8(),
                 glued,
                 capital: false,
+                acronym: false,
             });
             i += 1;
         }
@@ -1356,6 +1362,22 @@ fn read_mention(toks: &[Tok], i: usize, lang: Lang) -> Step {
             {
                 return Step::Skip(j + 2);
             }
+            return Step::Skip(j);
+        }
+        // A registry number after its acronym: "(IMO 9711436)", "MMSI 273456780". Six
+        // digits or more, ungrouped, right after a word in capitals that is not a
+        // currency code ("USD 250000" is an amount).
+        if !grouped
+            && int_digits >= 6
+            && i > 0
+            && toks[i - 1].acronym
+            && toks[i - 1].word().is_some_and(|w| {
+                !matches!(
+                    w,
+                    "usd" | "eur" | "gbp" | "rub" | "chf" | "jpy" | "cny" | "kzt" | "uah" | "inr"
+                )
+            })
+        {
             return Step::Skip(j);
         }
         // Phone numbers: "+7 495 …", "555-1234".

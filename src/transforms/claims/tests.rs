@@ -4313,3 +4313,18 @@ fn abbreviated_units_with_a_full_stop_are_read() {
         vec![(8_900_000.0, "km2".to_string())]
     );
 }
+
+/// "(IMO 9711436)": a long ungrouped number after an acronym is a registry number, not a
+/// count; after a capitalised word or a currency code it is still a figure.
+#[test]
+fn a_registry_number_after_its_acronym_is_no_figure() {
+    let values = |t: &str| -> Vec<f64> {
+        extract_claims(t, &entity_matches(t, &["Koria"]), Some("en"), None)
+            .into_iter()
+            .map(|c| c.value)
+            .collect()
+    };
+    assert!(values("The bulk carrier Nordic Fjell (IMO 9711436) was freed near Koria.").is_empty());
+    assert_eq!(values("Some 250000 people fled Koria."), vec![250000.0]);
+    assert_eq!(values("Koria was paid USD 250000 in aid."), vec![250000.0]);
+}
