@@ -362,15 +362,8 @@ pub fn decide_claim(
         let same_unit = subject_keys
             .iter()
             .filter(|k| **k != own && claims::key_unit(k) == Some(claim.unit.as_str()));
-        let mut candidates = Vec::new();
-        for key in same_unit.take(SAME_FIGURE_KEYS) {
-            candidates.extend(
-                store
-                    .recent_claims_for_key(key, SAME_FIGURE_CLAIMS)?
-                    .into_iter()
-                    .filter(|(_, r)| r.stored.item_id != item.id),
-            );
-        }
+        // Every figure of the unit from other items (`later_level` picks among them).
+        let candidates = same_figure_under(store, &claim, item, same_unit, |_, _| true)?;
         let stored_claims: Vec<StoredClaim> =
             candidates.iter().map(|(_, r)| r.stored.clone()).collect();
         if let Some(found) = claims::later_level(&claim, item.published, &stored_claims)
@@ -480,8 +473,9 @@ pub fn relate_by_yardstick(view: &mut StoryClaims, item: &StoredItem) -> Result<
     Ok(())
 }
 
-/// The stored claims of other stories giving the very same figure as `claim`, among the
-/// newest `SAME_FIGURE_CLAIMS` of each of the first `SAME_FIGURE_KEYS` of `keys`.
+/// The stored claims of other stories giving the very same figure as `claim` (as
+/// `same_figure` judges: `|_, _| true` takes them all), among the newest
+/// `SAME_FIGURE_CLAIMS` of each of the first `SAME_FIGURE_KEYS` of `keys`.
 fn same_figure_under<'k>(
     store: &StoryClaims,
     claim: &Claim,

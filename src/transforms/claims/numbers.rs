@@ -1366,16 +1366,18 @@ fn read_mention(toks: &[Tok], i: usize, lang: Lang) -> Step {
         }
         // A registry number after its acronym: "(IMO 9711436)", "MMSI 273456780". Six
         // digits or more, ungrouped, right after a word in capitals that is not a
-        // currency code ("USD 250000" is an amount).
+        // currency code ("USD 250000", "CHF 250000" are amounts).
         if !grouped
             && int_digits >= 6
             && i > 0
             && toks[i - 1].acronym
             && toks[i - 1].word().is_some_and(|w| {
-                !matches!(
-                    w,
-                    "usd" | "eur" | "gbp" | "rub" | "chf" | "jpy" | "cny" | "kzt" | "uah" | "inr"
-                )
+                // The three this reader knows itself, then the lexicon's currencies.
+                !matches!(w, "usd" | "eur" | "rub")
+                    && !super::lexicon::lexicon()
+                        .units
+                        .iter()
+                        .any(|u| u.currency && u.id == w)
             })
         {
             return Step::Skip(j);
