@@ -184,11 +184,18 @@ pub fn normalize_word(w: &str) -> String {
 
 /// Read digits at the start of `s`: value, grouped, integer digit count, byte length.
 /// English groups thousands with ',' and marks decimals with '.'; French and Russian the
-/// other way round; a (narrow) no-break or plain space groups thousands in all three.
+/// other way round; a (narrow) no-break or plain space groups thousands in all three, and
+/// so does the apostrophe of Swiss usage ("3'500 saisonniers").
 fn read_number(s: &str, lang: Lang) -> (f64, bool, usize, usize) {
     let (group_seps, dec_sep): (&[char], char) = match lang {
-        Lang::En => (&[',', ' ', '\u{a0}', '\u{202f}', '\u{2009}'], '.'),
-        Lang::Fr | Lang::Ru => (&['.', ' ', '\u{a0}', '\u{202f}', '\u{2009}'], ','),
+        Lang::En => (
+            &[',', ' ', '\u{a0}', '\u{202f}', '\u{2009}', '\'', '’'],
+            '.',
+        ),
+        Lang::Fr | Lang::Ru => (
+            &['.', ' ', '\u{a0}', '\u{202f}', '\u{2009}', '\'', '’'],
+            ',',
+        ),
     };
     let b = s.as_bytes();
     let mut pos = 0;
@@ -980,6 +987,17 @@ fn approx_before(toks: &[Tok], i: usize) -> (Approx, usize) {
     // "près d'un million": the number's token holds the "de" of "près de".
     let elided = usize::from(toks[i].word().is_some_and(|w| elided_de(w) != w));
     let mut words = words;
+    // "qu'environ 24 000", "d'environ 5 %": the conjunction or "de" elided before the
+    // approximation word is no part of it.
+    if let Some(last) = words.last_mut() {
+        if let Some(rest) = ["qu'", "qu’", "d'", "d’", "lorsqu'", "puisqu'"]
+            .iter()
+            .find_map(|p| last.strip_prefix(p))
+            .filter(|rest| !rest.is_empty())
+        {
+            *last = rest;
+        }
+    }
     if elided == 1 {
         words.push("de");
     }

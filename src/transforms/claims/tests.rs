@@ -3284,6 +3284,22 @@ fn rival_markers_in_three_languages() {
             "По собственным данным профсоюза, в Kellport бастуют 9 тыс. рабочих.",
             "ru",
         ),
+        (
+            "L'ONG affirme que plus de 12 000 enfants ont été oubliés à Kellport, soit davantage que l'estimation de l'OMS.",
+            "fr",
+        ),
+        (
+            "À Kellport, les réfugiés seraient 90 000, bien plus que le chiffre avancé par le gouvernement.",
+            "fr",
+        ),
+        (
+            "The Kellport survey counted 880 rhinos, a third fewer than the number in the official census.",
+            "en",
+        ),
+        (
+            "По итогам учёта, в Kellport обитают около 880 носорогов — заметно меньше, чем указано в официальной переписи.",
+            "ru",
+        ),
     ] {
         let claims = extract_claims(text, &entity_matches(text, &["Kellport"]), Some(lang), None);
         assert_eq!(claims.len(), 1, "{text}: {claims:?}");
@@ -4327,4 +4343,58 @@ fn a_registry_number_after_its_acronym_is_no_figure() {
     assert!(values("The bulk carrier Nordic Fjell (IMO 9711436) was freed near Koria.").is_empty());
     assert_eq!(values("Some 250000 people fled Koria."), vec![250000.0]);
     assert_eq!(values("Koria was paid USD 250000 in aid."), vec![250000.0]);
+}
+
+/// Who gives a figure set against another's is the sentence's speaker, not the voice
+/// named after "the figure given by" / "le chiffre avancé par" (that one gave the other
+/// figure); "selon elle" names no one; "the figures released by the ministry" and "the
+/// 1,000 announced by Moscow" still name theirs.
+#[test]
+fn the_speaker_of_a_rival_figure_is_not_whose_figure_it_contests() {
+    for (text, lang, by) in [
+        (
+            "Le conseil municipal estime qu'environ 24 000 logements de Kellport sont desservis par le plomb, bien plus que le chiffre avancé par Aqua Kellport.",
+            "fr",
+            Some("conseil municipal"),
+        ),
+        (
+            "The council's consultants put the cost of the Kellport works at $310 million, a quarter below the figure given by the utility.",
+            "en",
+            Some("council's consultants"),
+        ),
+        (
+            "Selon elle, 640 000 euros ont été versés aux éleveurs de Kellport, loin des montants avancés par le ministère.",
+            "fr",
+            None,
+        ),
+        (
+            "Figures released by the ministry on Monday show 300 dead in Kellport.",
+            "en",
+            Some("ministry"),
+        ),
+        (
+            "The union disputes the 1,000 jobs announced by Kellport Steel.",
+            "en",
+            Some("Kellport Steel"),
+        ),
+    ] {
+        let claims = extract_claims(text, &entity_matches(text, &["Kellport"]), Some(lang), None);
+        assert_eq!(claims.len(), 1, "{text}: {claims:?}");
+        assert_eq!(claims[0].attributed_to.as_deref(), by, "{text}");
+    }
+}
+
+/// An approximation word with an elided conjunction or "de" glued to it ("qu'environ",
+/// "d'environ") approximates; a Swiss apostrophe groups thousands ("3'500").
+#[test]
+fn elided_approximations_and_swiss_thousands() {
+    let text = "Le conseil estime qu'environ 24 000 logements de Kellport sont touchés.";
+    let claims = extract_claims(text, &entity_matches(text, &["Kellport"]), Some("fr"), None);
+    assert_eq!(claims.len(), 1, "{claims:?}");
+    assert_eq!(claims[0].approx, Approx::About);
+    assert_eq!(claims[0].value, 24_000.0);
+    let text = "À Kellport, les stations ont engagé 3'500 saisonniers cet hiver.";
+    let claims = extract_claims(text, &entity_matches(text, &["Kellport"]), Some("fr"), None);
+    assert_eq!(claims.len(), 1, "{claims:?}");
+    assert_eq!(claims[0].value, 3_500.0);
 }
