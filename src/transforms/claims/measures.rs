@@ -1474,6 +1474,20 @@ pub fn attributions(s: &str, toks: &[Tok]) -> Vec<(usize, String)> {
                 f -= 1;
             }
         }
+        // "far fewer than the fishermen's federation says", "plus que ne le dit la
+        // mairie": the voice whose figure the sentence's own is set against.
+        let before_name = (f.saturating_sub(3)..f)
+            .rev()
+            .map(|j| toks[j].word())
+            .find(|w| {
+                !matches!(
+                    w,
+                    Some("the" | "le" | "la" | "les" | "l'" | "ne" | "l" | "n")
+                )
+            });
+        if matches!(before_name, Some(Some("than" | "que" | "qu'" | "чем"))) {
+            continue;
+        }
         let end = if toks[f].start < name_end {
             name_end
         } else {
@@ -1591,6 +1605,9 @@ fn passive_attributions(s: &str, toks: &[Tok]) -> Vec<(usize, String)> {
                         | "aux"
                         | "non"
                         | "contre"
+                        | "below"
+                        | "above"
+                        | "beyond"
                         | "celui"
                         | "celle"
                         | "ceux"

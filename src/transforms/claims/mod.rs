@@ -525,6 +525,29 @@ impl SentenceReader<'_> {
                 };
                 Some(in_sentence(c, &base, dated_now, base.place.clone()))
             });
+            // "Aqua Marquette chiffre le chantier complet à quelque 420 millions", "Ранее на
+            // эти цели было выделено 60 млрд.": millions or more with nothing counted after
+            // them, after money, are that money's currency again.
+            let claim = claim.or_else(|| {
+                let scaled = (m.num_tok + 1..m.next_tok).any(|k| {
+                    lex_words
+                        .get(k)
+                        .copied()
+                        .flatten()
+                        .and_then(numbers::scale_word)
+                        .is_some_and(|v| v >= 1e6)
+                });
+                let told = out
+                    .last()
+                    .or(self.last_told)
+                    .filter(|t| scaled && m.unit == NumUnit::Count && compare::currency(&t.unit))?;
+                let c = Claim {
+                    restated: false,
+                    increment: measures::is_increment(&toks, &m, m.next_tok),
+                    ..restated(told, &m, base.attributed_to.clone())?
+                };
+                Some(in_sentence(c, &base, dated_now, base.place.clone()))
+            });
             // "The arrivals bring the total for the year so far to 37,350", "bringing the
             // number working in the region to about 2,000": a bare figure the clause calls
             // its total is the current value of what the story counted last.

@@ -567,7 +567,7 @@ fn approximate_word(w: &str) -> bool {
 }
 
 /// Scale words: "thousand", "тыс", "млн", "billion", "mille"…
-fn scale_word(w: &str) -> Option<f64> {
+pub(super) fn scale_word(w: &str) -> Option<f64> {
     let v = match w {
         "thousand" | "thousands" | "k" | "тыс" | "тысяча" | "тысячу" | "тысячи" | "тысяч"
         | "mille" => 1e3,

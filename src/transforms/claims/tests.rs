@@ -4398,3 +4398,37 @@ fn elided_approximations_and_swiss_thousands() {
     assert_eq!(claims.len(), 1, "{claims:?}");
     assert_eq!(claims[0].value, 3_500.0);
 }
+
+/// Millions with nothing counted after them, after a sum of money, are that money again
+/// ("chiffre le chantier à quelque 420 millions", "было выделено 60 млрд."); a count of
+/// something named stays a count of it.
+#[test]
+fn bare_millions_after_money_take_its_currency() {
+    for (text, lang, value, unit) in [
+        (
+            "Le programme de Kellport coûte 150 millions de dollars. L'exploitant de Kellport chiffre le chantier complet à quelque 420 millions.",
+            "fr",
+            420e6,
+            "usd",
+        ),
+        (
+            "Правительство увеличило помощь аграриям Kellport до 95 млрд тенге. Ранее на эти цели в Kellport было выделено 60 млрд.",
+            "ru",
+            60e9,
+            "kzt",
+        ),
+    ] {
+        let claims = extract_claims(text, &entity_matches(text, &["Kellport"]), Some(lang), None);
+        assert!(
+            claims.iter().any(|c| c.value == value && c.unit == unit),
+            "{text}: {claims:?}"
+        );
+    }
+    let text = "Kellport resorts lost 60 million francs. The Kellport tourism office counted 2.1 million visitors.";
+    let claims = extract_claims(text, &entity_matches(text, &["Kellport"]), Some("en"), None);
+    let visitors = claims
+        .iter()
+        .find(|c| c.value == 2.1e6)
+        .expect("2.1 million read");
+    assert_eq!(visitors.unit, "people", "{claims:?}");
+}
