@@ -953,7 +953,7 @@ pub fn read(
         // A verb where the noun would stand, and nothing before says what is counted:
         // the figure is still one ("2 800 restent fermés"), keyed by that word as before.
         None if predicate.is_some() => match words.get(after).copied().flatten() {
-            Some(w) if content(w) && not_a_noun(w, lang) => stem(lang, w),
+            Some(w) if content(w) && not_a_noun(w, lang) => noun_stem(lang, w),
             // "2,550 cancellations", "2 550 annulations": a predicate's noun counts the
             // events it names, whatever the language.
             Some(w) if content(w) => match lex.predicate_at(words, after) {
@@ -1729,7 +1729,24 @@ fn thing_at(
             .unwrap_or(first),
     };
     let end = at + run.len();
-    Some((stem(lang, head), end))
+    Some((noun_stem(lang, head), end))
+}
+
+/// The stem of a counted noun. The Russian stemmer reads a genitive singular in "-ала" /
+/// "-яла" as a past-tense verb ("три провала" → "прова", "два сигнала" → "сигна"), while
+/// the plural after five and more keeps the noun ("провалов" → "провал"): a noun is
+/// stemmed as one, so both counts are of one thing.
+fn noun_stem(lang: Lang, w: &str) -> String {
+    let stemmed = stem(lang, w);
+    if lang == Lang::Ru && (w.ends_with("ала") || w.ends_with("яла")) {
+        let verb_cut = &w[..w.len() - "ла".len()];
+        if stemmed.strip_prefix("ru:") == Some(verb_cut) {
+            // The stemmer cuts the bare noun too ("провал" → "прова"): its noun ending
+            // alone comes off, as it does from "провалов".
+            return format!("ru:{}", &w[..w.len() - "а".len()]);
+        }
+    }
+    stemmed
 }
 
 /// Prepositions that govern a figure ("в 40 тыс.", "à 12", "to 3,400").
@@ -1967,6 +1984,28 @@ mod tests {
             }
         }
         out
+    }
+
+    /// "Три провала" (genitive singular, which the stemmer takes for a verb) and "семь
+    /// провалов" count one thing.
+    #[test]
+    fn a_russian_noun_in_ala_counts_one_thing_after_three_and_after_seven() {
+        for (few, many) in [
+            (
+                "Под городом зафиксированы три провала.",
+                "Под городом зафиксированы семь провалов.",
+            ),
+            (
+                "На линии работают два канала связи.",
+                "На линии работают пять каналов связи.",
+            ),
+        ] {
+            let a = read_all(few, Lang::Ru);
+            let b = read_all(many, Lang::Ru);
+            assert_eq!(a.len(), 1, "{few}: {a:?}");
+            assert_eq!(b.len(), 1, "{many}: {b:?}");
+            assert_eq!(a[0].1, b[0].1, "{few} / {many}");
+        }
     }
 
     /// No sentence of `cases` gives a claim.
