@@ -481,7 +481,8 @@ impl SentenceReader<'_> {
                 // The first reader's own words, and the lexicon's ("désormais", "уже").
                 running_total: measures::is_running_total(&words)
                     || lexicon::lexicon().says_current(lex_words, cs, ce)
-                    || lexicon::lexicon().says_changed_to(lex_words, m.first_tok),
+                    || lexicon::lexicon().says_changed_to(lex_words, m.first_tok)
+                    || numbers::left_only(&toks, m.first_tok),
                 modality: measures::modality(&words),
                 polarity: measures::polarity(&toks, cs, m.first_tok),
                 scope,

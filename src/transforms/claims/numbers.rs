@@ -950,6 +950,27 @@ fn prev_words(toks: &[Tok], i: usize, n: usize) -> Vec<&str> {
     out
 }
 
+/// "ne compte plus que 455 000", "n'en recense plus qu'environ 210", "n'accueillait plus
+/// que 460": what is left of a quantity, so its current value (French negation "ne …
+/// plus que" right before the figure, whose first token is `first`).
+pub fn left_only(toks: &[Tok], first: usize) -> bool {
+    let word = |k: usize| toks.get(k).and_then(Tok::word);
+    // "plus que 460", or "plus qu'environ 210" with the "que" glued to the figure's word.
+    let plus = if word(first.wrapping_sub(1)) == Some("que") {
+        first.checked_sub(2)
+    } else if word(first).is_some_and(|w| w.starts_with("qu'")) {
+        first.checked_sub(1)
+    } else {
+        None
+    };
+    let Some(plus) = plus.filter(|&k| word(k) == Some("plus")) else {
+        return false;
+    };
+    (plus.saturating_sub(4)..plus)
+        .filter_map(word)
+        .any(|w| w == "ne" || (w.starts_with("n'") && w.len() > 2))
+}
+
 /// Approximation words before the number: (approx, index of the first approx token).
 fn approx_before(toks: &[Tok], i: usize) -> (Approx, usize) {
     if i > 0 {

@@ -644,8 +644,9 @@ pub fn read(
         return None;
     }
     // A marker anywhere in the sentence: "have climbed to 611 cases, with 23 deaths".
-    let current =
-        lex.says_current(words, 0, words.len()) || lex.says_changed_to(words, m.first_tok);
+    let current = lex.says_current(words, 0, words.len())
+        || lex.says_changed_to(words, m.first_tok)
+        || super::numbers::left_only(toks, m.first_tok);
     let mut money = matches!(
         m.unit,
         NumUnit::Usd | NumUnit::Dollar(_) | NumUnit::Eur | NumUnit::Rub

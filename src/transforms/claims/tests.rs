@@ -4432,3 +4432,21 @@ fn bare_millions_after_money_take_its_currency() {
         .expect("2.1 million read");
     assert_eq!(visitors.unit, "people", "{claims:?}");
 }
+
+/// "ne … plus que" right before a figure says what is left: the current value ("ne
+/// contient plus que", "n'accueillait plus que", "n'en compte plus qu'environ"); a
+/// comparison ("plus que la veille") is not.
+#[test]
+fn what_is_left_is_the_current_value() {
+    for text in [
+        "Le lac de Kellport ne contient plus que 150 000 mètres cubes d'eau.",
+        "Le centre de Kellport n'accueillait plus que 460 migrants jeudi soir.",
+    ] {
+        let claims = extract_claims(text, &entity_matches(text, &["Kellport"]), Some("fr"), None);
+        assert_eq!(claims.len(), 1, "{text}: {claims:?}");
+        assert!(claims[0].running_total, "{text}");
+    }
+    let text = "À Kellport, 300 migrants sont arrivés mardi, plus que la veille.";
+    let claims = extract_claims(text, &entity_matches(text, &["Kellport"]), Some("fr"), None);
+    assert!(claims.iter().all(|c| !c.running_total), "{claims:?}");
+}
