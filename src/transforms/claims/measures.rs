@@ -1474,8 +1474,8 @@ pub fn attributions(s: &str, toks: &[Tok]) -> Vec<(usize, String)> {
                 f -= 1;
             }
         }
-        // "far fewer than the fishermen's federation says", "plus que ne le dit la
-        // mairie": the voice whose figure the sentence's own is set against.
+        // "far fewer than the fishermen's federation says", "больше, чем Сеул
+        // заявляет": the voice whose figure the sentence's own is set against.
         let before_name = (f.saturating_sub(3)..f)
             .rev()
             .map(|j| toks[j].word())
@@ -1574,11 +1574,13 @@ fn passive_attributions(s: &str, toks: &[Tok]) -> Vec<(usize, String)> {
         if !matches!(toks.get(pi + 1).and_then(Tok::word), Some("by" | "par")) {
             continue;
         }
-        // "well below the figure given by the utility", "plus que le chiffre avancé par
-        // le groupe", "loin des montants avancés par le ministère": what the participle
-        // follows is another figure the sentence sets its own against, and who gave that
-        // one is not who gives this ("the figures released by the ministry show 300
-        // dead" and "the 1,000 announced by Moscow" name the speaker).
+        // "well below the figure given by the utility", "well short of the figure
+        // published by", "plus que le chiffre avancé par le groupe", "loin des montants
+        // avancés par le ministère": what the participle follows is another figure the
+        // sentence sets its own against, and who gave that one is not who gives this
+        // ("the figures released by the ministry show 300 dead", "the number of dead
+        // reported by the ministry" and "the 1,000 announced by Moscow" name the
+        // speaker).
         let of_other_figure = toks[pi.saturating_sub(5)..pi]
             .iter()
             .rev()
@@ -1590,10 +1592,10 @@ fn passive_attributions(s: &str, toks: &[Tok]) -> Vec<(usize, String)> {
                 matches!(
                     w,
                     "than"
-                        | "of"
+                        | "short"
                         | "with"
                         | "from"
-                        | "to"
+                        | "compared"
                         | "not"
                         | "against"
                         | "que"

@@ -4373,6 +4373,16 @@ fn the_speaker_of_a_rival_figure_is_not_whose_figure_it_contests() {
             Some("ministry"),
         ),
         (
+            "The number of dead reported by the ministry rose to 300 in Kellport.",
+            "en",
+            Some("ministry"),
+        ),
+        (
+            "It put the infested area around Kellport at 45,000 hectares, well short of the figure published by the FAO.",
+            "en",
+            None,
+        ),
+        (
             "The union disputes the 1,000 jobs announced by Kellport Steel.",
             "en",
             Some("Kellport Steel"),
