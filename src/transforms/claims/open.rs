@@ -1733,18 +1733,26 @@ fn thing_at(
     Some((noun_stem(lang, head), end))
 }
 
-/// The stem of a counted noun. The Russian stemmer reads a genitive singular in "-ала" /
-/// "-яла" as a past-tense verb ("три провала" → "прова", "два сигнала" → "сигна"), while
+/// The stem of a counted noun. The Russian stemmer reads a noun in "-ал" / "-ала" as a
+/// past-tense verb ("21 провал", "три провала" → "прова"; "два сигнала" → "сигна"), while
 /// the plural after five and more keeps the noun ("провалов" → "провал"): a noun is
-/// stemmed as one, so both counts are of one thing.
+/// stemmed as one, so every count of it is of one thing.
 fn noun_stem(lang: Lang, w: &str) -> String {
     let stemmed = stem(lang, w);
-    if lang == Lang::Ru && (w.ends_with("ала") || w.ends_with("яла")) {
-        let verb_cut = &w[..w.len() - "ла".len()];
-        if stemmed.strip_prefix("ru:") == Some(verb_cut) {
-            // The stemmer cuts the bare noun too ("провал" → "прова"): its noun ending
-            // alone comes off, as it does from "провалов".
-            return format!("ru:{}", &w[..w.len() - "а".len()]);
+    if lang == Lang::Ru {
+        // The stemmer cuts the bare noun too ("21 провал" → "прова"): the noun keeps
+        // its stem, as "провалов" does.
+        let noun = if w.ends_with("ала") || w.ends_with("яла") {
+            Some((&w[..w.len() - "ла".len()], &w[..w.len() - "а".len()]))
+        } else if w.ends_with("ал") || w.ends_with("ял") {
+            Some((&w[..w.len() - "л".len()], w))
+        } else {
+            None
+        };
+        if let Some((verb_cut, noun)) = noun {
+            if stemmed.strip_prefix("ru:") == Some(verb_cut) {
+                return format!("ru:{noun}");
+            }
         }
     }
     stemmed
@@ -2007,6 +2015,11 @@ mod tests {
             assert_eq!(b.len(), 1, "{many}: {b:?}");
             assert_eq!(a[0].1, b[0].1, "{few} / {many}");
         }
+        // After 21 the noun stands in the nominative singular: the same thing again.
+        let one = read_all("Под городом зафиксирован 21 провал.", Lang::Ru);
+        let many = read_all("Под городом зафиксированы семь провалов.", Lang::Ru);
+        assert_eq!(one.len(), 1, "{one:?}");
+        assert_eq!(one[0].1, many[0].1);
     }
 
     /// No sentence of `cases` gives a claim.
