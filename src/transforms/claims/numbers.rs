@@ -1011,13 +1011,7 @@ fn approx_before(toks: &[Tok], i: usize) -> (Approx, usize) {
     // "qu'environ 24 000", "d'environ 5 %": the conjunction or "de" elided before the
     // approximation word is no part of it.
     if let Some(last) = words.last_mut() {
-        if let Some(rest) = ["qu'", "qu’", "d'", "d’", "lorsqu'", "puisqu'"]
-            .iter()
-            .find_map(|p| last.strip_prefix(p))
-            .filter(|rest| !rest.is_empty())
-        {
-            *last = rest;
-        }
+        *last = super::lexicon::strip_elision(last);
     }
     if elided == 1 {
         words.push("de");
