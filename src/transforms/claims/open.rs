@@ -860,6 +860,13 @@ pub fn read(
     if thing.is_none() && !money && !percent && unit.is_none() {
         // An elided noun: the previous figure's thing ("5,000 troops, 2,000 more").
         match (predicate, last) {
+            // "число северокорейских зенитных комплексов, развёрнутых в России, в 34": a
+            // thing the clause names outright wins over the one a verb stands for.
+            _ if phrase_end == after
+                && number_of_noun(lex, words, (cs, m.first_tok), lang).is_some() =>
+            {
+                thing = number_of_noun(lex, words, (cs, m.first_tok), lang);
+            }
             (Some(p), _)
                 if p.entry.thing.is_some()
                     && (predicate_close(p, m, phrase_end) || reaches(words, p, m)) =>
@@ -1600,6 +1607,22 @@ fn number_of(
     })
 }
 
+/// The thing of "the number of X" nearest before token `to` in `from..to` when the
+/// lexicon names it: not what a predicate stands for, nor a noun it does not know.
+fn number_of_noun(
+    lex: &Lexicon,
+    words: &[Option<&str>],
+    span: (usize, usize),
+    lang: Lang,
+) -> Option<String> {
+    number_of_slots(words, span).find_map(|at| {
+        // "число погибших от наводнений": what a predicate counts is not the noun after it.
+        let (thing, end) = thing_at(lex, words, at, lang)?;
+        let through_predicate = (at..end).any(|k| lex.predicate_at(words, k).is_some());
+        (!thing.contains(':') && !through_predicate).then_some(thing)
+    })
+}
+
 /// "police put the crowd at 4,000", "la foule estimée à 4 000", "толпу оценили в 4 тыс.":
 /// a crowd before the figure in its clause is counted in people.
 fn crowd_before(words: &[Option<&str>], (from, to): (usize, usize)) -> bool {
@@ -1730,7 +1753,28 @@ fn thing_at(
             .unwrap_or(first),
     };
     let end = at + run.len();
+    if lang == Lang::Ru && ru_demonym(head) {
+        return Some(("people".to_string(), end));
+    }
     Some((noun_stem(lang, head), end))
+}
+
+/// A Russian noun for the people of a town or a country the lexicon cannot list
+/// ("кировчан", "горожан", "киевлян", "кенийцев", "карданцев"): people, counted in
+/// people. Months ("месяцев"), fingers and wells end the same way and are not.
+fn ru_demonym(w: &str) -> bool {
+    ["чан", "жан", "лян"]
+        .iter()
+        .flat_map(|stem| ["", "е", "ам", "ами", "ах"].map(move |case| (stem, case)))
+        .any(|(stem, case)| {
+            w.strip_suffix(case)
+                .and_then(|w| w.strip_suffix(stem))
+                .is_some_and(|town| town.chars().count() > 2)
+        })
+        || (w.ends_with("цев")
+            && !["месяц", "пальц", "колодц"]
+                .iter()
+                .any(|n| w.starts_with(n)))
 }
 
 /// The stem of a counted noun. The Russian stemmer reads a noun in "-ал" / "-ала" as a

@@ -4460,3 +4460,42 @@ fn what_is_left_is_the_current_value() {
     let claims = extract_claims(text, &entity_matches(text, &["Kellport"]), Some("fr"), None);
     assert!(claims.iter().all(|c| !c.running_total), "{claims:?}");
 }
+
+/// "число зенитных комплексов, развёрнутых …, в 34": the thing "the number of" names
+/// outright is what the figure counts, not the people a verb of deploying stands for;
+/// what a predicate counts ("число погибших от наводнений") stays people.
+#[test]
+fn the_number_of_a_named_thing_counts_that_thing() {
+    let text = "Разведка оценивает число северокорейских зенитных комплексов, развёрнутых в Kellport, в 34.";
+    let claims = extract_claims(text, &entity_matches(text, &["Kellport"]), Some("ru"), None);
+    let c = claims.iter().find(|c| c.value == 34.0).expect("34 read");
+    assert_eq!(c.unit, "systems", "{claims:?}");
+    let text = "Число погибших от наводнений в Kellport достигло шести.";
+    let claims = extract_claims(text, &entity_matches(text, &["Kellport"]), Some("ru"), None);
+    let c = claims.iter().find(|c| c.value == 6.0).expect("six read");
+    assert_eq!(
+        (c.role.as_str(), c.unit.as_str()),
+        ("people", "people"),
+        "{claims:?}"
+    );
+}
+
+/// Russian names for a town's or a country's people the lexicon cannot list count
+/// people; months ("месяцев") end the same way and do not.
+#[test]
+fn russian_demonyms_count_people() {
+    for text in [
+        "На площадь в Kellport вышли 4,5 тысячи кировчан.",
+        "В Kellport работают около 300 кенийцев.",
+        "Правозащитники в Kellport сообщают о семерых горожанах, задержанных полицией.",
+    ] {
+        let claims = extract_claims(text, &entity_matches(text, &["Kellport"]), Some("ru"), None);
+        assert!(
+            claims.iter().any(|c| c.unit == "people"),
+            "{text}: {claims:?}"
+        );
+    }
+    let text = "Зарплату в Kellport не платят уже пять месяцев.";
+    let claims = extract_claims(text, &entity_matches(text, &["Kellport"]), Some("ru"), None);
+    assert!(claims.iter().all(|c| c.unit != "people"), "{claims:?}");
+}
