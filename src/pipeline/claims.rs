@@ -299,7 +299,18 @@ pub fn decide_claim(
             .into_iter()
             .filter(|k| !first.contains(k) && !second.contains(k))
             .collect();
-        for tier in [first, second, rest] {
+        // Last, any key of the unit whatever its period, for a figure near this one.
+        let near: Vec<String> = claims::rival_unit_keys(&claim, &subject_keys)
+            .into_iter()
+            .filter(|k| !first.contains(k) && !second.contains(k) && !rest.contains(k))
+            .collect();
+        let tiers = [
+            (first, claims::APART),
+            (second, claims::APART),
+            (rest, claims::APART),
+            (near, claims::RIVAL_NEAR),
+        ];
+        for (tier, apart) in tiers {
             let mut candidates = Vec::new();
             for key in tier.iter().take(SAME_FIGURE_KEYS) {
                 candidates.extend(
@@ -311,7 +322,9 @@ pub fn decide_claim(
             }
             let stored_claims: Vec<StoredClaim> =
                 candidates.iter().map(|(_, r)| r.stored.clone()).collect();
-            if let Some(found) = claims::rival_check(&claim, &item.source, &stored_claims) {
+            if let Some(found) =
+                claims::rival_check_within(&claim, &item.source, &stored_claims, apart)
+            {
                 cmp.status = found.status;
                 related = found
                     .related

@@ -24,8 +24,9 @@ pub mod sentences;
 pub use compare::{
     agreeing, agreement_keys, bare_figure, compare_at, cross_check, cross_check_at,
     distinctive_point, distinctive_units, interval, key_unit, kin_keys, later_level,
-    neighbour_keys, plain_figure, related_keys, rival_check, same_count_unit,
-    same_distinctive_figure, same_figure, same_report, seeks_level, unit_keys,
+    neighbour_keys, plain_figure, related_keys, rival_check, rival_check_within, rival_unit_keys,
+    same_count_unit, same_distinctive_figure, same_figure, same_report, seeks_level, unit_keys,
+    APART, RIVAL_NEAR,
 };
 use measures::{Noun, Search};
 use numbers::{Lang, Mention, NumUnit, Tok};

@@ -776,7 +776,7 @@ pub fn read(
     }
     // "a radius of 3 km", "70 km from Athens", "à 70 km d'Athènes", "в 10 км от города":
     // how far something is, not a count.
-    if matches!(unit.as_deref(), Some("km" | "metres"))
+    if matches!(unit.as_deref(), Some("km" | "metres" | "cm"))
         && distance(sentence, toks, words, m, phrase_end)
     {
         return None;

@@ -4499,3 +4499,66 @@ fn russian_demonyms_count_people() {
     let claims = extract_claims(text, &entity_matches(text, &["Kellport"]), Some("ru"), None);
     assert!(claims.iter().all(|c| c.unit != "people"), "{claims:?}");
 }
+
+/// A figure set against another that found nothing under its own period looks last at
+/// any key of its unit whatever the period ("260 homes in the town itself, well below the
+/// figure given in Warsaw" for a week's count, against the total so far), but there takes
+/// for its rival only a figure within `RIVAL_NEAR` of its own.
+#[test]
+fn a_rival_figure_looks_last_at_its_unit_under_any_period_for_a_near_figure() {
+    let claim = |value: f64, period: Option<&str>, by: &str| Claim {
+        subject: "flood".into(),
+        role: "homes".into(),
+        measure: "damaged".into(),
+        unit: "homes".into(),
+        value,
+        period: period.map(str::to_string),
+        open: true,
+        attributed_to: Some(by.into()),
+        quote: format!("{value} homes damaged, {by} said"),
+        ..Claim::default()
+    };
+    let town = Claim {
+        rival: true,
+        ..claim(260.0, Some("week"), "town hall")
+    };
+    let warsaw = claim(400.0, None, "ministry");
+    let keys = [warsaw.key()];
+    assert!(super::unit_keys(&town, &keys).is_empty());
+    assert_eq!(super::rival_unit_keys(&town, &keys), vec![warsaw.key()]);
+    let near = super::rival_check_within(
+        &town,
+        "b",
+        &[stored(warsaw.clone(), "a")],
+        super::RIVAL_NEAR,
+    )
+    .map(|c| c.status);
+    assert_eq!(near, Some(ClaimStatus::Contradicts));
+    let far = stored(claim(2_600.0, None, "ministry"), "a");
+    assert!(super::rival_check_within(&town, "b", &[far], super::RIVAL_NEAR).is_none());
+}
+
+/// Centimetres, gigawatts and energy are units of their own, never read as metres or
+/// megawatts; a concentration per cubic metre is one unit in the three languages.
+#[test]
+fn units_of_one_dimension_stay_apart() {
+    for (text, lang, unit) in [
+        ("In Kellport the snow lay 90 centimetres deep.", "en", "cm"),
+        (
+            "À Kellport, la centrale produira 2 gigawatts.",
+            "fr",
+            "gigawatts",
+        ),
+        ("В Kellport на тонну алюминия уходит 14 МВт·ч.", "ru", "mwh"),
+        ("Kellport buses used 1.05 kWh per kilometre.", "en", "kwh"),
+        (
+            "À Kellport, la concentration a atteint 455 µg/m3.",
+            "fr",
+            "ug_m3",
+        ),
+        ("В Kellport концентрация достигла 390 мкг.", "ru", "ug_m3"),
+    ] {
+        let claims = extract_claims(text, &entity_matches(text, &["Kellport"]), Some(lang), None);
+        assert!(claims.iter().any(|c| c.unit == unit), "{text}: {claims:?}");
+    }
+}
