@@ -1397,6 +1397,8 @@ pub fn attributions(s: &str, toks: &[Tok]) -> Vec<(usize, String)> {
                                 | "since"
                                 | "because"
                                 | "until"
+                                // "double what the survey says": the clause it opens.
+                                | "what"
                         );
                     if matches!(lw.as_str(), "в" | "во")
                         && first.is_some()
@@ -1474,8 +1476,9 @@ pub fn attributions(s: &str, toks: &[Tok]) -> Vec<(usize, String)> {
                 f -= 1;
             }
         }
-        // "far fewer than the fishermen's federation says", "больше, чем Сеул
-        // заявляет": the voice whose figure the sentence's own is set against.
+        // "far fewer than the fishermen's federation says", "double what the survey
+        // says", "больше, чем Сеул заявляет": the voice whose figure the sentence's own
+        // is set against.
         let before_name = (f.saturating_sub(3)..f)
             .rev()
             .map(|j| toks[j].word())
@@ -1485,7 +1488,13 @@ pub fn attributions(s: &str, toks: &[Tok]) -> Vec<(usize, String)> {
                     Some("the" | "le" | "la" | "les" | "l'" | "ne" | "l" | "n")
                 )
             });
-        if matches!(before_name, Some(Some("than" | "que" | "qu'" | "чем"))) {
+        if matches!(
+            before_name,
+            Some(Some("than" | "what" | "que" | "qu'" | "чем"))
+        ) || toks[f..vi]
+            .iter()
+            .any(|t| matches!(t.word(), Some("than" | "what")))
+        {
             continue;
         }
         let end = if toks[f].start < name_end {
@@ -1852,10 +1861,16 @@ fn closing_attributions(s: &str, toks: &[Tok]) -> Vec<(usize, String)> {
         if !toks[comma].is_sym(',') || comma + 1 >= vi {
             continue;
         }
+        // "…, more than the survey says", "…, double what the ministry reported": the
+        // clause names the voice of the figure set against, not this one's.
+        let compared = toks[comma + 1..vi]
+            .iter()
+            .filter_map(Tok::word)
+            .any(|w| matches!(w, "than" | "what" | "unlike" | "contrary"));
         let name = strip_article(s[toks[comma + 1].start..toks[vi - 1].end].trim());
         let pronoun = ["it", "he", "she", "they", "we", "i", "officials"]
             .contains(&name.to_lowercase().as_str());
-        if !name.is_empty() && !pronoun {
+        if !name.is_empty() && !pronoun && !compared {
             out.push((vi, name));
         }
     }

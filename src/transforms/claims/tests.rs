@@ -3265,6 +3265,14 @@ fn rival_markers_in_three_languages() {
             "en",
         ),
         (
+            "The coast at Kellport is retreating by 4 metres a year, double what the survey says.",
+            "en",
+        ),
+        (
+            "L'ONG compte 60 kilomètres de littoral pollué à Kellport, bien davantage que ce qu'annonce la préfecture.",
+            "fr",
+        ),
+        (
             "À Kellport, l'inflation réelle avoisine 50 % sur un an, bien au-delà des chiffres officiels.",
             "fr",
         ),
@@ -4387,6 +4395,16 @@ fn the_speaker_of_a_rival_figure_is_not_whose_figure_it_contests() {
             "en",
             Some("Kellport Steel"),
         ),
+        (
+            "The coast at Kellport is retreating by 4 metres a year, double what the state's geological survey says.",
+            "en",
+            None,
+        ),
+        (
+            "In Kellport, 40 people died, far more than the mayor says.",
+            "en",
+            None,
+        ),
     ] {
         let claims = extract_claims(text, &entity_matches(text, &["Kellport"]), Some(lang), None);
         assert_eq!(claims.len(), 1, "{text}: {claims:?}");
@@ -4561,4 +4579,35 @@ fn units_of_one_dimension_stay_apart() {
         let claims = extract_claims(text, &entity_matches(text, &["Kellport"]), Some(lang), None);
         assert!(claims.iter().any(|c| c.unit == unit), "{text}: {claims:?}");
     }
+}
+
+/// A delay or a wait in minutes is a measured time like one in hours or days, in the
+/// three languages; a meeting's length is not.
+#[test]
+fn delays_in_minutes_are_measured() {
+    for (text, lang) in [
+        (
+            "At Kellport the average delay reached 23 minutes per flight in July.",
+            "en",
+        ),
+        (
+            "À Kellport, le retard moyen a atteint 23 minutes par vol en juillet.",
+            "fr",
+        ),
+        (
+            "В Kellport средняя задержка составила 23 минуты на рейс.",
+            "ru",
+        ),
+    ] {
+        let claims = extract_claims(text, &entity_matches(text, &["Kellport"]), Some(lang), None);
+        assert!(
+            claims
+                .iter()
+                .any(|c| c.value == 23.0 && c.unit == "minutes"),
+            "{text}: {claims:?}"
+        );
+    }
+    let text = "In Kellport the meeting lasted 45 minutes.";
+    let claims = extract_claims(text, &entity_matches(text, &["Kellport"]), Some("en"), None);
+    assert!(claims.is_empty(), "{claims:?}");
 }
