@@ -618,7 +618,14 @@ pub fn read(
         })
         .map(|h| (h.entry.id.clone(), h.end));
     // A unit of the lexicon ("millimetres of rain") is read as one, whatever its words.
+    // A share or a sum carries its unit ("fell 18% year on year"): a time word after it
+    // is not the figure's.
+    let own_unit = matches!(
+        m.unit,
+        NumUnit::Usd | NumUnit::Dollar(_) | NumUnit::Eur | NumUnit::Rub | NumUnit::Percent
+    );
     if measured_time.is_none()
+        && !own_unit
         && lex.unit_at(words, after).is_none()
         && (lex.duration_at(words, after + skip_dash) || time_or_degrees(toks, words, after))
     {

@@ -4611,3 +4611,40 @@ fn delays_in_minutes_are_measured() {
     let claims = extract_claims(text, &entity_matches(text, &["Kellport"]), Some("en"), None);
     assert!(claims.is_empty(), "{claims:?}");
 }
+
+/// A speed ("165 km/h", "120 км/ч", "130 kilomètres par heure") is a figure in a unit of
+/// its own, never kilometres; a length of road flooded is kilometres.
+#[test]
+fn speeds_are_not_distances() {
+    for (text, lang) in [
+        ("In Kellport, gusts reached 165 km/h at landfall.", "en"),
+        ("В Kellport порывы ветра достигнут 120 км/ч.", "ru"),
+        (
+            "À Kellport, des rafales à 130 kilomètres par heure sont attendues.",
+            "fr",
+        ),
+    ] {
+        let claims = extract_claims(text, &entity_matches(text, &["Kellport"]), Some(lang), None);
+        assert!(
+            !claims.is_empty() && claims.iter().all(|c| c.unit == "km_h"),
+            "{text}: {claims:?}"
+        );
+    }
+    let text = "In Kellport 30 km of road were flooded.";
+    let claims = extract_claims(text, &entity_matches(text, &["Kellport"]), Some("en"), None);
+    assert!(claims.iter().any(|c| c.unit == "km"), "{claims:?}");
+}
+
+/// A share carries its unit: a time word after it ("fell 18% year on year") leaves it a
+/// figure.
+#[test]
+fn a_share_before_a_time_word_is_read() {
+    let text = "Cinema attendance in Kellport fell 18% year on year.";
+    let claims = extract_claims(text, &entity_matches(text, &["Kellport"]), Some("en"), None);
+    assert!(
+        claims
+            .iter()
+            .any(|c| c.value == 18.0 && c.unit == "percent"),
+        "{claims:?}"
+    );
+}
