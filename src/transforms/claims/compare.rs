@@ -604,7 +604,13 @@ pub fn kin_keys(claim: &Claim, stored_keys: &[String]) -> [Vec<String>; 2] {
 /// looks last, when [`kin_keys`] found nothing: the sentence says there is a rival figure
 /// of its quantity, however the other story worded it.
 pub fn unit_keys(claim: &Claim, stored_keys: &[String]) -> Vec<String> {
-    // A share is of too many things, and a handful agrees or differs by chance.
+    keys_of_unit(claim, stored_keys, false)
+}
+
+/// Keys of the subject in the claim's unit (of its period, or of any with `any_period`),
+/// none for a share or a handful: a share is of too many things, and a handful agrees
+/// or differs by chance.
+fn keys_of_unit(claim: &Claim, stored_keys: &[String], any_period: bool) -> Vec<String> {
     if claim.unit == "percent" || claim.value < 10.0 {
         return Vec::new();
     }
@@ -618,7 +624,7 @@ pub fn unit_keys(claim: &Claim, stored_keys: &[String]) -> Vec<String> {
         .filter(|k| {
             KeyParts::parse(k).is_some_and(|k| {
                 k.subject == own.subject
-                    && k.period == own.period
+                    && (any_period || k.period == own.period)
                     && same_count_unit(k.unit, own.unit)
             })
         })
@@ -631,22 +637,7 @@ pub fn unit_keys(claim: &Claim, stored_keys: &[String]) -> Vec<String> {
 /// figure given in Warsaw" for a week's count, against the total so far). Only figures
 /// near its own are taken for its rival there ([`rival_check_within`], [`RIVAL_NEAR`]).
 pub fn rival_unit_keys(claim: &Claim, stored_keys: &[String]) -> Vec<String> {
-    if claim.unit == "percent" || claim.value < 10.0 {
-        return Vec::new();
-    }
-    let own_key = claim.key();
-    let Some(own) = KeyParts::parse(&own_key) else {
-        return Vec::new();
-    };
-    stored_keys
-        .iter()
-        .filter(|k| **k != own_key)
-        .filter(|k| {
-            KeyParts::parse(k)
-                .is_some_and(|k| k.subject == own.subject && same_count_unit(k.unit, own.unit))
-        })
-        .cloned()
-        .collect()
+    keys_of_unit(claim, stored_keys, true)
 }
 
 /// How many times apart a figure set against another and a stored figure of its unit
