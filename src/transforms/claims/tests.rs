@@ -4648,3 +4648,28 @@ fn a_share_before_a_time_word_is_read() {
         "{claims:?}"
     );
 }
+
+/// Troops said to be somewhere ("are now in", "se trouvent désormais", "сейчас
+/// находятся") are one count in the three languages: one key for the three stories.
+#[test]
+fn troops_said_to_be_somewhere_are_one_count_in_three_languages() {
+    let keys: Vec<String> = [
+        ("Seoul says about 50 North Korean soldiers are now in Kellport.", "en"),
+        (
+            "Selon Séoul, une cinquantaine de soldats nord-coréens se trouvent désormais à Kellport.",
+            "fr",
+        ),
+        (
+            "По данным Сеула, в Kellport сейчас находятся около 50 северокорейских военных.",
+            "ru",
+        ),
+    ]
+    .iter()
+    .map(|(text, lang)| {
+        let claims = extract_claims(text, &entity_matches(text, &["Kellport"]), Some(lang), None);
+        let c = claims.iter().find(|c| c.value == 50.0).expect("50 read");
+        format!("{}|{}|{}", c.role, c.measure, c.unit)
+    })
+    .collect();
+    assert!(keys.windows(2).all(|w| w[0] == w[1]), "{keys:?}");
+}
