@@ -865,15 +865,16 @@ pub fn read(
     }
     let mut inherited: Option<String> = None;
     if thing.is_none() && !money && !percent && unit.is_none() {
+        // "число северокорейских зенитных комплексов, развёрнутых в России, в 34": a
+        // thing the clause names outright wins over the one a verb stands for.
+        let named = if phrase_end == after {
+            number_of_noun(lex, words, (cs, m.first_tok), lang)
+        } else {
+            None
+        };
         // An elided noun: the previous figure's thing ("5,000 troops, 2,000 more").
         match (predicate, last) {
-            // "число северокорейских зенитных комплексов, развёрнутых в России, в 34": a
-            // thing the clause names outright wins over the one a verb stands for.
-            _ if phrase_end == after
-                && number_of_noun(lex, words, (cs, m.first_tok), lang).is_some() =>
-            {
-                thing = number_of_noun(lex, words, (cs, m.first_tok), lang);
-            }
+            _ if named.is_some() => thing = named,
             (Some(p), _)
                 if p.entry.thing.is_some()
                     && (predicate_close(p, m, phrase_end) || reaches(words, p, m)) =>
