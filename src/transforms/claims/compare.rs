@@ -266,6 +266,9 @@ pub fn neighbour_keys(claim: &Claim, stored_keys: &[String]) -> Vec<String> {
     for k in cognate_keys(&own, &all) {
         take(&k);
     }
+    for k in all.iter().filter(|k| forecast_made_good(claim, &own, k)) {
+        take(k);
+    }
     for k in others.iter().filter(|k| k.role == own.role) {
         let same_measure = k.measure == own.measure;
         // "People" with no predicate, or an amount of money with none, could be anything;
@@ -363,6 +366,23 @@ pub fn neighbour_keys(claim: &Claim, stored_keys: &[String]) -> Vec<String> {
         }
     }
     out
+}
+
+/// A figure said to be current and a forecast of the same quantity ("the repairs will cost
+/// €90 million", then "the bill now stands at €120 million"): what was foreseen, as it
+/// turned out, so the current figure is its later value.
+fn forecast_made_good(claim: &Claim, own: &KeyParts, other: &KeyParts) -> bool {
+    claim.running_total
+        && own.kind_class() == "running_total"
+        && other.kind == "forecast"
+        && (own.subject, own.role, own.measure, own.unit, own.period)
+            == (
+                other.subject,
+                other.role,
+                other.measure,
+                other.unit,
+                other.period,
+            )
 }
 
 /// A key whose thing is named and is not people, with a predicate.
@@ -712,7 +732,7 @@ fn same_quantity(claim: &Claim, other: &Claim) -> bool {
     let (Some(a), Some(b)) = (KeyParts::parse(&a), KeyParts::parse(&b)) else {
         return false;
     };
-    if !cognate_keys(&a, std::slice::from_ref(&b)).is_empty() {
+    if !cognate_keys(&a, std::slice::from_ref(&b)).is_empty() || forecast_made_good(claim, &a, &b) {
         return true;
     }
     let area = measured(a.unit)

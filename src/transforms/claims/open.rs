@@ -993,8 +993,14 @@ pub fn read(
         predicate: predicate
             .map(|p| match &p.entry.money {
                 Some(said_of_money) if money => said_of_money.clone(),
-                // What is said of people ("aid for the injured") is not said of the money.
-                None if money && p.entry.thing.as_deref() == Some("people") => String::new(),
+                // What is said of people ("aid for the injured") is not said of the money,
+                // nor of an area, a weight or a volume ("1.8 million hectares … the
+                // dead", "40 tonnes … displaced").
+                None if (money || (measured && !percent))
+                    && p.entry.thing.as_deref() == Some("people") =>
+                {
+                    String::new()
+                }
                 // "Registered" and "suspected" cases are the cases counted.
                 _ => lex
                     .thing(&thing)
@@ -1336,6 +1342,21 @@ fn source_follows(words: &[Option<&str>], at: usize) -> bool {
             .enumerate()
             .all(|(n, p)| words.get(at + n).copied().flatten() == Some(p))
     })
+}
+
+/// The first and last token (its two commas) of an aside naming a source between `from`
+/// and `to`: ", по оценке страховой компании «Норд-Ассюранс»,", ", selon l'assureur,",
+/// ", according to the insurer,".
+fn source_aside(
+    toks: &[Tok],
+    words: &[Option<&str>],
+    from: usize,
+    to: usize,
+) -> Option<(usize, usize)> {
+    let comma = |k: usize| toks.get(k).is_some_and(|t| t.is_sym(','));
+    let open = (from..to).find(|&k| comma(k) && source_follows(words, k + 1))?;
+    let close = (open + 1..to).find(|&k| comma(k))?;
+    Some((open, close))
 }
 
 fn reaches(words: &[Option<&str>], p: Hit, m: &Mention) -> bool {
@@ -1899,6 +1920,13 @@ fn nearest_predicate<'l>(
             .predicate_at(words, i)
             .filter(|h| !other_figure && !governs_later(h))
         {
+            // An aside naming a source between the noun and its figure ("Ущерб, по
+            // оценке страховой компании, может превысить 2 млрд", "La facture, selon
+            // l'assureur, atteint …") keeps them no farther apart.
+            let aside = (h.end <= first_tok)
+                .then(|| source_aside(toks, words, h.end, first_tok))
+                .flatten();
+            let aside_len = aside.map_or(0, |(open, close)| close + 1 - open);
             let mut dist = if h.start >= phrase_end {
                 h.start - phrase_end
             } else if reached {
@@ -1907,7 +1935,7 @@ fn nearest_predicate<'l>(
                 0
             } else {
                 // Before the figure weighs a little more: the verb usually follows.
-                first_tok.saturating_sub(h.end) + 2
+                first_tok.saturating_sub(h.end).saturating_sub(aside_len) + 2
             };
             // Across punctuation is farther: "Ранены более 400 человек, разрушено 1200
             // зданий" (the second verb is the next figure's).
@@ -1918,6 +1946,7 @@ fn nearest_predicate<'l>(
             };
             if between
                 .into_iter()
+                .filter(|k| aside.is_none_or(|(open, close)| !(open..=close).contains(k)))
                 .any(|k| words.get(k).is_some_and(Option::is_none))
             {
                 dist += 4;
@@ -3691,6 +3720,92 @@ mod tests {
         }
     }
 
+    /// What befalls people (the dead, the displaced) is not said of an area, a weight or a
+    /// volume: "погибли посевы на 1,8 млн гектаров" counts hectares of nothing said, the
+    /// same quantity as "1,8 млн гектаров посевов".
+    #[test]
+    fn what_befalls_people_is_not_said_of_a_measure() {
+        for (text, lang, unit) in [
+            ("Погибли посевы на 1,8 млн гектаров.", Lang::Ru, "hectares"),
+            (
+                "The ship, which displaced 40,000 tonnes, sank off the coast.",
+                Lang::En,
+                "tonnes",
+            ),
+        ] {
+            let toks = tokenize(text, lang);
+            let words = words_of(&toks);
+            let got: Vec<(String, String)> = mentions(&toks, lang)
+                .iter()
+                .filter_map(|m| read(text, &toks, &words, m, (0, toks.len()), lang, None))
+                .map(|r| (r.unit, r.predicate))
+                .collect();
+            assert_eq!(got, vec![(unit.to_string(), String::new())], "{text}");
+        }
+    }
+
+    /// An aside naming a source between a cost and its figure ("Ущерб, по оценке
+    /// страховой компании, может превысить 2 млрд") does not part them.
+    #[test]
+    fn an_aside_naming_a_source_does_not_part_a_cost_from_its_figure() {
+        for (text, lang) in [
+            (
+                "Ущерб, по оценке страховой компании «Норд», может превысить 2 млрд евро.",
+                Lang::Ru,
+            ),
+            (
+                "La facture, selon l'assureur, pourrait atteindre 2 milliards d'euros.",
+                Lang::Fr,
+            ),
+            (
+                "The damage, according to the insurer, could exceed €2 billion.",
+                Lang::En,
+            ),
+        ] {
+            let toks = tokenize(text, lang);
+            let words = words_of(&toks);
+            let got: Vec<(f64, String)> = mentions(&toks, lang)
+                .iter()
+                .filter_map(|m| {
+                    read(text, &toks, &words, m, (0, toks.len()), lang, None)
+                        .map(|r| (m.value, r.predicate))
+                })
+                .collect();
+            assert_eq!(got, vec![(2e9, "cost".to_string())], "{text}");
+        }
+    }
+
+    /// A revised figure is the current one: "по уточнённым данным", "selon des chiffres
+    /// actualisés", "the corrected figure".
+    #[test]
+    fn a_revised_figure_is_current() {
+        for (text, lang) in [
+            (
+                "Ущерб, по уточнённым данным, оценивается в 215 млн леев.",
+                Lang::Ru,
+            ),
+            (
+                "Selon des chiffres actualisés, le préjudice atteint 215 millions de lei.",
+                Lang::Fr,
+            ),
+            (
+                "The corrected figure for the losses is 215 million lei.",
+                Lang::En,
+            ),
+        ] {
+            let toks = tokenize(text, lang);
+            let words = words_of(&toks);
+            let got: Vec<(f64, bool)> = mentions(&toks, lang)
+                .iter()
+                .filter_map(|m| {
+                    read(text, &toks, &words, m, (0, toks.len()), lang, None)
+                        .map(|r| (m.value, r.current))
+                })
+                .collect();
+            assert_eq!(got, vec![(215e6, true)], "{text}");
+        }
+    }
+
     #[test]
     fn a_currency_the_lexicon_knows_is_money() {
         for (text, lang, unit) in [
@@ -3769,6 +3884,38 @@ mod tests {
                 Lang::En
             ),
             vec![(2600.0, true)]
+        );
+        // "The real number" sets against another only the figure after it; "а не" sets
+        // the two figures of its sentence apart, unless the text corrects its own earlier
+        // figure to a current one ("теперь 6,9 тонны, а не 8,2, как сообщалось ранее").
+        assert_eq!(
+            rivals(
+                "The guards' union said the real number of suicides was at least 33.",
+                Lang::En
+            ),
+            vec![(33.0, true)]
+        );
+        assert_eq!(
+            rivals(
+                "The WHO now counts 720 deaths, and warns the real toll is likely higher.",
+                Lang::En
+            ),
+            vec![(720.0, false)]
+        );
+        assert_eq!(
+            rivals(
+                "По данным федерации, речь идёт о 38 гребцах, а не о 64 спортсменах.",
+                Lang::Ru
+            ),
+            vec![(38.0, true), (64.0, true)]
+        );
+        assert_eq!(
+            rivals(
+                "Масса изъятого кокаина теперь составляет 6,9 тонны, а не 8,2 тонны, как сообщалось ранее.",
+                Lang::Ru
+            )
+            .first(),
+            Some(&(6.9, false))
         );
         // The rival's figure with no noun counts what the figure before it counts, and is
         // said what it is said, whatever verb comes after it.

@@ -4673,3 +4673,37 @@ fn troops_said_to_be_somewhere_are_one_count_in_three_languages() {
     .collect();
     assert!(keys.windows(2).all(|w| w[0] == w[1]), "{keys:?}");
 }
+
+/// "The repairs will cost €90 million", then "the bill now stands at €120 million": a
+/// figure said to be current is the later value of a forecast of the same quantity; one
+/// the text does not call current is not compared with the forecast.
+#[test]
+fn a_current_figure_is_the_later_value_of_a_forecast_of_its_quantity() {
+    let money = |value: f64, kind: ClaimKind| Claim {
+        unit: "eur".into(),
+        ..open_claim("", "cost", value, kind)
+    };
+    let forecast = stored(money(90e6, ClaimKind::Forecast), "ministry");
+    let mut now = money(120e6, ClaimKind::RunningTotal);
+    now.running_total = true;
+    assert_eq!(
+        super::neighbour_keys(&now, &[forecast.claim.key()]),
+        vec![forecast.claim.key()]
+    );
+    assert_eq!(
+        compare::compare(&now, "insurer", std::slice::from_ref(&forecast)).status,
+        ClaimStatus::Updates
+    );
+    now.value = 90e6;
+    assert_eq!(
+        compare::compare(&now, "insurer", std::slice::from_ref(&forecast)).status,
+        ClaimStatus::Corroborates
+    );
+    let mut unmarked = money(120e6, ClaimKind::RunningTotal);
+    unmarked.running_total = false;
+    assert!(super::neighbour_keys(&unmarked, &[forecast.claim.key()]).is_empty());
+    assert_eq!(
+        compare::compare(&unmarked, "insurer", &[forecast]).status,
+        ClaimStatus::New
+    );
+}
