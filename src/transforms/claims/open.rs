@@ -1014,27 +1014,27 @@ pub fn read(
         state: predicate.is_some_and(|p| p.entry.state) || inherited_state,
         unit,
         current,
-        // Another voice giving a figure it calls current ("de son côté, le ministère
-        // recense désormais 120 morts") gives the later count; a figure it says is wrong
-        // ("well above the ministry's") is a rival one all the same.
-        // A figure set against the sentence's own earlier one ("well above what it had
-        // feared", "three times the first estimate") and called current is its later
-        // value.
-        rival: match lex.rival_at(words, m.first_tok) {
-            Some(super::lexicon::Rival::Firm) => !(current && lex.says_earlier(words)),
-            Some(super::lexicon::Rival::Voice) => !current,
-            None => {
-                !current
-                    && !money
-                    && !percent
-                    && !measured
-                    && lex.says_only_before(words, m.first_tok)
-            }
-        },
+        rival: rival_of(words, m.first_tok, current, !money && !percent && !measured),
         phrase_end,
         implicit_thing,
         of_previous: of_them.is_some(),
     })
+}
+
+/// Whether the sentence sets the figure at `at` against another's. Another voice giving a
+/// figure it calls current ("de son côté, le ministère recense désormais 120 morts") gives
+/// the later count; a figure it says is wrong ("well above the ministry's") is a rival
+/// one all the same. A figure set against the sentence's own earlier one ("well above
+/// what it had feared", "three times the first estimate") and called current is its
+/// later value. A count played down ("only 39", "лишь 600") is another voice's smaller
+/// figure (`count`: not money, a share or a measure).
+fn rival_of(words: &[Option<&str>], at: usize, current: bool, count: bool) -> bool {
+    let lex = lexicon();
+    match lex.rival_at(words, at) {
+        Some(super::lexicon::Rival::Firm) => !(current && lex.says_earlier(words)),
+        Some(super::lexicon::Rival::Voice) => !current,
+        None => !current && count && lex.says_only_before(words, at),
+    }
 }
 
 /// Words between a share and what it is a share of: verbs of change and standing, and
@@ -3916,6 +3916,22 @@ mod tests {
             )
             .first(),
             Some(&(6.9, false))
+        );
+        // A figure weighed against another without saying which is wrong ("nettement
+        // moins", "заметно больше") is a rival one unless the text calls it current.
+        assert_eq!(
+            rivals(
+                "Selon le fonds, 790 000 personnes sont désormais inscrites, nettement moins qu'en novembre.",
+                Lang::Fr
+            ),
+            vec![(790_000.0, false)]
+        );
+        assert_eq!(
+            rivals(
+                "По оценке профсоюза, бастуют 1200 человек — заметно больше.",
+                Lang::Ru
+            ),
+            vec![(1200.0, true)]
         );
         // The rival's figure with no noun counts what the figure before it counts, and is
         // said what it is said, whatever verb comes after it.
