@@ -877,6 +877,18 @@ fn read_number_words(toks: &[Tok], i: usize, lang: Lang) -> Option<(f64, usize)>
     if pronoun {
         return None;
     }
+    // "No one was hurt", "ни один человек не пострадал": none, not one.
+    let none = matches!(
+        words.as_slice(),
+        ["one" | "один" | "одна" | "одного" | "одно"]
+    ) && i
+        .checked_sub(1)
+        .and_then(|k| toks.get(k))
+        .and_then(Tok::word)
+        .is_some_and(|w| matches!(w, "no" | "ни"));
+    if none {
+        return None;
+    }
     number_words_value(&words).map(|v| (v, j))
 }
 
@@ -1842,6 +1854,9 @@ mod tests {
             first("one soldier was captured", Lang::En).map(|r| r.0),
             Some(1.0)
         );
+        // "No one was hurt", "ни один человек не пострадал": none, not a figure of one.
+        assert!(read("No one was hurt.", Lang::En).is_empty());
+        assert!(read("Ни один человек не пострадал.", Lang::Ru).is_empty());
         // "Half of the 300 homes": the figure is 300, not half of anything.
         assert_eq!(
             first("Half of the 300 homes", Lang::En).map(|r| r.0),

@@ -981,6 +981,42 @@ pub fn read(
         None => return None,
     };
 
+    // The French article "un", "une" is a count only beside another figure ("un mort et
+    // trois blessés") or when what befalls people follows ("un mort", "un pompier a été
+    // blessé"); "un bilan", "une grève", "un arrêté", "une fuite" are no figure of one.
+    if lang == Lang::Fr && is_french_article(toks, m) {
+        // "un mort", "un blessé": a casualty noun that is the counted one and what befell it.
+        let casualty = words.get(m.next_tok).copied().flatten().is_some_and(|w| {
+            super::groups::groups()
+                .measures
+                .iter()
+                .any(|x| x.nouns.any(w) || x.nouns.any(&format!("{w}s")))
+        });
+        // "un pompier a été blessé": people named, then what befell them.
+        let befallen = !implicit_thing
+            && predicate.is_some_and(|p| {
+                p.entry.thing.as_deref() == Some("people") && p.start > m.next_tok
+            });
+        // Beside another count of something ("un mort et trois blessés", "une personne
+        // tuée et sept autres blessées"), not an age, a time or a number of a text.
+        let counts_something = |o: &Mention| {
+            let next = o.next_tok;
+            words.get(next).copied().flatten() == Some("autres")
+                || lex.predicate_at(words, next).is_some()
+                || lex.thing_at(words, next).is_some()
+        };
+        let beside_another = super::numbers::mentions(toks, lang)
+            .iter()
+            .any(|o| o.num_tok != m.num_tok && !is_french_article(toks, o) && counts_something(o));
+        // "un bilan de 15 morts", "un total de 40": the article of the figure's name.
+        let names_figure =
+            words.get(m.next_tok).copied().flatten().is_some_and(|w| {
+                matches!(w, "bilan" | "total" | "chiffre" | "nombre" | "décompte")
+            });
+        if names_figure || !(casualty || befallen || beside_another || unit.is_some()) {
+            return None;
+        }
+    }
     let inherited_state = inherited.is_some() && last.is_some_and(|p| p.state);
     let measured = unit.is_some();
     let unit = unit.unwrap_or_else(|| {
@@ -1019,6 +1055,18 @@ pub fn read(
         implicit_thing,
         of_previous: of_them.is_some(),
     })
+}
+
+/// A figure that is the bare word "un" or "une", said exactly: in French most often the
+/// article.
+fn is_french_article(toks: &[Tok], m: &Mention) -> bool {
+    m.first_tok == m.num_tok
+        && m.next_tok == m.num_tok + 1
+        && m.value_max.is_none()
+        && toks
+            .get(m.num_tok)
+            .and_then(Tok::word)
+            .is_some_and(|w| matches!(w, "un" | "une"))
 }
 
 /// Whether the sentence sets the figure at `at` against another's. Another voice giving a
@@ -3803,6 +3851,34 @@ mod tests {
                 })
                 .collect();
             assert_eq!(got, vec![(215e6, true)], "{text}");
+        }
+    }
+
+    /// The French article is no figure of one: "une grève", "un bilan", "un arrêté"; "un
+    /// mort", a casualty beside another count, and "une tonne" are.
+    #[test]
+    fn the_french_article_is_no_figure_of_one() {
+        for text in [
+            "Une grève de 48 heures est prévue à partir du 17 mars.",
+            "Une manifestation est prévue samedi à Chambéry.",
+            "Le syndicat avance un bilan bien plus lourd.",
+            "Un arrêté préfectoral maintient l'interdiction d'accès aux plages.",
+            "« Une fuite de données, c'est une fuite qui ne se referme jamais », résume Camille, 29 ans.",
+            "Un arrêté préfectoral (n° 2026-291) maintient l'interdiction.",
+        ] {
+            assert_eq!(read_all(text, Lang::Fr), vec![], "{text}");
+        }
+        for (text, values) in [
+            ("Le feu a fait un mort.", vec![1.0]),
+            ("Le feu a fait un mort et trois blessés.", vec![1.0, 3.0]),
+            (
+                "Le rapport retient un bilan définitif de 15 morts.",
+                vec![15.0],
+            ),
+            ("Ils ont ramassé une tonne de granulés.", vec![1.0]),
+        ] {
+            let got: Vec<f64> = read_all(text, Lang::Fr).iter().map(|r| r.0).collect();
+            assert_eq!(got, values, "{text}");
         }
     }
 
