@@ -2110,6 +2110,18 @@ mod tests {
     use crate::transforms::claims::lexicon::words_of;
     use crate::transforms::claims::numbers::{mentions, tokenize};
 
+    /// Each figure of a sentence read alone (no figure before it), with its value.
+    fn read_each(text: &str, lang: Lang) -> Vec<(f64, OpenReading)> {
+        let toks = tokenize(text, lang);
+        let words = words_of(&toks);
+        mentions(&toks, lang)
+            .iter()
+            .filter_map(|m| {
+                read(text, &toks, &words, m, (0, toks.len()), lang, None).map(|r| (m.value, r))
+            })
+            .collect()
+    }
+
     fn read_all(s: &str, lang: Lang) -> Vec<(f64, String, String)> {
         let toks = tokenize(s, lang);
         let words = words_of(&toks);
@@ -3781,12 +3793,9 @@ mod tests {
                 "tonnes",
             ),
         ] {
-            let toks = tokenize(text, lang);
-            let words = words_of(&toks);
-            let got: Vec<(String, String)> = mentions(&toks, lang)
-                .iter()
-                .filter_map(|m| read(text, &toks, &words, m, (0, toks.len()), lang, None))
-                .map(|r| (r.unit, r.predicate))
+            let got: Vec<(String, String)> = read_each(text, lang)
+                .into_iter()
+                .map(|(_, r)| (r.unit, r.predicate))
                 .collect();
             assert_eq!(got, vec![(unit.to_string(), String::new())], "{text}");
         }
@@ -3810,14 +3819,9 @@ mod tests {
                 Lang::En,
             ),
         ] {
-            let toks = tokenize(text, lang);
-            let words = words_of(&toks);
-            let got: Vec<(f64, String)> = mentions(&toks, lang)
-                .iter()
-                .filter_map(|m| {
-                    read(text, &toks, &words, m, (0, toks.len()), lang, None)
-                        .map(|r| (m.value, r.predicate))
-                })
+            let got: Vec<(f64, String)> = read_each(text, lang)
+                .into_iter()
+                .map(|(v, r)| (v, r.predicate))
                 .collect();
             assert_eq!(got, vec![(2e9, "cost".to_string())], "{text}");
         }
@@ -3841,14 +3845,9 @@ mod tests {
                 Lang::En,
             ),
         ] {
-            let toks = tokenize(text, lang);
-            let words = words_of(&toks);
-            let got: Vec<(f64, bool)> = mentions(&toks, lang)
-                .iter()
-                .filter_map(|m| {
-                    read(text, &toks, &words, m, (0, toks.len()), lang, None)
-                        .map(|r| (m.value, r.current))
-                })
+            let got: Vec<(f64, bool)> = read_each(text, lang)
+                .into_iter()
+                .map(|(v, r)| (v, r.current))
                 .collect();
             assert_eq!(got, vec![(215e6, true)], "{text}");
         }
