@@ -2043,6 +2043,39 @@ fn is_age_or_label(toks: &[Tok], words: &[Option<&str>], m: &Mention) -> bool {
     {
         return true;
     }
+    // A street number: "на улице Заводской, 14", "ул. Ленина, 5" (after the street's name
+    // and a comma), "au 12 rue de Rivoli" (before a street word).
+    let street = |w: &str| {
+        matches!(
+            w,
+            "улица"
+                | "улице"
+                | "улицу"
+                | "ул"
+                | "проспект"
+                | "проспекте"
+                | "переулок"
+                | "переулке"
+                | "шоссе"
+                | "бульвар"
+                | "бульваре"
+                | "площади"
+                | "набережной"
+        )
+    };
+    let street_before = m.first_tok >= 2
+        && comma(m.first_tok - 1)
+        && (m.first_tok.saturating_sub(5)..m.first_tok)
+            .any(|k| words.get(k).copied().flatten().is_some_and(street));
+    let street_after = m.value_max.is_none()
+        && words
+            .get(m.next_tok)
+            .copied()
+            .flatten()
+            .is_some_and(|w| matches!(w, "rue" | "avenue" | "boulevard" | "impasse" | "allée"));
+    if street_before || street_after {
+        return true;
+    }
     // "7 h 00", "14 h 30": the minutes of a French time.
     if m.first_tok >= 2
         && words.get(m.first_tok - 1).copied().flatten() == Some("h")
@@ -3879,6 +3912,31 @@ mod tests {
             let got: Vec<f64> = read_all(text, Lang::Fr).iter().map(|r| r.0).collect();
             assert_eq!(got, values, "{text}");
         }
+    }
+
+    /// A street number is no figure ("на улице Заводской, 14", "au 12 rue de Rivoli");
+    /// a count of streets, or a count after a street's name without a comma, is.
+    #[test]
+    fn a_street_number_is_no_figure() {
+        let values = |text: &str, lang: Lang| -> Vec<f64> {
+            read_all(text, lang).iter().map(|r| r.0).collect()
+        };
+        assert_eq!(
+            values(
+                "Муниципальный приют на улице Заводской, 14 рассчитан на 600 мест.",
+                Lang::Ru
+            ),
+            vec![600.0]
+        );
+        assert!(values("La manifestation est partie du 12 rue de Rivoli.", Lang::Fr).is_empty());
+        assert_eq!(
+            values("Les 12 rues du quartier ont été fermées.", Lang::Fr),
+            vec![12.0]
+        );
+        assert_eq!(
+            values("Пожар на улице Ленина уничтожил 14 домов.", Lang::Ru),
+            vec![14.0]
+        );
     }
 
     #[test]
