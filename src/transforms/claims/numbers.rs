@@ -889,6 +889,21 @@ fn read_number_words(toks: &[Tok], i: usize, lang: Lang) -> Option<(f64, usize)>
     if none {
         return None;
     }
+    // "said one protester", "one official told reporters", "one WHO logistician said":
+    // a speaker, not a count.
+    let said = |w: &str| matches!(w, "said" | "says" | "told" | "added" | "explained");
+    let speaker = words == ["one"]
+        && (i
+            .checked_sub(1)
+            .and_then(|k| toks.get(k))
+            .and_then(Tok::word)
+            .is_some_and(said)
+            || (j + 1..(j + 4).min(toks.len())).any(|k| {
+                toks[k].word().is_some_and(said) && (j..k).all(|x| toks[x].word().is_some())
+            }));
+    if speaker {
+        return None;
+    }
     number_words_value(&words).map(|v| (v, j))
 }
 
@@ -1857,6 +1872,14 @@ mod tests {
         // "No one was hurt", "ни один человек не пострадал": none, not a figure of one.
         assert!(read("No one was hurt.", Lang::En).is_empty());
         assert!(read("Ни один человек не пострадал.", Lang::Ru).is_empty());
+        // A speaker: "said one protester", "one WHO logistician said"; "one man died" is one.
+        assert!(read("\"We are losing,\" said one protester.", Lang::En).is_empty());
+        assert!(read("one WHO logistician said on Monday", Lang::En).is_empty());
+        assert_eq!(first("One man has died.", Lang::En).map(|r| r.0), Some(1.0));
+        assert_eq!(
+            first("It claimed one life, police said.", Lang::En).map(|r| r.0),
+            Some(1.0)
+        );
         // "Half of the 300 homes": the figure is 300, not half of anything.
         assert_eq!(
             first("Half of the 300 homes", Lang::En).map(|r| r.0),
