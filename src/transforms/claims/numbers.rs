@@ -863,45 +863,32 @@ fn read_number_words(toks: &[Tok], i: usize, lang: Lang) -> Option<(f64, usize)>
     if article {
         return None;
     }
-    // "the one South Korea gave", "that one": a pronoun, not a count.
+    // The word before a lone "one": a pronoun's ("the one South Korea gave", "that one"),
+    // a none's ("No one was hurt", "ни один человек не пострадал") or a speaker's ("said
+    // one protester"); "one official told reporters", "one WHO logistician said" name a
+    // speaker too. None of them is a count.
+    let before = i
+        .checked_sub(1)
+        .and_then(|k| toks.get(k))
+        .and_then(Tok::word);
+    let said = |w: &str| matches!(w, "said" | "says" | "told" | "added" | "explained");
     let pronoun = words == ["one"]
-        && i.checked_sub(1)
-            .and_then(|k| toks.get(k))
-            .and_then(Tok::word)
-            .is_some_and(|w| {
-                matches!(
-                    w,
-                    "the" | "this" | "that" | "which" | "each" | "every" | "any"
-                )
-            });
-    if pronoun {
-        return None;
-    }
-    // "No one was hurt", "ни один человек не пострадал": none, not one.
+        && before.is_some_and(|w| {
+            matches!(
+                w,
+                "the" | "this" | "that" | "which" | "each" | "every" | "any"
+            )
+        });
     let none = matches!(
         words.as_slice(),
         ["one" | "один" | "одна" | "одного" | "одно"]
-    ) && i
-        .checked_sub(1)
-        .and_then(|k| toks.get(k))
-        .and_then(Tok::word)
-        .is_some_and(|w| matches!(w, "no" | "ни"));
-    if none {
-        return None;
-    }
-    // "said one protester", "one official told reporters", "one WHO logistician said":
-    // a speaker, not a count.
-    let said = |w: &str| matches!(w, "said" | "says" | "told" | "added" | "explained");
+    ) && before.is_some_and(|w| matches!(w, "no" | "ни"));
     let speaker = words == ["one"]
-        && (i
-            .checked_sub(1)
-            .and_then(|k| toks.get(k))
-            .and_then(Tok::word)
-            .is_some_and(said)
+        && (before.is_some_and(said)
             || (j + 1..(j + 4).min(toks.len())).any(|k| {
                 toks[k].word().is_some_and(said) && (j..k).all(|x| toks[x].word().is_some())
             }));
-    if speaker {
+    if pronoun || none || speaker {
         return None;
     }
     number_words_value(&words).map(|v| (v, j))
